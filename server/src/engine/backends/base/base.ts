@@ -1,0 +1,33 @@
+/**
+ * A database connection as the engine uses it: statements, queries,
+ * transactions and a schema editor. Mirrors Django's `DatabaseWrapper`
+ * (`django/db/backends/base/base.py`). Asynchronous so that servers
+ * (PostgreSQL) and embedded engines (SQLite) share one interface.
+ */
+import type { Emit, SchemaEditor } from "./schema";
+
+export interface Connection {
+  readonly vendor: "sqlite" | "postgresql";
+  /** The alias in the config's `databases` ("default"). */
+  readonly alias: string;
+  /** Executes statements that return no rows. `params` are positional (`?` on SQLite, `$1` on PostgreSQL). */
+  execute(sql: string, params?: readonly unknown[]): Promise<void>;
+  /** Runs a query and returns its rows as objects keyed by column name. */
+  query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  /**
+   * Runs `fn` in one transaction: commits when it resolves, rolls back and
+   * rethrows when it rejects. On SQLite foreign keys are switched off around
+   * the transaction and checked (`PRAGMA foreign_key_check`) before commit,
+   * as Django's SQLite schema editor does.
+   */
+  atomic<T>(fn: () => Promise<T>): Promise<T>;
+  /** A schema editor for this vendor whose statements go to `emit`. */
+  schemaEditor(emit: Emit): SchemaEditor;
+  /** True when DDL runs inside transactions (both SQLite and PostgreSQL). */
+  readonly transactionalDdl: boolean;
+  /** Table names in the database (for `--fake-initial`). */
+  tableNames(): Promise<string[]>;
+  /** Column names of a table (for `--fake-initial`). */
+  columnNames(table: string): Promise<string[]>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,79 @@
+/**
+ * Errors the engine raises. Every user-facing failure is a {@link TsMigrateError}
+ * carrying the exit code the CLI should use and, where the cause is in a file,
+ * the file, 1-based line and 1-based column.
+ */
+
+/** A position in a source file: absolute or project-relative path, 1-based line and column. */
+export interface SourceLocation {
+  file: string;
+  line: number;
+  column: number;
+  /** Optional end position (1-based, exclusive column) for editors. */
+  endLine?: number;
+  endColumn?: number;
+}
+
+/** CLI exit codes, as the product contract fixes them. */
+export const ExitCode = {
+  OK: 0,
+  /** `--check` found drift or unapplied migrations. */
+  DRIFT: 1,
+  /** Bad input: a model, migration or config file that cannot be used. */
+  BAD_INPUT: 2,
+  /** A question that `--noinput` (or no terminal) could not answer. */
+  QUESTION: 3,
+} as const;
+
+/**
+ * A failure the user can act on.
+ *
+ * `code` is a stable machine-readable kind (`syntax`, `unknown-field-type`,
+ * `unknown-option`, `unknown-model`, `missing-option`, `bad-migration`,
+ * `missing-dependency`, `cycle`, `conflict`, `database`, `config`, ...) that
+ * editors use as the diagnostic code.
+ */
+export class TsMigrateError extends Error {
+  readonly code: string;
+  readonly location?: SourceLocation;
+  readonly exitCode: number;
+
+  constructor(
+    message: string,
+    options: { code?: string; location?: SourceLocation; exitCode?: number; cause?: unknown } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = "TsMigrateError";
+    this.code = options.code ?? "error";
+    this.location = options.location;
+    this.exitCode = options.exitCode ?? ExitCode.BAD_INPUT;
+  }
+
+  /** `file:line:column: message` when the location is known, else the message. */
+  format(): string {
+    const loc = this.location;
+    return loc ? `${loc.file}:${loc.line}:${loc.column}: ${this.message}` : this.message;
+  }
+}
+
+/** Raised when a question cannot be asked (no terminal, or `--noinput` with no safe answer): exit 3. */
+export class QuestionError extends TsMigrateError {
+  constructor(question: string) {
+    super(question, { code: "question", exitCode: ExitCode.QUESTION });
+    this.name = "QuestionError";
+  }
+}
+
+/** Several errors found in one pass (the loader reports every bad field, not only the first). */
+export class MultipleErrors extends TsMigrateError {
+  readonly errors: readonly TsMigrateError[];
+  constructor(errors: readonly TsMigrateError[]) {
+    super(errors.map((e) => e.format()).join("\n"), {
+      code: errors[0]?.code ?? "error",
+      location: errors[0]?.location,
+      exitCode: errors[0]?.exitCode ?? ExitCode.BAD_INPUT,
+    });
+    this.name = "MultipleErrors";
+    this.errors = errors;
+  }
+}

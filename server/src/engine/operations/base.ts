@@ -1,0 +1,66 @@
+/**
+ * The operation interface every migration operation implements. Mirrors
+ * `django/db/migrations/operations/base.py` (Django 3.2).
+ */
+import type { SchemaEditor } from "../backends/base/schema";
+import type { SourceLocation } from "../errors";
+import type { ProjectState } from "../state";
+import type { Value } from "../values";
+
+/**
+ * What the writer needs to print an operation: `migrations.<name>({ ...args })`.
+ * `args` keys are Django's argument names in camelCase, in the order they
+ * should be written; values are static {@link Value}s.
+ */
+export interface Deconstructed {
+  readonly name: string;
+  readonly args: Readonly<Record<string, Value>>;
+}
+
+/**
+ * One migration operation.
+ *
+ * State is changed by replacing ModelStates in the ProjectState passed in.
+ * Database methods emit SQL through the schema editor and never query the
+ * database; they receive the state before and after the operation
+ * (`databaseBackwards` receives them as Django does: `from` is the state
+ * after the operation, `to` the state before it).
+ */
+export interface Operation {
+  /** Django's class name: "CreateModel", "AddField", ... */
+  readonly kind: string;
+  /** Where the operation was read from, for errors and editor hovers (absent for generated ones). */
+  location?: SourceLocation;
+  /** False for operations whose backwards step cannot run (RunSQL without reverseSql, RunCode without reverseCode). */
+  readonly reversible: boolean;
+  /** True when the operation may be dropped when squashing (RunSQL `elidable`). */
+  readonly elidable: boolean;
+  /** True when the operation changes state only and never touches the database (SeparateDatabaseAndState's state part). */
+  readonly reducesToSqlOnly?: boolean;
+
+  /** Applies the operation to `state` in place. Throws TsMigrateError when the state does not allow it. */
+  stateForwards(app: string, state: ProjectState): void;
+  /** Emits the forward SQL. `from` = state before, `to` = state after. */
+  databaseForwards(app: string, editor: SchemaEditor, from: ProjectState, to: ProjectState): void;
+  /** Emits the backward SQL. `from` = state after the operation, `to` = state before it. */
+  databaseBackwards(app: string, editor: SchemaEditor, from: ProjectState, to: ProjectState): void;
+
+  /** Human description, Django's wording: "Add field stock to product". */
+  describe(): string;
+  /** Fragment for automatic migration names ("product_stock"), or undefined (RunSQL). Django 4.0+ `migration_name_fragment`. */
+  readonly migrationNameFragment: string | undefined;
+
+  /** True when the operation touches model `name` (lowercase) of `app`, including through relations. */
+  referencesModel(name: string, app: string): boolean;
+  /** True when the operation touches field `field` of model `modelName` (both lowercase). */
+  referencesField(modelName: string, field: string, app: string): boolean;
+  /**
+   * Django's `reduce()`: the operations that replace `this` followed by
+   * `other`, or `true` when `other` may be optimized across `this`, or
+   * `false` when it may not.
+   */
+  reduce(other: Operation, app: string): Operation[] | boolean;
+
+  /** The operation's constructor arguments, for the writer and for checksums. */
+  deconstruct(): Deconstructed;
+}

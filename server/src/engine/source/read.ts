@@ -1,0 +1,275 @@
+/**
+ * Static reading of TypeScript source: parse a file (never run it) and turn
+ * expressions made of literals, calls and references into {@link Value}s.
+ *
+ * Locations of what was read are kept in side tables (WeakMaps keyed by the
+ * produced arrays, objects and calls), so values stay plain data while errors
+ * found later can still point at the exact spot in the file.
+ */
+import { ts } from "ts-morph";
+import { type SourceLocation, TsMigrateError } from "../errors";
+import { CallValue, type ObjectValue, RefValue, type Value } from "../values";
+
+/**
+ * Parses `text` as a TypeScript file named `file` (absolute path preferred:
+ * it is the `file` of every location). Uses the bare compiler scanner/parser
+ * (no program, no type checking), parent pointers set. Never throws: syntax
+ * errors are in `sf.parseDiagnostics` (see {@link syntaxErrors}).
+ */
+export function parseSource(file: string, text: string): ts.SourceFile {
+  return ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+}
+
+/** The 1-based location of `pos` (a character offset) in `sf`. */
+export function positionLocation(sf: ts.SourceFile, pos: number, end?: number): SourceLocation {
+  const start = sf.getLineAndCharacterOfPosition(pos);
+  const loc: SourceLocation = { file: sf.fileName, line: start.line + 1, column: start.character + 1 };
+  if (end !== undefined) {
+    const e = sf.getLineAndCharacterOfPosition(end);
+    loc.endLine = e.line + 1;
+    loc.endColumn = e.character + 1;
+  }
+  return loc;
+}
+
+/** The 1-based span of `node` in `sf`, leading trivia (comments, spaces) excluded. */
+export function nodeLocation(node: ts.Node, sf: ts.SourceFile): SourceLocation {
+  return positionLocation(sf, node.getStart(sf), node.getEnd());
+}
+
+/**
+ * The syntax errors of a parsed file (TypeScript's parse diagnostics) as
+ * TsMigrateErrors with code `"syntax"` at their position.
+ */
+export function syntaxErrors(sf: ts.SourceFile): TsMigrateError[] {
+  const diags = (sf as unknown as { parseDiagnostics?: readonly ts.Diagnostic[] }).parseDiagnostics ?? [];
+  return diags.map((d) => {
+    const start = d.start ?? 0;
+    return new TsMigrateError(`syntax error: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`, {
+      code: "syntax",
+      location: positionLocation(sf, start, start + (d.length ?? 0)),
+    });
+  });
+}
+
+const locations = new WeakMap<object, SourceLocation>();
+const memberLocations = new WeakMap<object, Map<string | number, SourceLocation>>();
+
+/** Where a CallValue, RefValue, array or object produced by {@link readValue} was written, if known. */
+export function locationOf(value: unknown): SourceLocation | undefined {
+  return typeof value === "object" && value !== null ? locations.get(value) : undefined;
+}
+
+/**
+ * Where a member of a read array or object was written: for an object, the
+ * whole `key: value` property; for an array, the element. Gives a location
+ * for primitive members (strings, numbers), which cannot carry one.
+ */
+export function memberLocation(container: unknown, key: string | number): SourceLocation | undefined {
+  if (typeof container !== "object" || container === null) return undefined;
+  return memberLocations.get(container)?.get(key);
+}
+
+/**
+ * Where the value `container[key]` was written: the value's own location if it
+ * is an object, else the member's location, else the container's. The best
+ * place to report a bad option.
+ */
+export function valueLocation(container: unknown, key: string | number): SourceLocation | undefined {
+  const v = (container as Record<string | number, unknown> | null | undefined)?.[key];
+  return locationOf(v) ?? memberLocation(container, key) ?? locationOf(container);
+}
+
+/** Records where a value came from (for values built by hand from source, e.g. by other readers). */
+export function setLocation(value: object, loc: SourceLocation | undefined): void {
+  if (loc) locations.set(value, loc);
+}
+
+function setMember(container: object, key: string | number, loc: SourceLocation): void {
+  let m = memberLocations.get(container);
+  if (!m) memberLocations.set(container, (m = new Map()));
+  m.set(key, loc);
+}
+
+/** Options of {@link readValue}. */
+export interface ReadOptions {
+  /**
+   * Called for a node readValue cannot read; a Value returned is used in its
+   * place, undefined means "unsupported" (an error). Lets the migration
+   * reader accept e.g. RunCode's function.
+   */
+  readonly custom?: (node: ts.Expression) => Value | undefined;
+}
+
+/** The expected-value phrase of readValue's errors. */
+export const EXPECTED_VALUE =
+  "expected a literal value (string, number, boolean, null, array, object) or a models.* call";
+
+/** Strips `( )`, `as T`, `as const`, `<T>x`, `x!` and `satisfies T` around an expression. */
+export function unwrap(node: ts.Expression): ts.Expression {
+  for (;;) {
+    if (ts.isParenthesizedExpression(node) || ts.isAsExpression(node) || ts.isTypeAssertionExpression(node) ||
+      ts.isNonNullExpression(node) || ts.isSatisfiesExpression(node)) {
+      node = node.expression;
+    } else {
+      return node;
+    }
+  }
+}
+
+/**
+ * The dotted name of an identifier or property-access chain (`models.Q.or`),
+ * or undefined for anything else (element access, calls in the chain, `this`).
+ */
+export function dottedName(node: ts.Expression): string | undefined {
+  node = unwrap(node);
+  if (ts.isIdentifier(node)) return node.text;
+  if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.name)) {
+    const left = dottedName(node.expression);
+    return left === undefined ? undefined : `${left}.${node.name.text}`;
+  }
+  return undefined;
+}
+
+/** The text of a property name that is an identifier, string or number literal; undefined otherwise (computed, private). */
+export function propertyNameText(name: ts.PropertyName): string | undefined {
+  if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name) ||
+    ts.isNoSubstitutionTemplateLiteral(name)) {
+    return name.text;
+  }
+  return undefined;
+}
+
+function describe(node: ts.Node): string {
+  switch (node.kind) {
+    case ts.SyntaxKind.TemplateExpression: return "a template string with ${...}";
+    case ts.SyntaxKind.ArrowFunction:
+    case ts.SyntaxKind.FunctionExpression: return "a function";
+    case ts.SyntaxKind.BinaryExpression: return "an expression";
+    case ts.SyntaxKind.NewExpression: return "a `new` expression";
+    case ts.SyntaxKind.SpreadElement:
+    case ts.SyntaxKind.SpreadAssignment: return "a spread (...)";
+    case ts.SyntaxKind.ElementAccessExpression: return "an element access";
+    case ts.SyntaxKind.ShorthandPropertyAssignment: return "a shorthand property";
+    case ts.SyntaxKind.MethodDeclaration: return "a method";
+    case ts.SyntaxKind.ConditionalExpression: return "a conditional expression";
+    case ts.SyntaxKind.BigIntLiteral: return "a bigint";
+    case ts.SyntaxKind.RegularExpressionLiteral: return "a regular expression";
+    case ts.SyntaxKind.OmittedExpression: return "an empty array slot";
+    default: return `\`${ts.SyntaxKind[node.kind]}\``;
+  }
+}
+
+function unsupported(node: ts.Node, sf: ts.SourceFile, what?: string): TsMigrateError {
+  return new TsMigrateError(`${EXPECTED_VALUE}, found ${what ?? describe(node)}`, {
+    code: "unsupported-syntax",
+    location: nodeLocation(node, sf),
+  });
+}
+
+/**
+ * Reads a static value:
+ * - string literals (and templates without `${}`), numbers (also `-1`),
+ *   `true`, `false`, `null`;
+ * - arrays and object literals (identifier, string or number keys), recursively;
+ * - `f(...)` / `a.b(...)` calls as `CallValue("a.b", args)`;
+ * - identifiers and `a.b` chains as `RefValue("a.b")`;
+ * - `( )`, `as const`, `as T`, `x!`, `satisfies T` are see-through.
+ *
+ * Every array, object, call and reference produced gets a location
+ * ({@link locationOf}); object properties and array elements get member
+ * locations ({@link memberLocation}).
+ *
+ * @throws TsMigrateError code `"unsupported-syntax"` at the offending node
+ *   (a spread, a function, `${}` templates, computed keys, ...).
+ */
+export function readValue(node: ts.Expression, sf: ts.SourceFile, opts: ReadOptions = {}): Value {
+  const n = unwrap(node);
+  switch (n.kind) {
+    case ts.SyntaxKind.StringLiteral:
+    case ts.SyntaxKind.NoSubstitutionTemplateLiteral:
+      return (n as ts.StringLiteral).text;
+    case ts.SyntaxKind.NumericLiteral:
+      return Number((n as ts.NumericLiteral).text);
+    case ts.SyntaxKind.TrueKeyword:
+      return true;
+    case ts.SyntaxKind.FalseKeyword:
+      return false;
+    case ts.SyntaxKind.NullKeyword:
+      return null;
+    default:
+      break;
+  }
+  if (ts.isPrefixUnaryExpression(n) &&
+    (n.operator === ts.SyntaxKind.MinusToken || n.operator === ts.SyntaxKind.PlusToken)) {
+    const inner = unwrap(n.operand);
+    if (ts.isNumericLiteral(inner)) {
+      const v = Number(inner.text);
+      return n.operator === ts.SyntaxKind.MinusToken ? -v : v;
+    }
+  }
+  if (ts.isArrayLiteralExpression(n)) {
+    const out: Value[] = [];
+    n.elements.forEach((el, i) => {
+      if (ts.isSpreadElement(el) || ts.isOmittedExpression(el)) {
+        const c = opts.custom?.(el as ts.Expression);
+        if (c === undefined) throw unsupported(el, sf);
+        out.push(c);
+      } else {
+        out.push(readValue(el, sf, opts));
+      }
+      setMember(out, i, nodeLocation(el, sf));
+    });
+    locations.set(out, nodeLocation(n, sf));
+    return out;
+  }
+  if (ts.isObjectLiteralExpression(n)) {
+    const out: Record<string, Value> = {};
+    for (const prop of n.properties) {
+      if (!ts.isPropertyAssignment(prop)) throw unsupported(prop, sf);
+      const key = propertyNameText(prop.name);
+      if (key === undefined) throw unsupported(prop.name, sf, "a computed property name");
+      if (Object.prototype.hasOwnProperty.call(out, key)) {
+        throw new TsMigrateError(`duplicate key "${key}" in object literal`, {
+          code: "unsupported-syntax",
+          location: nodeLocation(prop.name, sf),
+        });
+      }
+      out[key] = readValue(prop.initializer, sf, opts);
+      setMember(out, key, nodeLocation(prop, sf));
+    }
+    locations.set(out, nodeLocation(n, sf));
+    return out as ObjectValue;
+  }
+  if (ts.isCallExpression(n)) {
+    const callee = dottedName(n.expression);
+    if (callee !== undefined) {
+      const args: Value[] = [];
+      n.arguments.forEach((a, i) => {
+        if (ts.isSpreadElement(a)) {
+          const c = opts.custom?.(a as unknown as ts.Expression);
+          if (c === undefined) throw unsupported(a, sf);
+          args.push(c);
+        } else {
+          args.push(readValue(a, sf, opts));
+        }
+        setMember(args, i, nodeLocation(a, sf));
+      });
+      const call = new CallValue(callee, args);
+      locations.set(call, nodeLocation(n, sf));
+      locations.set(call.args, nodeLocation(n, sf));
+      return call;
+    }
+  }
+  if (ts.isIdentifier(n) || ts.isPropertyAccessExpression(n)) {
+    const name = dottedName(n);
+    if (name !== undefined) {
+      const ref = new RefValue(name);
+      locations.set(ref, nodeLocation(n, sf));
+      return ref;
+    }
+  }
+  const c = opts.custom?.(n);
+  if (c !== undefined) return c;
+  throw unsupported(n, sf);
+}

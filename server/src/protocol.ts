@@ -1,0 +1,163 @@
+/**
+ * tsmigrate's custom LSP methods, typed once for the server (`server/src/lsp`)
+ * and the VS Code client (`client/src`). Like rust-analyzer's `lsp_ext.ts`,
+ * but with plain method names and a type map rather than RequestType
+ * classes, so that the client and the server may sit on different
+ * vscode-jsonrpc versions.
+ *
+ * Every method is a request (client → server) unless listed in
+ * {@link Notifications}. Database-touching requests fail with
+ * {@link ErrorCodes.Untrusted} while the workspace is not trusted.
+ */
+
+/** Status of one migration in the tree view. */
+export type MigrationStatus = "applied" | "pending" | "modified" | "conflicted";
+
+/** One migration as the tree view shows it. */
+export interface MigrationInfo {
+  app: string;
+  name: string;
+  /** Absolute path of the migration file. */
+  file: string;
+  status: MigrationStatus;
+  /** ISO 8601 time it was applied, when applied. */
+  appliedAt?: string;
+  /** True when applied and its file changed since (checksum differs). */
+  modified: boolean;
+  /** True when the app has several leaf migrations and this is one of them. */
+  conflicted: boolean;
+  /** Django's `describe()` of each operation. */
+  operations: string[];
+}
+
+/** One app and its migrations, in graph order. */
+export interface AppInfo {
+  label: string;
+  migrations: MigrationInfo[];
+}
+
+export interface ListMigrationsParams {
+  /** A database alias from the config; default: the `tsmigrate.database` setting, else "default". */
+  database?: string;
+}
+export interface ListMigrationsResult {
+  /** Every alias in the config's `databases`. */
+  databases: string[];
+  database: string;
+  apps: AppInfo[];
+  /** Set when the database could not be read (untrusted workspace, missing driver, ...): statuses are then all "pending". */
+  databaseError?: string;
+  /** Pending changes in the models not yet in any migration. */
+  driftCount: number;
+}
+
+/** A migrate target: `app` alone = its leaf; `name` = that migration (a unique prefix works); `name: "zero"` = unapply the app. */
+export interface MigrateTarget {
+  app?: string;
+  name?: string;
+}
+
+export interface PlanParams extends MigrateTarget {
+  database?: string;
+}
+export interface PlanStep {
+  app: string;
+  name: string;
+  backwards: boolean;
+  /** `describe()` of each operation ("Undo ..." not prefixed). */
+  operations: string[];
+  irreversible: boolean;
+}
+export interface PlanResult {
+  steps: PlanStep[];
+  /** What the plan would destroy, in words ("table shop_product", "column stock of shop_product"), for the confirmation modal. */
+  destroys: string[];
+}
+
+export interface MigrateParams extends PlanParams {
+  fake?: boolean;
+  /** LSP work-done progress token: the server reports one step per migration and honours cancellation between migrations. */
+  workDoneToken?: string | number;
+}
+export interface MigrateResult {
+  applied: string[];
+  unapplied: string[];
+  /** True when cancelled between migrations; what ran stays applied. */
+  cancelled: boolean;
+}
+
+export interface SqlMigrateParams {
+  app: string;
+  name: string;
+  backwards?: boolean;
+  database?: string;
+}
+export interface SqlMigrateResult {
+  /** The SQL as `tsmigrate sqlmigrate` prints it, formatted. */
+  sql: string;
+}
+
+export interface MakeMigrationsParams {
+  /** Apps to make migrations for; all when absent. */
+  apps?: string[];
+  name?: string;
+}
+export interface MakeMigrationsResult {
+  /** Files to create, as a WorkspaceEdit-ready list (the client applies them so that the user can undo). */
+  files: { path: string; content: string; description: string[] }[];
+}
+
+export interface SetTrustParams {
+  trusted: boolean;
+}
+
+/** Server → client: migrations, models or the database changed; the tree should refresh. */
+export interface DidChangeStatusParams {
+  pendingCount: number;
+  driftCount: number;
+}
+
+/** Request methods and their parameter and result types. */
+export interface Requests {
+  "tsmigrate/listMigrations": { params: ListMigrationsParams; result: ListMigrationsResult };
+  "tsmigrate/plan": { params: PlanParams; result: PlanResult };
+  "tsmigrate/migrate": { params: MigrateParams; result: MigrateResult };
+  "tsmigrate/sqlmigrate": { params: SqlMigrateParams; result: SqlMigrateResult };
+  "tsmigrate/makeMigrations": { params: MakeMigrationsParams; result: MakeMigrationsResult };
+}
+
+/** Notification methods and their parameter types (direction in each comment). */
+export interface Notifications {
+  /** client → server: the workspace trust changed. */
+  "tsmigrate/setTrust": SetTrustParams;
+  /** server → client: status changed (tree view and status bar refresh). */
+  "tsmigrate/didChangeStatus": DidChangeStatusParams;
+}
+
+export type RequestMethod = keyof Requests;
+export type NotificationMethod = keyof Notifications;
+
+/** Options the client passes in `initialize`'s `initializationOptions`. */
+export interface InitializationOptions {
+  /** Workspace trust at start; untrusted = no database access, no workspace code run. */
+  trusted: boolean;
+  /** The `tsmigrate.database` setting. */
+  database?: string;
+  /** The `tsmigrate.configPath` setting (a config file or folder, relative to the workspace). */
+  configPath?: string;
+  /** The `tsmigrate.drift.severity` setting. */
+  driftSeverity?: "error" | "warning" | "information" | "hint";
+}
+
+/** JSON-RPC error codes of tsmigrate's requests (server-defined range). */
+export const ErrorCodes = {
+  /** The workspace is not trusted: no database access. */
+  Untrusted: -32050,
+  /** Bad input (a model, migration or config file): the message is `file:line:col: ...`. */
+  BadInput: -32051,
+  /** A migration failed; the database is as it was before it. */
+  MigrationFailed: -32052,
+} as const;
+
+/** Stable diagnostic codes, one per kind of drift operation or engine error. */
+export const DiagnosticSource = "tsmigrate";
