@@ -63,4 +63,29 @@ export interface Operation {
 
   /** The operation's constructor arguments, for the writer and for checksums. */
   deconstruct(): Deconstructed;
+
+  /**
+   * Optional index hints that let the optimizer skip pairs whose `reduce()`
+   * is certainly `true` (see {@link OptimizerHints}). Operations without
+   * hints are compared with every other operation (always correct, slower).
+   */
+  optimizerHints?(app: string): OptimizerHints;
+}
+
+/**
+ * What the optimizer may assume about an operation `op` (keys are lowercase
+ * `"app.model"`):
+ * - `own`: the model whose references decide `op.reduce(x)`: for every
+ *   non-elidable `x` that does not reference `own` (`x.referencesModel`
+ *   false), `op.reduce(x)` is `true`. Absent when `op.reduce(x)` is never
+ *   `true` (RunSQL, index operations).
+ * - `refs`: the models `op.referencesModel` answers true for, or `"all"`.
+ * - `nextOnly`: `op.reduce(x)` is never `true`, and is a list only when
+ *   `x` is elidable or references every model, so only the operation right
+ *   after `op` can reduce with it and nothing reduces across `op`.
+ */
+export interface OptimizerHints {
+  readonly own?: string;
+  readonly refs: ReadonlySet<string> | "all";
+  readonly nextOnly: boolean;
 }

@@ -99,6 +99,12 @@ export interface ReadOptions {
    * reader accept e.g. RunCode's function.
    */
   readonly custom?: (node: ts.Expression) => Value | undefined;
+  /**
+   * Maps dotted names of calls and references as written to the names
+   * stored (e.g. `m.CharField` to `models.CharField` when the file did
+   * `import { models as m }`).
+   */
+  readonly rename?: (name: string) => string;
 }
 
 /** The expected-value phrase of readValue's errors. */
@@ -242,8 +248,9 @@ export function readValue(node: ts.Expression, sf: ts.SourceFile, opts: ReadOpti
     return out as ObjectValue;
   }
   if (ts.isCallExpression(n)) {
-    const callee = dottedName(n.expression);
-    if (callee !== undefined) {
+    const written = dottedName(n.expression);
+    if (written !== undefined) {
+      const callee = opts.rename ? opts.rename(written) : written;
       const args: Value[] = [];
       n.arguments.forEach((a, i) => {
         if (ts.isSpreadElement(a)) {
@@ -264,7 +271,7 @@ export function readValue(node: ts.Expression, sf: ts.SourceFile, opts: ReadOpti
   if (ts.isIdentifier(n) || ts.isPropertyAccessExpression(n)) {
     const name = dottedName(n);
     if (name !== undefined) {
-      const ref = new RefValue(name);
+      const ref = new RefValue(opts.rename ? opts.rename(name) : name);
       locations.set(ref, nodeLocation(n, sf));
       return ref;
     }

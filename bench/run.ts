@@ -1,0 +1,34 @@
+/**
+ * `npm run bench`: runs every benchmark section in order and prints each
+ * one's report. Add a section by writing a file that exports a
+ * {@link BenchSection} and listing it in BENCH_SECTIONS.
+ *
+ * `--quick` (or BENCH_QUICK=1) runs smaller sizes, for checking the bench itself.
+ */
+import { migrateBench } from "./migrate-bench";
+import type { BenchSection } from "./section";
+
+const quick = process.argv.includes("--quick") || process.env.BENCH_QUICK === "1";
+
+/** The sections `npm run bench` runs, in order. */
+export const BENCH_SECTIONS: readonly BenchSection[] = [
+  quick
+    ? migrateBench({ sideBySide: [20, 60], aloneSizes: [200], tsRuns: () => 1, djangoRuns: () => 1 })
+    : migrateBench(),
+];
+
+async function main(): Promise<void> {
+  let failed = false;
+  for (const section of BENCH_SECTIONS) {
+    console.log(`\n== ${section.title}\n`);
+    try {
+      for (const line of await section.run()) console.log(line);
+    } catch (e) {
+      failed = true;
+      console.log(`FAILED: ${(e as Error).message}`);
+    }
+  }
+  if (failed) process.exitCode = 1;
+}
+
+void main();

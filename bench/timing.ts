@@ -1,0 +1,46 @@
+/**
+ * Wall-clock timing of whole CLI processes, so that process start-up and
+ * module loading count on both sides (tsmigrate's node and Django's python).
+ */
+import { spawn } from "node:child_process";
+import { performance } from "node:perf_hooks";
+
+/** The result of one timed process. */
+export interface Timed {
+  /** Wall-clock seconds from spawn to exit. */
+  readonly seconds: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Runs `cmd args` in `cwd` and times it with performance.now().
+ * @throws Error with the command line, exit status and output when it exits non-zero.
+ */
+export function timeCommand(cmd: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<Timed> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(cmd, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      const seconds = (performance.now() - t0) / 1000;
+      if (code === 0) resolve({ seconds, stdout, stderr });
+      else reject(new Error(`${cmd} ${args.join(" ")} (in ${cwd}) exited with ${code}\n${stdout}${stderr}`));
+    });
+  });
+}
+
+/** The smallest of the given times (best of several runs). */
+export function best(times: readonly number[]): number {
+  return Math.min(...times);
+}
+
+/** Seconds as `0.123 s` (or `12.3 s` past 10 s). */
+export function fmtSeconds(s: number | undefined): string {
+  if (s === undefined) return "-";
+  return s >= 10 ? `${s.toFixed(1)} s` : `${s.toFixed(3)} s`;
+}

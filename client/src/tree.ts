@@ -1,0 +1,350 @@
+/**
+ * The Migrations view's data, with no `vscode` import: which nodes exist
+ * (databases when the config has several, apps, migrations, messages), and
+ * how each one looks ({@link itemView}: label, description, tooltip, codicon,
+ * contextValue). `tree_view.ts` turns these into `vscode.TreeItem`s.
+ *
+ * contextValues (the `viewItem` of package.json's menus):
+ * `database`, `app` / `app.applied` (some migration applied),
+ * `migration.applied`, `migration.pending`, `migration.modified`,
+ * `migration.conflicted`, `message`.
+ */
+import type { AppInfo, ListMigrationsResult, MigrationInfo, MigrationStatus } from "../../server/src/protocol";
+import type { Rpc } from "./rpc";
+import { rpcErrorMessage } from "./rpc";
+
+/** A database alias (shown only when the config has more than one). */
+export interface DatabaseNode {
+  kind: "database";
+  database: string;
+  /** True for the database the tree shows first (the setting's, else "default"). */
+  current: boolean;
+}
+
+/** One app of one database. */
+export interface AppNode {
+  kind: "app";
+  database: string;
+  app: AppInfo;
+}
+
+/** One migration of one app of one database. */
+export interface MigrationNode {
+  kind: "migration";
+  database: string;
+  app: string;
+  migration: MigrationInfo;
+  /** The migration before this one in the app's graph order, or "zero" when it is the first (for fake unapply). */
+  previous: string;
+}
+
+/** A line of text (database not readable, no apps, ...). */
+export interface MessageNode {
+  kind: "message";
+  text: string;
+  tooltip: string;
+  severity: "info" | "warning" | "error";
+}
+
+/** Any node of the Migrations view. */
+export type TreeNode = DatabaseNode | AppNode | MigrationNode | MessageNode;
+
+/** A codicon id and an optional theme color id. */
+export interface IconView {
+  id: string;
+  color?: string;
+}
+
+/** How a node looks, independent of the vscode API. Tooltips are Markdown. */
+export interface ItemView {
+  /** Stable across refreshes (keeps expansion and selection). */
+  id: string;
+  label: string;
+  description?: string;
+  tooltip: string;
+  icon: IconView;
+  contextValue: string;
+  collapsible: "none" | "collapsed" | "expanded";
+  /** Command run on click (open the migration file). */
+  command?: { command: string; title: string; arguments: unknown[] };
+}
+
+/** The codicon, color and words of each migration status. */
+export const STATUS_VIEW: Record<MigrationStatus, { icon: IconView; word: string; explanation: string }> = {
+  applied: {
+    icon: { id: "pass-filled", color: "testing.iconPassed" },
+    word: "applied",
+    explanation: "Applied to the database.",
+  },
+  pending: {
+    icon: { id: "circle-large-outline" },
+    word: "pending",
+    explanation: "Not applied yet: `migrate` would apply it.",
+  },
+  modified: {
+    icon: { id: "diff-modified", color: "list.warningForeground" },
+    word: "modified since applied",
+    explanation: "Applied, but its file has changed since (the recorded checksum differs): the database may not match the file.",
+  },
+  conflicted: {
+    icon: { id: "git-merge", color: "list.errorForeground" },
+    word: "conflicted",
+    explanation: "One of several leaf migrations of this app: make a merge migration (`makemigrations --merge`).",
+  },
+};
+
+/** Formats an ISO 8601 time as local `YYYY-MM-DD HH:MM` (the tree's description). Returns the input when it does not parse. */
+export function formatAppliedAt(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  const pad = (n: number): string => String(n).padStart(2, "0");
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}`;
+}
+
+/** Escapes Markdown's special characters in `text`. */
+function md(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!<>|]/g, (c) => `\\${c}`);
+}
+
+/** The nodes under one database's listing: a message when the database could not be read, then its apps. */
+export function appNodes(result: ListMigrationsResult, database: string): TreeNode[] {
+  const nodes: TreeNode[] = [];
+  if (result.databaseError !== undefined) {
+    nodes.push({
+      kind: "message",
+      text: `Database '${database}' not read`,
+      tooltip: `${md(result.databaseError)}\n\nEvery migration is shown as pending.`,
+      severity: "warning",
+    });
+  }
+  for (const app of result.apps) nodes.push({ kind: "app", database, app });
+  return nodes;
+}
+
+/** The migration nodes of an app, in the app's graph order. */
+export function migrationNodes(node: AppNode): MigrationNode[] {
+  return node.app.migrations.map((migration, i) => ({
+    kind: "migration",
+    database: node.database,
+    app: node.app.label,
+    migration,
+    previous: i === 0 ? "zero" : node.app.migrations[i - 1]!.name,
+  }));
+}
+
+/** The root nodes of a listing: database nodes when the config has several databases, else the apps. */
+export function rootNodes(result: ListMigrationsResult): TreeNode[] {
+  if (result.databases.length > 1) {
+    return result.databases.map((database) => ({ kind: "database", database, current: database === result.database }));
+  }
+  return appNodes(result, result.database);
+}
+
+/** Pending migrations of a listing (status "pending" or "conflicted" and not applied). */
+export function pendingCount(result: ListMigrationsResult): number {
+  let count = 0;
+  for (const app of result.apps) {
+    for (const m of app.migrations) if (m.status === "pending" || (m.status === "conflicted" && m.appliedAt === undefined)) count++;
+  }
+  return count;
+}
+
+/** How `node` looks in the view. */
+export function itemView(node: TreeNode): ItemView {
+  switch (node.kind) {
+    case "database":
+      return {
+        id: `db:${node.database}`,
+        label: node.database,
+        description: node.current ? "current" : undefined,
+        tooltip: `Database **${md(node.database)}** (from \`tsmigrate.config.json\`)`,
+        icon: { id: "database" },
+        contextValue: "database",
+        collapsible: node.current ? "expanded" : "collapsed",
+      };
+    case "app": {
+      const migrations = node.app.migrations;
+      const applied = migrations.filter((m) => m.appliedAt !== undefined || m.status === "applied" || m.status === "modified").length;
+      const pending = migrations.length - applied;
+      const problems = migrations.filter((m) => m.status === "modified" || m.status === "conflicted").length;
+      const parts = [`${applied} applied`, `${pending} pending`];
+      if (problems > 0) parts.push(`${problems} to check`);
+      return {
+        id: `app:${node.database}:${node.app.label}`,
+        label: node.app.label,
+        description: migrations.length === 0 ? "no migrations" : parts.join(", "),
+        tooltip: `App **${md(node.app.label)}**: ${migrations.length} migration${migrations.length === 1 ? "" : "s"}, ${parts.join(", ")}`,
+        icon: { id: "package", color: problems > 0 ? "list.warningForeground" : undefined },
+        contextValue: applied > 0 ? "app.applied" : "app",
+        collapsible: migrations.length === 0 ? "none" : "expanded",
+      };
+    }
+    case "migration": {
+      const m = node.migration;
+      const view = STATUS_VIEW[m.status];
+      const when = m.appliedAt !== undefined ? formatAppliedAt(m.appliedAt) : undefined;
+      const description =
+        m.status === "applied" && when !== undefined ? `applied ${when}` : m.status === "modified" && when !== undefined ? `modified since applied ${when}` : view.word;
+      const lines = [`**${md(node.app)}.${md(m.name)}** — ${view.word}${when !== undefined ? ` (${when})` : ""}`, "", view.explanation];
+      if (m.operations.length > 0) lines.push("", ...m.operations.map((op) => `- ${md(op)}`));
+      lines.push("", `\`${m.file}\``);
+      return {
+        id: `mig:${node.database}:${node.app}:${m.name}`,
+        label: m.name,
+        description,
+        tooltip: lines.join("\n"),
+        icon: view.icon,
+        contextValue: `migration.${m.status}`,
+        collapsible: "none",
+        command: { command: "tsmigrate.openMigration", title: "Open Migration File", arguments: [node] },
+      };
+    }
+    case "message":
+      return {
+        id: `msg:${node.text}`,
+        label: node.text,
+        tooltip: node.tooltip,
+        icon: { id: node.severity, color: node.severity === "error" ? "list.errorForeground" : node.severity === "warning" ? "list.warningForeground" : undefined },
+        contextValue: "message",
+        collapsible: "none",
+      };
+  }
+}
+
+/** What the view knows about the project after a load: shown by the status bar and the welcome views. */
+export interface TreeSummary {
+  /** No app found (no config, no models.ts): the "no project" welcome shows. */
+  noProject: boolean;
+  pending: number;
+  drift: number;
+  /** Set when the listing failed (server error): the error welcome or message shows. */
+  error?: string;
+}
+
+/**
+ * Loads the view's nodes from the server and keeps the last listing: the
+ * root listing for the current database, other databases' listings when
+ * their node expands. {@link MigrationsTreeData.reload} asks the server again
+ * and says whether anything changed, so that the view redraws only then: a
+ * redraw invalidates the tree items' handles, and a command run from a
+ * context menu during one would get no item.
+ */
+export class MigrationsTreeData {
+  private listings = new Map<string, Promise<ListMigrationsResult>>();
+  private root: ListMigrationsResult | undefined;
+  private rootError: unknown;
+  private loading: Promise<boolean> | undefined;
+  private next: Promise<boolean> | undefined;
+
+  /**
+   * @param rpc the server, or undefined while it is not running (no nodes then).
+   * @param database the `tsmigrate.database` setting, read at each load.
+   * @param onSummary called after each root load with what the status bar and welcome views need.
+   */
+  constructor(
+    private readonly rpc: () => Rpc | undefined,
+    private readonly database: () => string | undefined,
+    private readonly onSummary: (summary: TreeSummary) => void,
+  ) {}
+
+  /** Forgets every listing (the server stopped); the next `children` call asks again. */
+  invalidate(): void {
+    this.listings.clear();
+    this.root = undefined;
+    this.rootError = undefined;
+  }
+
+  /**
+   * Asks the server for the root listing again. Resolves true when it
+   * differs from the last one (or failed, or there was none): the caller
+   * then redraws the view. Never rejects. Calls made while a load runs
+   * share the next one.
+   */
+  reload(): Promise<boolean> {
+    if (this.loading !== undefined) {
+      this.next ??= this.loading.then(() => {
+        this.next = undefined;
+        return this.reload();
+      });
+      return this.next;
+    }
+    const rpc = this.rpc();
+    if (rpc === undefined) {
+      const had = this.root !== undefined || this.rootError !== undefined;
+      this.invalidate();
+      return Promise.resolve(had);
+    }
+    const before = this.root === undefined ? undefined : JSON.stringify(this.root);
+    this.loading = rpc
+      .request("tsmigrate/listMigrations", { database: this.database() })
+      .then(
+        (result) => {
+          this.root = result;
+          this.rootError = undefined;
+          this.onSummary({ noProject: result.apps.length === 0, pending: pendingCount(result), drift: result.driftCount });
+          const changed = JSON.stringify(result) !== before;
+          if (changed) {
+            this.listings.clear();
+            this.listings.set(result.database, Promise.resolve(result));
+          }
+          return changed;
+        },
+        (error: unknown) => {
+          this.root = undefined;
+          this.rootError = error;
+          this.listings.clear();
+          this.onSummary({ noProject: false, pending: 0, drift: 0, error: rpcErrorMessage(error) });
+          return true;
+        },
+      )
+      .finally(() => {
+        this.loading = undefined;
+      });
+    return this.loading;
+  }
+
+  /** The children of `node` (the roots when undefined). Never rejects: a failed listing becomes a message node. */
+  async children(node?: TreeNode): Promise<TreeNode[]> {
+    if (node === undefined) return this.roots();
+    switch (node.kind) {
+      case "database": {
+        try {
+          return appNodes(await this.listing(node.database), node.database);
+        } catch (error) {
+          return [errorNode(error)];
+        }
+      }
+      case "app":
+        return migrationNodes(node);
+      default:
+        return [];
+    }
+  }
+
+  private async roots(): Promise<TreeNode[]> {
+    if (this.rpc() === undefined) return [];
+    if (this.root === undefined && this.rootError === undefined) await this.reload();
+    else if (this.loading !== undefined) await this.loading;
+    if (this.root === undefined) return this.rootError !== undefined ? [errorNode(this.rootError)] : [];
+    const result = this.root;
+    return result.apps.length === 0 && result.databaseError === undefined ? [] : rootNodes(result);
+  }
+
+  private listing(database: string): Promise<ListMigrationsResult> {
+    let listing = this.listings.get(database);
+    if (listing === undefined) {
+      const rpc = this.rpc();
+      if (rpc === undefined) return Promise.reject(new Error("The tsmigrate language server is not running."));
+      listing = rpc.request("tsmigrate/listMigrations", { database });
+      listing.catch(() => this.listings.delete(database));
+      this.listings.set(database, listing);
+    }
+    return listing;
+  }
+}
+
+/** A message node for a failed request. */
+function errorNode(error: unknown): MessageNode {
+  const message = rpcErrorMessage(error);
+  return { kind: "message", text: message.split("\n")[0]!, tooltip: md(message), severity: "error" };
+}

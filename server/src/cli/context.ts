@@ -1,0 +1,62 @@
+/**
+ * What every command needs: the project, its validated app labels, the
+ * applied migrations of a database without creating it, and the questioner
+ * to use (never one that waits without a terminal).
+ */
+import * as fs from "node:fs";
+import { MultipleErrors, TsMigrateError } from "../engine/errors";
+import { openProject, type Project } from "../engine/project";
+import { MigrationRecorder, type AppliedRecord } from "../engine/recorder";
+
+/** Options every command takes. */
+export interface CommonOptions {
+  /** `--project DIR`. */
+  project?: string;
+}
+
+/** Opens the project of `--project` (or found from the current folder). Config errors throw. */
+export function cliProject(opts: CommonOptions): Project {
+  return openProject({ project: opts.project });
+}
+
+/**
+ * Throws the migration files' errors (all of them) when there are any:
+ * a command cannot work on a broken history.
+ */
+export function requireCleanMigrations(project: Project): void {
+  project.loader.throwIfErrors();
+}
+
+/**
+ * Checks app labels given on the command line (Django's
+ * `apps.get_app_config`). @throws TsMigrateError code `unknown-app`
+ * ("No installed app with label 'x'."), one per bad label.
+ */
+export function validateApps(project: Project, labels: readonly string[]): void {
+  const known = new Set(project.appLabels());
+  const bad = labels.filter((l) => !known.has(l)).map((l) => new TsMigrateError(
+    `No installed app with label '${l}'.${known.size ? ` Apps: ${[...known].sort().join(", ")}.` : " No app found (no folder holds a models.ts)."}`,
+    { code: "unknown-app" },
+  ));
+  if (bad.length === 1) throw bad[0]!;
+  if (bad.length > 1) throw new MultipleErrors(bad);
+}
+
+/**
+ * The applied migrations of database `alias`, read without creating
+ * anything: a SQLite file that does not exist yet has none applied.
+ */
+export async function readApplied(project: Project, alias: string): Promise<Map<string, AppliedRecord>> {
+  const db = project.config.databases[alias];
+  if (db?.engine === "sqlite" && db.name && db.name !== ":memory:" && !fs.existsSync(db.name)) return new Map();
+  const connection = await project.connection(alias);
+  return new MigrationRecorder(connection).appliedMigrations();
+}
+
+/**
+ * True when questions may be asked: stdin is a terminal and `--noinput`
+ * was not given. Without a terminal, a question is never waited on.
+ */
+export function interactive(noinput: boolean | undefined): boolean {
+  return !noinput && Boolean(process.stdin.isTTY);
+}

@@ -1,0 +1,236 @@
+/**
+ * `tsmigrate makemigrations [app...] [--name N] [--empty] [--merge]
+ * [--check] [--dry-run] [--noinput] [--json]`.
+ * Follows `django/core/management/commands/makemigrations.py` (Django 3.2):
+ * "Migrations for 'shop':" / "  shop/migrations/0002_product_stock.ts" /
+ * "    - Add field stock to product", "No changes detected", the conflict
+ * message and `--merge`. Differences: `--check` writes nothing (Django
+ * 4.2+), and nothing is written when a model file has errors (all are
+ * printed, exit 2).
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { ExitCode, MultipleErrors, TsMigrateError } from "../engine/errors";
+import { type MigrationLoader } from "../engine/loader";
+import { keyString, Migration, type MigrationKey } from "../engine/migration";
+import type { Project } from "../engine/project";
+import { InteractiveQuestioner, NonInteractiveQuestioner, type Questioner } from "../engine/questioner";
+import { writeMigration } from "../engine/writer";
+import { type CommonOptions, cliProject, interactive, readApplied, requireCleanMigrations, validateApps } from "./context";
+import { runDetector } from "./drift";
+import { displayPath, type Output, styles } from "./output";
+
+/** Options of makemigrations. */
+export interface MakeMigrationsOptions extends CommonOptions {
+  name?: string;
+  empty?: boolean;
+  merge?: boolean;
+  check?: boolean;
+  dryRun?: boolean;
+  noinput?: boolean;
+  json?: boolean;
+}
+
+/** One migration in the `--json` output. */
+export interface NewMigrationJson {
+  app: string;
+  name: string;
+  /** Absolute path of the file. */
+  file: string;
+  /** False with --dry-run / --check. */
+  written: boolean;
+  /** Django's `describe()` of each operation. */
+  operations: string[];
+  dependencies: [string, string][];
+}
+
+/**
+ * Django's conflict error: "Conflicting migrations detected; multiple leaf
+ * nodes in the migration graph: (0002_a, 0002_b in shop).\nTo fix them run
+ * 'tsmigrate makemigrations --merge'" (code `conflict`).
+ */
+export function conflictError(conflicts: ReadonlyMap<string, readonly string[]>): TsMigrateError {
+  const names = [...conflicts].map(([app, list]) => `${list.join(", ")} in ${app}`).join("; ");
+  return new TsMigrateError(
+    `Conflicting migrations detected; multiple leaf nodes in the migration graph: (${names}).\n` +
+    "To fix them run 'tsmigrate makemigrations --merge'",
+    { code: "conflict" },
+  );
+}
+
+/** Django's `get_migration_name_timestamp()`: `YYYYMMDD_HHMM`, local time. */
+export function migrationNameTimestamp(d = new Date()): string {
+  const p = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}_${p(d.getHours())}${p(d.getMinutes())}`;
+}
+
+/** Django's `MigrationAutodetector.parse_number`: the leading digits of a name, or undefined. */
+export function parseNumber(name: string): number | undefined {
+  const m = /^\d+/.exec(name);
+  return m ? Number(m[0]) : undefined;
+}
+
+function isIdentifier(s: string): boolean {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(s);
+}
+
+/** Runs the command; returns the exit code. */
+export async function makeMigrations(apps: string[], opts: MakeMigrationsOptions, output: Output): Promise<number> {
+  if (opts.name !== undefined && !isIdentifier(opts.name)) {
+    throw new TsMigrateError("The migration name must be a valid identifier (letters, digits and _).", { code: "bad-name" });
+  }
+  const project = cliProject(opts);
+  let questioner: Questioner | undefined;
+  try {
+    validateApps(project, apps);
+    requireCleanMigrations(project);
+    const loader = project.loader;
+    await checkHistory(project, output);
+
+    let conflicts = loader.detectConflicts();
+    if (apps.length) conflicts = new Map([...conflicts].filter(([app]) => apps.includes(app)));
+    if (conflicts.size && !opts.merge) throw conflictError(conflicts);
+    if (opts.merge && !conflicts.size) {
+      output.out("No conflicts detected to merge.\n");
+      return 0;
+    }
+    const ask = interactive(opts.noinput);
+    questioner = ask ? new InteractiveQuestioner({ dryRun: opts.dryRun }) : new NonInteractiveQuestioner();
+    if (opts.merge) return await handleMerge(project, conflicts, questioner, opts, output);
+
+    const models = project.loadModels();
+    if (models.errors.length) throw models.errors.length === 1 ? models.errors[0]! : new MultipleErrors(models.errors);
+
+    if (opts.empty) {
+      if (!apps.length) throw new TsMigrateError("You must supply at least one app label when using --empty.", { code: "bad-input" });
+      const changes = new Map<string, Migration[]>();
+      for (const app of apps) changes.set(app, [emptyMigration(loader, app, opts.name)]);
+      writeMigrationFiles(project, changes, opts, output);
+      return 0;
+    }
+
+    const changes = await runDetector(project, models.state, questioner, { apps: apps.length ? apps : undefined, name: opts.name });
+    if (!changes.size) {
+      if (opts.json) output.out(`${JSON.stringify({ changes: {} }, null, 2)}\n`);
+      else if (apps.length === 1) output.out(`No changes detected in app '${apps[0]}'\n`);
+      else if (apps.length > 1) output.out(`No changes detected in apps '${apps.join("', '")}'\n`);
+      else output.out("No changes detected\n");
+      return 0;
+    }
+    writeMigrationFiles(project, changes, opts, output);
+    return opts.check ? ExitCode.DRIFT : 0;
+  } finally {
+    (questioner as InteractiveQuestioner | undefined)?.close?.();
+    await project.close();
+  }
+}
+
+/**
+ * Django's consistency check against the default database, when it exists
+ * (nothing is created): an applied migration with an unapplied dependency
+ * stops the command. A database that cannot be read only warns.
+ */
+async function checkHistory(project: Project, output: Output): Promise<void> {
+  let applied;
+  try {
+    applied = await readApplied(project, "default");
+  } catch (err) {
+    output.err(`Warning: Got an error checking a consistent migration history performed for database connection 'default': ${
+      err instanceof Error ? err.message : String(err)}\n`);
+    return;
+  }
+  project.loader.checkConsistentHistory("default", applied);
+}
+
+/** A `--empty` migration, named as Django's `arrange_for_graph` names it. */
+function emptyMigration(loader: MigrationLoader, app: string, name?: string): Migration {
+  const leaf = loader.leafName(app);
+  const next = leaf === undefined ? 1 : (parseNumber(leaf) ?? 0) + 1;
+  const suffix = name ?? (leaf === undefined ? "initial" : `auto_${migrationNameTimestamp()}`);
+  return new Migration(app, `${String(next).padStart(4, "0")}_${suffix}`, {
+    dependencies: leaf === undefined ? [] : [[app, leaf]],
+    initial: leaf === undefined,
+  });
+}
+
+function migrationPath(project: Project, m: Migration): string {
+  const app = project.config.apps.find((a) => a.label === m.app);
+  if (!app) throw new TsMigrateError(`No installed app with label '${m.app}'.`, { code: "unknown-app" });
+  return path.join(app.migrationsDir, `${m.name}.ts`);
+}
+
+/**
+ * Django's `write_migration_files`: prints each app's new migrations and
+ * writes them unless `--dry-run` or `--check`. Every file's text is made
+ * before the first is written, so a failure writes nothing.
+ */
+function writeMigrationFiles(project: Project, changes: Map<string, Migration[]>, opts: MakeMigrationsOptions, output: Output): void {
+  const s = styles(output);
+  const write = !opts.dryRun && !opts.check;
+  const files: { file: string; text: string }[] = [];
+  const json: Record<string, NewMigrationJson[]> = {};
+  for (const [app, list] of changes) {
+    if (!opts.json) output.out(`${s.heading(`Migrations for '${app}':`)}\n`);
+    for (const m of list) {
+      const file = migrationPath(project, m);
+      files.push({ file, text: writeMigration(m) });
+      const operations = m.operations.map((op) => op.describe());
+      (json[app] ??= []).push({
+        app, name: m.name, file, written: write, operations,
+        dependencies: m.dependencies.map((d) => [d[0], d[1]]),
+      });
+      if (opts.json) continue;
+      output.out(`  ${s.label(displayPath(file))}\n`);
+      for (const d of operations) output.out(`    - ${d}\n`);
+    }
+  }
+  if (write) {
+    for (const { file, text } of files) {
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, text, "utf8");
+    }
+  }
+  if (opts.json) output.out(`${JSON.stringify({ changes: json }, null, 2)}\n`);
+}
+
+/**
+ * Django's `handle_merge`: shows each branch's operations since the common
+ * ancestor, asks (or, without a terminal, accepts as Django's
+ * `--noinput` does), then writes `NNNN_merge_<leaves>` depending on every leaf.
+ */
+async function handleMerge(
+  project: Project, conflicts: Map<string, string[]>, questioner: Questioner, opts: MakeMigrationsOptions, output: Output,
+): Promise<number> {
+  const s = styles(output);
+  const loader = project.loader;
+  const json: Record<string, NewMigrationJson[]> = {};
+  for (const [app, names] of conflicts) {
+    const ancestries = names.map((n) => loader.graph.forwardsPlan([app, n]).filter((k) => k[0] === app).map(keyString));
+    let common = 0;
+    while (ancestries.every((a) => common < a.length && a[common] === ancestries[0]![common])) common++;
+    if (!common) throw new TsMigrateError(`Could not find common ancestor of ${names.join(", ")}`, { code: "conflict" });
+    if (!opts.json) output.out(`${s.heading(`Merging ${app}`)}\n`);
+    names.forEach((name, i) => {
+      const branch = ancestries[i]!.slice(common);
+      if (opts.json) return;
+      output.out(`${s.label(`  Branch ${name}`)}\n`);
+      for (const id of branch) {
+        for (const op of loader.graph.nodes.get(id)!.operations) output.out(`    - ${op.describe()}\n`);
+      }
+    });
+    if (!(await questioner.askMerge(app))) continue;
+    const numbers = names.map(parseNumber).filter((n): n is number => n !== undefined);
+    const biggest = numbers.length ? Math.max(...numbers) : 1;
+    const leafNames = [...names].sort().join("_");
+    const suffix = opts.name ?? (leafNames.length > 47 ? `merge_${migrationNameTimestamp()}` : `merge_${leafNames}`);
+    const deps: MigrationKey[] = names.map((n) => [app, n] as const);
+    const merge = new Migration(app, `${String(biggest + 1).padStart(4, "0")}_${suffix}`, { dependencies: deps });
+    const file = migrationPath(project, merge);
+    const write = !opts.dryRun && !opts.check;
+    if (write) fs.writeFileSync(file, writeMigration(merge), "utf8");
+    (json[app] ??= []).push({ app, name: merge.name, file, written: write, operations: [], dependencies: deps.map((d) => [d[0], d[1]]) });
+    if (write && !opts.json) output.out(`\nCreated new merge migration ${file}\n`);
+  }
+  if (opts.json) output.out(`${JSON.stringify({ changes: json }, null, 2)}\n`);
+  return 0;
+}

@@ -1,0 +1,183 @@
+/**
+ * `tsmigrate migrate [app [migration|zero]] [--fake] [--fake-initial]
+ * [--plan] [--check] [--database ALIAS] [--noinput]`.
+ * Follows `django/core/management/commands/migrate.py` (Django 3.2): stops
+ * on inconsistent history and conflicts, resolves a migration by unique
+ * prefix, prints "Operations to perform:" / "Running migrations:" and
+ * "  Applying shop.0001_initial... OK", warns about model changes that
+ * have no migration. Also warns about applied migrations whose file changed
+ * since (tsmigrate's checksums).
+ */
+import { TsMigrateError, ExitCode } from "../engine/errors";
+import { MigrationExecutor, type MigrateTarget, type PlanStep } from "../engine/executor";
+import { keyString } from "../engine/migration";
+import type { Operation } from "../engine/operations/base";
+import { type CommonOptions, cliProject, requireCleanMigrations, validateApps } from "./context";
+import { detectDrift } from "./drift";
+import { conflictError } from "./makemigrations";
+import { type Output, styles } from "./output";
+
+/** Options of migrate. */
+export interface MigrateCommandOptions extends CommonOptions {
+  fake?: boolean;
+  fakeInitial?: boolean;
+  plan?: boolean;
+  check?: boolean;
+  database?: string;
+  noinput?: boolean;
+}
+
+/** Django's `Truncator(text).chars(n)`: at most n characters, the last one "…" when cut. */
+function truncateChars(text: string, n: number): string {
+  const chars = [...text];
+  return chars.length > n ? `${chars.slice(0, n - 1).join("")}…` : text;
+}
+
+function sqlText(v: unknown): string | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (Array.isArray(v)) return `[${v.map((x) => `'${Array.isArray(x) ? String(x[0]) : String(x)}'`).join(", ")}]`;
+  return String(v);
+}
+
+/**
+ * Django's `describe_operation` for `--plan`: `[text, isError]`. RunSQL
+ * shows its SQL (`-> ...`, 40 characters at most), an operation that
+ * cannot run backwards shows `-> IRREVERSIBLE`, others get "Undo " when
+ * backwards.
+ */
+export function describeOperation(op: Operation, backwards: boolean): [string, boolean] {
+  let prefix = "";
+  let isError = false;
+  let action: string | undefined;
+  const args = op.deconstruct().args as Record<string, unknown>;
+  if (op.kind === "RunCode") {
+    const code = backwards ? args.reverseCode : args.code;
+    action = code === undefined || code === null ? undefined : "";
+  } else if (op.kind === "RunSQL") {
+    action = sqlText(backwards ? args.reverseSql : args.sql);
+  } else {
+    action = "";
+    if (backwards) prefix = "Undo ";
+  }
+  if (action !== undefined) {
+    action = action.replace(/\n/g, "");
+  } else if (backwards) {
+    action = "IRREVERSIBLE";
+    isError = true;
+  }
+  if (action) action = ` -> ${action}`;
+  return [prefix + op.describe() + truncateChars(action ?? "", 40), isError];
+}
+
+/** Prints `Planned operations:` (Django's `--plan` output). */
+function printPlan(plan: PlanStep[], output: Output): void {
+  const s = styles(output);
+  output.out(`${s.label("Planned operations:")}\n`);
+  if (!plan.length) output.out("  No planned migration operations.\n");
+  for (const { migration, backwards } of plan) {
+    output.out(`${s.heading(keyString(migration.key))}\n`);
+    for (const op of migration.operations) {
+      const [text, isError] = describeOperation(op, backwards);
+      output.out(`    ${isError ? s.warning(text) : text}\n`);
+    }
+  }
+}
+
+/** Runs the command; returns the exit code. */
+export async function migrateCommand(
+  app: string | undefined, name: string | undefined, opts: MigrateCommandOptions, output: Output,
+): Promise<number> {
+  const s = styles(output);
+  const project = cliProject(opts);
+  let lineOpen = false;
+  try {
+    requireCleanMigrations(project);
+    if (app) validateApps(project, [app]);
+    const alias = opts.database ?? "default";
+    const executor = await MigrationExecutor.open(await project.connection(alias), project.loader);
+    const loader = project.loader;
+    loader.throwIfErrors();
+    loader.checkConsistentHistory(alias);
+    const conflicts = loader.detectConflicts();
+    if (conflicts.size) throw conflictError(conflicts);
+
+    for (const { migration, record } of executor.modifiedMigrations()) {
+      output.err(s.warning(
+        `Warning: migration ${keyString(migration.key)} has changed since it was applied on ` +
+        `${record.applied.toISOString()} (checksum differs); the database was migrated with the old version.\n`,
+      ));
+    }
+
+    let targets: MigrateTarget[];
+    let appLabelsOnly = true;
+    if (app && ![...loader.diskMigrations.values()].some((m) => m.app === app)) {
+      throw new TsMigrateError(`App '${app}' does not have migrations.`, { code: "unknown-migration" });
+    }
+    if (app && name) {
+      if (name === "zero") {
+        targets = [[app, null]];
+      } else {
+        const migration = loader.getMigrationByPrefix(app, name);
+        targets = [[app, migration.name]];
+      }
+      appLabelsOnly = false;
+    } else if (app) {
+      targets = loader.graph.leafNodes(app).map((k) => [k[0], k[1]] as const);
+    } else {
+      targets = loader.graph.leafNodes().map((k) => [k[0], k[1]] as const);
+    }
+
+    const plan = executor.migrationPlan(targets);
+    if (opts.plan) {
+      printPlan(plan, output);
+      return plan.length && opts.check ? ExitCode.DRIFT : 0;
+    }
+    if (plan.length && opts.check) return ExitCode.DRIFT;
+
+    output.out(`${s.heading("Operations to perform:")}\n`);
+    if (appLabelsOnly) {
+      const labels = [...new Set(targets.map((t) => t[0]))].sort().join(", ") || "(none)";
+      output.out(`${s.label("  Apply all migrations: ")}${labels}\n`);
+    } else if (targets[0]![1] === null) {
+      output.out(`${s.label("  Unapply all migrations: ")}${targets[0]![0]}\n`);
+    } else {
+      output.out(`${s.label("  Target specific migration: ")}${targets[0]![1]}, from ${targets[0]![0]}\n`);
+    }
+    output.out(`${s.heading("Running migrations:")}\n`);
+    if (!plan.length) {
+      output.out("  No migrations to apply.\n");
+      const drift = await detectDrift(project);
+      if (drift.apps.length) {
+        output.out(`${s.notice(
+          `  Your models in app(s): ${drift.apps.map((a) => `'${a}'`).join(", ")} have changes that are not yet ` +
+          "reflected in a migration, and so won't be applied.",
+        )}\n`);
+        output.out(`${s.notice(
+          "  Run 'tsmigrate makemigrations' to make new migrations, and then re-run 'tsmigrate migrate' to apply them.",
+        )}\n`);
+      } else if (drift.error) {
+        output.err(`${s.warning(`Warning: could not compare the models with the migrations: ${drift.error}`)}\n`);
+      }
+    }
+    await executor.migrate(targets, {
+      fake: plan.length ? opts.fake : false,
+      fakeInitial: plan.length ? opts.fakeInitial : false,
+      onProgress: (e) => {
+        const id = keyString(e.migration.key);
+        if (e.action === "apply_start" || e.action === "unapply_start") {
+          output.out(`  ${e.action === "apply_start" ? "Applying" : "Unapplying"} ${id}...`);
+          lineOpen = true;
+        } else {
+          output.out(`${s.success(e.fake ? " FAKED" : " OK")}\n`);
+          lineOpen = false;
+        }
+      },
+    });
+    return 0;
+  } catch (err) {
+    if (lineOpen) output.out("\n");
+    throw err;
+  } finally {
+    await project.close();
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * The `tsmigrate` command line's program (the entry is main.ts): Django's migration commands (product
+ * contract, section 4), built with commander. Each command lives in its
+ * own file and returns its exit code: 0 ok, 1 drift with `--check`, 2 bad
+ * input (errors printed as `file:line:col: message` on stderr), 3 a
+ * question that could not be asked.
+ */
+import { Command, CommanderError, Option } from "commander";
+import { ExitCode } from "../engine/errors";
+import { makeMigrations } from "./makemigrations";
+import { migrateCommand } from "./migrate";
+import { type Output, printErrors, processOutput } from "./output";
+import { showMigrations } from "./showmigrations";
+import { sqlMigrate } from "./sqlmigrate";
+import { lspStub, squashStub } from "./stubs";
+
+const projectOption = () => new Option("--project <dir>", "project folder (default: nearest folder upwards holding tsmigrate.config.json, else the current folder)");
+const databaseOption = () => new Option("--database <alias>", 'database alias from the config (default: "default")');
+
+/**
+ * Builds the program. `run` receives each command's promise of an exit
+ * code; `output` is where commands write.
+ */
+export function buildProgram(output: Output, run: (p: Promise<number>) => void): Command {
+  const program = new Command("tsmigrate")
+    .description("Django's migration system for models written in TypeScript.")
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => output.out(s), writeErr: (s) => output.err(s) });
+
+  program.command("makemigrations")
+    .description("Creates new migration(s) for apps.")
+    .argument("[app...]", "app label(s) to create migrations for")
+    .option("-n, --name <name>", "use this name for migration file(s)")
+    .option("--empty", "create an empty migration")
+    .option("--merge", "enable fixing of migration conflicts")
+    .option("--check", "exit with status 1 if model changes are missing migrations (writes nothing)")
+    .option("--dry-run", "just show what migrations would be made; don't write them")
+    .option("--noinput, --no-input", "do not prompt for input of any kind")
+    .option("--json", "print the result as JSON")
+    .addOption(projectOption())
+    .action((apps: string[], opts) => run(makeMigrations(apps, {
+      name: opts.name, empty: opts.empty, merge: opts.merge, check: opts.check, dryRun: opts.dryRun,
+      noinput: opts.noinput === true || opts.input === false, json: opts.json, project: opts.project,
+    }, output)));
+
+  program.command("migrate")
+    .description("Updates the database schema.")
+    .argument("[app]", "app label of the application to migrate")
+    .argument("[migration]", 'bring the database to the state after this migration (a unique prefix works); "zero" unapplies all')
+    .option("--fake", "mark migrations as run without running them")
+    .option("--fake-initial", "fake-apply initial migrations whose tables already exist")
+    .option("--plan", "show the migration actions that would be performed")
+    .option("--check", "exit with status 1 if unapplied migrations exist")
+    .addOption(databaseOption())
+    .option("--noinput, --no-input", "do not prompt for input of any kind")
+    .addOption(projectOption())
+    .action((app: string | undefined, migration: string | undefined, opts) => run(migrateCommand(app, migration, {
+      fake: opts.fake, fakeInitial: opts.fakeInitial, plan: opts.plan, check: opts.check,
+      database: opts.database, noinput: opts.noinput === true || opts.input === false, project: opts.project,
+    }, output)));
+
+  program.command("showmigrations")
+    .description("Shows all migrations of the project and whether they are applied.")
+    .argument("[app...]", "app labels to limit the output to")
+    .option("-p, --plan", "show all migrations in the order they will be applied")
+    .addOption(databaseOption())
+    .option("--json", "print the result as JSON")
+    .addOption(projectOption())
+    .action((apps: string[], opts) => run(showMigrations(apps, {
+      plan: opts.plan, database: opts.database, json: opts.json, project: opts.project,
+    }, output)));
+
+  program.command("sqlmigrate")
+    .description("Prints the SQL statements for the named migration.")
+    .argument("<app>", "app label of the application containing the migration")
+    .argument("<migration>", "migration name (a unique prefix works)")
+    .option("--backwards", "print the SQL to unapply the migration")
+    .addOption(databaseOption())
+    .addOption(projectOption())
+    .action((app: string, migration: string, opts) => run(sqlMigrate(app, migration, {
+      backwards: opts.backwards, database: opts.database, project: opts.project,
+    }, output)));
+
+  program.command("squashmigrations")
+    .description("Squashes migrations of an app into one (not implemented yet).")
+    .argument("<app>")
+    .argument("[start]")
+    .argument("[end]")
+    .option("--squashed-name <name>", "name of the new squashed migration")
+    .option("--noinput, --no-input", "do not prompt for input of any kind")
+    .addOption(projectOption())
+    .action(() => run(squashStub(output)));
+
+  program.command("lsp")
+    .description("Starts the language server (for VS Code and other LSP editors).")
+    .option("--stdio", "talk LSP over stdin/stdout")
+    .addOption(projectOption())
+    .action(() => run(lspStub(output)));
+
+  return program;
+}
+
+/**
+ * Runs the CLI on `argv` (as `process.argv`) and resolves to the exit code.
+ * Errors are printed, never thrown.
+ */
+export async function main(argv: string[] = process.argv, output: Output = processOutput()): Promise<number> {
+  let pending: Promise<number> | undefined;
+  const program = buildProgram(output, (p) => { pending = p; });
+  try {
+    await program.parseAsync(argv);
+    if (!pending) return 0;
+    return await pending;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help / --version exit 0; usage errors are bad input.
+      return err.exitCode === 0 || err.code === "commander.helpDisplayed" || err.code === "commander.help" ? 0 : ExitCode.BAD_INPUT;
+    }
+    return printErrors(output, err);
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * What a schema editor needs to know about one database vendor: Django's
+ * `DatabaseWrapper.data_types`, `data_type_check_constraints`,
+ * `data_types_suffix`, `operators` and a few `DatabaseFeatures` flags
+ * (`django/db/backends/<vendor>/base.py`, `features.py`, Django 3.2). The
+ * vendor-neutral DDL code in this folder is written against this shape, so
+ * a PostgreSQL flavor can reuse it.
+ */
+
+/** One vendor's facts. Templates use Django's Python placeholders: `%(max_length)s`, `%(column)s`. */
+export interface DatabaseFlavor {
+  readonly vendor: "sqlite" | "postgresql";
+  /** Django's `data_types`: internal type -> column type template. */
+  readonly dataTypes: Readonly<Record<string, string>>;
+  /** Django's `data_type_check_constraints`: internal type -> CHECK expression template. */
+  readonly dataTypeCheckConstraints: Readonly<Record<string, string>>;
+  /** Django's `data_types_suffix` (SQLite: `AUTOINCREMENT` after auto fields). */
+  readonly dataTypesSuffix: Readonly<Record<string, string>>;
+  /** Django's `operators` for lookups: lookup name -> SQL template with one `%s`. */
+  readonly operators: Readonly<Record<string, string>>;
+  /** `ops.max_name_length()`: undefined when names are not truncated (SQLite). */
+  readonly maxNameLength?: number;
+  /** `features.related_fields_match_type`: false on SQLite (an FK to a PositiveIntegerField is `integer`). */
+  readonly relatedFieldsMatchType: boolean;
+  /** True when foreign keys are written inside the column definition (`sql_create_inline_fk`, SQLite); PostgreSQL adds them with ALTER TABLE. */
+  readonly inlineForeignKeys: boolean;
+  /** Django's `_collate_sql`: `COLLATE x` (SQLite) or `COLLATE "x"` (PostgreSQL), with a leading space. */
+  collateSql(collation: string): string;
+}
+
+/** Fills a Django data-type template: `varchar(%(max_length)s)` with `{ max_length: 50 }` is `varchar(50)`. */
+export function interpolate(template: string, params: Readonly<Record<string, string | number | undefined>>): string {
+  return template.replace(/%\((\w+)\)s/g, (_m, key: string) => String(params[key] ?? "None"));
+}
+
+/** Django's `_create_index_name` length limit: `max_name_length() or 200`. */
+export function indexNameLimit(flavor: DatabaseFlavor): number {
+  return flavor.maxNameLength ?? 200;
+}

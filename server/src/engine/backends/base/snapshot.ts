@@ -1,0 +1,163 @@
+/**
+ * Database schema snapshots, vendor-neutral: the shape introspection
+ * produces (see `sqlite/introspection.ts`) and {@link diffSnapshots}, which
+ * lists how two snapshots differ in words a person can act on. Used to
+ * compare the schema tsmigrate makes with the one Django makes.
+ */
+
+/** One column. `pk` is 0 outside the primary key, else the 1-based position in it. */
+export interface ColumnSnapshot {
+  readonly name: string;
+  /** The declared type, lowercased (`varchar(100)`, `integer unsigned`). */
+  readonly type: string;
+  readonly notNull: boolean;
+  readonly pk: number;
+  /** The DEFAULT as written (only with `defaults: true`; null when none). */
+  readonly default?: string | null;
+}
+
+/** A CHECK constraint: its name (null when unnamed) and canonical expression. */
+export interface CheckSnapshot {
+  readonly name: string | null;
+  readonly expression: string;
+}
+
+/** An index, identified by what it does rather than its name. */
+export interface IndexSnapshot {
+  /** Column names, `"col DESC"` for descending, or canonical expression text. */
+  readonly columns: readonly string[];
+  readonly unique: boolean;
+  /** Canonical WHERE text of a partial index, or null. */
+  readonly where: string | null;
+  /** The index name (only with `indexNames: true`, and never for automatic indexes). */
+  readonly name?: string;
+}
+
+/** A foreign key: local columns -> table and columns (null column: the primary key). */
+export interface ForeignKeySnapshot {
+  readonly columns: readonly string[];
+  readonly table: string;
+  readonly to: readonly (string | null)[];
+  /** ON DELETE / ON UPDATE actions (only with `onDelete: true`). */
+  readonly onDelete?: string;
+  readonly onUpdate?: string;
+}
+
+/** One table. */
+export interface TableSnapshot {
+  readonly name: string;
+  readonly columns: readonly ColumnSnapshot[];
+  readonly checks: readonly CheckSnapshot[];
+  readonly indexes: readonly IndexSnapshot[];
+  readonly foreignKeys: readonly ForeignKeySnapshot[];
+}
+
+/** A database's schema: tables sorted by name. */
+export interface SchemaSnapshot {
+  readonly tables: readonly TableSnapshot[];
+}
+
+/** Options of {@link diffSnapshots}. */
+export interface DiffOptions {
+  /** Names of the two sides in messages. Default `["first", "second"]`. */
+  readonly labels?: readonly [string, string];
+  /**
+   * Compare column order too. Default false: Django's SQLite rebuilds move
+   * altered and added columns around, so column order differs from a
+   * freshly created table without any schema difference that matters.
+   */
+  readonly columnOrder?: boolean;
+}
+
+function describeIndex(ix: IndexSnapshot): string {
+  return `${ix.unique ? "unique index" : "index"}${ix.name ? ` "${ix.name}"` : ""} on (${ix.columns.join(", ")})${ix.where ? ` WHERE ${ix.where}` : ""}`;
+}
+
+function describeFk(fk: ForeignKeySnapshot): string {
+  const to = fk.to.map((c) => c ?? "<primary key>").join(", ");
+  const actions = fk.onDelete !== undefined ? ` ON DELETE ${fk.onDelete}` : "";
+  return `foreign key (${fk.columns.join(", ")}) -> ${fk.table} (${to})${actions}`;
+}
+
+function describeCheck(c: CheckSnapshot): string {
+  return `check${c.name ? ` "${c.name}"` : ""} (${c.expression})`;
+}
+
+/** Items of `a` and `b` that the other lacks, as multisets by `key`. */
+function multisetDiff<T>(a: readonly T[], b: readonly T[], key: (x: T) => string): { onlyA: T[]; onlyB: T[] } {
+  const counts = new Map<string, number>();
+  for (const x of b) counts.set(key(x), (counts.get(key(x)) ?? 0) + 1);
+  const onlyA: T[] = [];
+  for (const x of a) {
+    const n = counts.get(key(x)) ?? 0;
+    if (n > 0) counts.set(key(x), n - 1);
+    else onlyA.push(x);
+  }
+  const countsA = new Map<string, number>();
+  for (const x of a) countsA.set(key(x), (countsA.get(key(x)) ?? 0) + 1);
+  const onlyB: T[] = [];
+  for (const x of b) {
+    const n = countsA.get(key(x)) ?? 0;
+    if (n > 0) countsA.set(key(x), n - 1);
+    else onlyB.push(x);
+  }
+  return { onlyA, onlyB };
+}
+
+function diffTable(a: TableSnapshot, b: TableSnapshot, opts: DiffOptions, out: string[]): void {
+  const [la, lb] = opts.labels ?? ["first", "second"];
+  const t = `table "${a.name}"`;
+  const colsB = new Map(b.columns.map((c) => [c.name, c]));
+  const colsA = new Map(a.columns.map((c) => [c.name, c]));
+  for (const ca of a.columns) {
+    const cb = colsB.get(ca.name);
+    if (!cb) {
+      out.push(`${t}: column "${ca.name}" only in ${la}`);
+      continue;
+    }
+    if (ca.type !== cb.type) out.push(`${t}: column "${ca.name}" has type ${ca.type} in ${la} but ${cb.type} in ${lb}`);
+    if (ca.notNull !== cb.notNull) {
+      out.push(`${t}: column "${ca.name}" is ${ca.notNull ? "NOT NULL" : "nullable"} in ${la} but ${cb.notNull ? "NOT NULL" : "nullable"} in ${lb}`);
+    }
+    if (ca.pk !== cb.pk) out.push(`${t}: column "${ca.name}" primary key position ${ca.pk} in ${la} but ${cb.pk} in ${lb}`);
+    if ((ca.default !== undefined || cb.default !== undefined) && (ca.default ?? null) !== (cb.default ?? null)) {
+      out.push(`${t}: column "${ca.name}" has DEFAULT ${ca.default ?? "none"} in ${la} but ${cb.default ?? "none"} in ${lb}`);
+    }
+  }
+  for (const cb of b.columns) if (!colsA.has(cb.name)) out.push(`${t}: column "${cb.name}" only in ${lb}`);
+  if (opts.columnOrder) {
+    const orderA = a.columns.map((c) => c.name).filter((n) => colsB.has(n));
+    const orderB = b.columns.map((c) => c.name).filter((n) => colsA.has(n));
+    if (orderA.join("\u0000") !== orderB.join("\u0000")) {
+      out.push(`${t}: column order (${orderA.join(", ")}) in ${la} but (${orderB.join(", ")}) in ${lb}`);
+    }
+  }
+  const checks = multisetDiff(a.checks, b.checks, (c) => JSON.stringify([c.name, c.expression]));
+  for (const c of checks.onlyA) out.push(`${t}: ${describeCheck(c)} only in ${la}`);
+  for (const c of checks.onlyB) out.push(`${t}: ${describeCheck(c)} only in ${lb}`);
+  const indexes = multisetDiff(a.indexes, b.indexes, (i) => JSON.stringify([i.columns, i.unique, i.where, i.name ?? null]));
+  for (const i of indexes.onlyA) out.push(`${t}: ${describeIndex(i)} only in ${la}`);
+  for (const i of indexes.onlyB) out.push(`${t}: ${describeIndex(i)} only in ${lb}`);
+  const fks = multisetDiff(a.foreignKeys, b.foreignKeys, (f) => JSON.stringify(f));
+  for (const f of fks.onlyA) out.push(`${t}: ${describeFk(f)} only in ${la}`);
+  for (const f of fks.onlyB) out.push(`${t}: ${describeFk(f)} only in ${lb}`);
+}
+
+/**
+ * The differences between two snapshots, one readable line each
+ * (`table "shop_product": column "stock" has type integer in tsmigrate but
+ * bigint in django`); empty when the schemas match.
+ */
+export function diffSnapshots(a: SchemaSnapshot, b: SchemaSnapshot, options: DiffOptions = {}): string[] {
+  const [la, lb] = options.labels ?? ["first", "second"];
+  const out: string[] = [];
+  const tablesB = new Map(b.tables.map((t) => [t.name, t]));
+  const namesA = new Set(a.tables.map((t) => t.name));
+  for (const ta of a.tables) {
+    const tb = tablesB.get(ta.name);
+    if (!tb) out.push(`table "${ta.name}" only in ${la}`);
+    else diffTable(ta, tb, options, out);
+  }
+  for (const tb of b.tables) if (!namesA.has(tb.name)) out.push(`table "${tb.name}" only in ${lb}`);
+  return out;
+}

@@ -1,0 +1,526 @@
+/**
+ * Runs migrations against a database: plans, applies, unapplies, fakes and
+ * records them. Mirrors `django/db/migrations/executor.py` (Django 3.2).
+ *
+ * Each migration's SQL is first collected from the schema editor (pure), then
+ * executed statement by statement inside `connection.atomic()` together with
+ * its `tsmigrate_migrations` row, so a failure leaves the database and the
+ * record exactly as they were before that migration (for atomic migrations;
+ * `atomic: false` migrations run without a transaction, as in Django).
+ *
+ * Modified migrations (applied, but the file's checksum changed since): a
+ * plan that would unapply one is refused (code `modified-migration`) unless
+ * faked, because the edited file's backwards SQL may not match the schema the
+ * original made. To accept an edit, fake it out and in again
+ * (`migrate app <previous> --fake`, then `migrate app --fake`), which
+ * records the new checksum. Forward plans only warn (the CLI prints the list).
+ */
+import type { Connection } from "./backends/base/base";
+import type { Emit, SchemaEditor } from "./backends/base/schema";
+import { TsMigrateError } from "./errors";
+import { mutateState, operationError } from "./graph";
+import type { MigrationLoader } from "./loader";
+import { keyString, type Migration, type MigrationKey } from "./migration";
+import type { Operation } from "./operations/base";
+import { type AppliedRecord, MigrationRecorder } from "./recorder";
+import { fieldColumn, isManyToMany, type ProjectState } from "./state";
+
+/** A migrate target: `[app, name]`, or `[app, null]` for "zero" (unapply the whole app). */
+export type MigrateTarget = readonly [app: string, name: string | null];
+
+/** One step of a plan. */
+export interface PlanStep {
+  readonly migration: Migration;
+  readonly backwards: boolean;
+}
+
+/** Progress reported by {@link MigrationExecutor.migrate} (Django's progress callback actions). */
+export interface ProgressEvent {
+  readonly action: "apply_start" | "apply_success" | "unapply_start" | "unapply_success";
+  readonly migration: Migration;
+  /** True when the step was faked (`--fake`, or `--fake-initial` found the tables). */
+  readonly fake: boolean;
+}
+
+/** Options of {@link MigrationExecutor.migrate}. */
+export interface MigrateOptions {
+  /** Record without running SQL. */
+  fake?: boolean;
+  /** Fake initial migrations whose tables (and columns) already exist. */
+  fakeInitial?: boolean;
+  onProgress?: (event: ProgressEvent) => void;
+  /** Checked between migrations: an abort stops before the next one (TsMigrateError code `aborted`). */
+  signal?: AbortSignal;
+  /** Do not take the `tsmigrate_lock` row (the caller holds it). */
+  noLock?: boolean;
+}
+
+/** One SQL statement collected for a migration and the operation that emitted it (-1: deferred work at the end). */
+interface Statement {
+  readonly sql: string;
+  readonly op: number;
+}
+
+/** An applied migration whose file changed since it was applied. */
+export interface ModifiedMigration {
+  readonly migration: Migration;
+  readonly record: AppliedRecord;
+}
+
+/**
+ * Plans and runs migrations on one connection (Django's `MigrationExecutor`).
+ * Create with {@link MigrationExecutor.open}, which reads the applied
+ * migrations and builds the loader's graph against them.
+ */
+export class MigrationExecutor {
+  readonly recorder: MigrationRecorder;
+
+  constructor(readonly connection: Connection, readonly loader: MigrationLoader) {
+    this.recorder = new MigrationRecorder(connection);
+  }
+
+  /** An executor whose loader graph reflects what `connection` has applied. */
+  static async open(connection: Connection, loader: MigrationLoader): Promise<MigrationExecutor> {
+    const ex = new MigrationExecutor(connection, loader);
+    await ex.refresh();
+    return ex;
+  }
+
+  /** Re-reads the applied migrations and rebuilds the graph (squash choices depend on them). */
+  async refresh(): Promise<void> {
+    this.loader.buildGraph(await this.recorder.appliedMigrations());
+  }
+
+  /**
+   * Django's `migration_plan`: the steps that bring the database to
+   * `targets`. `[app, null]` unapplies every migration of `app` and their
+   * dependents; an applied target unapplies what follows it in its app (and
+   * dependents); an unapplied one applies it and its dependencies.
+   */
+  migrationPlan(targets: readonly MigrateTarget[], cleanStart = false): PlanStep[] {
+    const graph = this.loader.graph;
+    const plan: PlanStep[] = [];
+    const applied = new Set(cleanStart ? [] : this.loader.appliedMigrations.keys());
+    for (const [app, name] of targets) {
+      if (name === null) {
+        for (const root of graph.rootNodes(app)) {
+          for (const key of graph.backwardsPlan(root)) {
+            const id = keyString(key);
+            if (applied.has(id)) { plan.push({ migration: graph.migration(key), backwards: true }); applied.delete(id); }
+          }
+        }
+      } else if (applied.has(`${app}.${name}`)) {
+        const node = graph.node([app, name]);
+        if (!node) throw new TsMigrateError(`Node ('${app}', '${name}') not a valid node`, { code: "unknown-migration" });
+        const next = [...node.children].filter((n) => n.key[0] === app).map((n) => n.key).sort(compare);
+        for (const n of next) {
+          for (const key of graph.backwardsPlan(n)) {
+            const id = keyString(key);
+            if (applied.has(id)) { plan.push({ migration: graph.migration(key), backwards: true }); applied.delete(id); }
+          }
+        }
+      } else {
+        for (const key of graph.forwardsPlan([app, name])) {
+          const id = keyString(key);
+          if (!applied.has(id)) { plan.push({ migration: graph.migration(key), backwards: false }); applied.add(id); }
+        }
+      }
+    }
+    return plan;
+  }
+
+  /** The plan from an empty database to every leaf (Django's `full_plan`), in one linear walk. */
+  fullPlan(): Migration[] {
+    return this.loader.graph.forwardsPlanMany(this.loader.graph.leafNodes()).map((k) => this.loader.graph.migration(k));
+  }
+
+  /** Applied migrations whose current checksum differs from the recorded one. */
+  modifiedMigrations(): ModifiedMigration[] {
+    const out: ModifiedMigration[] = [];
+    for (const [id, record] of this.loader.appliedMigrations) {
+      const migration = this.loader.graph.nodes.get(id);
+      if (migration && record.checksum && record.checksum !== migration.checksum()) out.push({ migration, record });
+    }
+    return out;
+  }
+
+  /** The state with the applied migrations replayed (Django's `_create_project_state(with_applied_migrations=True)`). */
+  appliedState(): ProjectState {
+    const state = this.loader.projectState([]);
+    for (const m of this.fullPlan()) if (this.loader.appliedMigrations.has(keyString(m.key))) mutateState(m, state);
+    return state;
+  }
+
+  /**
+   * Django's `migrate`: takes the lock, re-reads what is applied, plans,
+   * and runs the plan (all forwards or all backwards; a mixed plan is code
+   * `invalid-plan`). Returns the state after the run.
+   * @throws TsMigrateError naming the migration, operation and SQL that failed (code `database`),
+   *   `locked`, `irreversible`, `modified-migration`, `unsupported` (RunCode), `aborted`.
+   */
+  async migrate(targets: readonly MigrateTarget[], options: MigrateOptions = {}): Promise<ProjectState> {
+    await this.recorder.ensureSchema();
+    const release = options.noLock ? undefined : await this.recorder.acquireLock();
+    try {
+      await this.refresh();
+      const plan = this.migrationPlan(targets);
+      const forwards = plan.every((s) => !s.backwards);
+      const backwards = plan.every((s) => s.backwards);
+      let state: ProjectState;
+      if (!plan.length) {
+        state = this.appliedState();
+      } else if (forwards === backwards) {
+        throw new TsMigrateError(
+          "Migration plans with both forwards and backwards migrations are not supported. Please split your " +
+          "migration process into separate plans of only forwards OR backwards migrations.", { code: "invalid-plan" });
+      } else if (forwards) {
+        state = await this.migrateAllForwards(plan, options);
+      } else {
+        state = await this.migrateAllBackwards(plan, options);
+      }
+      await this.checkReplacements();
+      return state;
+    } finally {
+      await release?.();
+    }
+  }
+
+  private async migrateAllForwards(plan: PlanStep[], options: MigrateOptions): Promise<ProjectState> {
+    let state = this.appliedState();
+    const toRun = new Set(plan.map((s) => s.migration));
+    for (const migration of this.fullPlan()) {
+      if (!toRun.size) break;
+      if (!toRun.has(migration)) continue;
+      checkAborted(options.signal);
+      state = await this.applyMigration(state, migration, options);
+      toRun.delete(migration);
+    }
+    return state;
+  }
+
+  private async migrateAllBackwards(plan: PlanStep[], options: MigrateOptions): Promise<ProjectState> {
+    const toRun = new Set(plan.map((s) => s.migration));
+    if (!options.fake) {
+      const modified = this.modifiedMigrations().filter((m) => toRun.has(m.migration));
+      if (modified.length) {
+        const names = modified.map((m) => keyString(m.migration.key)).join(", ");
+        throw new TsMigrateError(
+          `Refusing to unapply ${names}: changed since applied (checksum differs), so its backwards SQL may not ` +
+          "match the database. Restore the file as applied, or fake the step with --fake.",
+          { code: "modified-migration", location: fileLoc(modified[0]!.migration) },
+        );
+      }
+    }
+    const states = new Map<Migration, ProjectState>();
+    let state = this.loader.projectState([]);
+    const fullPlan = this.fullPlan();
+    for (const migration of fullPlan) {
+      if (states.size === toRun.size) break;
+      if (toRun.has(migration)) {
+        states.set(migration, state);
+        state = mutateState(migration, state.clone());
+      } else if (this.loader.appliedMigrations.has(keyString(migration.key))) {
+        mutateState(migration, state);
+      }
+    }
+    for (const { migration } of plan) {
+      checkAborted(options.signal);
+      await this.unapplyMigration(states.get(migration)!, migration, options);
+    }
+    // The state after: before the last unapplied one, plus what remains applied after it.
+    const last = plan[plan.length - 1]!.migration;
+    const after = states.get(last)!.clone();
+    const applied = await this.recorder.appliedMigrations();
+    let seen = false;
+    for (const m of fullPlan) {
+      if (m === last) seen = true;
+      if (seen && applied.has(keyString(m.key))) mutateState(m, after);
+    }
+    return after;
+  }
+
+  /** Runs one migration forwards (Django's `apply_migration`); returns the state after it. */
+  async applyMigration(state: ProjectState, migration: Migration, options: MigrateOptions = {}): Promise<ProjectState> {
+    let fake = options.fake ?? false;
+    options.onProgress?.({ action: "apply_start", migration, fake });
+    let advanced = false;
+    if (!fake && options.fakeInitial) {
+      const [applied, after] = await this.detectSoftApplied(state, migration);
+      if (applied) {
+        fake = true;
+        advanced = true;
+        state = after;
+      }
+    }
+    if (fake) {
+      if (!advanced) mutateState(migration, state);
+      await this.recordMigration(migration);
+    } else {
+      rejectRunCode(migration);
+      const statements = collectForwards(migration, state, (emit) => this.connection.schemaEditor(emit));
+      await this.run(migration, statements, false, () => this.recordMigration(migration));
+    }
+    options.onProgress?.({ action: "apply_success", migration, fake });
+    return state;
+  }
+
+  /** Runs one migration backwards from `state` (the state before it); Django's `unapply_migration`. */
+  async unapplyMigration(state: ProjectState, migration: Migration, options: MigrateOptions = {}): Promise<void> {
+    const fake = options.fake ?? false;
+    options.onProgress?.({ action: "unapply_start", migration, fake });
+    if (fake) {
+      await this.recordUnapplied(migration);
+    } else {
+      rejectRunCode(migration);
+      const statements = collectBackwards(migration, state, (emit) => this.connection.schemaEditor(emit));
+      await this.run(migration, statements, true, () => this.recordUnapplied(migration));
+    }
+    options.onProgress?.({ action: "unapply_success", migration, fake });
+  }
+
+  /** Executes collected statements then `record`, in one transaction when the migration is atomic. */
+  private async run(migration: Migration, statements: Statement[], backwards: boolean, record: () => Promise<void>) {
+    const body = async () => {
+      for (const st of statements) {
+        try {
+          await this.connection.execute(st.sql);
+        } catch (err) {
+          throw executionError(migration, st, backwards, err);
+        }
+      }
+      await record();
+    };
+    if (migration.atomic) await this.connection.atomic(body);
+    else await body();
+  }
+
+  private async recordMigration(migration: Migration): Promise<void> {
+    if (migration.replaces.length) {
+      for (const key of migration.replaces) {
+        const own = this.loader.diskMigrations.get(keyString(key));
+        await this.recorder.recordApplied(key, (own ?? migration).checksum());
+      }
+    } else {
+      await this.recorder.recordApplied(migration.key, migration.checksum());
+    }
+  }
+
+  private async recordUnapplied(migration: Migration): Promise<void> {
+    if (migration.replaces.length) for (const key of migration.replaces) await this.recorder.recordUnapplied(key);
+    else await this.recorder.recordUnapplied(migration.key);
+  }
+
+  /** Django's `check_replacements`: records a squash as applied once everything it replaces is. */
+  async checkReplacements(): Promise<void> {
+    const applied = await this.recorder.appliedMigrations();
+    for (const [id, m] of this.loader.replacements) {
+      if (!applied.has(id) && m.replaces.every((r) => applied.has(keyString(r)))) {
+        await this.recorder.recordApplied(m.key, m.checksum());
+      }
+    }
+  }
+
+  /**
+   * Django's `detect_soft_applied`, for `--fake-initial`: true when the
+   * migration is initial (flagged, or with no dependency in its own app) and
+   * every table its CreateModels make and every column its AddFields add
+   * already exist. Returns the state after the migration too.
+   */
+  async detectSoftApplied(state: ProjectState, migration: Migration): Promise<[boolean, ProjectState]> {
+    if (!migration.initial && migration.dependencies.some((d) => d[0] === migration.app)) return [false, state];
+    const after = mutateState(migration, state.clone());
+    const tables = new Set((await this.connection.tableNames()).map((t) => t.toLowerCase()));
+    let found = false;
+    for (const op of migration.operations) {
+      const args = op.deconstruct().args;
+      if (op.kind === "CreateModel") {
+        const model = after.get(migration.app, String(args.name));
+        if (!model || model.options.managed === false) continue;
+        if (!tables.has(model.dbTable.toLowerCase())) return [false, state];
+        found = true;
+      } else if (op.kind === "AddField") {
+        const model = after.get(migration.app, String(args.modelName));
+        const field = model?.fields.get(String(args.name));
+        if (!model || !field || model.options.managed === false) continue;
+        if (isManyToMany(field)) {
+          if (!tables.has(`${model.dbTable}_${String(args.name)}`.toLowerCase())) return [false, state];
+          found = true;
+          continue;
+        }
+        const column = fieldColumn(String(args.name), field);
+        const columns = (await this.connection.columnNames(model.dbTable)).map((c) => c.toLowerCase());
+        if (!column || !columns.includes(column.toLowerCase())) return [false, state];
+        found = true;
+      }
+    }
+    return [found, after];
+  }
+
+  /**
+   * What `sqlmigrate` prints for `migration` (see {@link collectSql}), using
+   * this connection's schema editor and the loader's graph.
+   */
+  sqlFor(migration: Migration, backwards = false): string[] {
+    return collectSql(this.loader, migration, backwards, (emit) => this.connection.schemaEditor(emit), this.connection.transactionalDdl);
+  }
+}
+
+function compare(a: MigrationKey, b: MigrationKey): number {
+  return a[0] === b[0] ? (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0) : a[0] < b[0] ? -1 : 1;
+}
+
+function fileLoc(m: Migration) {
+  return m.file ? { file: m.file, line: 1, column: 1 } : undefined;
+}
+
+function checkAborted(signal?: AbortSignal): void {
+  if (signal?.aborted) throw new TsMigrateError("Migration run cancelled before the next migration", { code: "aborted" });
+}
+
+/** RunCode needs a runtime to run TypeScript; until there is one it stops the run before anything executes. */
+function rejectRunCode(migration: Migration): void {
+  const op = migration.operations.find((o) => o.kind === "RunCode");
+  if (op) {
+    throw new TsMigrateError(
+      `RunCode is not supported yet (migration ${keyString(migration.key)}); use RunSQL, or apply it with --fake after running the code yourself`,
+      { code: "unsupported", location: op.location ?? fileLoc(migration) },
+    );
+  }
+}
+
+/** The Django-wording failure of one statement: migration, operation, SQL, database message. */
+function executionError(migration: Migration, st: Statement, backwards: boolean, err: unknown): TsMigrateError {
+  const ops = migration.operations;
+  const op = st.op >= 0 ? ops[st.op] : undefined;
+  const what = op ? `operation "${op.describe()}"` : "SQL deferred to the end of the migration";
+  const verb = backwards ? "Unapplying" : "Applying";
+  // The driver's message may repeat the statement; it is shown once below.
+  const reason = (err instanceof Error ? err.message : String(err)).replace(/\n\s*while executing: [\s\S]*$/, "");
+  return new TsMigrateError(
+    `${verb} ${keyString(migration.key)} failed in ${what}: ${reason}\n  SQL: ${st.sql}` +
+    (migration.atomic ? "\n  The migration was rolled back; nothing was changed." : "\n  The migration is not atomic: statements before this one stay applied."),
+    { code: "database", location: op?.location ?? fileLoc(migration), cause: err },
+  );
+}
+
+/**
+ * The forward SQL of `migration` from `state` (advanced in place to the state
+ * after it), each statement tagged with the operation that emitted it.
+ * Follows Migration.apply (and Django's) step for step.
+ */
+export function collectForwards(migration: Migration, state: ProjectState, makeEditor: (emit: Emit) => SchemaEditor): Statement[] {
+  const out: Statement[] = [];
+  let current = -1;
+  const editor = makeEditor((sql) => out.push({ sql, op: current }));
+  migration.operations.forEach((op, i) => {
+    current = i;
+    const before = state.clone();
+    try {
+      op.stateForwards(migration.app, state);
+      op.databaseForwards(migration.app, editor, before, state);
+    } catch (err) {
+      throw operationError(migration, op, err);
+    }
+  });
+  current = -1;
+  editor.flush();
+  return out;
+}
+
+/**
+ * The backward SQL of `migration`, `state` being the state before it
+ * (unchanged). Follows Migration.unapply: intermediate states first, then
+ * operations in reverse. Irreversible operations are code `irreversible`.
+ */
+export function collectBackwards(migration: Migration, state: ProjectState, makeEditor: (emit: Emit) => SchemaEditor): Statement[] {
+  const steps = unapplySteps(migration, state);
+  const out: Statement[] = [];
+  let current = -1;
+  const editor = makeEditor((sql) => out.push({ sql, op: current }));
+  for (const { index, op, before, after } of steps) {
+    current = index;
+    try {
+      op.databaseBackwards(migration.app, editor, after, before);
+    } catch (err) {
+      throw operationError(migration, op, err);
+    }
+  }
+  current = -1;
+  editor.flush();
+  return out;
+}
+
+interface UnapplyStep { index: number; op: Operation; before: ProjectState; after: ProjectState }
+
+/** Django's `unapply` phase 1: the states around each operation, last operation first; irreversible ones raise. */
+function unapplySteps(migration: Migration, state: ProjectState): UnapplyStep[] {
+  const steps: UnapplyStep[] = [];
+  let current = state;
+  migration.operations.forEach((op, index) => {
+    if (!op.reversible) {
+      throw new TsMigrateError(`Operation ${op.describe()} in ${keyString(migration.key)} is not reversible`, {
+        code: "irreversible", location: op.location ?? fileLoc(migration),
+      });
+    }
+    const after = current.clone();
+    try {
+      op.stateForwards(migration.app, after);
+    } catch (err) {
+      throw operationError(migration, op, err);
+    }
+    steps.unshift({ index, op, before: current, after });
+    current = after;
+  });
+  return steps;
+}
+
+/**
+ * What Django's `sqlmigrate` prints for one migration (`loader.collect_sql`
+ * plus `output_transaction`): for each operation a `--` / `-- <describe()>`
+ * / `--` header then its SQL, each statement ending in `;`; an operation that
+ * cannot be SQL (RunCode) is announced and skipped; `BEGIN;` / `COMMIT;`
+ * around when the migration is atomic and the database has transactional
+ * DDL. An empty migration gives no lines. State is the graph's state before
+ * the migration.
+ */
+export function collectSql(
+  loader: MigrationLoader, migration: Migration, backwards: boolean,
+  makeEditor: (emit: Emit) => SchemaEditor, transactionalDdl = true,
+): string[] {
+  const lines: string[] = [];
+  const emit: Emit = (sql) => lines.push(sql.endsWith(";") ? sql : `${sql};`);
+  const editor = makeEditor(emit);
+  const state = loader.projectState(migration.key, false);
+  const header = (op: Operation): boolean => {
+    lines.push("--");
+    const sqlable = op.kind !== "RunCode";
+    if (!sqlable) lines.push("-- MIGRATION NOW PERFORMS OPERATION THAT CANNOT BE WRITTEN AS SQL:");
+    lines.push(`-- ${op.describe()}`);
+    lines.push("--");
+    return sqlable;
+  };
+  if (!backwards) {
+    for (const op of migration.operations) {
+      if (!header(op)) continue;
+      const before = state.clone();
+      try {
+        op.stateForwards(migration.app, state);
+        op.databaseForwards(migration.app, editor, before, state);
+      } catch (err) {
+        throw operationError(migration, op, err);
+      }
+    }
+  } else {
+    for (const { op, before, after } of unapplySteps(migration, state)) {
+      if (!header(op)) continue;
+      try {
+        op.databaseBackwards(migration.app, editor, after, before);
+      } catch (err) {
+        throw operationError(migration, op, err);
+      }
+    }
+  }
+  editor.flush();
+  if (!lines.length) return lines;
+  return migration.atomic && transactionalDdl ? ["BEGIN;", ...lines, "COMMIT;"] : lines;
+}

@@ -1,0 +1,237 @@
+/**
+ * Special operations: RunSQL, RunCode (Django's RunPython) and
+ * SeparateDatabaseAndState. Mirrors `django/db/migrations/operations/special.py`
+ * (Django 3.2).
+ */
+import type { SchemaEditor } from "../backends/base/schema";
+import { TsMigrateError } from "../errors";
+import type { ProjectState } from "../state";
+import { CallValue, RefValue, type Value } from "../values";
+import type { Deconstructed, Operation } from "./base";
+import { BaseOperation, operationToCall } from "./common";
+
+/** Django's `SeparateDatabaseAndState`: `stateOperations` change the state, `databaseOperations` the database. */
+export class SeparateDatabaseAndState extends BaseOperation {
+  readonly kind = "SeparateDatabaseAndState";
+
+  constructor(readonly databaseOperations: readonly Operation[] = [], readonly stateOperations: readonly Operation[] = []) {
+    super();
+  }
+
+  /** Reversible when every database operation is. */
+  override get reversible(): boolean {
+    return this.databaseOperations.every((op) => op.reversible);
+  }
+
+  override deconstruct(): Deconstructed {
+    const args: Record<string, Value> = {};
+    if (this.databaseOperations.length) args.databaseOperations = this.databaseOperations.map(operationToCall);
+    if (this.stateOperations.length) args.stateOperations = this.stateOperations.map(operationToCall);
+    return { name: this.kind, args };
+  }
+
+  override stateForwards(app: string, state: ProjectState): void {
+    for (const op of this.stateOperations) op.stateForwards(app, state);
+  }
+
+  override databaseForwards(app: string, editor: SchemaEditor, from: ProjectState, _to: ProjectState): void {
+    // The database operations' states are computed apart from the real state.
+    for (const op of this.databaseOperations) {
+      const to = from.clone();
+      op.stateForwards(app, to);
+      op.databaseForwards(app, editor, from, to);
+      from = to;
+    }
+  }
+
+  override databaseBackwards(app: string, editor: SchemaEditor, _from: ProjectState, to: ProjectState): void {
+    const before: ProjectState[] = [];
+    for (const op of this.databaseOperations) {
+      before.push(to);
+      to = to.clone();
+      op.stateForwards(app, to);
+    }
+    for (let i = this.databaseOperations.length - 1; i >= 0; i--) {
+      const from = to;
+      to = before[i]!;
+      this.databaseOperations[i]!.databaseBackwards(app, editor, from, to);
+    }
+  }
+
+  override describe(): string {
+    return "Custom state/database change combination";
+  }
+}
+
+/** One SQL string or a list of them, as RunSQL takes them. */
+export type SqlSource = string | readonly string[];
+
+/**
+ * Django's `RunSQL`: each string is given to the schema editor as one
+ * statement (an empty string does nothing, like Django's `RunSQL.noop`).
+ * `stateOperations` describe what the SQL did to the models.
+ */
+export class RunSQL extends BaseOperation {
+  readonly kind = "RunSQL";
+
+  constructor(
+    readonly sql: SqlSource,
+    readonly reverseSql?: SqlSource,
+    readonly stateOperations: readonly Operation[] = [],
+    private readonly isElidable = false,
+  ) {
+    super();
+  }
+
+  override get elidable(): boolean {
+    return this.isElidable;
+  }
+
+  override get reversible(): boolean {
+    return this.reverseSql !== undefined;
+  }
+
+  override deconstruct(): Deconstructed {
+    const args: Record<string, Value> = { sql: sqlValue(this.sql) };
+    if (this.reverseSql !== undefined) args.reverseSql = sqlValue(this.reverseSql);
+    if (this.stateOperations.length) args.stateOperations = this.stateOperations.map(operationToCall);
+    if (this.isElidable) args.elidable = true;
+    return { name: this.kind, args };
+  }
+
+  override stateForwards(app: string, state: ProjectState): void {
+    for (const op of this.stateOperations) op.stateForwards(app, state);
+  }
+
+  override databaseForwards(_app: string, editor: SchemaEditor): void {
+    runSql(editor, this.sql);
+  }
+
+  override databaseBackwards(_app: string, editor: SchemaEditor): void {
+    if (this.reverseSql === undefined) {
+      throw new TsMigrateError("RunSQL: you cannot reverse this operation (it has no reverseSql)", {
+        code: "irreversible", location: this.location,
+      });
+    }
+    runSql(editor, this.reverseSql);
+  }
+
+  override describe(): string {
+    return "Raw SQL operation";
+  }
+}
+
+function sqlValue(s: SqlSource): Value {
+  return typeof s === "string" ? s : [...s];
+}
+
+function runSql(editor: SchemaEditor, sql: SqlSource): void {
+  for (const s of typeof sql === "string" ? [sql] : sql) if (s.trim() !== "") editor.execute(s);
+}
+
+/**
+ * What RunCode needs from whoever runs a migration: a schema editor (or
+ * wrapper) that can run the TypeScript source of a RunCode function. The
+ * executor provides it; RunCode's database methods call it with the
+ * function's source text (`code` for forwards, `reverseCode` for backwards).
+ */
+export interface CodeRunner {
+  runCode?(source: string, direction: "forwards" | "backwards"): void;
+}
+
+/**
+ * The source text of a RunCode function value: the loader reads
+ * `(apps, editor) => {...}` as `CallValue("function", [source])`; a named
+ * function is a RefValue (its name); a string is taken as source.
+ */
+export function codeSource(code: Value): string {
+  if (code instanceof CallValue && code.callee === "function" && typeof code.args[0] === "string") return code.args[0];
+  if (code instanceof RefValue) return code.name;
+  if (typeof code === "string") return code;
+  throw new TsMigrateError("RunCode: code must be a function");
+}
+
+/**
+ * A function's source with the common indentation of its lines after the
+ * first removed, so that the text does not depend on where it was written.
+ */
+export function dedentSource(src: string): string {
+  const lines = src.split("\n");
+  if (lines.length < 2) return src;
+  const rest = lines.slice(1);
+  const indents = rest.filter((l) => l.trim() !== "").map((l) => /^[ \t]*/.exec(l)![0].length);
+  const cut = indents.length ? Math.min(...indents) : 0;
+  return [lines[0], ...rest.map((l) => (l.trim() === "" ? "" : l.slice(cut)))].join("\n");
+}
+
+/** A RunCode value with its function source dedented. */
+function normalizeCode(code: Value): Value {
+  if (code instanceof CallValue && code.callee === "function" && typeof code.args[0] === "string") {
+    return new CallValue("function", [dedentSource(code.args[0])]);
+  }
+  return code;
+}
+
+/**
+ * Django's `RunPython` for TypeScript: `code` (and `reverseCode`) are
+ * functions kept as source text, never run by the engine itself; they run
+ * through the {@link CodeRunner} hook of the editor the executor passes.
+ * No state change.
+ */
+export class RunCode extends BaseOperation {
+  readonly kind = "RunCode";
+
+  readonly code: Value;
+  readonly reverseCode?: Value;
+
+  constructor(code: Value, reverseCode?: Value, readonly atomic?: boolean, private readonly isElidable = false) {
+    super();
+    this.code = normalizeCode(code);
+    this.reverseCode = reverseCode === undefined ? undefined : normalizeCode(reverseCode);
+  }
+
+  override get elidable(): boolean {
+    return this.isElidable;
+  }
+
+  override get reversible(): boolean {
+    return this.reverseCode !== undefined;
+  }
+
+  override deconstruct(): Deconstructed {
+    const args: Record<string, Value> = { code: this.code };
+    if (this.reverseCode !== undefined) args.reverseCode = this.reverseCode;
+    if (this.atomic !== undefined) args.atomic = this.atomic;
+    if (this.isElidable) args.elidable = true;
+    return { name: this.kind, args };
+  }
+
+  override stateForwards(): void {}
+
+  override databaseForwards(_app: string, editor: SchemaEditor): void {
+    this.run(editor, this.code, "forwards");
+  }
+
+  override databaseBackwards(_app: string, editor: SchemaEditor): void {
+    if (this.reverseCode === undefined) {
+      throw new TsMigrateError("RunCode: you cannot reverse this operation (it has no reverseCode)", {
+        code: "irreversible", location: this.location,
+      });
+    }
+    this.run(editor, this.reverseCode, "backwards");
+  }
+
+  private run(editor: SchemaEditor, code: Value, direction: "forwards" | "backwards"): void {
+    const runner = (editor as SchemaEditor & CodeRunner).runCode;
+    if (typeof runner !== "function") {
+      throw new TsMigrateError("RunCode is run by the executor: this schema editor cannot run code", {
+        code: "unsupported", location: this.location,
+      });
+    }
+    runner.call(editor, codeSource(code), direction);
+  }
+
+  override describe(): string {
+    return "Raw code operation";
+  }
+}

@@ -1,0 +1,152 @@
+/**
+ * One project as the CLI and the language server see it: its configuration,
+ * its models, its migrations (graph and state at the leaves) and its
+ * database connections. A facade over config.ts, source/models.ts,
+ * loader.ts, executor.ts and the backends.
+ */
+import type { Connection } from "./backends/base/base";
+import type { Emit, SchemaEditor } from "./backends/base/schema";
+import { openSqlite, sqliteSchemaEditor } from "./backends/sqlite/base";
+import { loadConfig, type ProjectConfig } from "./config";
+import { TsMigrateError } from "./errors";
+import { MigrationExecutor } from "./executor";
+import type { MigrationGraph } from "./graph";
+import { type LoadOptions, MigrationLoader } from "./loader";
+import { type LoadedModels, loadModels } from "./source/models";
+import type { ProjectState } from "./state";
+
+/** Options of {@link openProject}. */
+export interface OpenProjectOptions {
+  /** The project folder (`--project`), relative to `cwd`. */
+  project?: string;
+  /** Where to start looking for `tsmigrate.config.json` (default: the process's). */
+  cwd?: string;
+  /** An already loaded configuration (skips `loadConfig`). */
+  config?: ProjectConfig;
+}
+
+/**
+ * The project facade.
+ *
+ * - `loader` is loaded from disk on open (`reload` re-reads only changed files);
+ * - `connection(alias)` opens (once) and caches a connection; `close()` closes them all.
+ */
+export class Project {
+  readonly config: ProjectConfig;
+  readonly loader: MigrationLoader;
+  private readonly connections = new Map<string, Promise<Connection>>();
+
+  constructor(config: ProjectConfig) {
+    this.config = config;
+    this.loader = new MigrationLoader(config);
+  }
+
+  /** The project root (absolute). */
+  get root(): string {
+    return this.config.root;
+  }
+
+  /** The migration graph of the last load. */
+  get graph(): MigrationGraph {
+    return this.loader.graph;
+  }
+
+  /** Re-reads the migration files (cached ones unchanged on disk or in `overrides` are reused). */
+  reload(options: LoadOptions = {}): this {
+    this.loader.load(options);
+    return this;
+  }
+
+  /** The models as the model files declare them now (`overrides`: unsaved text by absolute path). */
+  loadModels(overrides?: ReadonlyMap<string, string>): LoadedModels {
+    return loadModels(this.config, overrides);
+  }
+
+  /** The state the migrations describe at their leaves (what the models are compared with). */
+  migrationState(): ProjectState {
+    return this.loader.projectState();
+  }
+
+  /** The app labels, in config order. */
+  appLabels(): string[] {
+    return this.config.apps.map((a) => a.label);
+  }
+
+  /**
+   * The connection for `alias` (default `"default"`), opened on first use.
+   * @throws TsMigrateError code `config` for an unknown alias, a config error
+   *   of that database (unset environment variable), or an engine not supported yet.
+   */
+  connection(alias = "default"): Promise<Connection> {
+    let c = this.connections.get(alias);
+    if (!c) {
+      c = this.open(alias);
+      this.connections.set(alias, c);
+      c.catch(() => this.connections.delete(alias));
+    }
+    return c;
+  }
+
+  private async open(alias: string): Promise<Connection> {
+    const db = this.config.databases[alias];
+    if (!db) {
+      const known = Object.keys(this.config.databases).join(", ");
+      throw new TsMigrateError(`The connection '${alias}' doesn't exist (databases in the config: ${known})`, { code: "config" });
+    }
+    if (db.error) throw db.error;
+    if (db.engine === "sqlite") {
+      return openSqlite(alias, db.name ?? `${this.config.root}/db.sqlite3`, { defaultAutoField: this.config.defaultAutoField });
+    }
+    throw unsupportedEngine(alias, db.engine);
+  }
+
+  /**
+   * The SQL dialect of `alias` without connecting: a schema editor factory
+   * (for `sqlmigrate` and hovers), the vendor, and whether DDL is transactional.
+   * @throws TsMigrateError code `config` for an unknown alias or an engine not supported yet.
+   */
+  dialect(alias = "default"): { vendor: "sqlite" | "postgresql"; transactionalDdl: boolean; schemaEditor: (emit: Emit) => SchemaEditor } {
+    const db = this.config.databases[alias];
+    if (!db) {
+      const known = Object.keys(this.config.databases).join(", ");
+      throw new TsMigrateError(`The connection '${alias}' doesn't exist (databases in the config: ${known})`, { code: "config" });
+    }
+    if (db.engine === "sqlite") {
+      const options = { defaultAutoField: this.config.defaultAutoField };
+      return { vendor: "sqlite", transactionalDdl: true, schemaEditor: (emit) => sqliteSchemaEditor(emit, options) };
+    }
+    throw unsupportedEngine(alias, db.engine);
+  }
+
+  /** An executor on `alias` whose graph reflects what that database has applied. */
+  async executor(alias = "default"): Promise<MigrationExecutor> {
+    return MigrationExecutor.open(await this.connection(alias), this.loader);
+  }
+
+  /** Closes every connection opened. */
+  async close(): Promise<void> {
+    const all = [...this.connections.values()];
+    this.connections.clear();
+    for (const c of all) {
+      try {
+        await (await c).close();
+      } catch {
+        // already failed to open or close: nothing to release
+      }
+    }
+  }
+}
+
+function unsupportedEngine(alias: string, engine: string): TsMigrateError {
+  return new TsMigrateError(`database '${alias}': the ${engine} engine is not supported yet; use "sqlite"`, { code: "config" });
+}
+
+/**
+ * Opens the project at `project` (or found from `cwd`): loads the config and
+ * reads the migration files (errors are kept in `project.loader.errors`, not
+ * thrown). Config errors throw (code `config`).
+ */
+export function openProject(options: OpenProjectOptions = {}): Project {
+  const config = options.config ?? loadConfig({ project: options.project, cwd: options.cwd });
+  return new Project(config).reload();
+}

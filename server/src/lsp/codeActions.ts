@@ -1,0 +1,121 @@
+/**
+ * Code actions:
+ * - quick fix "Make migration for 'shop'" on a drift diagnostic, and the
+ *   same as a `source` action on any model file with drift;
+ * - for a NOT NULL field added with no default: "Add a default" and "Make
+ *   it nullable" (edits to the models buffer);
+ * - "Merge migrations for 'shop'" on a conflict diagnostic.
+ * Migration files are created through a WorkspaceEdit, so the editor can
+ * undo them.
+ */
+import {
+  type CancellationToken, type CodeAction, CodeActionKind, type CodeActionParams, type Diagnostic,
+} from "vscode-languageserver";
+import { FIELD_SPECS, type FieldType } from "../engine/fields";
+import { DiagnosticSource } from "../protocol";
+import type { ConflictData, DriftData } from "./diagnostics";
+import { pathToUri, uriToPath } from "./documents";
+import { checkCancelled } from "./guard";
+import { createFilesEdit, proposeMerge, proposeMigrations } from "./makemigrations";
+import { setFieldOptionEdit, suggestedDefault } from "./modelEdits";
+import { overlaps } from "./ranges";
+import type { Workspace } from "./workspace";
+
+/** The kind of the "make migrations" source action. */
+export const MAKE_MIGRATIONS_KIND = `${CodeActionKind.Source}.tsmigrate.makeMigrations`;
+
+function wants(only: readonly string[] | undefined, kind: string): boolean {
+  return !only || only.some((o) => kind === o || kind.startsWith(`${o}.`));
+}
+
+/** Code actions for a range of a models or migration file. */
+export function codeActions(ws: Workspace, p: CodeActionParams, token?: CancellationToken): CodeAction[] {
+  const file = uriToPath(p.textDocument.uri);
+  if (!file) return [];
+  const where = ws.appOf(file);
+  if (!where) return [];
+  const analysis = ws.analyze();
+  checkCancelled(token);
+  const only = p.context.only;
+  const actions: CodeAction[] = [];
+  const ours = p.context.diagnostics.filter((d) => d.source === DiagnosticSource);
+  // Diagnostics the client sends back may lack `data`: find ours by code and range.
+  const published = analysis.diagnostics.get(file) ?? [];
+  const withData = (d: Diagnostic): Diagnostic =>
+    d.data ? d : (published.find((x) => x.code === d.code && overlaps(x.range, d.range)) ?? d);
+
+  if (wants(only, CodeActionKind.QuickFix)) {
+    const madeFor = new Set<string>();
+    for (const raw of ours) {
+      const d = withData(raw);
+      const data = d.data as DriftData | ConflictData | undefined;
+      if (data?.kind === "drift") {
+        if (!madeFor.has(data.app)) {
+          madeFor.add(data.app);
+          const a = makeMigrationAction(ws, data.app, CodeActionKind.QuickFix, [raw]);
+          if (a) actions.push(a);
+        }
+        if (data.needsDefault && data.model && data.field) actions.push(...nullFixes(ws, file, data, raw));
+      } else if (data?.kind === "conflict") {
+        const merge = proposeMerge(ws, ws.loader, data.app);
+        if (merge) {
+          actions.push({
+            title: `Merge migrations for '${data.app}'`,
+            kind: CodeActionKind.QuickFix,
+            diagnostics: [raw],
+            isPreferred: true,
+            edit: createFilesEdit([merge]),
+          });
+        }
+      }
+    }
+  }
+  if (where.kind === "models" && wants(only, MAKE_MIGRATIONS_KIND) && analysis.drift.has(where.app.label)) {
+    const a = makeMigrationAction(ws, where.app.label, MAKE_MIGRATIONS_KIND, undefined);
+    if (a) actions.push(a);
+  }
+  return actions;
+}
+
+function makeMigrationAction(ws: Workspace, app: string, kind: string, diagnostics: Diagnostic[] | undefined): CodeAction | undefined {
+  const files = proposeMigrations(ws, [app]);
+  if (!files.length) return undefined;
+  return {
+    title: `Make migration for '${app}'`,
+    kind,
+    diagnostics,
+    isPreferred: kind === CodeActionKind.QuickFix ? true : undefined,
+    edit: createFilesEdit(files),
+  };
+}
+
+/** "Add a default" (when the type has a natural one) and "Make it nullable" for a NOT NULL field without a default. */
+function nullFixes(ws: Workspace, file: string, data: DriftData, diagnostic: Diagnostic): CodeAction[] {
+  const text = ws.documents.text(file);
+  if (text === undefined || !data.model || !data.field) return [];
+  const out: CodeAction[] = [];
+  const field = ws.analyze().models.state.get(data.app, data.model)?.fields.get(data.field);
+  const uri = pathToUri(file);
+  const dflt = field && field.type in FIELD_SPECS ? suggestedDefault(field.type as FieldType) : undefined;
+  if (dflt !== undefined) {
+    const edit = setFieldOptionEdit(text, data.model, data.field, "default", dflt);
+    if (edit) {
+      out.push({
+        title: `Add a default (${dflt}) to ${data.field}`,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [diagnostic],
+        edit: { changes: { [uri]: [edit] } },
+      });
+    }
+  }
+  const nullable = setFieldOptionEdit(text, data.model, data.field, "null", "true");
+  if (nullable) {
+    out.push({
+      title: `Make ${data.field} nullable`,
+      kind: CodeActionKind.QuickFix,
+      diagnostics: [diagnostic],
+      edit: { changes: { [uri]: [nullable] } },
+    });
+  }
+  return out;
+}

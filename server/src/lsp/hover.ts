@@ -1,0 +1,158 @@
+/**
+ * Hover SQL previews (no database needed):
+ * - over an operation in a migration file: its SQL;
+ * - over the `migrations.Migration(...)` call elsewhere: the whole migration
+ *   as `sqlmigrate` prints it, forwards, and backwards below;
+ * - over a model class in `models.ts`: the SQL of its pending changes, or its
+ *   CREATE TABLE when it has none.
+ */
+import * as path from "node:path";
+import { ts } from "ts-morph";
+import type { CancellationToken, Hover, HoverParams, Position, Range } from "vscode-languageserver";
+import { describeError, checkCancelled } from "./guard";
+import { uriToPath } from "./documents";
+import { operationTarget } from "./drift";
+import { contains, locationRange, rangeSize } from "./ranges";
+import { createModelSql, formatLines, makeEditor, migrationSql, operationSql, sqlBlock, type SqlTarget } from "./sql";
+import type { Workspace } from "./workspace";
+import { keyString } from "../engine/migration";
+import type { Operation } from "../engine/operations/base";
+import type { ProjectState } from "../engine/state";
+
+/** The hover at `p`, or null when there is nothing to show there. */
+export function hover(ws: Workspace, p: HoverParams, token?: CancellationToken): Hover | null {
+  const file = uriToPath(p.textDocument.uri);
+  if (!file) return null;
+  const where = ws.appOf(file);
+  if (!where) return null;
+  const text = ws.documents.text(file);
+  if (text === undefined) return null;
+  const analysis = ws.analyze();
+  checkCancelled(token);
+  if (where.kind === "models") return modelHover(ws, where.app.label, text, p.position, analysis);
+  return migrationHover(ws, where.app.label, file, text, p.position);
+}
+
+function markdown(value: string, range?: Range): Hover {
+  return { contents: { kind: "markdown", value }, range };
+}
+
+function vendorNote(target: SqlTarget): string {
+  return target.vendor === "sqlite" ? "" : `\n\n_SQL shown for SQLite: the ${target.vendor} backend has no SQL preview yet._`;
+}
+
+function offsetAt(text: string, pos: Position): number {
+  let offset = 0;
+  for (let line = 0; line < pos.line; line++) {
+    const nl = text.indexOf("\n", offset);
+    if (nl < 0) return text.length;
+    offset = nl + 1;
+  }
+  return Math.min(text.length, offset + pos.character);
+}
+
+function nodeRange(sf: ts.SourceFile, node: ts.Node): Range {
+  const s = sf.getLineAndCharacterOfPosition(node.getStart(sf));
+  const e = sf.getLineAndCharacterOfPosition(node.getEnd());
+  return { start: { line: s.line, character: s.character }, end: { line: e.line, character: e.character } };
+}
+
+/** The hover of a model class: pending SQL, else CREATE TABLE. */
+function modelHover(ws: Workspace, app: string, text: string, pos: Position, analysis: ReturnType<Workspace["analyze"]>): Hover | null {
+  const sf = ts.createSourceFile("models.ts", text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  const offset = offsetAt(text, pos);
+  const cls = sf.statements.find((s): s is ts.ClassDeclaration =>
+    ts.isClassDeclaration(s) && s.name !== undefined && s.getStart(sf) <= offset && offset <= s.getEnd());
+  if (!cls?.name) return null;
+  const className = cls.name.text;
+  const model = analysis.models.state.get(app, className);
+  if (!model) return null;
+  const range = nodeRange(sf, cls.name);
+  const vendor = ws.sqlTarget;
+  const lower = className.toLowerCase();
+  const pending = (analysis.drift.get(app) ?? []).flatMap((m) => m.operations);
+  const mine = pending.filter((op) => operationTarget(op).model?.toLowerCase() === lower);
+  try {
+    if (mine.length) {
+      const lines = pendingSql(pending, new Set(mine), app, analysis.migrationState, vendor);
+      const list = mine.map((op) => `- ${op.describe()}`).join("\n");
+      return markdown(`**${className}**: changes not in any migration\n\n${list}\n\n${sqlBlock(formatLines(lines, vendor) || "-- no SQL")}${vendorNote(vendor)}`, range);
+    }
+    const lines = createModelSql(model, analysis.models.state, vendor);
+    return markdown(`**${className}** (\`${model.dbTable}\`): no pending changes\n\n${sqlBlock(formatLines(lines, vendor))}${vendorNote(vendor)}`, range);
+  } catch (e) {
+    return markdown(`**${className}**: cannot compute its SQL: ${describeError(e).split("\n")[0]}`, range);
+  }
+}
+
+/**
+ * SQL of the operations in `mine`, with every pending operation of the app
+ * applied to the state in order (so that references to models created in
+ * the same pending migration resolve); only `mine` emit.
+ */
+function pendingSql(all: readonly Operation[], mine: ReadonlySet<unknown>, app: string, from: ProjectState, vendor: SqlTarget): string[] {
+  const state = from.clone();
+  const lines: string[] = [];
+  for (const op of all) {
+    if (mine.has(op)) {
+      const editor = makeEditor(vendor, (sql) => lines.push(sql.endsWith(";") ? sql : `${sql};`));
+      const before = state.clone();
+      op.stateForwards(app, state);
+      op.databaseForwards(app, editor, before, state);
+      editor.flush();
+    } else {
+      op.stateForwards(app, state);
+    }
+  }
+  return lines;
+}
+
+/** The hover in a migration file: one operation's SQL, or the whole migration's. */
+function migrationHover(ws: Workspace, app: string, file: string, text: string, pos: Position): Hover | null {
+  if (ws.isBrokenMigration(file)) return null;
+  const name = path.basename(file, ".ts");
+  const loader = ws.loader;
+  const migration = loader.diskMigrations.get(`${app}.${name}`);
+  if (!migration) return null;
+  const vendor = ws.sqlTarget;
+  // The innermost operation under the cursor.
+  let best: { index: number; range: Range } | undefined;
+  migration.operations.forEach((op, index) => {
+    if (!op.location) return;
+    const range = locationRange(op.location);
+    if (contains(range, pos) && (!best || rangeSize(range) < rangeSize(best.range))) best = { index, range };
+  });
+  const title = `${keyString(migration.key)}`;
+  if (best) {
+    const op = migration.operations[best.index]!;
+    try {
+      const state = loader.projectState(migration.key, false);
+      const lines = operationSql(migration, best.index, state, vendor);
+      const sql = lines.length ? formatLines(lines, vendor) : "-- this operation changes no schema";
+      return markdown(`**${op.describe()}** (${title})\n\n${sqlBlock(sql)}${vendorNote(vendor)}`, best.range);
+    } catch (e) {
+      return markdown(`**${op.describe()}**: cannot compute its SQL: ${describeError(e).split("\n")[0]}`, best.range);
+    }
+  }
+  const call = migrationCall(text);
+  if (!call || !contains(call, pos)) return null;
+  try {
+    const forwards = migrationSql(loader, migration, false, vendor);
+    const backwards = migrationSql(loader, migration, true, vendor);
+    const fw = forwards.length ? formatLines(forwards, vendor) : "-- No operations found.";
+    const bw = backwards.length ? formatLines(backwards, vendor) : "-- No operations found.";
+    return markdown(`**sqlmigrate ${migration.app} ${migration.name}**\n\n${sqlBlock(fw)}\n\n**Backwards** (\`--backwards\`)\n\n${sqlBlock(bw)}${vendorNote(vendor)}`, call);
+  } catch (e) {
+    return markdown(`**${title}**: cannot compute its SQL: ${describeError(e).split("\n")[0]}`, call);
+  }
+}
+
+/** The range of the `export default migrations.Migration(...)` call expression in `text`. */
+export function migrationCall(text: string): Range | undefined {
+  const sf = ts.createSourceFile("migration.ts", text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  for (const st of sf.statements) {
+    if (ts.isExportAssignment(st) && ts.isCallExpression(st.expression)) return nodeRange(sf, st.expression);
+  }
+  return undefined;
+}
+

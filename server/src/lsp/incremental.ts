@@ -1,0 +1,203 @@
+/**
+ * Incremental model resolution and drift, so that a keystroke in one
+ * `models.ts` costs work proportional to that app, not to the project.
+ *
+ * - Models: when one app's file changed and nothing crosses files (no
+ *   relative imports to or from it, same classes as before), only that file
+ *   is resolved, against "stubs" of the other apps (their classes with only
+ *   their relation fields, enough to resolve references and reverse names);
+ *   the other apps' models, locations and errors are reused. Anything else
+ *   (and every save) resolves the whole project.
+ * - Drift: the autodetector runs on the changed apps' models plus the models
+ *   related to them (relation targets and referrers, in both states); the
+ *   other apps' pending operations are reused.
+ *
+ * `verify` mode (TSMIGRATE_LSP_VERIFY=1) recomputes everything in full after
+ * each incremental step and reports any difference (used by the fuzz test).
+ */
+import { detectChangesSync } from "../engine/autodetector";
+import type { ProjectConfig } from "../engine/config";
+import type { TsMigrateError } from "../engine/errors";
+import { FIELD_SPECS, type FieldType } from "../engine/fields";
+import type { Migration } from "../engine/migration";
+import { DriftQuestioner } from "../engine/questioner";
+import { type LoadedModels, type ModelLocations, type ParsedModelFile, resolveModels } from "../engine/source/models";
+import { type ModelState, ProjectState } from "../engine/state";
+
+const RELATION_CALLEES = new Set(
+  (Object.keys(FIELD_SPECS) as FieldType[]).filter((t) => FIELD_SPECS[t].relation).map((t) => `models.${t}`),
+);
+
+/** Another app's file reduced to what resolving a neighbour needs: classes, bases, relation fields. */
+function stubOf(file: ParsedModelFile): ParsedModelFile {
+  return {
+    ...file,
+    errors: [],
+    classes: file.classes.map((c) => ({
+      ...c,
+      meta: undefined,
+      metaLocation: undefined,
+      fields: c.fields.filter((f) => RELATION_CALLEES.has(f.call.callee)),
+    })),
+  };
+}
+
+/** The classes' shape (names, bases, abstract flags): when it changes, other apps' resolution may change. */
+function shapeKey(file: ParsedModelFile): string {
+  return file.classes.map((c) => `${c.name}<${c.base ?? ""}${c.abstract ? "!" : ""}`).join(",");
+}
+
+function hasRelativeImports(file: ParsedModelFile): boolean {
+  for (const imp of file.imports.values()) if (imp.relative) return true;
+  return false;
+}
+
+/** Keeps the last resolution and answers the next one incrementally when it safely can. */
+export class IncrementalModels {
+  private files = new Map<string, ParsedModelFile>();
+  private stubs = new Map<string, ParsedModelFile>();
+  private loaded: LoadedModels | undefined;
+
+  constructor(private readonly config: ProjectConfig) {}
+
+  /**
+   * Resolves `files` (one per app, in any order). `full` forces a whole
+   * resolution. Returns the models and the apps whose models may have
+   * changed (`"all"` after a full resolution).
+   */
+  resolve(files: readonly ParsedModelFile[], full = false): { loaded: LoadedModels; dirty: Set<string> | "all" } {
+    const changed = files.filter((f) => this.files.get(f.app) !== f);
+    const removed = [...this.files.keys()].filter((app) => !files.some((f) => f.app === app));
+    const prev = this.loaded;
+    const canPartial = !full && prev !== undefined && removed.length === 0 && changed.length === 1 &&
+      this.files.has(changed[0]!.app) && this.partialSafe(changed[0]!, files);
+    const next = new Map(files.map((f) => [f.app, f]));
+    if (!canPartial) {
+      this.files = next;
+      this.stubs = new Map(files.map((f) => [f.app, stubOf(f)]));
+      this.loaded = resolveModels(files, this.config);
+      return { loaded: this.loaded, dirty: "all" };
+    }
+    const file = changed[0]!;
+    const app = file.app;
+    const others = files.filter((f) => f.app !== app).map((f) => this.stubs.get(f.app) ?? stubOf(f));
+    const part = resolveModels([file, ...others], this.config);
+    this.files = next;
+    this.stubs.set(app, stubOf(file));
+    this.loaded = merge(prev!, part, app, file.file, this.config);
+    return { loaded: this.loaded, dirty: new Set([app]) };
+  }
+
+  private partialSafe(file: ParsedModelFile, files: readonly ParsedModelFile[]): boolean {
+    const before = this.files.get(file.app)!;
+    if (shapeKey(before) !== shapeKey(file)) return false;
+    if (hasRelativeImports(file) || hasRelativeImports(before)) return false;
+    // Another models file importing from this one (abstract bases across apps).
+    const stem = file.file.replace(/\.(ts|tsx|js|mjs|cjs|mts|cts)$/, "");
+    const dir = stem.slice(0, Math.max(stem.lastIndexOf("/"), stem.lastIndexOf("\\")));
+    for (const f of files) {
+      if (f === file) continue;
+      for (const imp of f.imports.values()) if (imp.relative && (imp.module === stem || imp.module === dir)) return false;
+    }
+    return true;
+  }
+}
+
+/** The previous project resolution with app `app`'s models, locations and errors replaced by those of `part`. */
+function merge(prev: LoadedModels, part: LoadedModels, app: string, file: string, config: ProjectConfig): LoadedModels {
+  const state = new ProjectState();
+  for (const a of config.apps) {
+    const source = a.label === app ? part.state : prev.state;
+    for (const m of source.appModels(a.label)) state.put(m);
+  }
+  const locations = new Map<string, ModelLocations>();
+  for (const [k, v] of prev.locations) if (!k.startsWith(`${app}.`)) locations.set(k, v);
+  for (const [k, v] of part.locations) if (k.startsWith(`${app}.`)) locations.set(k, v);
+  const errors: TsMigrateError[] = [
+    ...prev.errors.filter((e) => e.location?.file !== file),
+    ...part.errors.filter((e) => e.location?.file === file),
+  ];
+  return { state, locations, errors };
+}
+
+/** Relation targets of a model (`"app.model"` keys). */
+function targets(m: ModelState): string[] {
+  const out: string[] = [];
+  for (const f of m.fields.values()) {
+    for (const key of ["to", "through"]) {
+      const v = f.options[key];
+      if (typeof v === "string") out.push(v.toLowerCase());
+    }
+  }
+  return out;
+}
+
+/** Keys of models pointing at each model, in one state. */
+function referrers(state: ProjectState): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const [key, m] of state.models) {
+    for (const t of targets(m)) {
+      let s = out.get(t);
+      if (!s) out.set(t, (s = new Set()));
+      s.add(key);
+    }
+  }
+  return out;
+}
+
+/** Options of {@link scopedDrift}. */
+export interface DriftScope {
+  readonly leaves: ReadonlyMap<string, string | undefined>;
+  /** Apps to recompute; the rest come from `previous`. "all": a full run. */
+  readonly dirty: Set<string> | "all";
+  readonly previous: ReadonlyMap<string, Migration[]>;
+}
+
+/**
+ * The pending migrations per app, recomputing only the dirty apps: the
+ * autodetector sees their models and the models related to them (targets
+ * and referrers, in both states), and only the dirty apps' output is kept.
+ */
+export function scopedDrift(from: ProjectState, to: ProjectState, scope: DriftScope): Map<string, Migration[]> {
+  const full = (): Map<string, Migration[]> =>
+    new Map([...detectChangesSync(from, to, new DriftQuestioner(), { leaves: scope.leaves })].filter(([, l]) => l.length > 0));
+  if (scope.dirty === "all") return full();
+  const dirty = scope.dirty;
+  const keys = new Set<string>();
+  for (const state of [from, to]) for (const [k, m] of state.models) if (dirty.has(m.app)) keys.add(k);
+  const related = new Set<string>();
+  for (const state of [from, to]) {
+    const refs = referrers(state);
+    for (const k of keys) {
+      const m = state.models.get(k);
+      if (m) for (const t of targets(m)) related.add(t);
+      for (const r of refs.get(k) ?? []) related.add(r);
+    }
+  }
+  const pick = (state: ProjectState): ProjectState => {
+    const s = new ProjectState();
+    for (const [k, m] of state.models) if (keys.has(k) || related.has(k)) s.put(m);
+    return s;
+  };
+  const result = detectChangesSync(pick(from), pick(to), new DriftQuestioner(), { leaves: scope.leaves });
+  const out = new Map<string, Migration[]>();
+  for (const [app, list] of scope.previous) if (!dirty.has(app)) out.set(app, list);
+  for (const app of dirty) {
+    const list = result.get(app);
+    if (list && list.length) out.set(app, list);
+  }
+  return out;
+}
+
+/** A comparable summary of drift: app -> operation descriptions. */
+export function driftSummary(drift: ReadonlyMap<string, Migration[]>): string {
+  return JSON.stringify([...drift].sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([app, list]) => [app, list.flatMap((m) => m.operations.map((op) => op.describe())).sort()]));
+}
+
+/** A comparable summary of resolved models: errors (message@line) and model keys with field names. */
+export function modelsSummary(loaded: LoadedModels): string {
+  const errors = loaded.errors.map((e) => `${e.location?.file}:${e.location?.line}:${e.message}`).sort();
+  const models = [...loaded.state.models.values()].map((m) => `${m.key}(${[...m.fields.keys()].join(",")})`).sort();
+  return JSON.stringify({ errors, models });
+}

@@ -1,0 +1,48 @@
+/**
+ * The language server's entry: `node dist/server.js --stdio` (and
+ * `tsmigrate lsp --stdio`, which calls {@link startServer}). Speaks LSP over
+ * stdin/stdout (or Node IPC / a socket when the client passes `--node-ipc` /
+ * `--socket=N`, as vscode-languageserver's `createConnection` detects).
+ */
+import { createConnection, ProposedFeatures } from "vscode-languageserver/node";
+import { StreamMessageReader, StreamMessageWriter } from "vscode-jsonrpc/node";
+import { TsMigrateServer } from "./server";
+import { describeError } from "./guard";
+
+/** Options of {@link startServer}. */
+export interface StartServerOptions {
+  /** Streams to speak over instead of the transport given on the command line (tests, embedding). */
+  readonly input?: NodeJS.ReadableStream;
+  readonly output?: NodeJS.WritableStream;
+}
+
+/**
+ * Starts the language server and returns it; it runs until the client sends
+ * `exit` (or the client process dies). Unexpected exceptions and rejected
+ * promises anywhere in the process are logged and never bring it down.
+ */
+export function startServer(options: StartServerOptions = {}): TsMigrateServer {
+  const connection = options.input && options.output
+    ? createConnection(ProposedFeatures.all, new StreamMessageReader(options.input), new StreamMessageWriter(options.output))
+    : createConnection(ProposedFeatures.all);
+  const server = new TsMigrateServer(connection);
+  process.on("uncaughtException", (e) => server.log(`uncaught exception: ${describeError(e)}`));
+  process.on("unhandledRejection", (e) => server.log(`unhandled rejection: ${describeError(e)}`));
+  // Output goes to the client over stdout: stray console.log calls must not corrupt the stream.
+  console.log = (...args: unknown[]) => server.log(args.map(String).join(" "));
+  console.info = console.log;
+  server.listen();
+  return server;
+}
+
+/**
+ * True when this file is the process's entry: a `server.js` bundle or
+ * `server/src/lsp/main.ts` (through tsx). Checked by name as well, because
+ * bundles that include this module (the CLI) share one `module` object.
+ */
+function isEntry(): boolean {
+  const script = (process.argv[1] ?? "").replace(/\\/g, "/");
+  return require.main === module && /(?:^|\/)(?:server\.[cm]?js|lsp\/main\.[cm]?[jt]s)$/.test(script);
+}
+
+if (isEntry()) startServer();

@@ -1,0 +1,128 @@
+/**
+ * Migration files the server proposes (never writes itself: the client
+ * applies them as a WorkspaceEdit so that the user can undo): the pending
+ * migrations of some apps, and merge migrations for conflicts.
+ */
+import * as path from "node:path";
+import {
+  type CreateFile, type TextDocumentEdit, type WorkspaceEdit,
+} from "vscode-languageserver";
+import type { MigrationLoader } from "../engine/loader";
+import { keyString, Migration, type MigrationKey } from "../engine/migration";
+import { writeMigration } from "../engine/writer";
+import { pathToUri } from "./documents";
+import type { Workspace } from "./workspace";
+
+/** One migration file to create. */
+export interface ProposedFile {
+  readonly path: string;
+  readonly content: string;
+  /** `describe()` of each operation. */
+  readonly description: string[];
+  readonly app: string;
+  readonly name: string;
+}
+
+/**
+ * The files `makemigrations [apps...]` would write now: the drift
+ * migrations of `apps` (all when absent), plus those of other apps they
+ * depend on (Django keeps dependencies when trimming to apps). `name`
+ * replaces the generated name (one migration per app, as `--name` does).
+ */
+export function proposeMigrations(ws: Workspace, apps?: readonly string[], name?: string): ProposedFile[] {
+  const analysis = ws.analyze();
+  const drift = analysis.drift;
+  const wanted = new Set(apps && apps.length ? apps : [...drift.keys()]);
+  const newKeys = new Map<string, string>();
+  for (const [app, list] of drift) for (const m of list) newKeys.set(keyString(m.key), app);
+  // Close over dependencies on other apps' new migrations.
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const app of [...wanted]) {
+      for (const m of drift.get(app) ?? []) {
+        for (const dep of m.dependencies) {
+          const depApp = newKeys.get(keyString(dep));
+          if (depApp && !wanted.has(depApp)) {
+            wanted.add(depApp);
+            grew = true;
+          }
+        }
+      }
+    }
+  }
+  // `--name`: rename each app's single new migration, and the dependencies on it (copies: the analysis is shared).
+  const renamed = new Map<string, string>();
+  if (name !== undefined) {
+    for (const app of wanted) {
+      const list = drift.get(app) ?? [];
+      if (list.length !== 1) continue;
+      const m = list[0]!;
+      renamed.set(keyString(m.key), `${/^(\d+)_/.exec(m.name)?.[1] ?? "0001"}_${name}`);
+    }
+  }
+  const out: ProposedFile[] = [];
+  for (const app of ws.config.apps) {
+    if (!wanted.has(app.label)) continue;
+    for (const m of drift.get(app.label) ?? []) {
+      const copy = new Migration(m.app, renamed.get(keyString(m.key)) ?? m.name, {
+        dependencies: m.dependencies.map((d) => {
+          const r = renamed.get(keyString(d));
+          return r ? ([d[0], r] as const) : d;
+        }),
+        operations: m.operations, initial: m.initial, runBefore: m.runBefore, replaces: m.replaces, atomic: m.atomic,
+      });
+      out.push(toFile(ws, copy));
+    }
+  }
+  return out;
+}
+
+function toFile(ws: Workspace, m: Migration): ProposedFile {
+  const app = ws.config.apps.find((a) => a.label === m.app)!;
+  return {
+    path: path.join(app.migrationsDir, `${m.name}.ts`),
+    content: writeMigration(m),
+    description: m.operations.map((op) => op.describe()),
+    app: m.app,
+    name: m.name,
+  };
+}
+
+/**
+ * The merge migration for an app with several leaves (Django 4.0+'s
+ * `makemigrations --merge` naming): `NNNN_merge_<sorted leaf names>`, NNNN
+ * being the highest leaf number + 1; depends on every leaf; no operations.
+ */
+export function proposeMerge(ws: Workspace, loader: MigrationLoader, app: string): ProposedFile | undefined {
+  const leaves = loader.graph.leafNodes(app).map((k) => k[1]).sort();
+  if (leaves.length < 2) return undefined;
+  const numbers = leaves.map((l) => Number(/^(\d+)_/.exec(l)?.[1] ?? 0));
+  const next = String(Math.max(...numbers) + 1).padStart(4, "0");
+  const joined = leaves.join("_");
+  const suffix = joined.length > 47 ? timestamp() : joined;
+  const name = `${next}_merge_${suffix}`;
+  const deps: MigrationKey[] = leaves.map((l) => [app, l] as const);
+  const migration = new Migration(app, name, { dependencies: deps });
+  return toFile(ws, migration);
+}
+
+/** Django's `get_migration_name_timestamp()`: `YYYYMMDD_HHMM` (local time). */
+function timestamp(d = new Date()): string {
+  const p = (n: number): string => String(n).padStart(2, "0");
+  return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}_${p(d.getHours())}${p(d.getMinutes())}`;
+}
+
+/** A WorkspaceEdit creating each file with its content (undoable in the editor). */
+export function createFilesEdit(files: readonly ProposedFile[]): WorkspaceEdit {
+  const documentChanges: (CreateFile | TextDocumentEdit)[] = [];
+  for (const f of files) {
+    const uri = pathToUri(f.path);
+    documentChanges.push({ kind: "create", uri, options: { overwrite: false, ignoreIfExists: false } });
+    documentChanges.push({
+      textDocument: { uri, version: null },
+      edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: f.content }],
+    });
+  }
+  return { documentChanges };
+}

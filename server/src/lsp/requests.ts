@@ -1,0 +1,316 @@
+/**
+ * The custom `tsmigrate/*` requests (typed in `server/src/protocol.ts`):
+ * list apps and migrations with their status on a database, plan and run
+ * `migrate` to a target (work-done progress, cancellable between
+ * migrations), `sqlmigrate`, and the files `makemigrations` would write.
+ *
+ * Database work uses the migration files on disk (what the CLI would run),
+ * never unsaved buffers, and is refused with {@link ErrorCodes.Untrusted}
+ * while the workspace is not trusted.
+ */
+import { type CancellationToken, WorkDoneProgress, WorkDoneProgressCancelNotification } from "vscode-languageserver";
+import { readApplied } from "../cli/context";
+import { TsMigrateError } from "../engine/errors";
+import type { MigrateTarget as EngineTarget } from "../engine/executor";
+import { MigrationLoader } from "../engine/loader";
+import { keyString, type Migration } from "../engine/migration";
+import type { AppliedRecord } from "../engine/recorder";
+import {
+  type AppInfo, ErrorCodes, type ListMigrationsParams, type ListMigrationsResult, type MakeMigrationsParams,
+  type MakeMigrationsResult, type MigrateParams, type MigrateResult, type MigrateTarget, type MigrationInfo,
+  type PlanParams, type PlanResult, type PlanStep, type SqlMigrateParams, type SqlMigrateResult,
+} from "../protocol";
+import { checkCancelled, guardNotification, guardRequest, HandlerError, type Log } from "./guard";
+import { proposeMigrations } from "./makemigrations";
+import type { TsMigrateServer } from "./server";
+import { formatLines, migrationSql } from "./sql";
+import type { Workspace } from "./workspace";
+
+/** Abort controllers of running migrate requests, by their work-done progress token. */
+const cancels = new Map<string | number, AbortController>();
+
+/**
+ * Listens for `window/workDoneProgress/cancel` of migrate runs. Call after
+ * `initialize`: vscode-languageserver installs its own listener for that
+ * notification while initializing (for server-created tokens only), and the
+ * last listener installed wins.
+ */
+export function listenForProgressCancel(server: TsMigrateServer, log: Log): void {
+  server.connection.onNotification(WorkDoneProgressCancelNotification.type, guardNotification("workDoneProgress/cancel", log, (p: { token: string | number }) => {
+    cancels.get(p.token)?.abort();
+  }));
+}
+
+/** Registers every custom request on the server's connection. */
+export function registerCustomRequests(server: TsMigrateServer, log: Log): void {
+  const c = server.connection;
+  c.onRequest("tsmigrate/listMigrations", guardRequest("listMigrations", log, (p: ListMigrationsParams, token: CancellationToken) => {
+    const ws = server.requireWorkspace();
+    return ws.exclusive(() => listMigrations(ws, p ?? {}, server.trusted, token));
+  }));
+  c.onRequest("tsmigrate/plan", guardRequest("plan", log, (p: PlanParams) => {
+    requireTrust(server);
+    const ws = server.requireWorkspace();
+    return ws.exclusive(() => plan(ws, p ?? {}));
+  }));
+  c.onRequest("tsmigrate/migrate", guardRequest("migrate", log, async (p: MigrateParams, token: CancellationToken) => {
+    requireTrust(server);
+    const ws = server.requireWorkspace();
+    const abort = new AbortController();
+    token.onCancellationRequested(() => abort.abort());
+    const progressToken = p?.workDoneToken;
+    if (progressToken !== undefined) cancels.set(progressToken, abort);
+    try {
+      return await ws.exclusive(() => migrate(server, ws, p ?? {}, abort.signal, server.options.migrateStepDelayMs ?? 0));
+    } finally {
+      if (progressToken !== undefined) cancels.delete(progressToken);
+      ws.forgetPending();
+      void server.refresh();
+    }
+  }));
+  c.onRequest("tsmigrate/sqlmigrate", guardRequest("sqlmigrate", log, (p: SqlMigrateParams) =>
+    sqlMigrate(server.requireWorkspace(), p)));
+  c.onRequest("tsmigrate/makeMigrations", guardRequest("makeMigrations", log, (p: MakeMigrationsParams, token: CancellationToken) => {
+    const ws = server.requireWorkspace();
+    checkCancelled(token);
+    return makeMigrations(ws, p ?? {});
+  }));
+}
+
+function requireTrust(server: TsMigrateServer): void {
+  if (!server.trusted) {
+    throw new HandlerError(ErrorCodes.Untrusted, "The workspace is not trusted: tsmigrate does not touch databases in untrusted workspaces.");
+  }
+}
+
+/** A fresh loader over the files on disk (the analysis' loader sees unsaved buffers; the database must not). */
+function diskLoader(ws: Workspace): MigrationLoader {
+  return ws.project.reload().loader;
+}
+
+/** The `tsmigrate/listMigrations` result: apps in config order, migrations in graph order, statuses from the database when it can be read. */
+export async function listMigrations(ws: Workspace, p: ListMigrationsParams, trusted: boolean, token?: CancellationToken): Promise<ListMigrationsResult> {
+  const database = p.database ?? ws.database;
+  const loader = diskLoader(ws);
+  let applied: Map<string, AppliedRecord> = new Map();
+  let databaseError: string | undefined;
+  if (!trusted) {
+    databaseError = "The workspace is not trusted: the database is not read.";
+  } else {
+    try {
+      applied = await readApplied(ws.project, database);
+    } catch (e) {
+      databaseError = e instanceof TsMigrateError ? e.format() : (e as Error).message;
+    }
+  }
+  checkCancelled(token);
+  loader.buildGraph(applied);
+  const graph = loader.graph;
+  const conflicts = loader.detectConflicts();
+  const apps: AppInfo[] = [];
+  for (const app of ws.config.apps) {
+    const migrations: MigrationInfo[] = [];
+    const shown = new Set<string>();
+    const conflicted = new Set(conflicts.get(app.label) ?? []);
+    for (const key of graph.forwardsPlanMany(graph.leafNodes(app.label))) {
+      if (key[0] !== app.label || shown.has(key[1])) continue;
+      shown.add(key[1]);
+      const m = graph.migration(key);
+      const rec = loader.appliedMigrations.get(keyString(key));
+      const modified = rec !== undefined && rec.checksum !== "" && rec.checksum !== m.checksum();
+      const isConflicted = conflicted.has(key[1]);
+      migrations.push({
+        app: app.label,
+        name: key[1],
+        file: m.file ?? "",
+        status: modified ? "modified" : rec ? "applied" : isConflicted ? "conflicted" : "pending",
+        appliedAt: rec ? rec.applied.toISOString() : undefined,
+        modified,
+        conflicted: isConflicted,
+        operations: m.operations.map((op) => op.describe()),
+      });
+    }
+    apps.push({ label: app.label, migrations });
+  }
+  return {
+    databases: Object.keys(ws.config.databases),
+    database,
+    apps,
+    databaseError,
+    driftCount: ws.current().driftCount,
+  };
+}
+
+/**
+ * The engine's targets for a protocol target: `app` alone = its leaves;
+ * `name` = that migration (unique prefix); `"zero"` = unapply the app; no
+ * app = every leaf (plain `migrate`).
+ */
+export function resolveTargets(loader: MigrationLoader, t: MigrateTarget): EngineTarget[] {
+  if (!t.app) {
+    if (t.name) throw new HandlerError(ErrorCodes.BadInput, "a migration name needs its app");
+    return loader.graph.leafNodes().map((k) => [k[0], k[1]] as const);
+  }
+  if (!ws_hasApp(loader, t.app)) throw new HandlerError(ErrorCodes.BadInput, `No installed app with label '${t.app}'.`);
+  if (t.name === "zero") return [[t.app, null]];
+  if (t.name) return [[t.app, loader.getMigrationByPrefix(t.app, t.name).name]];
+  const leaves = loader.graph.leafNodes(t.app);
+  if (!leaves.length) throw new HandlerError(ErrorCodes.BadInput, `App '${t.app}' does not have migrations.`);
+  return leaves.map((k) => [k[0], k[1]] as const);
+}
+
+function ws_hasApp(loader: MigrationLoader, app: string): boolean {
+  return loader.config.apps.some((a) => a.label === app);
+}
+
+/** `tsmigrate/plan`: the steps `migrate` would take, and what they would destroy (for a confirmation). */
+export async function plan(ws: Workspace, p: PlanParams): Promise<PlanResult> {
+  const executor = await ws.project.reload().executor(p.database ?? ws.database);
+  const loader = executor.loader;
+  loader.throwIfErrors();
+  const steps = executor.migrationPlan(resolveTargets(loader, p));
+  const out: PlanStep[] = [];
+  const destroys: string[] = [];
+  for (const { migration, backwards } of steps) {
+    out.push({
+      app: migration.app, name: migration.name, backwards,
+      operations: migration.operations.map((op) => op.describe()),
+      irreversible: backwards && migration.operations.some((op) => !op.reversible),
+    });
+    destroys.push(...destroyed(loader, migration, backwards));
+  }
+  return { steps: out, destroys };
+}
+
+/** What a step drops: tables and columns, in words ("table shop_product", "column stock of shop_product"). */
+function destroyed(loader: MigrationLoader, migration: Migration, backwards: boolean): string[] {
+  const out: string[] = [];
+  let state;
+  try {
+    state = loader.projectState(migration.key, false);
+  } catch {
+    return out;
+  }
+  for (const op of migration.operations) {
+    const args = op.deconstruct().args as Record<string, unknown>;
+    const before = state.clone();
+    try {
+      op.stateForwards(migration.app, state);
+    } catch {
+      return out;
+    }
+    const model = typeof args.modelName === "string" ? args.modelName : typeof args.name === "string" ? args.name : undefined;
+    if (!model) continue;
+    if (!backwards) {
+      if (op.kind === "DeleteModel") {
+        const m = before.get(migration.app, model);
+        if (m) out.push(`table ${m.dbTable}`);
+      } else if (op.kind === "RemoveField") {
+        const m = before.get(migration.app, model);
+        if (m) out.push(`column ${String(args.name)} of ${m.dbTable}`);
+      }
+    } else if (op.kind === "CreateModel") {
+      const m = state.get(migration.app, model);
+      if (m) out.push(`table ${m.dbTable}`);
+    } else if (op.kind === "AddField") {
+      const m = state.get(migration.app, model);
+      if (m) out.push(`column ${String(args.name)} of ${m.dbTable}`);
+    }
+  }
+  return out;
+}
+
+/**
+ * The target that runs exactly one step of a plan: forwards, the migration
+ * itself (its dependencies ran before it); backwards, its parent in the same
+ * app (Django unapplies the parent's children and their dependents), or
+ * `zero` for an app's first migration.
+ */
+function stepTarget(loader: MigrationLoader, migration: Migration, backwards: boolean): EngineTarget {
+  if (!backwards) return [migration.app, migration.name];
+  const node = loader.graph.node(migration.key);
+  const parent = node ? [...node.parents].map((n) => n.key).filter((k) => k[0] === migration.app).sort()[0] : undefined;
+  return parent ? [parent[0], parent[1]] : [migration.app, null];
+}
+
+const pause = (ms: number): Promise<void> => new Promise((r) => (ms > 0 ? setTimeout(r, ms) : setImmediate(r)));
+
+/**
+ * `tsmigrate/migrate`: runs the plan one migration at a time (each in its
+ * transaction, as the executor does), holding the migrate lock throughout,
+ * reporting work-done progress, and returning to the event loop between
+ * migrations so that a cancellation (`$/cancelRequest` or
+ * `window/workDoneProgress/cancel`) stops the run before the next one.
+ * `stepDelayMs` (a test knob) waits that long between migrations.
+ */
+export async function migrate(server: TsMigrateServer, ws: Workspace, p: MigrateParams, signal: AbortSignal, stepDelayMs = 0): Promise<MigrateResult> {
+  const executor = await ws.project.reload().executor(p.database ?? ws.database);
+  const loader = executor.loader;
+  loader.throwIfErrors();
+  const steps = executor.migrationPlan(resolveTargets(loader, p));
+  if (steps.some((st) => st.backwards) && steps.some((st) => !st.backwards)) {
+    throw new HandlerError(ErrorCodes.BadInput, "Migration plans with both forwards and backwards migrations are not supported.");
+  }
+  const token = p.workDoneToken;
+  const progress = (value: object): void => {
+    if (token !== undefined) void server.connection.sendProgress(WorkDoneProgress.type, token, value as never);
+  };
+  const applied: string[] = [];
+  const unapplied: string[] = [];
+  let cancelled = false;
+  progress({ kind: "begin", title: p.fake ? "Faking migrations" : "Migrating", cancellable: true, percentage: 0, message: `${steps.length} migration(s)` });
+  await executor.recorder.ensureSchema();
+  const release = await executor.recorder.acquireLock();
+  try {
+    for (let i = 0; i < steps.length; i++) {
+      if (signal.aborted) {
+        cancelled = true;
+        break;
+      }
+      const { migration, backwards } = steps[i]!;
+      const id = keyString(migration.key);
+      progress({ kind: "report", message: `${backwards ? "Unapplying" : "Applying"} ${id}...`, percentage: Math.round((i / steps.length) * 100) });
+      try {
+        await executor.migrate([stepTarget(loader, migration, backwards)], {
+          fake: p.fake,
+          noLock: true,
+          onProgress: (e) => {
+            if (e.action === "apply_success") applied.push(keyString(e.migration.key));
+            else if (e.action === "unapply_success") unapplied.push(keyString(e.migration.key));
+          },
+        });
+      } catch (e) {
+        if (e instanceof TsMigrateError && e.code === "database") {
+          throw new HandlerError(ErrorCodes.MigrationFailed, e.format(), { applied, unapplied });
+        }
+        throw e;
+      }
+      await pause(stepDelayMs);
+    }
+  } finally {
+    await release();
+    progress({ kind: "end", message: cancelled ? "Cancelled" : `${applied.length + unapplied.length} migration(s) done` });
+  }
+  return { applied, unapplied, cancelled };
+}
+
+/** `tsmigrate/sqlmigrate`: the migration's SQL as the CLI prints it (no database needed). */
+export function sqlMigrate(ws: Workspace, p: SqlMigrateParams): SqlMigrateResult {
+  if (!p?.app || !p.name) throw new HandlerError(ErrorCodes.BadInput, "sqlmigrate needs an app and a migration name");
+  const loader = new MigrationLoader(ws.config, { replaceMigrations: false }).load();
+  loader.throwIfErrors();
+  const migration = loader.getMigrationByPrefix(p.app, p.name);
+  const vendor = { vendor: ws.config.databases[p.database ?? ws.database]?.engine ?? ws.vendor, defaultAutoField: ws.config.defaultAutoField };
+  const lines = migrationSql(loader, migration, p.backwards ?? false, vendor);
+  return { sql: lines.length ? formatLines(lines, vendor) : "-- No operations found." };
+}
+
+/** `tsmigrate/makeMigrations`: the files to create (the client applies them as a WorkspaceEdit). */
+export function makeMigrations(ws: Workspace, p: MakeMigrationsParams): MakeMigrationsResult {
+  const known = new Set(ws.config.apps.map((a) => a.label));
+  for (const app of p.apps ?? []) {
+    if (!known.has(app)) throw new HandlerError(ErrorCodes.BadInput, `App '${app}' could not be found. Is it in the config's apps?`);
+  }
+  const files = proposeMigrations(ws, p.apps, p.name);
+  return { files: files.map((f) => ({ path: f.path, content: f.content, description: f.description })) };
+}

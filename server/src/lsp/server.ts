@@ -1,0 +1,248 @@
+/**
+ * The language server: LSP wiring over the engine. Handlers stay thin (as in
+ * microsoft/vscode-eslint's server and prisma/language-tools' MessageHandler):
+ * documents and watched files feed the {@link Workspace} cache, a debounced
+ * analysis publishes diagnostics, and hovers, code actions and the custom
+ * `tsmigrate/*` requests read the latest analysis.
+ *
+ * Every handler is wrapped ({@link guardRequest}/{@link guardNotification}):
+ * an exception is logged and answered with an LSP error; the server stays up.
+ */
+import * as path from "node:path";
+import {
+  CodeActionKind, DidChangeWatchedFilesNotification, FileChangeType, TextDocumentSyncKind,
+  type CodeActionParams, type Connection, type Diagnostic, type DidChangeTextDocumentParams,
+  type DidChangeWatchedFilesParams, type DidCloseTextDocumentParams, type DidOpenTextDocumentParams,
+  type DidSaveTextDocumentParams, type HoverParams, type InitializeParams, type InitializeResult,
+} from "vscode-languageserver";
+import type { DidChangeStatusParams, InitializationOptions, SetTrustParams } from "../protocol";
+import { codeActions } from "./codeActions";
+import { Debouncer } from "./debounce";
+import { DocumentStore, pathToUri, uriToPath } from "./documents";
+import { guardNotification, guardRequest, checkCancelled, describeError } from "./guard";
+import { hover } from "./hover";
+import { listenForProgressCancel, registerCustomRequests } from "./requests";
+import { Workspace } from "./workspace";
+
+/** Initialization options the server accepts: the protocol's, plus tuning knobs for tests and the bench. */
+export interface ServerOptions extends Partial<InitializationOptions> {
+  /** Quiet time in ms before re-analysing after a change (default 15). */
+  debounceMs?: number;
+  /** Pause in ms between migrations of a `tsmigrate/migrate` run (tests: makes cancellation observable). */
+  migrateStepDelayMs?: number;
+}
+
+/** The file-watcher globs the server asks the client for. */
+export const WATCH_GLOBS = ["**/models.ts", "**/migrations/*.ts", "**/tsmigrate.config.json"];
+
+/** One tsmigrate language server bound to one connection. */
+export class TsMigrateServer {
+  readonly documents = new DocumentStore();
+  workspace: Workspace | undefined;
+  options: ServerOptions = {};
+  trusted = false;
+  private readonly analysis: Debouncer;
+  /** What was last published per file (JSON of the diagnostics), to publish only changes. */
+  private readonly published = new Map<string, string>();
+  private lastStatus = "";
+  private staleSkips = 0;
+  private shuttingDown = false;
+
+  constructor(readonly connection: Connection) {
+    this.analysis = new Debouncer(() => this.runAnalysis(), 15, 250, (e) => this.log(`analysis failed: ${describeError(e)}`));
+    this.register();
+  }
+
+  /** Logs to the client's output channel (stderr when the connection is gone). */
+  log(message: string): void {
+    try {
+      this.connection.console.error(message);
+    } catch {
+      process.stderr.write(`${message}\n`);
+    }
+  }
+
+  /** Starts listening on the connection. */
+  listen(): void {
+    this.connection.listen();
+  }
+
+  private register(): void {
+    const c = this.connection;
+    const log = (m: string): void => this.log(m);
+    c.onInitialize(guardRequest("initialize", log, (p: InitializeParams) => this.initialize(p)) as never);
+    c.onInitialized(guardNotification("initialized", log, () => this.initialized()));
+    c.onDidOpenTextDocument(guardNotification("didOpen", log, (p: DidOpenTextDocumentParams) => {
+      const file = this.documents.open(p.textDocument.uri, p.textDocument.languageId, p.textDocument.version, p.textDocument.text);
+      if (file) this.touched(file);
+    }));
+    c.onDidChangeTextDocument(guardNotification("didChange", log, (p: DidChangeTextDocumentParams) => {
+      const file = this.documents.change(p.textDocument.uri, p.textDocument.version, p.contentChanges);
+      if (file) this.touched(file);
+    }));
+    c.onDidCloseTextDocument(guardNotification("didClose", log, (p: DidCloseTextDocumentParams) => {
+      const file = this.documents.close(p.textDocument.uri);
+      if (file) this.touched(file);
+    }));
+    c.onDidSaveTextDocument(guardNotification("didSave", log, (p: DidSaveTextDocumentParams) => {
+      const file = uriToPath(p.textDocument.uri);
+      if (file) {
+        this.documents.invalidate(file);
+        if (this.workspace?.kindOf(file) === "models") this.workspace.requestFullResolve();
+        this.touched(file);
+      }
+    }));
+    c.onDidChangeWatchedFiles(guardNotification("didChangeWatchedFiles", log, (p: DidChangeWatchedFilesParams) => {
+      for (const change of p.changes) {
+        const file = uriToPath(change.uri);
+        if (!file) continue;
+        this.documents.invalidate(file);
+        this.touched(file, change.type === FileChangeType.Changed ? "changed" : "created-or-deleted");
+      }
+    }));
+    c.onHover(guardRequest("hover", log, (p: HoverParams, token) => {
+      const ws = this.requireWorkspace();
+      checkCancelled(token);
+      return hover(ws, p, token);
+    }));
+    c.onCodeAction(guardRequest("codeAction", log, (p: CodeActionParams, token) => {
+      const ws = this.requireWorkspace();
+      checkCancelled(token);
+      return codeActions(ws, p, token);
+    }));
+    c.onNotification("tsmigrate/setTrust", guardNotification("setTrust", log, (p: SetTrustParams) => {
+      this.trusted = p.trusted === true;
+      if (this.workspace) this.workspace.trusted = this.trusted;
+      this.log(`workspace trust: ${this.trusted ? "trusted" : "untrusted"}`);
+      this.analysis.schedule();
+    }));
+    registerCustomRequests(this, log);
+    c.onShutdown(() => {
+      this.shuttingDown = true;
+      this.analysis.dispose();
+      void this.workspace?.dispose();
+    });
+  }
+
+  /** The workspace, or an error when `initialize` has not set one up. */
+  requireWorkspace(): Workspace {
+    if (!this.workspace) throw new Error("no workspace folder: the server was initialized without a root");
+    return this.workspace;
+  }
+
+  private initialize(p: InitializeParams): InitializeResult {
+    this.options = (p.initializationOptions ?? {}) as ServerOptions;
+    this.trusted = this.options.trusted === true;
+    const rootUri = p.workspaceFolders?.[0]?.uri ?? p.rootUri ?? undefined;
+    const root = (rootUri ? uriToPath(rootUri) : undefined) ?? (p.rootPath ? path.resolve(p.rootPath) : undefined);
+    if (root) {
+      this.workspace = new Workspace(root, this.documents, {
+        configPath: this.options.configPath,
+        database: this.options.database,
+        driftSeverity: this.options.driftSeverity,
+        trusted: this.trusted,
+        log: (m) => this.log(m),
+      });
+    }
+    if (typeof this.options.debounceMs === "number") {
+      this.analysis.delayMs = this.options.debounceMs;
+    }
+    this.watchDynamic = p.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
+        hoverProvider: true,
+        codeActionProvider: {
+          codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.Source, `${CodeActionKind.Source}.tsmigrate`],
+        },
+      },
+      serverInfo: { name: "tsmigrate", version: "0.1.0" },
+    };
+  }
+
+  private watchDynamic = false;
+
+  private async initialized(): Promise<void> {
+    listenForProgressCancel(this, (m) => this.log(m));
+    if (this.watchDynamic) {
+      await this.connection.client.register(DidChangeWatchedFilesNotification.type, {
+        watchers: WATCH_GLOBS.map((globPattern) => ({ globPattern })),
+      });
+    }
+    this.analysis.schedule();
+  }
+
+  /** A file's text changed (buffer or disk): update the caches and schedule an analysis. */
+  private touched(file: string, how: "changed" | "created-or-deleted" = "changed"): void {
+    const ws = this.workspace;
+    if (!ws) return;
+    if (ws.fileChanged(file, how)) this.analysis.schedule();
+  }
+
+  /** Re-runs the analysis now (after a migrate or makeMigrations) and waits for it. */
+  async refresh(): Promise<void> {
+    this.analysis.schedule();
+    await this.analysis.flush();
+  }
+
+  /** Waits until the pending analysis (if any) ran. */
+  settled(): Promise<void> {
+    return this.analysis.flush();
+  }
+
+  private async runAnalysis(): Promise<void> {
+    const ws = this.workspace;
+    if (!ws || this.shuttingDown) return;
+    const generation = this.documents.generation;
+    const result = ws.analyze();
+    if (this.documents.generation !== generation && this.staleSkips < 3) {
+      // Text changed while we worked: a fresher run is already scheduled.
+      this.staleSkips++;
+      return;
+    }
+    this.staleSkips = 0;
+    this.publish(result.diagnostics);
+    await this.publishStatus(result.driftCount);
+  }
+
+  private publish(diagnostics: ReadonlyMap<string, Diagnostic[]>): void {
+    const seen = new Set<string>();
+    const all = new Map(diagnostics);
+    // Open project files get a (possibly empty) list too, so that clients know they were analysed.
+    for (const file of this.documents.openFiles()) if (!all.has(file) && this.workspace?.kindOf(file)) all.set(file, []);
+    for (const [file, diags] of all) {
+      seen.add(file);
+      const json = JSON.stringify(diags);
+      if (this.published.get(file) === json) continue;
+      this.published.set(file, json);
+      const doc = this.documents.document(file);
+      void this.connection.sendDiagnostics({ uri: pathToUri(file), version: doc?.version, diagnostics: diags });
+    }
+    for (const file of [...this.published.keys()]) {
+      if (seen.has(file)) continue;
+      if (this.published.get(file) === "[]") {
+        this.published.delete(file);
+        continue;
+      }
+      this.published.delete(file);
+      void this.connection.sendDiagnostics({ uri: pathToUri(file), diagnostics: [] });
+    }
+  }
+
+  private async publishStatus(driftCount: number): Promise<void> {
+    const ws = this.workspace;
+    let pendingCount = 0;
+    if (ws && this.trusted) {
+      try {
+        pendingCount = await ws.pendingCount();
+      } catch {
+        pendingCount = 0;
+      }
+    }
+    const status: DidChangeStatusParams = { pendingCount, driftCount };
+    const json = JSON.stringify(status);
+    if (json === this.lastStatus) return;
+    this.lastStatus = json;
+    void this.connection.sendNotification("tsmigrate/didChangeStatus", status);
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * SQL for hovers, computed without a database: the schema editors are pure
+ * (they emit statements and never query), so an untrusted workspace gets
+ * SQL previews too. Statements are formatted as `tsmigrate sqlmigrate`
+ * prints them (sql-formatter, the database's dialect).
+ */
+import type { Emit, SchemaEditor } from "../engine/backends/base/schema";
+import { SqliteSchemaEditor } from "../engine/backends/sqlite/schema";
+import { TsMigrateError } from "../engine/errors";
+import { collectSql } from "../engine/executor";
+import type { MigrationLoader } from "../engine/loader";
+import type { Migration } from "../engine/migration";
+import type { Operation } from "../engine/operations/base";
+import type { FieldType } from "../engine/fields";
+import type { ModelState, ProjectState } from "../engine/state";
+import { formatStatement } from "../cli/sqlmigrate";
+
+/** A database vendor the editors know. */
+export type Vendor = "sqlite" | "postgresql";
+
+/** The database SQL is generated for: its vendor and the config's implicit primary key type. */
+export interface SqlTarget {
+  readonly vendor: Vendor;
+  readonly defaultAutoField?: FieldType;
+}
+
+/**
+ * A schema editor for the target's vendor sending statements to `emit`.
+ * PostgreSQL has no editor yet: SQLite's is used and hovers say so.
+ */
+export function makeEditor(target: SqlTarget, emit: Emit): SchemaEditor {
+  return new SqliteSchemaEditor(emit, { defaultAutoField: target.defaultAutoField });
+}
+
+/** Formats collected lines (`--` comments kept as they are) as `sqlmigrate` prints them. */
+export function formatLines(lines: readonly string[], target: SqlTarget): string {
+  return lines.map((l) => formatStatement(l, target.vendor)).join("\n");
+}
+
+function withSemicolon(sql: string): string {
+  return sql.endsWith(";") ? sql : `${sql};`;
+}
+
+/**
+ * The forward SQL of operation `index` of `migration`, `state` being the
+ * state before the migration (not changed). Operations before it advance a
+ * copy of the state without emitting; the editor is flushed after the
+ * operation so its deferred work (table rebuilds, deferred indexes) shows.
+ */
+export function operationSql(migration: Migration, index: number, state: ProjectState, target: SqlTarget): string[] {
+  const s = state.clone();
+  migration.operations.slice(0, index).forEach((op) => op.stateForwards(migration.app, s));
+  const op = migration.operations[index]!;
+  return opsSql([op], migration.app, s, target);
+}
+
+/** The forward SQL of `ops` of `app` applied in order from `state` (a copy is advanced). */
+export function opsSql(ops: readonly Operation[], app: string, state: ProjectState, target: SqlTarget): string[] {
+  const lines: string[] = [];
+  const editor = makeEditor(target, (sql) => lines.push(withSemicolon(sql)));
+  const s = state.clone();
+  for (const op of ops) {
+    const before = s.clone();
+    op.stateForwards(app, s);
+    op.databaseForwards(app, editor, before, s);
+  }
+  editor.flush();
+  return lines;
+}
+
+/** CREATE TABLE (and its indexes, M2M tables) for `model` as it is in `state`. */
+export function createModelSql(model: ModelState, state: ProjectState, target: SqlTarget): string[] {
+  const lines: string[] = [];
+  const editor = makeEditor(target, (sql) => lines.push(withSemicolon(sql)));
+  editor.createModel(model, state);
+  editor.flush();
+  return lines;
+}
+
+/**
+ * What `sqlmigrate` prints for `migration` (forwards, or backwards), from
+ * `loader`'s graph; an irreversible migration gives the error's message as a
+ * SQL comment rather than throwing.
+ */
+export function migrationSql(loader: MigrationLoader, migration: Migration, backwards: boolean, target: SqlTarget): string[] {
+  try {
+    return collectSql(loader, migration, backwards, (emit) => makeEditor(target, emit), true);
+  } catch (e) {
+    if (e instanceof TsMigrateError && e.code === "irreversible") return [`-- ${e.message}`];
+    throw e;
+  }
+}
+
+/** A markdown `sql` code block. */
+export function sqlBlock(sql: string): string {
+  return "```sql\n" + sql.replace(/```/g, "` ` `") + "\n```";
+}

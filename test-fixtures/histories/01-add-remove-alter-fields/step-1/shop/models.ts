@@ -1,0 +1,11 @@
+import { models } from "tsmigrate";
+
+export class Category extends models.Model {
+  title = models.CharField({ maxLength: 30 });
+}
+
+export class Product extends models.Model {
+  name = models.CharField({ maxLength: 50 });
+  price = models.DecimalField({ maxDigits: 8, decimalPlaces: 2 });
+  description = models.TextField({ blank: true });
+}

@@ -1,0 +1,7 @@
+import { models } from "tsmigrate";
+
+export class Book extends models.Model {
+  isbn = models.CharField({ maxLength: 13 });
+  title = models.CharField({ maxLength: 100 });
+  pages = models.IntegerField({ default: 0, dbIndex: true });
+}

@@ -1,0 +1,10 @@
+import { models } from "tsmigrate";
+
+export class Person extends models.Model {
+  name = models.CharField({ maxLength: 60 });
+}
+
+export class Passport extends models.Model {
+  number = models.CharField({ maxLength: 20, unique: true });
+  person = models.OneToOneField(Person, { onDelete: models.CASCADE });
+}

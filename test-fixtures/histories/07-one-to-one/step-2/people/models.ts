@@ -1,0 +1,11 @@
+import { models } from "tsmigrate";
+
+export class Person extends models.Model {
+  name = models.CharField({ maxLength: 60 });
+  spouse = models.OneToOneField("self", { onDelete: models.SET_NULL, null: true, relatedName: "spouse_of" });
+}
+
+export class Passport extends models.Model {
+  number = models.CharField({ maxLength: 20, unique: true });
+  person = models.OneToOneField(Person, { onDelete: models.CASCADE });
+}

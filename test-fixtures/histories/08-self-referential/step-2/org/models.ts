@@ -1,0 +1,12 @@
+import { models } from "tsmigrate";
+
+export class Department extends models.Model {
+  name = models.CharField({ maxLength: 50 });
+  parent = models.ForeignKey("Department", { onDelete: models.CASCADE, null: true, relatedName: "children" });
+}
+
+export class Employee extends models.Model {
+  name = models.CharField({ maxLength: 50 });
+  department = models.ForeignKey(Department, { onDelete: models.CASCADE, null: true });
+  manager = models.ForeignKey("self", { onDelete: models.SET_NULL, null: true, relatedName: "reports" });
+}

@@ -1,0 +1,8 @@
+import { models } from "tsmigrate";
+
+export class Product extends models.Model {
+  name = models.CharField({ maxLength: 50 });
+  sku = models.CharField({ maxLength: 20 });
+  price = models.DecimalField({ maxDigits: 8, decimalPlaces: 2 });
+  stock = models.IntegerField({ default: 0 });
+}

@@ -1,0 +1,7 @@
+import { models } from "tsmigrate";
+
+export class Product extends models.Model {
+  name = models.CharField({ maxLength: 100, unique: true });
+  price = models.DecimalField({ maxDigits: 8, decimalPlaces: 2 });
+  stock = models.IntegerField({ default: 0 });
+}

@@ -1,0 +1,46 @@
+/**
+ * Statements printed by Django 3.2's `sqlmigrate` (SQLite backend,
+ * DEFAULT_AUTO_FIELD = BigAutoField) for the Django models that
+ * `shopState()` in fixtures.ts mirrors, pasted unchanged (BEGIN/COMMIT,
+ * comments and semicolons left out).
+ */
+
+/** From Django 3.2 `sqlmigrate shop 0001` for the models of fixtures.ts (indexes, constraints and together options in CreateModel). */
+export const DJANGO_SHOP_0001 = [
+  `CREATE TABLE "shop_category" ("id" integer NOT NULL PRIMARY KEY AUTOINCREMENT, "name" varchar(50) NOT NULL, "description" text NOT NULL, "slug" varchar(50) NOT NULL)`,
+  `CREATE TABLE "shop_item" ("code" varchar(10) NOT NULL PRIMARY KEY, "label" varchar(10) NOT NULL UNIQUE)`,
+  `CREATE TABLE "shop_pospk" ("id" integer unsigned NOT NULL PRIMARY KEY CHECK ("id" >= 0))`,
+  `CREATE TABLE "shop_smallpk" ("id" integer NOT NULL PRIMARY KEY AUTOINCREMENT)`,
+  `CREATE TABLE "shop_tag" ("id" integer NOT NULL PRIMARY KEY AUTOINCREMENT, "name" varchar(30) NOT NULL UNIQUE)`,
+  `CREATE TABLE "shop_ref" ("id" integer NOT NULL PRIMARY KEY AUTOINCREMENT, "uid" char(32) NOT NULL UNIQUE, "by_label_id" varchar(10) NOT NULL REFERENCES "shop_item" ("label") DEFERRABLE INITIALLY DEFERRED, "item_id" varchar(10) NOT NULL REFERENCES "shop_item" ("code") DEFERRABLE INITIALLY DEFERRED, "pos_id" integer NOT NULL REFERENCES "shop_pospk" ("id") DEFERRABLE INITIALLY DEFERRED, "small_id" smallint NOT NULL, "tag_id" integer NOT NULL UNIQUE REFERENCES "shop_tag" ("id") DEFERRABLE INITIALLY DEFERRED)`,
+  `CREATE TABLE "shop_ref_items" ("id" integer NOT NULL PRIMARY KEY AUTOINCREMENT, "ref_id" bigint NOT NULL REFERENCES "shop_ref" ("id") DEFERRABLE INITIALLY DEFERRED, "item_id" varchar(10) NOT NULL REFERENCES "shop_item" ("code") DEFERRABLE INITIALLY DEFERRED)`,
+  `CREATE TABLE "shop_product" ("id" integer NOT NULL PRIMARY KEY AUTOINCREMENT, "name" varchar(100) NOT NULL UNIQUE, "sku" varchar(20) NOT NULL, "price" decimal NOT NULL, "stock" integer NOT NULL, "qty" integer unsigned NOT NULL CHECK ("qty" >= 0), "small" smallint unsigned NULL CHECK ("small" >= 0), "big" bigint unsigned NOT NULL CHECK ("big" >= 0), "data" text NULL CHECK ((JSON_VALID("data") OR "data" IS NULL)), "uid" char(32) NOT NULL, "ip" char(39) NOT NULL, "active" bool NOT NULL, "weight" real NOT NULL, "created" datetime NOT NULL, "day" date NOT NULL, "at" time NOT NULL, "dur" bigint NOT NULL, "blob" BLOB NOT NULL, "file" varchar(100) NOT NULL, "email" varchar(254) NOT NULL, "url" varchar(200) NOT NULL, "bigint" bigint NOT NULL, "smallint" smallint NOT NULL, "category_id" bigint NULL REFERENCES "shop_category" ("id") DEFERRABLE INITIALLY DEFERRED, CONSTRAINT "uniq_name_category" UNIQUE ("name", "category_id"), CONSTRAINT "price_gte_0" CHECK ("price" >= '0'), CONSTRAINT "two_lookups" CHECK (("price" < '1000' AND "stock" >= 0)))`,
+  `CREATE TABLE "shop_product_tags" ("id" integer NOT NULL PRIMARY KEY AUTOINCREMENT, "product_id" bigint NOT NULL REFERENCES "shop_product" ("id") DEFERRABLE INITIALLY DEFERRED, "tag_id" integer NOT NULL REFERENCES "shop_tag" ("id") DEFERRABLE INITIALLY DEFERRED)`,
+  `CREATE TABLE "shop_node" ("id" integer NOT NULL PRIMARY KEY AUTOINCREMENT, "parent_id" bigint NULL REFERENCES "shop_node" ("id") DEFERRABLE INITIALLY DEFERRED)`,
+  `CREATE TABLE "shop_node_follows" ("id" integer NOT NULL PRIMARY KEY AUTOINCREMENT, "from_node_id" bigint NOT NULL REFERENCES "shop_node" ("id") DEFERRABLE INITIALLY DEFERRED, "to_node_id" bigint NOT NULL REFERENCES "shop_node" ("id") DEFERRABLE INITIALLY DEFERRED)`,
+  `CREATE TABLE "shop_node_friends" ("id" integer NOT NULL PRIMARY KEY AUTOINCREMENT, "from_node_id" bigint NOT NULL REFERENCES "shop_node" ("id") DEFERRABLE INITIALLY DEFERRED, "to_node_id" bigint NOT NULL REFERENCES "shop_node" ("id") DEFERRABLE INITIALLY DEFERRED)`,
+  `CREATE INDEX "shop_category_slug_4508178e" ON "shop_category" ("slug")`,
+  `CREATE INDEX "shop_ref_by_label_id_ea7c783e" ON "shop_ref" ("by_label_id")`,
+  `CREATE INDEX "shop_ref_item_id_a09bcef9" ON "shop_ref" ("item_id")`,
+  `CREATE INDEX "shop_ref_small_id_167454c8" ON "shop_ref" ("small_id")`,
+  `CREATE UNIQUE INDEX "shop_ref_items_ref_id_item_id_d0c9ac38_uniq" ON "shop_ref_items" ("ref_id", "item_id")`,
+  `CREATE INDEX "shop_ref_items_ref_id_3e32bf2d" ON "shop_ref_items" ("ref_id")`,
+  `CREATE INDEX "shop_ref_items_item_id_eb2087bd" ON "shop_ref_items" ("item_id")`,
+  `CREATE UNIQUE INDEX "shop_product_name_category_id_64ddf8c2_uniq" ON "shop_product" ("name", "category_id")`,
+  `CREATE UNIQUE INDEX "uniq_active_sku" ON "shop_product" ("sku") WHERE "active"`,
+  `CREATE INDEX "shop_product_sku_20049d15" ON "shop_product" ("sku")`,
+  `CREATE INDEX "shop_product_category_id_14d7eea8" ON "shop_product" ("category_id")`,
+  `CREATE INDEX "shop_product_stock_weight_e907c39a_idx" ON "shop_product" ("stock", "weight")`,
+  `CREATE INDEX "shop_prod_name_idx" ON "shop_product" ("name", "price" DESC)`,
+  `CREATE INDEX "stock_pos_idx" ON "shop_product" ("stock") WHERE "stock" > 0`,
+  `CREATE UNIQUE INDEX "shop_product_tags_product_id_tag_id_a244154e_uniq" ON "shop_product_tags" ("product_id", "tag_id")`,
+  `CREATE INDEX "shop_product_tags_product_id_9a158885" ON "shop_product_tags" ("product_id")`,
+  `CREATE INDEX "shop_product_tags_tag_id_dd30c4fb" ON "shop_product_tags" ("tag_id")`,
+  `CREATE INDEX "shop_node_parent_id_09469ba5" ON "shop_node" ("parent_id")`,
+  `CREATE UNIQUE INDEX "shop_node_follows_from_node_id_to_node_id_9837072b_uniq" ON "shop_node_follows" ("from_node_id", "to_node_id")`,
+  `CREATE INDEX "shop_node_follows_from_node_id_6b93151e" ON "shop_node_follows" ("from_node_id")`,
+  `CREATE INDEX "shop_node_follows_to_node_id_755f134a" ON "shop_node_follows" ("to_node_id")`,
+  `CREATE UNIQUE INDEX "shop_node_friends_from_node_id_to_node_id_c6abd3e7_uniq" ON "shop_node_friends" ("from_node_id", "to_node_id")`,
+  `CREATE INDEX "shop_node_friends_from_node_id_a0e604a4" ON "shop_node_friends" ("from_node_id")`,
+  `CREATE INDEX "shop_node_friends_to_node_id_c086d55d" ON "shop_node_friends" ("to_node_id")`,
+];

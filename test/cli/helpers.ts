@@ -1,0 +1,61 @@
+// Shared by the CLI end-to-end tests: builds dist/cli.js when it is older
+// than the sources, copies fixtures to temp folders, and runs
+// `node bin/tsmigrate.js ...` there (stdin not a terminal).
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+export const REPO = path.resolve(__dirname, "..", "..");
+const CLI = path.join(REPO, "bin", "tsmigrate.js");
+const NODE = path.join(REPO, "node_modules", ".bin", "node");
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    newest = Math.max(newest, e.isDirectory() ? newestMtime(p) : fs.statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/** Runs `node scripts/build.mjs` when dist/cli.js is missing or older than server/src. */
+export function ensureBuilt(): void {
+  const out = path.join(REPO, "dist", "cli.js");
+  if (fs.existsSync(out) && fs.statSync(out).mtimeMs >= newestMtime(path.join(REPO, "server", "src"))) return;
+  const r = spawnSync(NODE, ["scripts/build.mjs"], { cwd: REPO, encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`build failed: ${r.stderr}`);
+}
+
+const temps: string[] = [];
+
+/** A copy of `test-fixtures/<name>` in a new temp folder (its path). */
+export function copyFixture(name: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `tsm-cli-${name}-`));
+  temps.push(dir);
+  fs.cpSync(path.join(REPO, "test-fixtures", name), dir, { recursive: true, filter: (src) => !src.endsWith("db.sqlite3") });
+  return dir;
+}
+
+/** Removes the temp folders made so far. */
+export function cleanTemps(): void {
+  for (const d of temps.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+}
+
+/** Result of one CLI run. */
+export interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI with `args` in `cwd` (stdin is a pipe: never a terminal). */
+export function tsmigrate(cwd: string, ...args: string[]): Run {
+  const r = spawnSync(NODE, [CLI, ...args], { cwd, encoding: "utf8", input: "", env: { ...process.env, NO_COLOR: "1" } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The files of a folder (sorted names), empty when it does not exist. */
+export function list(dir: string): string[] {
+  return fs.existsSync(dir) ? fs.readdirSync(dir).sort() : [];
+}

@@ -1,0 +1,186 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import type { ListMigrationsResult, MigrationInfo } from "../../server/src/protocol";
+import { formatAppliedAt, itemView, migrationNodes, MigrationsTreeData, pendingCount, rootNodes, type AppNode, type TreeSummary } from "../../client/src/tree";
+import { FakeRpc } from "./fakes";
+
+process.env.TZ = "UTC";
+
+function migration(name: string, status: MigrationInfo["status"], extra: Partial<MigrationInfo> = {}): MigrationInfo {
+  return { app: "shop", name, file: `/p/shop/migrations/${name}.ts`, status, modified: status === "modified", conflicted: status === "conflicted", operations: [], ...extra };
+}
+
+function listing(extra: Partial<ListMigrationsResult> = {}): ListMigrationsResult {
+  return {
+    databases: ["default"],
+    database: "default",
+    driftCount: 1,
+    apps: [
+      {
+        label: "shop",
+        migrations: [
+          migration("0001_initial", "applied", { appliedAt: "2024-03-05T14:07:09Z", operations: ["Create model Product"] }),
+          migration("0002_product_stock", "pending", { operations: ["Add field stock to product"] }),
+        ],
+      },
+      { label: "accounts", migrations: [] },
+    ],
+    ...extra,
+  };
+}
+
+test("one database: the roots are the apps, in the server's order", () => {
+  const nodes = rootNodes(listing());
+  assert.deepEqual(nodes.map((n) => (n.kind === "app" ? n.app.label : n.kind)), ["shop", "accounts"]);
+});
+
+test("several databases: the roots are the databases, the current one expanded", () => {
+  const nodes = rootNodes(listing({ databases: ["default", "warehouse"], database: "warehouse" }));
+  assert.deepEqual(nodes, [
+    { kind: "database", database: "default", current: false },
+    { kind: "database", database: "warehouse", current: true },
+  ]);
+  assert.equal(itemView(nodes[1]!).collapsible, "expanded");
+  assert.equal(itemView(nodes[0]!).collapsible, "collapsed");
+  assert.equal(itemView(nodes[0]!).icon.id, "database");
+});
+
+test("a database error becomes a warning message above the apps", () => {
+  const nodes = rootNodes(listing({ databaseError: "workspace not trusted" }));
+  assert.equal(nodes[0]!.kind, "message");
+  const view = itemView(nodes[0]!);
+  assert.equal(view.label, "Database 'default' not read");
+  assert.match(view.tooltip, /workspace not trusted/);
+  assert.equal(view.icon.id, "warning");
+});
+
+test("migration nodes know their predecessor (for fake unapply)", () => {
+  const app = rootNodes(listing())[0] as AppNode;
+  const nodes = migrationNodes(app);
+  assert.deepEqual(nodes.map((n) => [n.migration.name, n.previous]), [["0001_initial", "zero"], ["0002_product_stock", "0001_initial"]]);
+});
+
+test("each status has its own icon, description, tooltip and contextValue", () => {
+  const app: AppNode = {
+    kind: "app",
+    database: "default",
+    app: {
+      label: "shop",
+      migrations: [
+        migration("0001_initial", "applied", { appliedAt: "2024-03-05T14:07:09Z" }),
+        migration("0002_a", "modified", { appliedAt: "2024-03-06T08:00:00Z" }),
+        migration("0003_b", "conflicted"),
+        migration("0003_c", "pending", { operations: ["Add field stock to product"] }),
+      ],
+    },
+  };
+  const views = migrationNodes(app).map(itemView);
+  assert.deepEqual(views.map((v) => v.icon.id), ["pass-filled", "diff-modified", "git-merge", "circle-large-outline"]);
+  assert.deepEqual(views.map((v) => v.contextValue), ["migration.applied", "migration.modified", "migration.conflicted", "migration.pending"]);
+  assert.deepEqual(views.map((v) => v.description), ["applied 2024-03-05 14:07", "modified since applied 2024-03-06 08:00", "conflicted", "pending"]);
+  assert.match(views[1]!.tooltip, /file has changed since/);
+  assert.match(views[2]!.tooltip, /merge migration/);
+  assert.match(views[3]!.tooltip, /- Add field stock to product/);
+  assert.match(views[0]!.tooltip, /`\/p\/shop\/migrations\/0001_initial\.ts`/);
+  assert.equal(new Set(views.map((v) => v.id)).size, 4, "ids are unique");
+  assert.deepEqual(views[0]!.command, { command: "tsmigrate.openMigration", title: "Open Migration File", arguments: [migrationNodes(app)[0]] });
+});
+
+test("apps: counts in the description, app.applied when something is applied", () => {
+  const [shop, accounts] = rootNodes(listing()) as AppNode[];
+  assert.deepEqual(itemView(shop!), {
+    ...itemView(shop!),
+    description: "1 applied, 1 pending",
+    contextValue: "app.applied",
+    collapsible: "expanded",
+  });
+  assert.equal(itemView(accounts!).contextValue, "app");
+  assert.equal(itemView(accounts!).description, "no migrations");
+  assert.equal(itemView(accounts!).collapsible, "none");
+});
+
+test("pendingCount counts pending and unapplied conflicted migrations", () => {
+  assert.equal(pendingCount(listing()), 1);
+  const l = listing();
+  l.apps[0]!.migrations.push(migration("0003_x", "conflicted"), migration("0003_y", "conflicted", { appliedAt: "2024-01-01T00:00:00Z" }));
+  assert.equal(pendingCount(l), 2);
+});
+
+test("formatAppliedAt: local YYYY-MM-DD HH:MM; garbage is returned as is", () => {
+  assert.equal(formatAppliedAt("2024-12-31T23:59:30.123Z"), "2024-12-31 23:59");
+  assert.equal(formatAppliedAt("not a date"), "not a date");
+});
+
+test("MigrationsTreeData: loads once, caches, reports the summary; reload says whether anything changed", async () => {
+  let result = listing();
+  const rpc = new FakeRpc().on("tsmigrate/listMigrations", () => result);
+  const summaries: TreeSummary[] = [];
+  const data = new MigrationsTreeData(() => rpc, () => "default", (s) => summaries.push(s));
+  const roots = await data.children();
+  assert.equal(roots.length, 2);
+  const shop = await data.children(roots[0]);
+  assert.deepEqual(shop.map((n) => n.kind === "migration" && n.migration.name), ["0001_initial", "0002_product_stock"]);
+  await data.children();
+  assert.equal(rpc.calls.length, 1, "cached");
+  assert.deepEqual(rpc.calls[0]!.params, { database: "default" });
+  assert.deepEqual(summaries.at(-1), { noProject: false, pending: 1, drift: 1 });
+  assert.equal(await data.reload(), false, "same listing: no redraw");
+  assert.equal(rpc.calls.length, 2);
+  result = listing({ driftCount: 3 });
+  assert.equal(await data.reload(), true, "changed listing: redraw");
+  assert.deepEqual(summaries.at(-1), { noProject: false, pending: 1, drift: 3 });
+  data.invalidate();
+  await data.children();
+  assert.equal(rpc.calls.length, 4, "invalidate forgets the listing");
+});
+
+test("MigrationsTreeData: reloads asked during a load share one more load", async () => {
+  let release: () => void = () => {};
+  const gate = new Promise<void>((r) => (release = r));
+  const rpc = new FakeRpc().on("tsmigrate/listMigrations", async () => {
+    await gate;
+    return listing();
+  });
+  const data = new MigrationsTreeData(() => rpc, () => undefined, () => {});
+  const first = data.reload();
+  const second = data.reload();
+  const third = data.reload();
+  release();
+  assert.deepEqual(await Promise.all([first, second, third]), [true, false, false]);
+  assert.equal(rpc.calls.length, 2);
+});
+
+test("MigrationsTreeData: a database node lists that database's apps", async () => {
+  const rpc = new FakeRpc().on("tsmigrate/listMigrations", (p) =>
+    listing({ databases: ["default", "warehouse"], database: p.database ?? "default", apps: p.database === "warehouse" ? [{ label: "stock", migrations: [] }] : listing().apps }),
+  );
+  const data = new MigrationsTreeData(() => rpc, () => undefined, () => {});
+  const roots = await data.children();
+  assert.deepEqual(roots.map((r) => r.kind), ["database", "database"]);
+  const warehouse = await data.children(roots[1]);
+  assert.deepEqual(warehouse.map((n) => n.kind === "app" && `${n.database}:${n.app.label}`), ["warehouse:stock"]);
+  const defaults = await data.children(roots[0]);
+  assert.equal(defaults.length, 2);
+  assert.deepEqual(rpc.calls.map((c) => c.params), [{ database: undefined }, { database: "warehouse" }], "the root listing is reused for its own database");
+});
+
+test("MigrationsTreeData: no apps = no nodes and noProject; no server = no nodes; a failure = an error node", async () => {
+  const summaries: TreeSummary[] = [];
+  const empty = new MigrationsTreeData(() => new FakeRpc().on("tsmigrate/listMigrations", listing({ apps: [], driftCount: 0 })), () => undefined, (s) => summaries.push(s));
+  assert.deepEqual(await empty.children(), []);
+  assert.deepEqual(summaries, [{ noProject: true, pending: 0, drift: 0 }]);
+
+  assert.deepEqual(await new MigrationsTreeData(() => undefined, () => undefined, () => assert.fail("no summary")).children(), []);
+
+  const failing = new FakeRpc().on("tsmigrate/listMigrations", () => {
+    throw Object.assign(new Error("Request tsmigrate/listMigrations failed with message: tsmigrate.config.json:3:5: 'apps' must be an array"), { code: -32051 });
+  });
+  const data = new MigrationsTreeData(() => failing, () => undefined, (s) => summaries.push(s));
+  const nodes = await data.children();
+  assert.equal(nodes.length, 1);
+  assert.deepEqual(itemView(nodes[0]!).label, "tsmigrate.config.json:3:5: 'apps' must be an array");
+  assert.equal(itemView(nodes[0]!).icon.id, "error");
+  assert.equal(summaries.at(-1)!.error, "tsmigrate.config.json:3:5: 'apps' must be an array");
+  assert.equal(await data.reload(), true);
+  assert.equal(failing.calls.length, 2, "a failed listing is asked again on reload");
+});

@@ -1,0 +1,178 @@
+/**
+ * The comparisons made at each checkpoint of a replayed history: schema
+ * (tsmigrate's against Django's), table contents, survival of the seeded
+ * rows, and restoration of earlier schemas on rollback. Each returns a list
+ * of problems, one readable line each, tagged `[schema]`, `[column order]`,
+ * `[data]`, `[survival]` or `[restore]`; empty means all is well.
+ */
+import { isDeepStrictEqual } from "node:util";
+import Database from "better-sqlite3";
+import { type SchemaSnapshot, diffSnapshots, snapshotSchema } from "../../server/src/engine/backends/sqlite/introspection";
+import type { ProjectState } from "../../server/src/engine/state";
+import { tablesOf } from "./history";
+import { type Row, type Seed, allRows, userTables } from "./seed";
+
+/** Opens a database file read-only and runs `f` on it. */
+export function withDb<T>(file: string, f: (db: Database.Database) => T): T {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    return f(db);
+  } finally {
+    db.close();
+  }
+}
+
+/** The schema snapshot of a database file (bookkeeping tables left out). */
+export function snapshotFile(file: string): SchemaSnapshot {
+  return withDb(file, (db) => snapshotSchema(db));
+}
+
+/**
+ * tsmigrate's schema against Django's: every difference diffSnapshots
+ * reports, column order separately, and a catch-all when the snapshots
+ * differ in a way diffSnapshots does not describe.
+ */
+export function schemaProblems(django: SchemaSnapshot, ts: SchemaSnapshot): string[] {
+  const labels: [string, string] = ["django", "tsmigrate"];
+  const content = diffSnapshots(django, ts, { labels });
+  const withOrder = diffSnapshots(django, ts, { labels, columnOrder: true });
+  const order = withOrder.filter((l) => !content.includes(l));
+  const out = [...content.map((l) => `[schema] ${l}`), ...order.map((l) => `[column order] ${l}`)];
+  if (out.length === 0 && !isDeepStrictEqual(django, ts)) {
+    out.push(`[schema] snapshots differ:\n  django:    ${JSON.stringify(django)}\n  tsmigrate: ${JSON.stringify(ts)}`);
+  }
+  return out;
+}
+
+function show(row: Row | undefined): string {
+  return JSON.stringify(row, (_k, v: unknown) => (v && typeof v === "object" && (v as { type?: string }).type === "Buffer" ? `<blob ${JSON.stringify((v as { data: number[] }).data)}>` : v));
+}
+
+/** Every table's rows in tsmigrate's database against Django's (tables missing on one side are schema problems, skipped here). */
+export function dataProblems(djangoFile: string, tsFile: string): string[] {
+  const dj = withDb(djangoFile, allRows);
+  const ts = withDb(tsFile, allRows);
+  const out: string[] = [];
+  for (const [table, djRows] of Object.entries(dj)) {
+    const tsRows = ts[table];
+    if (!tsRows) continue;
+    if (tsRows.length !== djRows.length) out.push(`[data] table "${table}": ${tsRows.length} rows in tsmigrate, ${djRows.length} in django`);
+    const n = Math.min(tsRows.length, djRows.length);
+    let shown = 0;
+    for (let i = 0; i < n && shown < 3; i++) {
+      if (!isDeepStrictEqual(tsRows[i], djRows[i])) {
+        out.push(`[data] table "${table}" row ${i + 1}: tsmigrate ${show(tsRows[i])} but django ${show(djRows[i])}`);
+        shown++;
+      }
+    }
+  }
+  return out;
+}
+
+/** Column definition as PRAGMA table_info gives it, for "unchanged column" tracking. */
+type ColumnDefs = Map<string, string>;
+
+function columnDefs(file: string, table: string): ColumnDefs {
+  return withDb(file, (db) => {
+    const cols = db.prepare(`PRAGMA table_info("${table.replace(/"/g, '""')}")`).all() as { name: string; type: string; notnull: number; pk: number }[];
+    return new Map(cols.map((c) => [c.name, `${c.type.toLowerCase()}|${c.notnull}|${c.pk}`]));
+  });
+}
+
+/**
+ * Tracks, step after step, which step-1 models (and auto join tables) still
+ * exist without interruption, their current table, and which of their
+ * step-1 columns kept exactly their definition (type, NOT NULL, primary key)
+ * in Django's databases all along: the rows seeded at step 1 must still be
+ * there with those columns' values unchanged.
+ */
+export class SurvivalTracker {
+  /** Key ("app.model" / "app.model.field") -> step-1 table. */
+  private readonly firstTables: Map<string, string>;
+  /** Key -> step-1 column definitions. */
+  private readonly firstDefs = new Map<string, ColumnDefs>();
+  /** Key -> columns unchanged so far. */
+  private readonly pristine = new Map<string, Set<string>>();
+  /** Key -> current table (keys that vanished once are dropped for good). */
+  current = new Map<string, string>();
+
+  constructor(
+    private readonly seed: Seed,
+    step1: ProjectState,
+    djangoStep1Db: string,
+  ) {
+    this.firstTables = tablesOf(step1);
+    for (const [key, table] of this.firstTables) {
+      if (!seed.rows.has(table)) continue;
+      const defs = columnDefs(djangoStep1Db, table);
+      this.firstDefs.set(key, defs);
+      this.pristine.set(key, new Set(defs.keys()));
+      this.current.set(key, table);
+    }
+  }
+
+  /** Moves to a later step: its models and Django's database after it. */
+  advance(state: ProjectState, djangoDb: string): void {
+    const tables = tablesOf(state);
+    const present = withDb(djangoDb, (db) => new Set(userTables(db)));
+    for (const key of [...this.current.keys()]) {
+      const table = tables.get(key);
+      if (table === undefined || !present.has(table)) {
+        this.current.delete(key);
+        continue;
+      }
+      this.current.set(key, table);
+      const defs = columnDefs(djangoDb, table);
+      const first = this.firstDefs.get(key)!;
+      const keep = this.pristine.get(key)!;
+      for (const c of [...keep]) if (defs.get(c) !== first.get(c)) keep.delete(c);
+    }
+  }
+
+  /**
+   * The seeded rows of every tracked model, looked up in `tsFile` under
+   * `tables` (key -> table; default: the current tables): same count, same
+   * primary keys, unchanged columns with the seeded values.
+   */
+  problems(tsFile: string, tables: ReadonlyMap<string, string> = this.current): string[] {
+    const out: string[] = [];
+    withDb(tsFile, (db) => {
+      const existing = new Set(userTables(db));
+      for (const [key, table] of tables) {
+        if (!this.current.has(key)) continue;
+        const seeded = this.seed.rows.get(this.firstTables.get(key)!) ?? [];
+        const pk = this.seed.pks.get(this.firstTables.get(key)!) ?? [];
+        if (!existing.has(table)) {
+          out.push(`[survival] table "${table}" of ${key} is missing`);
+          continue;
+        }
+        const rows = db.prepare(`SELECT * FROM "${table.replace(/"/g, '""')}"`).all() as Row[];
+        if (rows.length !== seeded.length) out.push(`[survival] table "${table}" has ${rows.length} rows, ${seeded.length} were seeded`);
+        const cols = [...this.pristine.get(key)!];
+        for (const s of seeded) {
+          const match = rows.find((r) => pk.every((c) => r[c] === s[c]));
+          if (!match) {
+            out.push(`[survival] table "${table}": seeded row ${show(s)} is gone`);
+            continue;
+          }
+          const changed = cols.filter((c) => !isDeepStrictEqual(match[c], s[c]));
+          if (changed.length) out.push(`[survival] table "${table}": seeded row ${show(s)} now ${show(match)} (changed: ${changed.join(", ")})`);
+        }
+      }
+    });
+    return out;
+  }
+
+  /** The step-1 tables of the tracked keys (for the checkpoint after rolling every app back to 0001). */
+  get step1Tables(): ReadonlyMap<string, string> {
+    return this.firstTables;
+  }
+}
+
+/**
+ * A rolled-back schema against the schema it should restore (column order
+ * ignored: Django's own rebuilds move altered columns to the end).
+ */
+export function restoreProblems(expected: SchemaSnapshot, actual: SchemaSnapshot, what: string): string[] {
+  return diffSnapshots(expected, actual, { labels: [what, "the rolled-back database"] }).map((l) => `[restore] ${l}`);
+}

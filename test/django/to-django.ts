@@ -1,0 +1,122 @@
+/**
+ * Translates tsmigrate's model state into Django `models.py` sources, so the
+ * Django side of the comparison tests runs exactly the models tsmigrate read
+ * (one source of truth for both sides).
+ *
+ * Follows Django 3.2's spelling: options in snake_case, `on_delete=models.CASCADE`,
+ * relation targets as lazy `'app.model'` strings, `models.Q(a=1) & models.Q(...)`.
+ */
+import { FIELD_SPECS } from "../../server/src/engine/fields";
+import type { ConstraintState, FieldState, IndexState, ModelState, ProjectState } from "../../server/src/engine/state";
+import { CallValue, RefValue, type Value, isObjectValue } from "../../server/src/engine/values";
+
+/** `maxLength` -> `max_length`, `unpackIpv4` -> `unpack_ipv4`. */
+export function snakeCase(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
+/**
+ * A value as a Python expression: literals as Python literals, `models.Q({...})`
+ * as `models.Q(k=v, ...)`, `models.Q.and/or/not` as `&`, `|`, `~`,
+ * `models.F("x")` as `models.F('x')`, references such as `models.Deferrable.DEFERRED` as written.
+ * @throws Error for a call it does not know (the test then fails loudly rather than guess).
+ */
+export function pyValue(v: Value): string {
+  if (v === null) return "None";
+  if (v === true) return "True";
+  if (v === false) return "False";
+  if (typeof v === "number") return Number.isFinite(v) ? String(v) : `float(${JSON.stringify(String(v))})`;
+  if (typeof v === "string") return JSON.stringify(v);
+  if (v instanceof RefValue) return v.name;
+  if (v instanceof CallValue) return pyCall(v);
+  if (Array.isArray(v)) return `[${v.map(pyValue).join(", ")}]`;
+  if (isObjectValue(v)) {
+    return `{${Object.entries(v).map(([k, x]) => `${JSON.stringify(k)}: ${pyValue(x)}`).join(", ")}}`;
+  }
+  throw new Error(`cannot translate value ${String(v)} to Python`);
+}
+
+function pyCall(c: CallValue): string {
+  switch (c.callee) {
+    case "models.Q": {
+      const o = c.args[0];
+      if (!isObjectValue(o)) throw new Error("models.Q expects an object of lookups");
+      return `models.Q(${Object.entries(o).map(([k, x]) => `${k}=${pyValue(x)}`).join(", ")})`;
+    }
+    case "models.Q.and":
+      return `(${c.args.map(pyValue).join(" & ")})`;
+    case "models.Q.or":
+      return `(${c.args.map(pyValue).join(" | ")})`;
+    case "models.Q.not":
+      return `~${pyValue(c.args[0]!)}`;
+    case "models.F":
+      return `models.F(${pyValue(c.args[0]!)})`;
+    default:
+      throw new Error(`cannot translate call ${c.callee}(...) to Python`);
+  }
+}
+
+/** `name = models.CharField(max_length=50)`; undefined for the auto-created `id` (Django adds its own). */
+export function pyField(name: string, field: FieldState): string | undefined {
+  if (field.options.autoCreated === true) return undefined;
+  const args: string[] = [];
+  if (FIELD_SPECS[field.type].relation) args.push(pyValue(field.options.to ?? null));
+  for (const [k, v] of Object.entries(field.options)) {
+    if (k === "to") continue;
+    if (k === "onDelete") args.push(`on_delete=models.${String(v)}`);
+    else args.push(`${snakeCase(k)}=${pyValue(v)}`);
+  }
+  return `${name} = models.${field.type}(${args.join(", ")})`;
+}
+
+function pyIndex(i: IndexState): string {
+  const args = [`fields=${pyValue([...i.fields])}`, `name=${pyValue(i.name)}`];
+  if (i.condition !== undefined) args.push(`condition=${pyValue(i.condition)}`);
+  return `models.Index(${args.join(", ")})`;
+}
+
+function pyConstraint(c: ConstraintState): string {
+  if (c.kind === "CheckConstraint") return `models.CheckConstraint(check=${pyValue(c.check)}, name=${pyValue(c.name)})`;
+  const args = [`fields=${pyValue([...c.fields])}`, `name=${pyValue(c.name)}`];
+  if (c.condition !== undefined) args.push(`condition=${pyValue(c.condition)}`);
+  if (c.deferrable !== undefined) args.push(`deferrable=models.Deferrable.${c.deferrable}`);
+  return `models.UniqueConstraint(${args.join(", ")})`;
+}
+
+/** The `class Meta:` lines of a model (empty when it has no options). */
+export function pyMeta(model: ModelState): string[] {
+  const lines: string[] = [];
+  for (const [k, v] of Object.entries(model.options)) {
+    if (v === undefined) continue;
+    let py: string;
+    if (k === "indexes") py = `[${(v as readonly IndexState[]).map(pyIndex).join(", ")}]`;
+    else if (k === "constraints") py = `[${(v as readonly ConstraintState[]).map(pyConstraint).join(", ")}]`;
+    else py = pyValue(v as Value);
+    lines.push(`        ${snakeCase(k)} = ${py}`);
+  }
+  return lines.length ? ["", "    class Meta:", ...lines] : [];
+}
+
+/** The `models.py` source of one app: its models in state order, fields in order. */
+export function appToPython(state: ProjectState, app: string): string {
+  const out = ["from django.db import models", ""];
+  for (const model of state.appModels(app)) {
+    out.push("", `class ${model.name}(models.Model):`);
+    const body: string[] = [];
+    for (const [name, field] of model.fields) {
+      const line = pyField(name, field);
+      if (line) body.push(`    ${line}`);
+    }
+    body.push(...pyMeta(model));
+    if (body.length === 0) body.push("    pass");
+    out.push(...body);
+  }
+  return out.join("\n") + "\n";
+}
+
+/** app label -> `models.py` source, for each of `apps` (apps without models get an empty module). */
+export function projectToPython(state: ProjectState, apps: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const app of apps) out[app] = appToPython(state, app);
+  return out;
+}
