@@ -77,9 +77,13 @@ export class Ctx implements vscode.Disposable {
       vscode.workspace.onDidChangeConfiguration((e) => this.configurationChanged(e)),
       saveCreatedMigrations(this.log),
     );
-    // The database file changing (a `tsmigrate migrate` in a terminal) changes the statuses.
-    const dbWatcher = vscode.workspace.createFileSystemWatcher("**/*.{sqlite3,sqlite,db}");
-    this.subscriptions.push(dbWatcher, dbWatcher.onDidChange(() => this.scheduleRefresh()), dbWatcher.onDidCreate(() => this.scheduleRefresh()), dbWatcher.onDidDelete(() => this.scheduleRefresh()));
+    // The listing changes with the migration files, the config and the database file (a
+    // `tsmigrate migrate` in a terminal); the server's status notification only says when counts change.
+    for (const glob of ["**/migrations/*.ts", "**/tsmigrate.config.json", "**/*.{sqlite3,sqlite,db}"]) {
+      const watcher = vscode.workspace.createFileSystemWatcher(glob);
+      const refresh = (): void => this.scheduleRefresh();
+      this.subscriptions.push(watcher, watcher.onDidChange(refresh), watcher.onDidCreate(refresh), watcher.onDidDelete(refresh));
+    }
     this.registerCommands();
     this.setState("stopped");
   }

@@ -34,13 +34,19 @@ for (const name of listHistories().filter((n) => !ONLY || ONLY.some((p) => n.sta
     let failed = false;
     for (const cp of r.checkpoints) {
       if (cp.kind === "step" && cp.step! > 1) tracker.advance(history.steps.find((s) => s.index === cp.step)!.state, cp.djangoDb);
-      const problems = cp.tsDb ? checkpointProblems(cp.djangoDb, cp.tsDb, cp) : [];
-      failed ||= !cp.tsDb || problems.length > 0;
-      await t.test(cp.label, () => {
+      const all = cp.tsDb ? checkpointProblems(cp.djangoDb, cp.tsDb, cp) : [];
+      const order = all.filter((p) => p.startsWith("[column order]"));
+      const problems = all.filter((p) => !order.includes(p));
+      failed ||= !cp.tsDb || all.length > 0;
+      const context = `--- tsmigrate:\n${cp.tsOutput ?? ""}--- django:\n${cp.djangoOutput}\n(work dir ${r.workDir})`;
+      await t.test(`${cp.label}: schema, data and seeded rows`, () => {
         assert.ok(cp.tsDb, `tsmigrate did not reach ${cp.label}:\n${r.tsError}\n(work dir ${r.workDir})`);
-        assert.deepEqual(problems, [],
-          `${history.name}, ${cp.label}: ${problems.length} problem(s):\n${problems.join("\n")}\n` +
-            `--- tsmigrate:\n${cp.tsOutput ?? ""}--- django:\n${cp.djangoOutput}\n(work dir ${r.workDir})`);
+        assert.deepEqual(problems, [], `${history.name}, ${cp.label}: ${problems.length} problem(s):\n${problems.join("\n")}\n${context}`);
+      });
+      // Column order is its own test: Django's SQLite rebuilds reorder columns (see the report in test/django/README.md).
+      await t.test(`${cp.label}: column order as Django's`, () => {
+        assert.ok(cp.tsDb, `tsmigrate did not reach ${cp.label}`);
+        assert.deepEqual(order, [], `${history.name}, ${cp.label}:\n${order.join("\n")}\n${context}`);
       });
     }
     if (!failed && !KEEP) fs.rmSync(r.workDir, { recursive: true, force: true });

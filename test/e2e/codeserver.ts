@@ -102,9 +102,10 @@ export interface CodeServer {
 /**
  * Starts code-server on a free port opening `folder`, its stdout and stderr
  * going to `dirs.log`; resolves once `/healthz` answers. Throws after
- * `timeoutMs` (default 60 s) or when it exits early.
+ * `timeoutMs` (default 60 s) or when it exits early. `extraArgs` go before
+ * the folder (e.g. `--log tsmigrate.tsmigrate:trace`).
  */
-export async function startCodeServer(dirs: CodeServerDirs, folder: string, timeoutMs = 60_000): Promise<CodeServer> {
+export async function startCodeServer(dirs: CodeServerDirs, folder: string, timeoutMs = 60_000, extraArgs: string[] = []): Promise<CodeServer> {
   const port = await freePort();
   const out = openSync(dirs.log, "a");
   const child = spawn(
@@ -119,6 +120,7 @@ export async function startCodeServer(dirs: CodeServerDirs, folder: string, time
       "--disable-getting-started-override",
       "--user-data-dir", dirs.userData,
       "--extensions-dir", dirs.extensions,
+      ...extraArgs,
       folder,
     ],
     // A process group of its own, so that stop() reaches the extension host and the language server.

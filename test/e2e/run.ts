@@ -15,7 +15,7 @@
  * logs. Exit code 0 when every check passed.
  *
  * Run: npm run test:e2e (setup, package, grammar check, this), or after those:
- *      node_modules/.bin/node --import tsx test/e2e/run.ts [--vsix file] [--fixture dir] [--keep]
+ *      node_modules/.bin/node --import tsx test/e2e/run.ts [--vsix file] [--fixture dir] [--keep] [--debug-trace]
  */
 import assert from "node:assert/strict";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -137,7 +137,7 @@ async function main(): Promise<void> {
     "editor.suggestOnTriggerCharacters": false,
     "editor.parameterHints.enabled": false,
     "workbench.secondarySideBar.defaultVisibility": "hidden",
-    "tsmigrate.trace.server": "messages",
+    "tsmigrate.trace.server": "verbose",
   });
   installExtension(dirs, vsix);
   const serverOverride = argv.indexOf("--server-bundle");
@@ -149,7 +149,8 @@ async function main(): Promise<void> {
   let server: CodeServer | undefined;
   const browser = await launchBrowser(join(scratch, "chromium"));
   try {
-    server = await startCodeServer(dirs, project);
+    // `--debug-trace` logs everything at trace level (the LSP messages land in test-results/e2e/logs).
+    server = await startCodeServer(dirs, project, 60_000, argv.includes("--debug-trace") ? ["--log", "trace"] : []);
     const page = browser.pages()[0] ?? (await browser.newPage());
     await openWorkbench(page, `${server.url}/?folder=${encodeURIComponent(project)}`);
 
@@ -207,12 +208,19 @@ async function main(): Promise<void> {
     let created = "";
     await step(page, "the quick fix creates the migration file and the view shows it pending", async () => {
       const before = new Set(readdirSync(join(project, "shop", "migrations")));
-      const at = await pointAt(page, "weight");
-      await page.mouse.click(at.x, at.y);
-      await page.keyboard.press("Control+.");
       const fix = page.locator(".action-widget .monaco-list-row", { hasText: /Make migration/i }).first();
-      await fix.waitFor({ timeout: 30_000 });
-      await fix.click();
+      // The quick-fix menu waits for every provider (TypeScript's too, slow while tsserver starts): retry.
+      await until("the quick fix in the Ctrl+. menu", async () => {
+        await page.keyboard.press("Escape");
+        const at = await pointAt(page, "weight");
+        await page.mouse.click(at.x, at.y);
+        await page.keyboard.press("Control+.");
+        return fix.waitFor({ timeout: 8_000 }).then(() => true, () => false);
+      }, 90_000);
+      // The menu's pointer block swallows clicks: hovering an entry focuses it, Enter runs it.
+      const box = (await fix.boundingBox())!;
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      await page.keyboard.press("Enter");
       created = await until("a new migration file", async () => readdirSync(join(project, "shop", "migrations")).find((f) => !before.has(f) && f.endsWith(".ts")), 30_000);
       const name = created.replace(/\.ts$/, "");
       const content = await until("the new file's content on disk", async () => {

@@ -42,6 +42,8 @@ export interface StartOptions {
   capabilities?: Record<string, unknown>;
   /** Send `initialize`/`initialized` (default true). */
   initialize?: boolean;
+  /** Extra environment variables for the server process. */
+  env?: Record<string, string>;
 }
 
 /** A running server and the client side of its connection. */
@@ -235,7 +237,7 @@ export async function startServer(opts: StartOptions): Promise<{ client: LspClie
   const args = entry
     ? [entry, "--stdio"]
     : ["--import", "tsx", path.join(REPO, "server/src/lsp/main.ts"), "--stdio"];
-  const proc = spawn(process.execPath, args, { cwd: REPO, stdio: ["pipe", "pipe", "pipe"] });
+  const proc = spawn(process.execPath, args, { cwd: REPO, stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, ...opts.env } });
   const conn = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
   const client = new LspClient(proc, conn, opts.root);
   if (opts.initialize === false) return { client, init: undefined };

@@ -126,7 +126,7 @@ function migrationHover(ws: Workspace, app: string, file: string, text: string, 
   if (best) {
     const op = migration.operations[best.index]!;
     try {
-      const state = loader.projectState(migration.key, false);
+      const state = ws.stateBefore(migration);
       const lines = operationSql(migration, best.index, state, vendor);
       const sql = lines.length ? formatLines(lines, vendor) : "-- this operation changes no schema";
       return markdown(`**${op.describe()}** (${title})\n\n${sqlBlock(sql)}${vendorNote(vendor)}`, best.range);

@@ -23,13 +23,56 @@ import type { Migration } from "../engine/migration";
 import { DriftQuestioner } from "../engine/questioner";
 import { type LoadedModels, type ModelLocations, type ParsedModelFile, resolveModels } from "../engine/source/models";
 import { type ModelState, ProjectState } from "../engine/state";
+import { type CallValue, isObjectValue, type Value } from "../engine/values";
 
 const RELATION_CALLEES = new Set(
   (Object.keys(FIELD_SPECS) as FieldType[]).filter((t) => FIELD_SPECS[t].relation).map((t) => `models.${t}`),
 );
 
-/** Another app's file reduced to what resolving a neighbour needs: classes, bases, relation fields. */
-function stubOf(file: ParsedModelFile): ParsedModelFile {
+/** The app label of a relation target written as `"app.Model"`, else undefined. */
+function targetApp(v: Value | undefined): string | undefined {
+  if (typeof v !== "string") return undefined;
+  const dot = v.indexOf(".");
+  return dot > 0 ? v.slice(0, dot) : undefined;
+}
+
+/** The apps a relation field call names as `"app.Model"` (first argument, or its `to` option). */
+function fieldTargetApps(call: CallValue): string[] {
+  const out: string[] = [];
+  for (const arg of call.args) {
+    const direct = targetApp(arg);
+    if (direct) out.push(direct);
+    else if (isObjectValue(arg)) {
+      for (const key of ["to", "through"]) {
+        const app = targetApp(arg[key]);
+        if (app) out.push(app);
+      }
+    }
+  }
+  return out;
+}
+
+const referencedCache = new WeakMap<ParsedModelFile, Set<string>>();
+
+/** Apps whose models `file`'s relation fields name as `"app.Model"` (cached per parse). */
+function referencedApps(file: ParsedModelFile): Set<string> {
+  let s = referencedCache.get(file);
+  if (!s) {
+    s = new Set();
+    for (const c of file.classes) {
+      for (const f of c.fields) if (RELATION_CALLEES.has(f.call.callee)) for (const a of fieldTargetApps(f.call)) s.add(a);
+    }
+    referencedCache.set(file, s);
+  }
+  return s;
+}
+
+/**
+ * Another app's file reduced to what resolving app `app` needs: its classes
+ * (relation targets), with only the relation fields that point at `app`
+ * (reverse names used by `app`'s `ordering`).
+ */
+function stubOf(file: ParsedModelFile, app: string): ParsedModelFile {
   return {
     ...file,
     errors: [],
@@ -37,7 +80,7 @@ function stubOf(file: ParsedModelFile): ParsedModelFile {
       ...c,
       meta: undefined,
       metaLocation: undefined,
-      fields: c.fields.filter((f) => RELATION_CALLEES.has(f.call.callee)),
+      fields: c.fields.filter((f) => RELATION_CALLEES.has(f.call.callee) && fieldTargetApps(f.call).includes(app)),
     })),
   };
 }
@@ -55,7 +98,8 @@ function hasRelativeImports(file: ParsedModelFile): boolean {
 /** Keeps the last resolution and answers the next one incrementally when it safely can. */
 export class IncrementalModels {
   private files = new Map<string, ParsedModelFile>();
-  private stubs = new Map<string, ParsedModelFile>();
+  /** Stubs of the other apps for resolving one app: app -> (other app -> stub), built on first use. */
+  private stubs = new Map<string, Map<string, ParsedModelFile>>();
   private loaded: LoadedModels | undefined;
 
   constructor(private readonly config: ProjectConfig) {}
@@ -74,16 +118,27 @@ export class IncrementalModels {
     const next = new Map(files.map((f) => [f.app, f]));
     if (!canPartial) {
       this.files = next;
-      this.stubs = new Map(files.map((f) => [f.app, stubOf(f)]));
+      this.stubs = new Map();
       this.loaded = resolveModels(files, this.config);
       return { loaded: this.loaded, dirty: "all" };
     }
     const file = changed[0]!;
     const app = file.app;
-    const others = files.filter((f) => f.app !== app).map((f) => this.stubs.get(f.app) ?? stubOf(f));
+    // Only the apps this one names, and those naming it, take part; as stubs.
+    let stubs = this.stubs.get(app);
+    if (!stubs) this.stubs.set(app, (stubs = new Map()));
+    const wanted = referencedApps(file);
+    const others: ParsedModelFile[] = [];
+    for (const f of files) {
+      if (f.app === app || !(wanted.has(f.app) || referencedApps(f).has(app))) continue;
+      let stub = stubs.get(f.app);
+      if (!stub) stubs.set(f.app, (stub = stubOf(f, app)));
+      others.push(stub);
+    }
     const part = resolveModels([file, ...others], this.config);
     this.files = next;
-    this.stubs.set(app, stubOf(file));
+    // Stubs of this app made for resolving the others are out of date now.
+    for (const [target, m] of this.stubs) if (target !== app) m.delete(app);
     this.loaded = merge(prev!, part, app, file.file, this.config);
     return { loaded: this.loaded, dirty: new Set([app]) };
   }
@@ -105,11 +160,11 @@ export class IncrementalModels {
 
 /** The previous project resolution with app `app`'s models, locations and errors replaced by those of `part`. */
 function merge(prev: LoadedModels, part: LoadedModels, app: string, file: string, config: ProjectConfig): LoadedModels {
+  const byApp = new Map<string, ModelState[]>();
+  for (const m of prev.state.models.values()) if (m.app !== app) byApp.set(m.app, [...(byApp.get(m.app) ?? []), m]);
+  byApp.set(app, part.state.appModels(app));
   const state = new ProjectState();
-  for (const a of config.apps) {
-    const source = a.label === app ? part.state : prev.state;
-    for (const m of source.appModels(a.label)) state.put(m);
-  }
+  for (const a of config.apps) for (const m of byApp.get(a.label) ?? []) state.put(m);
   const locations = new Map<string, ModelLocations>();
   for (const [k, v] of prev.locations) if (!k.startsWith(`${app}.`)) locations.set(k, v);
   for (const [k, v] of part.locations) if (k.startsWith(`${app}.`)) locations.set(k, v);

@@ -26,7 +26,7 @@ import { Workspace } from "./workspace";
 
 /** Initialization options the server accepts: the protocol's, plus tuning knobs for tests and the bench. */
 export interface ServerOptions extends Partial<InitializationOptions> {
-  /** Quiet time in ms before re-analysing after a change (default 15). */
+  /** Quiet time in ms before re-analysing inside a burst of changes (default 40; a lone change runs at once). */
   debounceMs?: number;
   /** Pause in ms between migrations of a `tsmigrate/migrate` run (tests: makes cancellation observable). */
   migrateStepDelayMs?: number;
@@ -49,7 +49,7 @@ export class TsMigrateServer {
   private shuttingDown = false;
 
   constructor(readonly connection: Connection) {
-    this.analysis = new Debouncer(() => this.runAnalysis(), 15, 250, (e) => this.log(`analysis failed: ${describeError(e)}`));
+    this.analysis = new Debouncer(() => this.runAnalysis(), 40, 250, (e) => this.log(`analysis failed: ${describeError(e)}`));
     this.register();
   }
 
@@ -145,7 +145,7 @@ export class TsMigrateServer {
       });
     }
     if (typeof this.options.debounceMs === "number") {
-      this.analysis.delayMs = this.options.debounceMs;
+      this.analysis.quietMs = this.options.debounceMs;
     }
     this.watchDynamic = p.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     return {

@@ -159,6 +159,7 @@ export class Workspace {
     this.config = config;
     this.loader = new MigrationLoader(config);
     this.incremental = new IncrementalModels(config);
+    this.statesBefore.clear();
     this.dirtyApps = "all";
     void this.project?.close();
     this.project = new Project(config);
@@ -230,6 +231,26 @@ export class Workspace {
     return this.last ?? this.analyze();
   }
 
+  private statesBefore = new Map<string, ProjectState>();
+
+  /**
+   * The state before migration `migration` (its dependencies applied), from
+   * the analysis' loader; the last few are cached (cleared when migration
+   * files change). Do not mutate: clone first.
+   */
+  stateBefore(migration: Migration): ProjectState {
+    const id = keyString(migration.key);
+    let s = this.statesBefore.get(id);
+    if (s) {
+      this.statesBefore.delete(id);
+    } else {
+      s = this.loader.projectState(migration.key, false);
+      if (this.statesBefore.size >= 16) this.statesBefore.delete(this.statesBefore.keys().next().value!);
+    }
+    this.statesBefore.set(id, s);
+    return s;
+  }
+
   /** True when `file` is an open migration buffer that does not parse (its last good text is used). */
   isBrokenMigration(file: string): boolean {
     return this.brokenMigrations.has(path.resolve(file));
@@ -239,6 +260,7 @@ export class Workspace {
   analyze(): Analysis {
     if (this.last && !this.migrationsDirty && !this.modelsDirty && !this.driftDirty) return this.last;
     const t0 = performance.now();
+    const cpu0 = TRACE ? process.cpuUsage() : undefined;
     if (this.migrationsDirty) this.refreshMigrations();
     const t1 = performance.now();
     if (this.modelsDirty) this.refreshModels();
@@ -297,7 +319,8 @@ export class Workspace {
     }
     if (TRACE) {
       this.options.log(`analyze: migrations ${(t1 - t0).toFixed(1)} ms, models ${(t2 - t1).toFixed(1)} ms, ` +
-        `drift ${(t3 - t2).toFixed(1)} ms, diagnostics ${(performance.now() - t3).toFixed(1)} ms`);
+        `drift ${(t3 - t2).toFixed(1)} ms, diagnostics ${(performance.now() - t3).toFixed(1)} ms; ` +
+        `cpu ${((process.cpuUsage(cpu0).user + process.cpuUsage(cpu0).system) / 1000).toFixed(1)} ms`);
     }
     this.last = {
       diagnostics, driftCount: items.length, drift: this.drift, driftItems: items, models: loaded,
@@ -348,6 +371,7 @@ export class Workspace {
     const { overrides, errors } = this.migrationOverrides();
     for (const e of errors) add(e);
     this.loader.load({ overrides });
+    this.statesBefore.clear();
     for (const e of this.loader.errors) add(e);
     for (const [file, list] of conflictDiagnostics(this.loader, text)) {
       diags.set(file, [...(diags.get(file) ?? []), ...list]);

@@ -8,19 +8,20 @@ import { TsMigrateError } from "../errors";
 import type { Operation } from "../operations/base";
 import type { AddField, AlterField, RemoveField } from "../operations/fields";
 import type { AlterTogetherOptionOperation } from "../operations/model-options";
-import type { CreateModel, DeleteModel } from "../operations/models";
+import type { CreateModel, DeleteModel, RenameModel } from "../operations/models";
 
 /**
  * Django's dependency tuple. `model` is lowercase; `kind`: `true` created,
  * `false` removed, `"alter"` altered field, `"foo_together_change"` a
  * unique/index_together change, `"order_wrt_unset"` (never satisfied here:
- * there is no AlterOrderWithRespectTo).
+ * there is no AlterOrderWithRespectTo), and `"renamed"` (not in Django):
+ * the RenameModel giving the model this name.
  */
 export interface Dependency {
   readonly app: string;
   readonly model: string;
   readonly field: string | null;
-  readonly kind: boolean | "alter" | "foo_together_change" | "order_wrt_unset";
+  readonly kind: boolean | "alter" | "foo_together_change" | "order_wrt_unset" | "renamed";
 }
 
 /** The index key of a dependency, or undefined when nothing can satisfy it. */
@@ -31,6 +32,7 @@ export function dependencyKey(d: Dependency): string | undefined {
   if (d.kind === false) return f === undefined ? `dm:${m}` : `rf:${m}.${f}`;
   if (d.kind === "alter" && f !== undefined) return `af:${m}.${f}`;
   if (d.kind === "foo_together_change") return `ft:${m}`;
+  if (d.kind === "renamed") return `rn:${m}`;
   return undefined;
 }
 
@@ -59,6 +61,8 @@ export function satisfiedKeys(app: string, op: Operation): string[] {
     }
     case "AlterUniqueTogether": case "AlterIndexTogether":
       return [`ft:${model((op as AlterTogetherOptionOperation).name)}`];
+    case "RenameModel":
+      return [`rn:${model((op as RenameModel).newName)}`];
     default:
       return [];
   }

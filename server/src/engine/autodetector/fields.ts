@@ -97,10 +97,11 @@ export function hasUsableDefault(field: FieldState): boolean {
     field.options.autoNow === true || field.options.autoNowAdd === true;
 }
 
-function* generateAddedField(d: Detector, key: string, name: string): Asking<void> {
+function* generateAddedField(d: Detector, key: string, name: string, extra: Dependency[] = []): Asking<void> {
   let field = d.newModel(key).fields.get(name)!;
   const deps: Dependency[] = typeof field.options.to === "string" || typeof field.options.through === "string"
     ? d.fkDependencies(field) : [];
+  deps.push(...extra);
   const preserveDefault = hasUsableDefault(field);
   if (!preserveDefault) {
     const value = yield* askNotNullAddition(name, modelOf(key), field);
@@ -124,21 +125,22 @@ export function* generateAlteredFields(d: Detector): Asking<void> {
       // Model and field renames on relations are done by RenameModel/RenameField: compare without them.
       let compared = newField;
       const to = newField.options.to;
+      // (Unlike Django, only when the old field pointed at the renamed model's old name.)
+      const renamedFrom = (newTarget: Value | undefined, oldTarget: Value | undefined) =>
+        typeof newTarget === "string" && typeof oldTarget === "string" && oldTarget !== newTarget &&
+        d.renamedModels.get(newTarget) === oldTarget;
       if (typeof to === "string") {
         const options: Record<string, Value> = { ...newField.options };
-        if (d.renamedModels.has(to) && oldField.options.to !== undefined) options.to = oldField.options.to;
+        if (renamedFrom(to, oldField.options.to)) options.to = oldField.options.to!;
         const toField = newField.options.toField;
-        if (typeof toField === "string" && d.renamedFields.has(`${to}.${toField}`)) {
-          options.to = oldField.options.to ?? to;
-          if (oldField.options.toField !== undefined) options.toField = oldField.options.toField;
-          else delete options.toField;
-        }
+        const oldToField = typeof toField === "string" ? d.renamedFields.get(`${to}.${toField}`) : undefined;
+        if (oldToField !== undefined && oldToField === oldField.options.toField) options.toField = oldToField;
         compared = { type: newField.type, options };
         deps.push(...d.fkDependencies(newField));
       }
       const through = newField.options.through;
-      if (typeof through === "string" && d.renamedModels.has(through) && oldField.options.through !== undefined) {
-        compared = { type: compared.type, options: { ...compared.options, through: oldField.options.through } };
+      if (renamedFrom(through, oldField.options.through)) {
+        compared = { type: compared.type, options: { ...compared.options, through: oldField.options.through! } };
       }
       if (fieldsEqual(oldField, compared)) continue;
       if (isManyToMany(oldField) === isManyToMany(newField)) {
@@ -154,9 +156,10 @@ export function* generateAlteredFields(d: Detector): Asking<void> {
         }
         d.addOperation(appOf(key), new AlterField(modelOf(key), name, field, preserveDefault), deps);
       } else {
-        // No altering between M2M and concrete fields.
+        // No altering between M2M and concrete fields. Unlike Django, the AddField depends on the
+        // RemoveField, so that sorting never puts it first (a together change can delay the removal).
         generateRemovedField(d, key, name);
-        yield* generateAddedField(d, key, name);
+        yield* generateAddedField(d, key, name, [{ app: appOf(key), model: modelOf(key), field: name, kind: false }]);
       }
     }
   }

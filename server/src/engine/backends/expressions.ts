@@ -15,120 +15,22 @@
  * gte, lt, lte, in, isnull, range, contains, icontains, startswith,
  * istartswith, endswith, iendswith.
  */
-import { TsMigrateError } from "../errors";
 import { fieldColumn, isForeignKey, isManyToMany, type FieldState, type ModelState, type ProjectState } from "../state";
-import { CallValue, isObjectValue, type Value, valueKey } from "../values";
+import { CallValue, type Value, valueKey } from "../values";
 import { internalType, isIntegerType, isNull, toPlain } from "./base/columns";
 import type { DatabaseFlavor } from "./base/features";
 import { decimalLookupText, pythonFloatRepr, quoteName, quoteString, uuidHex } from "./base/literals";
 import { fkTarget } from "./base/related";
+import { badCondition as bad, type QLookup, type QNode, qFromValue } from "./q";
 
-/** A Q object: Django's `tree.Node` with AND/OR connector, negation and children. */
-export interface QNode {
-  connector: "AND" | "OR";
-  negated: boolean;
-  children: QChild[];
-}
+export { qFromValue, renameFieldInCondition, type QChild, type QLookup, type QNode } from "./q";
 
-/** A Q child: a nested Q or one `lookup=value` pair. */
-export type QChild = QNode | QLookup;
-
-/** One keyword lookup, e.g. `price__gte: 0`. */
-export interface QLookup {
-  readonly lookup: string;
-  readonly value: Value;
-}
-
-function isNode(c: QChild | WhereChild): c is QNode {
+function isQNode(c: QNode | QLookup): c is QNode {
   return (c as QNode).children !== undefined;
 }
 
-function bad(message: string): TsMigrateError {
-  return new TsMigrateError(message, { code: "bad-condition" });
-}
-
-/** A structural key of a Q child, for Django's `data in self.children` check. */
-function childKey(c: QChild): string {
-  if (isNode(c)) return `${c.connector}${c.negated ? "!" : ""}(${c.children.map(childKey).join(",")})`;
-  return `${c.lookup}=${valueKey(c.value)}`;
-}
-
-/** Django's `tree.Node.add(data, conn_type)` with squashing, for Q nodes. */
-function nodeAdd(self: QNode, data: QChild, conn: "AND" | "OR"): void {
-  if (self.connector === conn && self.children.some((c) => childKey(c) === childKey(data))) return;
-  if (self.connector === conn) {
-    if (isNode(data) && !data.negated && (data.connector === conn || data.children.length === 1)) {
-      self.children.push(...data.children);
-    } else self.children.push(data);
-  } else {
-    const copy: QNode = { connector: self.connector, negated: self.negated, children: self.children };
-    self.connector = conn;
-    self.children = [copy, data];
-  }
-}
-
-function cloneQ(q: QNode): QNode {
-  return { connector: q.connector, negated: q.negated, children: q.children.map((c) => (isNode(c) ? cloneQ(c) : c)) };
-}
-
-/** `Q._combine(other, conn)`: `a & b`, `a | b`. */
-function combine(a: QNode, b: QNode, conn: "AND" | "OR"): QNode {
-  if (a.children.length === 0) return cloneQ(b);
-  if (b.children.length === 0) return cloneQ(a);
-  const obj: QNode = { connector: conn, negated: false, children: [] };
-  nodeAdd(obj, cloneQ(a), conn);
-  nodeAdd(obj, cloneQ(b), conn);
-  return obj;
-}
-
-/** `Q.__invert__`: `~q`. */
-function invert(q: QNode): QNode {
-  const obj: QNode = { connector: "AND", negated: false, children: [] };
-  nodeAdd(obj, cloneQ(q), "AND");
-  obj.negated = !obj.negated;
-  return obj;
-}
-
-/**
- * Reads a static condition value as a Q tree. Throws TsMigrateError
- * (`bad-condition`) for anything that is not a Q, `Q.and/or/not` or a plain
- * object of lookups.
- */
-export function qFromValue(v: Value): QNode {
-  if (isObjectValue(v)) return { connector: "AND", negated: false, children: kwargChildren(v) };
-  if (!(v instanceof CallValue)) throw bad(`expected a models.Q(...) condition, got ${valueKey(v)}`);
-  const callee = v.callee.replace(/^models\./, "");
-  switch (callee) {
-    case "Q": {
-      const positional: QChild[] = [];
-      const kwargs: Record<string, Value> = {};
-      for (const a of v.args) {
-        if (isObjectValue(a)) Object.assign(kwargs, a);
-        else positional.push(qFromValue(a));
-      }
-      return { connector: "AND", negated: false, children: [...positional, ...kwargChildren(kwargs)] };
-    }
-    case "Q.and":
-    case "Q.or": {
-      if (v.args.length === 0) throw bad(`${v.callee}() needs at least one condition`);
-      const conn = callee === "Q.and" ? "AND" : "OR";
-      return v.args.map(qFromValue).reduce((acc, q) => combine(acc, q, conn));
-    }
-    case "Q.not": {
-      if (v.args.length !== 1) throw bad(`${v.callee}() takes exactly one condition`);
-      return invert(qFromValue(v.args[0]!));
-    }
-    default:
-      throw bad(`expected a models.Q(...) condition, got a call to ${v.callee}`);
-  }
-}
-
-/** Python's `sorted(kwargs.items())`. */
-function kwargChildren(o: Readonly<Record<string, Value>>): QLookup[] {
-  return Object.keys(o)
-    .filter((k) => o[k] !== undefined)
-    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
-    .map((k) => ({ lookup: k, value: o[k]! }));
+function isWhereNode(c: WhereChild): c is WhereNode {
+  return (c as WhereNode).children !== undefined;
 }
 
 /** A compiled lookup: SQL with the parameters already inlined. Lookups compare by SQL (Django's `Lookup.identity`). */
@@ -147,7 +49,7 @@ interface WhereNode {
 type WhereChild = WhereNode | WhereLeaf;
 
 function whereKey(c: WhereChild): string {
-  if (isNode(c as QChild)) {
+  if (isWhereNode(c)) {
     const n = c as WhereNode;
     return `${n.connector}${n.negated ? "!" : ""}(${n.children.map(whereKey).join(",")})`;
   }
@@ -156,7 +58,7 @@ function whereKey(c: WhereChild): string {
 
 function whereAdd(self: WhereNode, data: WhereChild, conn: "AND" | "OR"): void {
   if (self.connector === conn && self.children.some((c) => whereKey(c) === whereKey(data))) return;
-  const node = isNode(data as QChild) ? (data as WhereNode) : undefined;
+  const node = isWhereNode(data) ? (data as WhereNode) : undefined;
   if (self.connector === conn) {
     if (node && !node.negated && (node.connector === conn || node.children.length === 1)) self.children.push(...node.children);
     else self.children.push(data);
@@ -239,7 +141,7 @@ function fReference(v: Value): string | undefined {
  * `field.get_db_prep_value(value)` then `quote_value`: the SQL literal a
  * lookup value becomes, by the field's type.
  */
-function lookupLiteral(ctx: ConditionContext, rf: ResolvedField, value: Value, lookupText: string): string {
+function lookupLiteral(rf: ResolvedField, value: Value, lookupText: string): string {
   const field = rf.valueField;
   const internal = internalType(field);
   const fail = (): never => {
@@ -330,13 +232,13 @@ function buildFilter(ctx: ConditionContext, child: QLookup, currentNegated: bool
     for (const v of value as readonly Value[]) {
       if (v === null || seen.has(valueKey(v))) continue;
       seen.add(valueKey(v));
-      items.push(lookupLiteral(ctx, rf, v, child.lookup));
+      items.push(lookupLiteral(rf, v, child.lookup));
     }
     leaf = items.length === 0 ? { sql: "", empty: true } : { sql: op("in", `(${items.join(", ")})`) };
   } else if (lookup === "range") {
     if (!Array.isArray(value) || value.length !== 2) throw bad(`condition "${child.lookup}": "range" takes [low, high]`);
     const [lo, hi] = value as readonly Value[];
-    leaf = { sql: `${lhs} BETWEEN ${lookupLiteral(ctx, rf, lo!, child.lookup)} AND ${lookupLiteral(ctx, rf, hi!, child.lookup)}` };
+    leaf = { sql: `${lhs} BETWEEN ${lookupLiteral(rf, lo!, child.lookup)} AND ${lookupLiteral(rf, hi!, child.lookup)}` };
   } else if (PATTERNS[lookup]) {
     if (value instanceof CallValue || (typeof value === "object" && value !== null)) {
       throw bad(`condition "${child.lookup}": ${lookup} takes a string`);
@@ -344,7 +246,7 @@ function buildFilter(ctx: ConditionContext, child: QLookup, currentNegated: bool
     const text = typeof value === "boolean" ? (value ? "True" : "False") : String(toPlain(value));
     leaf = { sql: op(lookup, quoteString(PATTERNS[lookup]!(likeEscape(text)))) };
   } else {
-    leaf = { sql: op(lookup, lookupLiteral(ctx, rf, value, child.lookup)) };
+    leaf = { sql: op(lookup, lookupLiteral(rf, value, child.lookup)) };
   }
   const clause: WhereNode = { connector: "AND", negated: false, children: [leaf] };
   const isnullTrue = lookup === "isnull" && value === true;
@@ -360,7 +262,7 @@ function addQ(ctx: ConditionContext, q: QNode, currentNegated: boolean): WhereNo
   const negated = currentNegated !== q.negated;
   const target: WhereNode = { connector: q.connector, negated: q.negated, children: [] };
   for (const child of q.children) {
-    const clause = isNode(child) ? addQ(ctx, child, negated) : buildFilter(ctx, child, negated);
+    const clause = isQNode(child) ? addQ(ctx, child, negated) : buildFilter(ctx, child, negated);
     if (clause.children.length > 0) whereAdd(target, clause, q.connector);
   }
   return target;
@@ -377,7 +279,7 @@ function whereSql(node: WhereNode): string {
   for (const child of node.children) {
     let sql: string | undefined;
     try {
-      if (isNode(child as QChild)) sql = whereSql(child as WhereNode);
+      if (isWhereNode(child)) sql = whereSql(child as WhereNode);
       else if ((child as WhereLeaf).empty) throw new EmptyResult();
       else sql = (child as WhereLeaf).sql;
     } catch (e) {
@@ -427,26 +329,3 @@ export function compileCondition(condition: Value, ctx: ConditionContext): strin
   return sql;
 }
 
-/**
- * `condition` with field `oldName` renamed to `newName` in every lookup key
- * (`old`, `old__gt`) and `models.F("old")`: what RenameField does to the
- * conditions of a model's indexes and constraints.
- */
-export function renameFieldInCondition(condition: Value, oldName: string, newName: string): Value {
-  const renameKey = (k: string) => (k === oldName ? newName : k.startsWith(`${oldName}__`) ? newName + k.slice(oldName.length) : k);
-  const walk = (v: Value): Value => {
-    if (v instanceof CallValue) {
-      const callee = v.callee.replace(/^models\./, "");
-      if (callee === "F") return v.args[0] === oldName ? new CallValue(v.callee, [newName]) : v;
-      return new CallValue(v.callee, v.args.map(walk));
-    }
-    if (Array.isArray(v)) return (v as readonly Value[]).map(walk);
-    if (isObjectValue(v)) {
-      const out: Record<string, Value> = {};
-      for (const [k, x] of Object.entries(v)) out[renameKey(k)] = walk(x);
-      return out;
-    }
-    return v;
-  };
-  return walk(condition);
-}

@@ -141,9 +141,11 @@ export class AlterModelOptions extends ModelOptionOperation {
     state.put(model.withOptions(merged as ModelOptions));
   }
 
-  override databaseForwards(): void {}
+  /** No SQL: these options live in the state only. */
+  override databaseForwards(_app?: string, _editor?: SchemaEditor, _from?: ProjectState, _to?: ProjectState): void {}
 
-  override databaseBackwards(): void {}
+  /** No SQL. */
+  override databaseBackwards(_app?: string, _editor?: SchemaEditor, _from?: ProjectState, _to?: ProjectState): void {}
 
   override describe(): string {
     return `Change Meta options on ${this.name}`;

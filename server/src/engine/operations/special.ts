@@ -103,11 +103,11 @@ export class RunSQL extends BaseOperation {
     for (const op of this.stateOperations) op.stateForwards(app, state);
   }
 
-  override databaseForwards(_app: string, editor: SchemaEditor): void {
+  override databaseForwards(_app: string, editor: SchemaEditor, _from?: ProjectState, _to?: ProjectState): void {
     runSql(editor, this.sql);
   }
 
-  override databaseBackwards(_app: string, editor: SchemaEditor): void {
+  override databaseBackwards(_app: string, editor: SchemaEditor, _from?: ProjectState, _to?: ProjectState): void {
     if (this.reverseSql === undefined) {
       throw new TsMigrateError("RunSQL: you cannot reverse this operation (it has no reverseSql)", {
         code: "irreversible", location: this.location,
@@ -206,13 +206,14 @@ export class RunCode extends BaseOperation {
     return { name: this.kind, args };
   }
 
-  override stateForwards(): void {}
+  /** RunCode changes no state (combine it with SeparateDatabaseAndState for that). */
+  override stateForwards(_app?: string, _state?: ProjectState): void {}
 
-  override databaseForwards(_app: string, editor: SchemaEditor): void {
+  override databaseForwards(_app: string, editor: SchemaEditor, _from?: ProjectState, _to?: ProjectState): void {
     this.run(editor, this.code, "forwards");
   }
 
-  override databaseBackwards(_app: string, editor: SchemaEditor): void {
+  override databaseBackwards(_app: string, editor: SchemaEditor, _from?: ProjectState, _to?: ProjectState): void {
     if (this.reverseCode === undefined) {
       throw new TsMigrateError("RunCode: you cannot reverse this operation (it has no reverseCode)", {
         code: "irreversible", location: this.location,

@@ -37,8 +37,16 @@ export interface ForeignKeyViolation {
  * The rows of `PRAGMA foreign_key_check` with the offending column and
  * value looked up (Django's `check_constraints` does the same).
  */
-export function foreignKeyViolations(db: SqliteDatabase): ForeignKeyViolation[] {
-  const rows = db.prepare("PRAGMA foreign_key_check").all() as { table: string; rowid: number | null; parent: string; fkid: number }[];
+export function foreignKeyViolations(db: SqliteDatabase, tables?: Iterable<string>): ForeignKeyViolation[] {
+  type Row = { table: string; rowid: number | null; parent: string; fkid: number };
+  const rows: Row[] = [];
+  if (tables === undefined) rows.push(...(db.prepare("PRAGMA foreign_key_check").all() as Row[]));
+  else {
+    for (const t of tables) {
+      const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(t);
+      if (exists) rows.push(...(db.prepare(`PRAGMA foreign_key_check(${quoteName(t)})`).all() as Row[]));
+    }
+  }
   return rows.map((r) => {
     const fks = db.prepare(`PRAGMA foreign_key_list(${quoteName(r.table)})`).all() as { id: number; from: string; to: string | null }[];
     const fk = fks.find((f) => f.id === r.fkid);
@@ -49,6 +57,34 @@ export function foreignKeyViolations(db: SqliteDatabase): ForeignKeyViolation[] 
     }
     return { table: r.table, rowid: r.rowid, parent: r.parent, column: fk?.from, parentColumn: fk?.to, value };
   });
+}
+
+/**
+ * The tables a statement can leave with broken foreign keys, or `"all"` when
+ * it cannot be told from the statement (RunSQL's own SQL, DELETE): tables
+ * created, altered, filled or updated by tsmigrate's own DDL. A dropped
+ * table is reported apart: dropped for good (DeleteModel) it may leave
+ * dangling references anywhere; dropped and re-created (a rebuild) it is
+ * checked like the others.
+ */
+export function touchedTables(sql: string): { tables: string[]; dropped?: string } | "all" {
+  const ident = String.raw`("(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)`;
+  // Several statements in one string (RunSQL): cannot be told.
+  if (sql.replace(/;\s*$/, "").includes(";")) return "all";
+  const unquote = (t: string) => (t.startsWith('"') ? t.slice(1, -1).replace(/""/g, '"') : t);
+  const m = new RegExp(String.raw`^\s*(CREATE\s+TABLE|ALTER\s+TABLE|INSERT\s+INTO|UPDATE|DELETE\s+FROM|DROP\s+TABLE)\s+(?:IF\s+(?:NOT\s+)?EXISTS\s+)?` + ident, "i").exec(sql);
+  if (m) {
+    const verb = m[1]!.toUpperCase().replace(/\s+/g, " ");
+    const table = unquote(m[2]!);
+    // The bookkeeping tables hold no foreign keys.
+    if (table.startsWith("tsmigrate_")) return { tables: [] };
+    if (verb === "DELETE FROM") return "all";
+    if (verb === "DROP TABLE") return { tables: [], dropped: table };
+    const renamed = new RegExp(String.raw`\bRENAME\s+TO\s+` + ident + String.raw`\s*$`, "i").exec(sql);
+    return { tables: renamed ? [table, unquote(renamed[1]!)] : [table] };
+  }
+  if (/^\s*(?:CREATE\s+(?:UNIQUE\s+)?INDEX|DROP\s+INDEX|SAVEPOINT|RELEASE|PRAGMA)\b/i.test(sql)) return { tables: [] };
+  return "all";
 }
 
 /** Django's IntegrityError text for a violation: which row, which column, which parent. */
@@ -69,11 +105,23 @@ export class SqliteConnection implements Connection {
   readonly vendor = "sqlite" as const;
   readonly transactionalDdl = true;
   private depth = 0;
+  /** Tables to check for foreign key violations before the open transaction commits. */
+  private touched: Set<string> | "all" = new Set();
+  /** Tables dropped in the open transaction. */
+  private dropped = new Set<string>();
 
   constructor(readonly alias: string, readonly db: SqliteDatabase, private readonly options: SqliteSchemaEditorOptions = {}) {}
 
   /** Runs one or more statements (no parameters) or one statement with parameters. */
   executeSync(sql: string, params?: readonly unknown[]): void {
+    if (this.depth > 0 && this.touched !== "all") {
+      const t = touchedTables(sql);
+      if (t === "all") this.touched = "all";
+      else {
+        for (const name of t.tables) this.touched.add(name);
+        if (t.dropped !== undefined) this.dropped.add(t.dropped);
+      }
+    }
     try {
       if (params && params.length > 0) this.db.prepare(sql).run(...(params as unknown[]));
       else this.db.exec(sql);
@@ -104,17 +152,23 @@ export class SqliteConnection implements Connection {
    * `PRAGMA foreign_key_check` (a violation rolls back and throws a
    * TsMigrateError `database` naming table, row and parent), COMMIT, foreign
    * keys back on. Nested calls use savepoints; only the outermost checks.
+   * Unlike Django, which checks every table, only the tables the
+   * transaction's statements touched are checked when they can be told
+   * (see {@link touchedTables}): a migration on a large database does not
+   * rescan data it never moved.
    */
   async atomic<T>(fn: () => Promise<T>): Promise<T> {
     if (this.depth > 0) return this.savepoint(fn);
     this.db.pragma("foreign_keys = OFF");
     this.depth++;
+    this.touched = new Set();
+    this.dropped = new Set();
     try {
       this.executeSync("BEGIN");
       let result: T;
       try {
         result = await fn();
-        const violations = foreignKeyViolations(this.db);
+        const violations = foreignKeyViolations(this.db, this.tablesToCheck());
         if (violations.length > 0) {
           throw new TsMigrateError(violations.map(describeViolation).join("\n"), { code: "database" });
         }
@@ -128,6 +182,17 @@ export class SqliteConnection implements Connection {
       this.depth--;
       this.db.pragma("foreign_keys = ON");
     }
+  }
+
+  /** The tables to check before commit, or undefined for all of them. */
+  private tablesToCheck(): Set<string> | undefined {
+    if (this.touched === "all") return undefined;
+    for (const t of this.dropped) {
+      const exists = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(t);
+      if (!exists) return undefined;
+      this.touched.add(t);
+    }
+    return this.touched;
   }
 
   private async savepoint<T>(fn: () => Promise<T>): Promise<T> {

@@ -21,22 +21,21 @@
 import { TsMigrateError } from "../../errors";
 import type { FieldType } from "../../fields";
 import {
-  fieldColumn, fieldOption, isForeignKey, isManyToMany, type ConstraintState, type FieldState, type IndexState,
-  type ModelState, ProjectState,
+  fieldColumn, isManyToMany, type ConstraintState, type IndexState, type ModelState, ProjectState,
 } from "../../state";
-import { type Value, valueKey } from "../../values";
+import type { Value } from "../../values";
 import type { Emit, SchemaEditor } from "../base/schema";
+import { type ColumnContext, columnDefinition, columnSql, fillValueSql, isNull } from "../base/columns";
 import {
-  type ColumnContext, columnDefaultSql, columnDefinition, columnSql, fillValueSql, hasAutoNow, isNull, isPrimaryKey, isUnique,
-} from "../base/columns";
-import {
-  createIndexSql, createTableSql, dropIndexSql, dropTableSql, fieldIndexSpec, type IndexSpec, indexKey, indexOnTable,
-  indexWithColumns, inlineConstraintSql, modelIndexSpecs, renameTableSql, type DdlContext,
+  createTableSql, dropTableSql, fieldIndexSpec, indexOnTable, indexWithColumns, inlineConstraintSql, modelIndexSpecs,
+  renameTableSql, type DdlContext,
 } from "../base/ddl";
 import { quoteName } from "../base/literals";
 import { incomingForeignKeys, ownThroughModels, throughModel, type ThroughOptions } from "../base/related";
-import { compileCondition, renameFieldInCondition } from "../expressions";
+import { canAddColumn, canDropColumn } from "./alter-rules";
 import { SQLITE_FLAVOR } from "./features";
+import { IndexQueue } from "./index-queue";
+import { requireField, withConstraint, withIndex, withModel, withTable } from "./model-edits";
 import { mapAlteredColumn, newPendingRebuild, type PendingRebuild, rebuildStatements, relabelRelations } from "./rebuild";
 
 /** Options of the SQLite schema editor. */
@@ -52,65 +51,6 @@ interface ColumnPair {
   readonly oneOffDefault?: Value;
 }
 
-function withModel(state: ProjectState, model: ModelState): ProjectState {
-  const s = state.clone();
-  s.put(model);
-  return s;
-}
-
-function withTable(model: ModelState, table: string): ModelState {
-  return model.withOptions({ ...model.options, dbTable: table });
-}
-
-/**
- * Structural key of an index or constraint entry, with fields renamed by
- * `renames` (old field name -> new) in field lists and conditions, so that
- * an entry a RenameField only re-spelled compares equal.
- */
-function entryKey(e: IndexState | ConstraintState, renames: ReadonlyMap<string, string>): string {
-  let v = e as unknown as Record<string, Value>;
-  for (const [from, to] of renames) {
-    const rn = (n: Value) => (typeof n === "string" ? (n === from ? to : n === `-${from}` ? `-${to}` : n) : n);
-    const next: Record<string, Value> = { ...v };
-    if (Array.isArray(v.fields)) next.fields = (v.fields as readonly Value[]).map(rn);
-    for (const key of ["condition", "check"]) {
-      if (v[key] !== undefined && v[key] !== null) next[key] = renameFieldInCondition(v[key]!, from, to);
-    }
-    v = next;
-  }
-  return valueKey(v);
-}
-
-/**
- * `a` without the Meta indexes and constraints that `b` has unchanged (same
- * name, same definition, once `renames` are applied to both): their database
- * objects need no work whatever happened to columns or the table (SQLite's
- * renames follow them).
- */
-function withoutShared(a: ModelState, b: ModelState, renames: ReadonlyMap<string, string>): ModelState {
-  const keys = new Set([...(b.options.indexes ?? []), ...(b.options.constraints ?? [])].map((e) => entryKey(e, renames)));
-  const indexes = a.options.indexes?.filter((i) => !keys.has(entryKey(i, renames)));
-  const constraints = a.options.constraints?.filter((c) => !keys.has(entryKey(c, renames)));
-  if (indexes?.length === a.options.indexes?.length && constraints?.length === a.options.constraints?.length) return a;
-  return a.withOptions({ ...a.options, indexes, constraints });
-}
-
-function withIndex(model: ModelState, index: IndexState | undefined, name: string): ModelState {
-  const rest = (model.options.indexes ?? []).filter((i) => i.name !== name);
-  return model.withOptions({ ...model.options, indexes: index ? [...rest, index] : rest });
-}
-
-function withConstraint(model: ModelState, c: ConstraintState | undefined, name: string): ModelState {
-  const rest = (model.options.constraints ?? []).filter((x) => x.name !== name);
-  return model.withOptions({ ...model.options, constraints: c ? [...rest, c] : rest });
-}
-
-function requireField(model: ModelState, name: string): FieldState {
-  const f = model.fields.get(name);
-  if (!f) throw new TsMigrateError(`${model.key} has no field "${name}"`, { code: "unknown-field" });
-  return f;
-}
-
 /** The SQLite implementation of {@link SchemaEditor}. Pure: statements go to `emit`, the database is never read. */
 export class SqliteSchemaEditor implements SchemaEditor {
   readonly vendor = "sqlite" as const;
@@ -118,8 +58,8 @@ export class SqliteSchemaEditor implements SchemaEditor {
   private readonly through: ThroughOptions;
   /** Rebuilds waiting for {@link flush}, by final table name, in the order first touched. */
   private readonly pending = new Map<string, PendingRebuild>();
-  /** Indexes of tables created in this migration, created at {@link flush} as Django's `deferred_sql`. */
-  private deferred: IndexSpec[] = [];
+  /** Indexes queued until {@link flush} (Django's `deferred_sql`) and index changes. */
+  private readonly indexes: IndexQueue;
   /** The state after the last operation seen: resolves relations of pending rebuilds. */
   private latest: ProjectState | undefined;
   /** Tables renamed in the database during this migration: old name -> current name. */
@@ -131,6 +71,7 @@ export class SqliteSchemaEditor implements SchemaEditor {
 
   constructor(private readonly emit: Emit, options: SqliteSchemaEditorOptions = {}) {
     this.through = { defaultAutoField: options.defaultAutoField };
+    this.indexes = new IndexQueue(emit, this.flavor);
   }
 
   private ddl(state: ProjectState): DdlContext {
@@ -217,11 +158,11 @@ export class SqliteSchemaEditor implements SchemaEditor {
       pending.columns.set(column, fill);
       return;
     }
-    if (this.canAddColumn(ctx, field, oneOffDefault)) {
+    if (canAddColumn(ctx, field, oneOffDefault)) {
       this.emit(`ALTER TABLE ${quoteName(table)} ADD COLUMN ${columnSql(ctx, name, field)}`);
       if (oneOffDefault !== undefined) this.emit(`UPDATE ${quoteName(table)} SET ${quoteName(column)} = ${fill}`);
       const spec = fieldIndexSpec(model, name, this.ddl(state));
-      if (spec) this.deferred.push(spec);
+      if (spec) this.indexes.push(spec);
       return;
     }
     const p = this.startRebuild(model.withoutField(name));
@@ -246,9 +187,9 @@ export class SqliteSchemaEditor implements SchemaEditor {
       pending.columns.delete(column);
       return;
     }
-    if (this.canDropColumn(model, name, field, state)) {
+    if (canDropColumn(model, name, field, state, this.flavor)) {
       this.emit(`ALTER TABLE ${quoteName(table)} DROP COLUMN ${quoteName(column)}`);
-      this.deferred = this.deferred.filter((s) => !(s.table === table && s.columns.includes(column)));
+      this.indexes.forgetColumn(table, column);
       return;
     }
     const p = this.startRebuild(model);
@@ -329,8 +270,7 @@ export class SqliteSchemaEditor implements SchemaEditor {
     const state = this.latest ?? new ProjectState();
     for (const p of this.pending.values()) for (const sql of rebuildStatements(p, state, this.flavor)) this.emit(sql);
     this.pending.clear();
-    for (const spec of this.deferred) this.emit(createIndexSql(spec));
-    this.deferred = [];
+    this.indexes.flush();
     this.tableRenames.clear();
     this.columnRenames.clear();
     this.throughLayouts.clear();
@@ -344,14 +284,14 @@ export class SqliteSchemaEditor implements SchemaEditor {
     this.columnRenames.delete(table);
     this.throughLayouts.delete(table);
     this.emit(createTableSql(model, this.ddl(state)));
-    this.deferred.push(...modelIndexSpecs(model, this.ddl(state)));
+    this.indexes.push(...modelIndexSpecs(model, this.ddl(state)));
   }
 
   private dropTable(table: string): void {
     const p = this.pending.get(table);
     this.emit(dropTableSql(p ? p.source : table, this.flavor));
     this.pending.delete(table);
-    this.deferred = this.deferred.filter((s) => s.table !== table);
+    this.indexes.forgetTable(table);
     this.throughLayouts.delete(table);
   }
 
@@ -359,7 +299,7 @@ export class SqliteSchemaEditor implements SchemaEditor {
   private startRebuild(original: ModelState): PendingRebuild {
     const p = newPendingRebuild(original);
     this.pending.set(original.dbTable, p);
-    this.deferred = this.deferred.filter((s) => s.table !== original.dbTable);
+    this.indexes.forgetTable(original.dbTable);
     return p;
   }
 
@@ -382,8 +322,8 @@ export class SqliteSchemaEditor implements SchemaEditor {
       this.pending.set(newTable, p);
       return;
     }
-    this.syncIndexes(model, state, withTable(model, newTable), state, (s) => indexOnTable(s, newTable, this.flavor));
-    this.deferred = this.deferred.map((s) => (s.table === old ? indexOnTable(s, newTable, this.flavor) : s));
+    this.indexes.sync(model, state, withTable(model, newTable), state, (s) => indexOnTable(s, newTable, this.flavor));
+    this.indexes.renameTable(old, newTable);
   }
 
   /**
@@ -429,10 +369,8 @@ export class SqliteSchemaEditor implements SchemaEditor {
       this.columnRenames.set(table, log);
     }
     const fieldRenames = new Map(pairs.filter((p) => p.from !== p.to).map((p) => [p.from, p.to] as const));
-    this.syncIndexes(fromModel, fromState, toModel, toState, (s) => indexWithColumns(s, renames, this.flavor), fieldRenames);
-    if (renames.size > 0) {
-      this.deferred = this.deferred.map((s) => (s.table === table ? indexWithColumns(s, renames, this.flavor) : s));
-    }
+    this.indexes.sync(fromModel, fromState, toModel, toState, (s) => indexWithColumns(s, renames, this.flavor), fieldRenames);
+    this.indexes.renameColumns(table, renames);
     return changed;
   }
 
@@ -477,7 +415,7 @@ export class SqliteSchemaEditor implements SchemaEditor {
       p.target = toModel;
       return;
     }
-    this.syncIndexes(fromModel, state, toModel, state, (s) => s);
+    this.indexes.sync(fromModel, state, toModel, state, (s) => s);
   }
 
   /** Add/RemoveConstraint: a conditional UniqueConstraint is an index; others need a rebuild (SQLite has no ADD CONSTRAINT). */
@@ -490,82 +428,9 @@ export class SqliteSchemaEditor implements SchemaEditor {
       return;
     }
     if (c.kind === "UniqueConstraint" && ((c.condition !== undefined && c.condition !== null) || c.deferrable !== undefined)) {
-      this.syncIndexes(fromModel, state, toModel, state, (s) => s);
+      this.indexes.sync(fromModel, state, toModel, state, (s) => s);
       return;
     }
     this.startRebuild(fromModel).target = toModel;
-  }
-
-  /**
-   * Drops the indexes of `fromModel` (named as in the database) that
-   * `toModel` does not have once `transform` maps them to the new names, and
-   * creates the ones it lacks; indexes still queued are changed in the queue.
-   */
-  private syncIndexes(
-    fromModel: ModelState, fromState: ProjectState, toModel: ModelState, toState: ProjectState,
-    transform: (s: IndexSpec) => IndexSpec, fieldRenames: ReadonlyMap<string, string> = new Map(),
-  ): void {
-    const oldSpecs = modelIndexSpecs(withoutShared(fromModel, toModel, fieldRenames), this.ddl(fromState));
-    const wanted = new Map(modelIndexSpecs(withoutShared(toModel, fromModel, fieldRenames), this.ddl(toState)).map((s) => [indexKey(s), s]));
-    const matched = new Set<string>();
-    const drops: string[] = [];
-    const creates: IndexSpec[] = [];
-    for (const old of oldSpecs) {
-      const mapped = transform(old);
-      const key = indexKey(mapped);
-      const queued = this.deferred.findIndex((s) => s.name === old.name && s.table === old.table);
-      if (wanted.has(key) && !matched.has(key)) {
-        matched.add(key);
-        if (queued >= 0) this.deferred[queued] = mapped;
-        else if (mapped.name !== old.name) {
-          drops.push(old.name);
-          creates.push(mapped);
-        }
-      } else if (queued >= 0) this.deferred.splice(queued, 1);
-      else drops.push(old.name);
-    }
-    for (const [key, spec] of wanted) if (!matched.has(key)) creates.push(spec);
-    for (const name of drops) this.emit(dropIndexSql(name));
-    for (const spec of creates) this.emit(createIndexSql(spec));
-  }
-
-  /**
-   * ADD COLUMN works when the column is not PRIMARY KEY or UNIQUE, its
-   * DEFAULT is a constant, it is nullable or has a non-NULL default (and no
-   * one-off default, which must not stay as DEFAULT), and it is not a
-   * foreign key with a non-NULL default (SQLite's rules for ADD COLUMN).
-   */
-  private canAddColumn(ctx: ColumnContext, field: FieldState, oneOffDefault: Value | undefined): boolean {
-    if (isPrimaryKey(field) || isUnique(field) || hasAutoNow(field)) return false;
-    const def = columnDefaultSql(ctx, field);
-    const hasDefault = def !== undefined && def !== "NULL";
-    if (!isNull(field) && (!hasDefault || oneOffDefault !== undefined)) return false;
-    if (isForeignKey(field) && fieldOption(field, "dbConstraint") !== false && hasDefault) return false;
-    return true;
-  }
-
-  /**
-   * DROP COLUMN (SQLite >= 3.35) works when the column is no key, not
-   * unique, not indexed, not a foreign key and not named by any index,
-   * together option or constraint of the table; else the table is rebuilt.
-   */
-  private canDropColumn(model: ModelState, name: string, field: FieldState, state: ProjectState): boolean {
-    if (isPrimaryKey(field) || isUnique(field) || isForeignKey(field) || fieldOption(field, "dbIndex") === true) return false;
-    const names = (list: readonly string[]) => list.some((f) => f.replace(/^-/, "") === name);
-    const o = model.options;
-    if (o.uniqueTogether?.some(names) || o.indexTogether?.some(names) || o.indexes?.some((i) => names(i.fields))) return false;
-    if (o.constraints?.some((c) => c.kind === "UniqueConstraint" && names(c.fields))) return false;
-    const quoted = quoteName(fieldColumn(name, field)!);
-    const ctx = { model, state, flavor: this.flavor };
-    try {
-      const conditions: Value[] = [
-        ...(o.indexes ?? []).map((i) => i.condition),
-        ...(o.constraints ?? []).map((c) => (c.kind === "CheckConstraint" ? c.check : c.condition)),
-      ].filter((v): v is Value => v !== undefined && v !== null);
-      if (conditions.some((v) => compileCondition(v, ctx).includes(quoted))) return false;
-    } catch {
-      return false;
-    }
-    return true;
   }
 }
