@@ -16,6 +16,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { type LspClient, positionOf, REPO, removeDir, startServer } from "../test/lsp/harness";
+import type { BenchSection } from "./section";
 
 /** Shape of the generated workspace. */
 export interface BenchShape {
@@ -191,6 +192,12 @@ export async function lspBench(shape: BenchShape = { apps: 20, modelsPerApp: 50 
   }
   return lines;
 }
+
+/** The bench section for `bench/run.ts`. */
+export const lspSection: BenchSection = {
+  title: "Language server",
+  run: () => lspBench(),
+};
 
 if (require.main === module) {
   lspBench().then((lines) => console.log(lines.join("\n")), (e: unknown) => {

@@ -109,11 +109,14 @@ function lpad(s: string, w: number): string {
 
 /**
  * Growth exponent k in time ~ N^k between two sizes, after taking off the
- * start-up time (measured at one model): 1 is linear, 2 quadratic.
+ * start-up time (measured at one model): 1 is linear, 2 quadratic. When the
+ * start-up is not below both times (noise on a loaded machine), the raw
+ * times are used, which understates k.
  */
 export function growthExponent(n1: number, t1: number, n2: number, t2: number, startup: number): number {
-  const a = Math.max(t1 - startup, 1e-3);
-  const b = Math.max(t2 - startup, 1e-3);
+  const a = t1 - startup;
+  const b = t2 - startup;
+  if (a <= 0 || b <= 0) return Math.log(t2 / t1) / Math.log(n2 / n1);
   return Math.log(b / a) / Math.log(n2 / n1);
 }
 

@@ -18,7 +18,7 @@ import { LanguageClient, RevealOutputChannelOn, State, TransportKind, type Langu
 import type { DidChangeStatusParams } from "../../server/src/protocol";
 import { saveCreatedMigrations } from "./autosave";
 import { COMMANDS, migrationCommands, type CommandId, type Handler } from "./commands";
-import { lspRpc } from "./lsp_rpc";
+import { lspRpc, sendNotification } from "./lsp_rpc";
 import type { Rpc } from "./rpc";
 import { initializationOptions, readSettings, RESTART_SETTINGS, serverLaunch, type Settings } from "./settings";
 import { SqlDocumentProvider } from "./sql_provider";
@@ -255,7 +255,7 @@ export class Ctx implements vscode.Disposable {
 
   private trustGranted(): void {
     this.log.info("workspace trusted: the database is now read");
-    void this.client?.sendNotification("tsmigrate/setTrust", { trusted: true });
+    if (this.client !== undefined) void sendNotification(this.client, "tsmigrate/setTrust", { trusted: true });
     this.refresh();
   }
 

@@ -6,7 +6,8 @@
  * workspace/configuration).
  *
  * By default the server runs from source through tsx; set `TSMIGRATE_LSP=dist`
- * (or pass `entry`) to run a built `dist/server.js`.
+ * to run the built `dist/server.js`, `TSMIGRATE_LSP_ENTRY` (or `entry`) to run
+ * another build.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -233,7 +234,8 @@ export class LspClient {
 
 /** Spawns the server on `root`, sends initialize/initialized, and returns the client. */
 export async function startServer(opts: StartOptions): Promise<{ client: LspClient; init: unknown }> {
-  const entry = opts.entry ?? (process.env.TSMIGRATE_LSP === "dist" ? path.join(REPO, "dist/server.js") : undefined);
+  const entry = opts.entry ?? process.env.TSMIGRATE_LSP_ENTRY ??
+    (process.env.TSMIGRATE_LSP === "dist" ? path.join(REPO, "dist/server.js") : undefined);
   const args = entry
     ? [entry, "--stdio"]
     : ["--import", "tsx", path.join(REPO, "server/src/lsp/main.ts"), "--stdio"];

@@ -4,7 +4,7 @@
  * app is discovered). Also conflicts and the "Merge migrations" quick fix.
  */
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { after, before, describe, test } from "node:test";
@@ -12,6 +12,8 @@ import { ErrorCodes, type ListMigrationsResult, type MakeMigrationsResult, type 
 import { copyFixture, type Diag, type LspClient, positionOf, removeDir, startServer } from "./harness";
 
 const MODELS = "src/tracker/models.ts";
+let onDisk: () => string[];
+let leafAfterTrusted = "";
 const MIGRATIONS = "src/tracker/migrations";
 
 function migrationText(deps: [string, string][], ops = ""): string {
@@ -39,11 +41,12 @@ describe("custom requests and workspace trust (tracker)", () => {
 
   before(async () => {
     dir = copyFixture("tracker");
+    onDisk = () => readdirSync(path.join(dir, MIGRATIONS)).filter((f) => /^\d{4}_\w+\.ts$/.test(f)).map((f) => f.slice(0, -3)).sort();
     ({ client } = await startServer({ root: dir, initializationOptions: { trusted: false, migrateStepDelayMs: 300 } }));
     await client.open(MODELS);
     await client.waitForDiagnostics(MODELS, (d) => d.some((x) => x.code === "drift-create-model"), "initial drift");
     const made = await client.request<MakeMigrationsResult>("tsmigrate/makeMigrations", { apps: ["tracker"] });
-    assert.equal(made.files.length, 1);
+    assert.ok(made.files.length >= 1);
     mkdirSync(path.join(dir, MIGRATIONS), { recursive: true });
     for (const f of made.files) writeFileSync(f.path, f.content);
     await client.watched(made.files.map((f) => ({ file: f.path, type: 1 as const })));
@@ -61,7 +64,8 @@ describe("custom requests and workspace trust (tracker)", () => {
     assert.deepEqual(list.databases, ["default"]);
     assert.equal(list.apps.length, 1);
     assert.equal(list.apps[0]!.label, "tracker");
-    assert.deepEqual(list.apps[0]!.migrations.map((m) => [m.name, m.status]), [["0001_initial", "pending"]]);
+    assert.deepEqual(list.apps[0]!.migrations.map((m) => [m.name, m.status]), onDisk().map((n) => [n, "pending"]));
+    assert.equal(list.apps[0]!.migrations[0]!.name, "0001_initial");
     assert.ok(list.apps[0]!.migrations[0]!.operations.includes("Create model Category"));
     assert.equal(list.driftCount, 0);
 
@@ -87,14 +91,20 @@ describe("custom requests and workspace trust (tracker)", () => {
 
   test("trusted: plan, migrate with progress, statuses, cancellation, rollback plan", async () => {
     await client.notify_("tsmigrate/setTrust", { trusted: true });
-    // Two more migrations so that a run has several steps.
-    writeFileSync(path.join(dir, MIGRATIONS, "0002_first.ts"), migrationText([["tracker", "0001_initial"]],
+    // Two more migrations after the fixture's, so that a run has several steps.
+    const base = onDisk();
+    const leaf = base[base.length - 1]!;
+    const n = Number(leaf.slice(0, 4));
+    const first = `${String(n + 1).padStart(4, "0")}_first`;
+    const second = `${String(n + 2).padStart(4, "0")}_second`;
+    writeFileSync(path.join(dir, MIGRATIONS, `${first}.ts`), migrationText([["tracker", leaf]],
       `\n    migrations.AddField({ modelName: "category", name: "icon", field: models.CharField({ maxLength: 20, null: true }) }),\n  `));
-    writeFileSync(path.join(dir, MIGRATIONS, "0003_second.ts"), migrationText([["tracker", "0002_first"]]));
-    await client.watched([{ file: `${MIGRATIONS}/0002_first.ts`, type: 1 }, { file: `${MIGRATIONS}/0003_second.ts`, type: 1 }]);
+    writeFileSync(path.join(dir, MIGRATIONS, `${second}.ts`), migrationText([["tracker", first]]));
+    await client.watched([{ file: `${MIGRATIONS}/${first}.ts`, type: 1 }, { file: `${MIGRATIONS}/${second}.ts`, type: 1 }]);
+    const all = [...base, first, second];
 
     const plan = await client.request<PlanResult>("tsmigrate/plan", { app: "tracker" });
-    assert.deepEqual(plan.steps.map((s) => [s.name, s.backwards]), [["0001_initial", false], ["0002_first", false], ["0003_second", false]]);
+    assert.deepEqual(plan.steps.map((s) => [s.name, s.backwards]), all.map((m) => [m, false]));
     assert.deepEqual(plan.destroys, []);
 
     // Cancel after the first step starts: the run stops between migrations.
@@ -104,50 +114,54 @@ describe("custom requests and workspace trust (tracker)", () => {
     await client.notify_("window/workDoneProgress/cancel", { token });
     const result = await run;
     assert.equal(result.cancelled, true);
-    assert.deepEqual(result.applied, ["tracker.0001_initial"]);
+    assert.deepEqual(result.applied, [`tracker.${all[0]}`]);
     const kinds = client.progress.filter((p) => p.token === token).map((p) => (p.value as { kind: string }).kind);
     assert.equal(kinds[0], "begin");
     assert.equal(kinds[kinds.length - 1], "end");
 
     const rest = await client.request<MigrateResult>("tsmigrate/migrate", { app: "tracker" });
-    assert.deepEqual(rest, { applied: ["tracker.0002_first", "tracker.0003_second"], unapplied: [], cancelled: false });
+    assert.deepEqual(rest, { applied: all.slice(1).map((m) => `tracker.${m}`), unapplied: [], cancelled: false });
 
     const list = await client.request<ListMigrationsResult>("tsmigrate/listMigrations", {});
     assert.equal(list.databaseError, undefined);
-    assert.deepEqual(list.apps[0]!.migrations.map((m) => m.status), ["applied", "applied", "applied"]);
+    assert.deepEqual(list.apps[0]!.migrations.map((m) => [m.name, m.status]), all.map((m) => [m, "applied"]));
     assert.ok(list.apps[0]!.migrations.every((m) => m.appliedAt && !Number.isNaN(Date.parse(m.appliedAt))));
     await client.waitFor(() => client.notifications.find((n) => n.method === "tsmigrate/didChangeStatus" &&
       (n.params as { pendingCount: number }).pendingCount === 0), "a status notification with nothing pending");
 
     const back = await client.request<PlanResult>("tsmigrate/plan", { app: "tracker", name: "zero" });
-    assert.deepEqual(back.steps.map((s) => [s.name, s.backwards]), [["0003_second", true], ["0002_first", true], ["0001_initial", true]]);
+    assert.deepEqual(back.steps.map((s) => [s.name, s.backwards]), [...all].reverse().map((m) => [m, true]));
     assert.ok(back.destroys.includes("table tracker_category"), back.destroys.join(", "));
     assert.ok(back.destroys.includes("column icon of tracker_category"), back.destroys.join(", "));
 
-    const undo = await client.request<MigrateResult>("tsmigrate/migrate", { app: "tracker", name: "0001" });
-    assert.deepEqual(undo.unapplied, ["tracker.0003_second", "tracker.0002_first"]);
+    const undo = await client.request<MigrateResult>("tsmigrate/migrate", { app: "tracker", name: leaf.slice(0, 4) });
+    assert.deepEqual(undo.unapplied, [`tracker.${second}`, `tracker.${first}`]);
+    leafAfterTrusted = second;
   });
 
   test("two leaves in one app: conflict diagnostics on both, and 'Merge migrations' writes the merge", async () => {
-    const a = `${MIGRATIONS}/0004_branch_a.ts`;
-    const b = `${MIGRATIONS}/0004_branch_b.ts`;
-    writeFileSync(path.join(dir, a), migrationText([["tracker", "0003_second"]]));
-    writeFileSync(path.join(dir, b), migrationText([["tracker", "0003_second"]]));
+    const n = Number(leafAfterTrusted.slice(0, 4)) + 1;
+    const num = (k: number): string => String(k).padStart(4, "0");
+    const a = `${MIGRATIONS}/${num(n)}_branch_a.ts`;
+    const b = `${MIGRATIONS}/${num(n)}_branch_b.ts`;
+    writeFileSync(path.join(dir, a), migrationText([["tracker", leafAfterTrusted]]));
+    writeFileSync(path.join(dir, b), migrationText([["tracker", leafAfterTrusted]]));
     await client.watched([{ file: a, type: 1 }, { file: b, type: 1 }]);
     const da = await client.waitForDiagnostics(a, (d) => d.some((x) => x.code === "conflict"), "conflict on branch a");
     await client.waitForDiagnostics(b, (d) => d.some((x) => x.code === "conflict"), "conflict on branch b");
     const conflict = da.find((x) => x.code === "conflict")!;
-    assert.match(conflict.message, /Conflicting migrations detected; multiple leaf nodes in the migration graph: \(0004_branch_a, 0004_branch_b in tracker\)/);
+    assert.equal(conflict.message, `Conflicting migrations detected; multiple leaf nodes in the migration graph: ` +
+      `(${num(n)}_branch_a, ${num(n)}_branch_b in tracker). To fix them run 'tsmigrate makemigrations --merge'`);
     const actions = await client.request<{ title: string; edit: { documentChanges: ({ kind: string; uri: string } | { textDocument: { uri: string }; edits: { newText: string }[] })[] } }[]>(
       "textDocument/codeAction", { textDocument: { uri: client.uri(a) }, range: conflict.range, context: { diagnostics: [conflict] } });
     const merge = actions.find((x) => x.title === "Merge migrations for 'tracker'");
     assert.ok(merge, actions.map((x) => x.title).join(", "));
     const create = merge.edit.documentChanges.find((c): c is { kind: string; uri: string } => "kind" in c)!;
     const file = fileURLToPath(create.uri);
-    assert.equal(path.basename(file), "0005_merge_0004_branch_a_0004_branch_b.ts");
+    assert.equal(path.basename(file), `${num(n + 1)}_merge_${num(n)}_branch_a_${num(n)}_branch_b.ts`);
     const content = merge.edit.documentChanges.flatMap((c) => ("edits" in c ? c.edits.map((e) => e.newText) : [])).join("");
-    assert.match(content, /"0004_branch_a"/);
-    assert.match(content, /"0004_branch_b"/);
+    assert.match(content, new RegExp(`\\["tracker", "${num(n)}_branch_a"\\]`));
+    assert.match(content, new RegExp(`\\["tracker", "${num(n)}_branch_b"\\]`));
     writeFileSync(file, content);
     await client.watched([{ file, type: 1 }]);
     await client.waitForDiagnostics(a, (d: Diag[]) => !d.some((x) => x.code === "conflict"), "conflict cleared");

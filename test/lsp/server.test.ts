@@ -86,22 +86,28 @@ describe("drift, quick fix, hovers (shop)", () => {
     assert.ok(globs.includes("**/models.ts") && globs.includes("**/tsmigrate.config.json"), globs.join(", "));
   });
 
-  test("a project without migrations shows 'Create model' drift; tsmigrate/makeMigrations proposes 0001_initial", async () => {
+  test("the fixture's drift shows on its models, in Django's words; tsmigrate/makeMigrations proposes exactly that", async () => {
+    // The fixture's models have a field (stock) that its migrations lack.
     const diags = await client.waitForDiagnostics(MODELS, (d) => drift(d).length > 0, "initial drift");
-    const create = drift(diags).find((d) => d.message === "Create model Product — not in any migration");
-    assert.ok(create, JSON.stringify(diags));
-    assert.equal(create.code, "drift-create-model");
-    assert.equal(create.range.start.line, positionOf(original, "Product").line);
+    const stock = drift(diags).find((d) => d.message === "Add field stock to product — not in any migration");
+    assert.ok(stock, JSON.stringify(diags));
+    assert.equal(stock.code, "drift-add-field");
+    assert.equal(stock.source, "tsmigrate");
+    assert.equal(stock.range.start.line, positionOf(original, "stock =").line);
     const result = await client.request<MakeMigrationsResult>("tsmigrate/makeMigrations", {});
-    assert.equal(result.files.length, 1);
+    assert.ok(result.files.length >= 1);
+    assert.deepEqual(result.files.flatMap((f) => f.description).sort(),
+      drift(diags).map((d) => d.message.replace(/ — not in any migration$/, "")).sort());
     const f = result.files[0]!;
-    assert.equal(f.path, path.join(dir, "shop", "migrations", "0001_initial.ts"));
-    assert.deepEqual(f.description, ["Create model Product"]);
-    assert.match(f.content, /migrations\.CreateModel\(/);
-    mkdirSync(path.dirname(f.path), { recursive: true });
-    writeFileSync(f.path, f.content);
-    await client.watched([{ file: f.path, type: 1 }]);
-    await client.waitForDiagnostics(MODELS, (d) => drift(d).length === 0, "no drift once 0001_initial exists");
+    assert.equal(path.dirname(f.path), path.join(dir, "shop", "migrations"));
+    assert.match(path.basename(f.path), /^\d{4}_product_stock\.ts$/);
+    assert.match(f.content, /migrations\.AddField\(/);
+    for (const file of result.files) {
+      mkdirSync(path.dirname(file.path), { recursive: true });
+      writeFileSync(file.path, file.content);
+    }
+    await client.watched(result.files.map((file) => ({ file: file.path, type: 1 as const })));
+    await client.waitForDiagnostics(MODELS, (d) => drift(d).length === 0, "no drift once the migration exists");
   });
 
   test("an unsaved edit that adds a field shows drift on that field; the quick fix makes the migration; saving clears it", async () => {
@@ -235,6 +241,46 @@ describe("drift, quick fix, hovers (shop)", () => {
     assert.equal(e.range.start.character, at.character + "operations:".length);
     assert.match(e.message, /syntax error/);
     await client.change(migration, migText);
+    await client.waitForDiagnostics(migration, (d) => d.length === 0, "cleared");
+  });
+
+  test("what the engine rejects is a diagnostic where it is, with a stable code; drift of those fields is not shown", async () => {
+    const current = readFileSync(path.join(dir, MODELS), "utf8");
+    const lines = [
+      "  code = models.CharField();",
+      "  cost = models.DecimalField({ decimalPlaces: 2 });",
+      "  kind = models.NoSuchField();",
+      "  weight = models.FloatField({ colour: \"red\" });",
+      "  maker = models.ForeignKey(\"Maker\", { onDelete: models.CASCADE });",
+    ];
+    const bad = insertAfter(current, "export class Product extends models.Model {", lines.join("\n"));
+    await client.change(MODELS, bad.text);
+    const diags = await client.waitForDiagnostics(MODELS, (d) => d.filter((x) => x.severity === 1).length === 5, "five errors");
+    const errors = diags.filter((x) => x.severity === 1).map((x) => [x.code, x.range.start.line, x.source]);
+    assert.deepEqual(errors, [
+      ["missing-option", bad.line, "tsmigrate"],
+      ["missing-option", bad.line + 1, "tsmigrate"],
+      ["unknown-field-type", bad.line + 2, "tsmigrate"],
+      ["unknown-option", bad.line + 3, "tsmigrate"],
+      ["unknown-model", bad.line + 4, "tsmigrate"],
+    ]);
+    const byCode = (c: string): Diag => diags.find((x) => x.code === c)!;
+    assert.match(byCode("missing-option").message, /CharField requires option maxLength/);
+    assert.match(byCode("unknown-option").message, /unknown option colour for FloatField/);
+    assert.match(byCode("unknown-model").message, /unknown model "Maker"/);
+    assert.deepEqual(drift(diags), [], "no 'Add field code' and the like next to the errors");
+
+    // A migration depending on one that does not exist.
+    const migration = "shop/migrations/0001_initial.ts";
+    const migText = readFileSync(path.join(dir, migration), "utf8");
+    const broken = migText.replace("dependencies: []", 'dependencies: [["shop", "0099_nope"]]');
+    await client.change(migration, broken);
+    const md = await client.waitForDiagnostics(migration, (d) => d.some((x) => x.code === "missing-dependency"), "a missing-dependency diagnostic");
+    const dep = md.find((x) => x.code === "missing-dependency")!;
+    assert.equal(dep.range.start.line, positionOf(broken, '["shop", "0099_nope"]').line);
+    assert.match(dep.message, /0099_nope/);
+    await client.change(migration, migText);
+    await client.change(MODELS, current);
     await client.waitForDiagnostics(migration, (d) => d.length === 0, "cleared");
   });
 });

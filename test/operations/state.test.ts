@@ -116,3 +116,22 @@ describe("stateForwards", () => {
     }
   });
 });
+
+describe("RenameField in conditions", () => {
+  it("renames the field inside index conditions and check constraints", () => {
+    const q = (o: Record<string, number | CallValue>) => new CallValue("models.Q", [o]);
+    const base = shopState();
+    const product = base.require("shop", "product");
+    const s = base.clone();
+    s.put(product.withOptions({
+      ...product.options,
+      indexes: [{ name: "p_idx", fields: ["name"], condition: q({ name__gte: 1 }) }],
+      constraints: [{ kind: "CheckConstraint", name: "p_chk", check: q({ name__gte: 0, name: new CallValue("models.F", ["name"]) }) }],
+    }));
+    const renamed = after(new RenameField("product", "name", "cost"), s).require("shop", "product");
+    assert.deepEqual(renamed.options.indexes?.[0]?.condition, q({ cost__gte: 1 }));
+    const c = renamed.options.constraints?.[0];
+    assert.ok(c && c.kind === "CheckConstraint");
+    assert.deepEqual(c.check, q({ cost__gte: 0, cost: new CallValue("models.F", ["cost"]) }));
+  });
+});

@@ -46,8 +46,18 @@ function isOperationCall(v: Value): boolean {
   return v instanceof CallValue && v.callee.startsWith("migrations.");
 }
 
+const flatCache = new WeakMap<object, string | undefined>();
+
 /** One-line rendering, or undefined when the value cannot be on one line (multi-line function source). */
 function flat(v: Value): string | undefined {
+  if (typeof v !== "object" || v === null) return flatUncached(v);
+  if (flatCache.has(v)) return flatCache.get(v);
+  const s = flatUncached(v);
+  flatCache.set(v, s);
+  return s;
+}
+
+function flatUncached(v: Value): string | undefined {
   if (v === null) return "null";
   if (typeof v === "string") return quote(v);
   if (typeof v === "number") return Object.is(v, -0) ? "0" : String(v);

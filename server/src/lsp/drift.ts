@@ -39,12 +39,22 @@ export interface DriftItem {
  * {@link scopedDrift}); the others come from `previous`.
  */
 export function computeDrift(
-  from: ProjectState, to: ProjectState, loader: MigrationLoader,
+  from: ProjectState, to: ProjectState, leaves: ReadonlyMap<string, string | undefined>,
   dirty: Set<string> | "all" = "all", previous: ReadonlyMap<string, Migration[]> = new Map(),
 ): Map<string, Migration[]> {
-  const leaves = new Map<string, string | undefined>();
-  for (const app of loader.config.apps) leaves.set(app.label, loader.leafName(app.label));
   return scopedDrift(from, to, { leaves, dirty, previous });
+}
+
+/** Each app's leaf migration name (the newest when several; undefined with none), for naming new migrations. */
+export function leafNames(loader: MigrationLoader): Map<string, string | undefined> {
+  const byApp = new Map<string, string[]>();
+  for (const [app, name] of loader.graph.leafNodes()) byApp.set(app, [...(byApp.get(app) ?? []), name]);
+  const out = new Map<string, string | undefined>();
+  for (const app of loader.config.apps) {
+    const names = byApp.get(app.label);
+    out.set(app.label, names?.sort()[names.length - 1]);
+  }
+  return out;
 }
 
 type Args = Readonly<Record<string, unknown>>;

@@ -161,7 +161,12 @@ export class IncrementalModels {
 /** The previous project resolution with app `app`'s models, locations and errors replaced by those of `part`. */
 function merge(prev: LoadedModels, part: LoadedModels, app: string, file: string, config: ProjectConfig): LoadedModels {
   const byApp = new Map<string, ModelState[]>();
-  for (const m of prev.state.models.values()) if (m.app !== app) byApp.set(m.app, [...(byApp.get(m.app) ?? []), m]);
+  for (const m of prev.state.models.values()) {
+    if (m.app === app) continue;
+    const list = byApp.get(m.app);
+    if (list) list.push(m);
+    else byApp.set(m.app, [m]);
+  }
   byApp.set(app, part.state.appModels(app));
   const state = new ProjectState();
   for (const a of config.apps) for (const m of byApp.get(a.label) ?? []) state.put(m);
@@ -175,21 +180,30 @@ function merge(prev: LoadedModels, part: LoadedModels, app: string, file: string
   return { state, locations, errors };
 }
 
-/** Relation targets of a model (`"app.model"` keys). */
+const targetCache = new WeakMap<ModelState, string[]>();
+
+/** Relation targets of a model (`"app.model"` keys); cached per (immutable) ModelState. */
 function targets(m: ModelState): string[] {
-  const out: string[] = [];
+  let out = targetCache.get(m);
+  if (out) return out;
+  out = [];
   for (const f of m.fields.values()) {
     for (const key of ["to", "through"]) {
       const v = f.options[key];
       if (typeof v === "string") out.push(v.toLowerCase());
     }
   }
+  targetCache.set(m, out);
   return out;
 }
 
-/** Keys of models pointing at each model, in one state. */
+const referrerCache = new WeakMap<ProjectState, Map<string, Set<string>>>();
+
+/** Keys of models pointing at each model, in one state (cached per state object: do not mutate it afterwards). */
 function referrers(state: ProjectState): Map<string, Set<string>> {
-  const out = new Map<string, Set<string>>();
+  let out = referrerCache.get(state);
+  if (out) return out;
+  out = new Map();
   for (const [key, m] of state.models) {
     for (const t of targets(m)) {
       let s = out.get(t);
@@ -197,6 +211,7 @@ function referrers(state: ProjectState): Map<string, Set<string>> {
       s.add(key);
     }
   }
+  referrerCache.set(state, out);
   return out;
 }
 

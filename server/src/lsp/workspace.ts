@@ -20,7 +20,7 @@ import { readApplied } from "../cli/context";
 import { Project } from "../engine/project";
 import { type LoadedModels, type ParsedModelFile, parseModelFile, resolveModels } from "../engine/source/models";
 import { ProjectState } from "../engine/state";
-import { computeDrift, type DriftItem, driftItems } from "./drift";
+import { computeDrift, type DriftItem, driftItems, leafNames } from "./drift";
 import { driftSummary, IncrementalModels, modelsSummary } from "./incremental";
 import { type DiagnosticSeverityName, driftDiagnostic, errorDiagnostic, conflictDiagnostics } from "./diagnostics";
 import type { DocumentStore } from "./documents";
@@ -232,6 +232,8 @@ export class Workspace {
   }
 
   private statesBefore = new Map<string, ProjectState>();
+  /** Each app's leaf migration, from the last migrations load. */
+  private leaves = new Map<string, string | undefined>();
 
   /**
    * The state before migration `migration` (its dependencies applied), from
@@ -272,9 +274,9 @@ export class Workspace {
       const dirty = this.dirtyApps;
       this.dirtyApps = new Set();
       try {
-        this.drift = computeDrift(this.migrationState, loaded.state, this.loader, dirty, this.drift);
+        this.drift = computeDrift(this.migrationState, loaded.state, this.leaves, dirty, this.drift);
         if (VERIFY && dirty !== "all") {
-          const full = computeDrift(this.migrationState, loaded.state, this.loader, "all", new Map());
+          const full = computeDrift(this.migrationState, loaded.state, this.leaves, "all", new Map());
           if (driftSummary(full) !== driftSummary(this.drift)) {
             this.options.log(`incremental mismatch (drift): ${driftSummary(this.drift)} != ${driftSummary(full)}`);
           }
@@ -372,6 +374,7 @@ export class Workspace {
     for (const e of errors) add(e);
     this.loader.load({ overrides });
     this.statesBefore.clear();
+    this.leaves = leafNames(this.loader);
     for (const e of this.loader.errors) add(e);
     for (const [file, list] of conflictDiagnostics(this.loader, text)) {
       diags.set(file, [...(diags.get(file) ?? []), ...list]);

@@ -4,6 +4,7 @@
  * migration name fragments.
  */
 import type { SchemaEditor } from "../backends/base/schema";
+import { renameFieldInCondition } from "../backends/q";
 import { fieldToCall } from "../source/field-values";
 import { type ConstraintState, type FieldState, type IndexState, type ModelState, type ProjectState, modelKey } from "../state";
 import type { Value } from "../values";
@@ -249,7 +250,8 @@ export class RenameField extends FieldOperation {
    * Django's `RenameField.state_forwards`: renames the field in place (order
    * kept), in `uniqueTogether`/`indexTogether` and `orderWithRespectTo`, and
    * in `toField` of relations pointing at it. Unlike Django 3.2 it also
-   * renames the field in the model's indexes and unique constraints, so the
+   * renames the field in the model's indexes and constraints (their fields and
+   * their Q conditions and checks), so the
    * state never names a field that no longer exists.
    */
   override stateForwards(app: string, state: ProjectState): void {
@@ -268,8 +270,10 @@ export class RenameField extends FieldOperation {
       uniqueTogether: o.uniqueTogether?.map((t) => t.map(rn)),
       indexTogether: o.indexTogether?.map((t) => t.map(rn)),
       orderWithRespectTo: o.orderWithRespectTo === undefined ? undefined : rn(o.orderWithRespectTo),
-      indexes: o.indexes?.map((i): IndexState => ({ ...i, fields: i.fields.map(rnOrdered) })),
-      constraints: o.constraints?.map((c): ConstraintState => (c.kind === "UniqueConstraint" ? { ...c, fields: c.fields.map(rn) } : c)),
+      indexes: o.indexes?.map((i): IndexState => ({ ...i, fields: i.fields.map(rnOrdered), ...this.renamedCondition(i) })),
+      constraints: o.constraints?.map((c): ConstraintState => (c.kind === "UniqueConstraint"
+        ? { ...c, fields: c.fields.map(rn), ...this.renamedCondition(c) }
+        : { ...c, check: renameFieldInCondition(c.check, this.oldName, this.newName) })),
     });
     state.put(renamed);
     // Repoint toField of relations to the renamed field.
@@ -284,6 +288,11 @@ export class RenameField extends FieldOperation {
       }
       if (changed) state.put(changed);
     }
+  }
+
+  /** `{ condition }` with the field renamed inside it, or nothing when there is no condition. */
+  private renamedCondition(x: { readonly condition?: Value }): { condition?: Value } {
+    return x.condition === undefined ? {} : { condition: renameFieldInCondition(x.condition, this.oldName, this.newName) };
   }
 
   override databaseForwards(app: string, editor: SchemaEditor, from: ProjectState, to: ProjectState): void {
