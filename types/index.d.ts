@@ -335,6 +335,8 @@ export namespace migrations {
   interface RunCodeContext {
     /** The database alias being migrated. */
     readonly alias: string;
+    /** "sqlite" or "postgresql". */
+    readonly vendor: string;
     /** Runs one SQL statement. */
     execute(sql: string, params?: readonly unknown[]): Promise<void>;
     /** Runs a query and returns its rows. */

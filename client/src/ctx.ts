@@ -241,6 +241,7 @@ export class Ctx implements vscode.Disposable {
     const view = statusView(this.summary.pending, this.summary.drift, this.state);
     this.statusItem.text = view.text;
     this.statusItem.tooltip = view.tooltip;
+    this.statusItem.accessibilityInformation = { label: view.tooltip };
     this.statusItem.backgroundColor = view.attention && this.state !== "running" ? new vscode.ThemeColor("statusBarItem.errorBackground") : undefined;
     if (this.summary.noProject && this.state !== "failed") this.statusItem.hide();
     else this.statusItem.show();

@@ -200,6 +200,8 @@ async function main(): Promise<void> {
       await page.locator(".editor-instance .squiggly-warning").first().waitFor({ timeout: 60_000 });
       const text = await hoverWord(page, "weight", /not in any migration/i);
       assert.match(text, /weight/i);
+      const status = page.locator(".part.statusbar [aria-label^='tsmigrate:']").first();
+      assert.match((await status.getAttribute("aria-label")) ?? "", /model changes? not in any migration/);
       await page.screenshot({ path: join(RESULTS, "drift.png") });
       await page.keyboard.press("Escape");
     });
@@ -259,9 +261,9 @@ async function main(): Promise<void> {
 
     await step(page, "hovering an operation in a migration file shows its SQL", async () => {
       await openFile(page, `shop/migrations/${created}`);
-      const text = await hoverWord(page, "AddField", /shop_product/);
-      assert.match(text, /CREATE TABLE|ALTER TABLE/i, text);
-      assert.match(text, /weight/, text);
+      const text = await hoverWord(page, "AddField", /shop_product/, '"weight"');
+      assert.match(text, /Add field weight to product/, text);
+      assert.match(text, /(CREATE TABLE|ALTER TABLE)[^;]*"weight"/i, text);
       await page.screenshot({ path: join(RESULTS, "hover-sql.png") });
     });
 

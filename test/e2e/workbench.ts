@@ -153,12 +153,16 @@ export async function goToLine(page: Page, line: number): Promise<void> {
   await page.keyboard.press("End");
 }
 
-/** The on-screen box of the first occurrence of `word` in the active editor's visible lines, or undefined. */
-export async function wordBox(page: Page, word: string): Promise<{ x: number; y: number; width: number; height: number } | undefined> {
-  return page.evaluate((w) => {
+/**
+ * The on-screen box of the first occurrence of `word` in the active editor's
+ * visible lines (only lines whose text includes `onLine`, when given), or undefined.
+ */
+export async function wordBox(page: Page, word: string, onLine = ""): Promise<{ x: number; y: number; width: number; height: number } | undefined> {
+  return page.evaluate(([w, only]) => {
     const editors = [...document.querySelectorAll(".editor-instance .monaco-editor")].filter((e) => (e as HTMLElement).offsetParent !== null);
     for (const editor of editors) {
       for (const line of editor.querySelectorAll(".view-line")) {
+        if (!(line.textContent ?? "").replace(/\u00a0/g, " ").includes(only!)) continue;
         const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
         for (let node = walker.nextNode(); node !== null; node = walker.nextNode()) {
           const text = (node.textContent ?? "").replace(/\u00a0/g, " ");
@@ -173,25 +177,25 @@ export async function wordBox(page: Page, word: string): Promise<{ x: number; y:
       }
     }
     return undefined;
-  }, word);
+  }, [word, onLine] as const);
 }
 
-/** Moves the mouse onto `word` in the active editor; throws when it is not visible. */
-export async function pointAt(page: Page, word: string): Promise<{ x: number; y: number }> {
-  const box = await until(`"${word}" in the editor`, () => wordBox(page, word), 15_000);
+/** Moves the mouse onto `word` (on a line holding `onLine`) in the active editor; throws when it is not visible. */
+export async function pointAt(page: Page, word: string, onLine = ""): Promise<{ x: number; y: number }> {
+  const box = await until(`"${word}" in the editor`, () => wordBox(page, word, onLine), 15_000);
   const point = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
   await page.mouse.move(point.x - 2, point.y);
   await page.mouse.move(point.x, point.y);
   return point;
 }
 
-/** Hovers `word` in the active editor until a hover widget's text matches `pattern`; returns that text. */
-export async function hoverWord(page: Page, word: string, pattern: RegExp, timeoutMs = 30_000): Promise<string> {
+/** Hovers `word` (on a line holding `onLine`) in the active editor until a hover widget's text matches `pattern`; returns that text. */
+export async function hoverWord(page: Page, word: string, pattern: RegExp, onLine = "", timeoutMs = 30_000): Promise<string> {
   return until(
     `a hover over "${word}" matching ${pattern}`,
     async () => {
       await page.mouse.move(1, 1);
-      await pointAt(page, word);
+      await pointAt(page, word, onLine);
       const hover = page.locator(".monaco-hover:visible");
       await hover.first().waitFor({ timeout: 4_000 }).catch(() => undefined);
       await page.waitForTimeout(500); // a hover fills in as its providers answer

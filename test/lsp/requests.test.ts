@@ -4,7 +4,7 @@
  * app is discovered). Also conflicts and the "Merge migrations" quick fix.
  */
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { after, before, describe, test } from "node:test";
@@ -165,5 +165,20 @@ describe("custom requests and workspace trust (tracker)", () => {
     writeFileSync(file, content);
     await client.watched([{ file, type: 1 }]);
     await client.waitForDiagnostics(a, (d: Diag[]) => !d.some((x) => x.code === "conflict"), "conflict cleared");
+  });
+
+  test("a bad tsmigrate.config.json gets a diagnostic naming what is wrong; removing it restores the default", async () => {
+    const config = path.join(dir, "tsmigrate.config.json");
+    writeFileSync(config, '{\n  "apps": ["src/tracker"],\n  "databases": { "default": { "engine": "oracle" } }\n}\n');
+    await client.watched([{ file: config, type: 1 }]);
+    const d = await client.waitForDiagnostics("tsmigrate.config.json", (x) => x.some((y) => y.code === "config"), "a config diagnostic");
+    const e = d.find((x) => x.code === "config")!;
+    assert.match(e.message, /engine/);
+    assert.equal(e.range.start.line, 2);
+    rmSync(config);
+    await client.watched([{ file: config, type: 3 }]);
+    await client.waitForDiagnostics("tsmigrate.config.json", (x) => x.length === 0, "the config diagnostic cleared");
+    const list = await client.request<ListMigrationsResult>("tsmigrate/listMigrations", {});
+    assert.deepEqual(list.apps.map((a) => a.label), ["tracker"]);
   });
 });

@@ -12,10 +12,29 @@ import { keyString, type Migration } from "./migration";
 import type { Operation } from "./operations/base";
 import type { ProjectState } from "./state";
 
-/** One SQL statement collected for a migration and the operation that emitted it (-1: deferred work at the end). */
+/**
+ * One step collected for a migration and the operation that emitted it (-1:
+ * deferred work at the end): a SQL statement, or, for RunCode, the source of
+ * the function to run at that point (`sql` is then a comment for listings).
+ */
 export interface Statement {
   readonly sql: string;
   readonly op: number;
+  readonly code?: string;
+}
+
+/**
+ * An editor whose RunCode hook records a code step in order with the SQL:
+ * pending deferred work (SQLite rebuilds) is flushed first so the code sees
+ * the schema the operations before it made.
+ */
+function withCodeSteps(editor: SchemaEditor, out: Statement[], current: () => number): SchemaEditor {
+  return Object.assign(editor, {
+    runCode(source: string) {
+      editor.flush();
+      out.push({ sql: "-- RunCode", op: current(), code: source });
+    },
+  });
 }
 
 function fileLoc(m: Migration) {
@@ -30,7 +49,7 @@ function fileLoc(m: Migration) {
 export function collectForwards(migration: Migration, state: ProjectState, makeEditor: (emit: Emit) => SchemaEditor): Statement[] {
   const out: Statement[] = [];
   let current = -1;
-  const editor = makeEditor((sql) => out.push({ sql, op: current }));
+  const editor = withCodeSteps(makeEditor((sql) => out.push({ sql, op: current })), out, () => current);
   migration.operations.forEach((op, i) => {
     current = i;
     const before = state.clone();
@@ -55,7 +74,7 @@ export function collectBackwards(migration: Migration, state: ProjectState, make
   const steps = unapplySteps(migration, state);
   const out: Statement[] = [];
   let current = -1;
-  const editor = makeEditor((sql) => out.push({ sql, op: current }));
+  const editor = withCodeSteps(makeEditor((sql) => out.push({ sql, op: current })), out, () => current);
   for (const { index, op, before, after } of steps) {
     current = index;
     try {

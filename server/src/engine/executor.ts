@@ -22,6 +22,7 @@ import { mutateState } from "./graph";
 import type { MigrationLoader } from "./loader";
 import { keyString, type Migration, type MigrationKey } from "./migration";
 import { type AppliedRecord, MigrationRecorder } from "./recorder";
+import { runCode } from "./run-code";
 import { fieldColumn, isManyToMany, type ProjectState } from "./state";
 
 /** A migrate target: `[app, name]`, or `[app, null]` for "zero" (unapply the whole app). */
@@ -249,7 +250,6 @@ export class MigrationExecutor {
       if (!advanced) mutateState(migration, state);
       await this.recordMigration(migration);
     } else {
-      rejectRunCode(migration);
       const statements = collectForwards(migration, state, (emit) => this.connection.schemaEditor(emit));
       await this.run(migration, statements, false, () => this.recordMigration(migration));
     }
@@ -264,7 +264,6 @@ export class MigrationExecutor {
     if (fake) {
       await this.recordUnapplied(migration);
     } else {
-      rejectRunCode(migration);
       const statements = collectBackwards(migration, state, (emit) => this.connection.schemaEditor(emit));
       await this.run(migration, statements, true, () => this.recordUnapplied(migration));
     }
@@ -276,7 +275,8 @@ export class MigrationExecutor {
     const body = async () => {
       for (const st of statements) {
         try {
-          await this.connection.execute(st.sql);
+          if (st.code !== undefined) await runCode(st.code, this.connection);
+          else await this.connection.execute(st.sql);
         } catch (err) {
           throw executionError(migration, st, backwards, err);
         }
@@ -370,27 +370,17 @@ function checkAborted(signal?: AbortSignal): void {
   if (signal?.aborted) throw new TsMigrateError("Migration run cancelled before the next migration", { code: "aborted" });
 }
 
-/** RunCode needs a runtime to run TypeScript; until there is one it stops the run before anything executes. */
-function rejectRunCode(migration: Migration): void {
-  const op = migration.operations.find((o) => o.kind === "RunCode");
-  if (op) {
-    throw new TsMigrateError(
-      `RunCode is not supported yet (migration ${keyString(migration.key)}); use RunSQL, or apply it with --fake after running the code yourself`,
-      { code: "unsupported", location: op.location ?? fileLoc(migration) },
-    );
-  }
-}
-
 /** The Django-wording failure of one statement: migration, operation, SQL, database message. */
 function executionError(migration: Migration, st: Statement, backwards: boolean, err: unknown): TsMigrateError {
   const ops = migration.operations;
   const op = st.op >= 0 ? ops[st.op] : undefined;
   const what = op ? `operation "${op.describe()}"` : "SQL deferred to the end of the migration";
+  const failed = st.code !== undefined ? `\n  Code: ${st.code.split("\n")[0]}...` : `\n  SQL: ${st.sql}`;
   const verb = backwards ? "Unapplying" : "Applying";
   // The driver's message may repeat the statement; it is shown once below.
   const reason = (err instanceof Error ? err.message : String(err)).replace(/\n\s*while executing: [\s\S]*$/, "");
   return new TsMigrateError(
-    `${verb} ${keyString(migration.key)} failed in ${what}: ${reason}\n  SQL: ${st.sql}` +
+    `${verb} ${keyString(migration.key)} failed in ${what}: ${reason}${failed}` +
     (migration.atomic ? "\n  The migration was rolled back; nothing was changed." : "\n  The migration is not atomic: statements before this one stay applied."),
     { code: "database", location: op?.location ?? fileLoc(migration), cause: err },
   );

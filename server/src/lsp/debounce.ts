@@ -1,8 +1,9 @@
 /**
  * Coalesces bursts of changes into few analysis runs, without delaying a
  * lone change:
- * - a change after a quiet period (no run for `burstWindowMs`) runs on the
- *   next turn of the event loop (leading edge);
+ * - a change after a quiet period (no run for `burstWindowMs`, 30 ms by
+ *   default: longer than a burst of editor messages, shorter than the pause
+ *   between keystrokes) runs on the next turn of the event loop (leading edge);
  * - changes in a burst run `quietMs` after the last one (restarted by each
  *   change), but never later than `maxWaitMs` after the first pending one;
  * - changes that arrive during a run make exactly one more run after it.
@@ -28,7 +29,7 @@ export class Debouncer {
     public quietMs: number,
     private readonly maxWaitMs: number,
     private readonly onError: (e: unknown) => void,
-    private readonly burstWindowMs = 100,
+    private readonly burstWindowMs = 30,
   ) {}
 
   /** Asks for a run. */

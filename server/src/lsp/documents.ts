@@ -36,23 +36,16 @@ export interface FileText {
   readonly open: boolean;
 }
 
-/**
- * Open buffers by path, plus a cache of disk contents. Every change bumps
- * {@link DocumentStore.generation} so that analyses can tell whether their
- * input is still current.
- */
+/** Open buffers by path, plus a cache of disk contents. */
 export class DocumentStore {
   private readonly openDocs = new Map<string, TextDocument>();
   private readonly disk = new Map<string, string | null>();
-  /** Incremented on every change to any file's text (open, edit, close, disk change). */
-  generation = 0;
 
   /** Opens a buffer (`textDocument/didOpen`). Returns its path, or undefined for non-file URIs. */
   open(uri: string, languageId: string, version: number, text: string): string | undefined {
     const file = uriToPath(uri);
     if (!file) return undefined;
     this.openDocs.set(file, TextDocument.create(uri, languageId, version, text));
-    this.generation++;
     return file;
   }
 
@@ -69,7 +62,6 @@ export class DocumentStore {
     } else {
       this.openDocs.set(file, TextDocument.update(doc, changes, version));
     }
-    this.generation++;
     return file;
   }
 
@@ -79,20 +71,17 @@ export class DocumentStore {
     if (!file) return undefined;
     this.openDocs.delete(file);
     this.disk.delete(file);
-    this.generation++;
     return file;
   }
 
   /** Forgets the cached disk text of `file` (a watched-file event). */
   invalidate(file: string): void {
     this.disk.delete(path.normalize(file));
-    this.generation++;
   }
 
   /** Forgets every cached disk text. */
   invalidateAll(): void {
     this.disk.clear();
-    this.generation++;
   }
 
   /** The open buffer of `file`, if any. */

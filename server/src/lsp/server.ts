@@ -45,7 +45,6 @@ export class TsMigrateServer {
   /** What was last published per file (JSON of the diagnostics), to publish only changes. */
   private readonly published = new Map<string, string>();
   private lastStatus = "";
-  private staleSkips = 0;
   private shuttingDown = false;
 
   constructor(readonly connection: Connection) {
@@ -193,14 +192,8 @@ export class TsMigrateServer {
   private async runAnalysis(): Promise<void> {
     const ws = this.workspace;
     if (!ws || this.shuttingDown) return;
-    const generation = this.documents.generation;
+    // One synchronous step: no change can arrive while it runs; changes arriving after it schedule the next run.
     const result = ws.analyze();
-    if (this.documents.generation !== generation && this.staleSkips < 3) {
-      // Text changed while we worked: a fresher run is already scheduled.
-      this.staleSkips++;
-      return;
-    }
-    this.staleSkips = 0;
     this.publish(result.diagnostics);
     await this.publishStatus(result.driftCount);
   }

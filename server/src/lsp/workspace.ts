@@ -137,6 +137,7 @@ export class Workspace {
     const root = path.dirname(file);
     const text = this.documents.text(file);
     this.configErrors = [];
+    this.last = undefined;
     let config: ProjectConfig | undefined;
     if (text === undefined) {
       config = {
