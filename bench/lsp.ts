@@ -162,17 +162,25 @@ export async function lspBench(shape: BenchShape = { apps: 20, modelsPerApp: 50 
     }
     editTimes.sort((a, b) => a - b);
 
-    // Hovers: a model class (CREATE TABLE or pending SQL) and an operation in a migration.
-    const migFile = `${lastApp}/migrations/${migrationName(shape.modelsPerApp - 1)}.ts`;
-    const migText = readFileSync(path.join(dir, migFile), "utf8");
-    const opPos = positionOf(migText, "migrations.CreateModel", 12);
-    const clsPos = positionOf(original, `class ${modelName(Math.min(10, shape.modelsPerApp - 1))}`, 7);
+    // Hovers, each on a different target (no answer is reused): a model class (CREATE TABLE), then an
+    // operation of a migration (its SQL), alternately.
     const hoverTimes: number[] = [];
-    let hoverText = "";
+    let withSql = 0;
     for (let k = 0; k < 20; k++) {
+      const i = (k * 7) % shape.modelsPerApp;
+      let target: { file: string; line: number; character: number };
+      if (k % 2 === 0) {
+        const p = positionOf(original, `class ${modelName(i)} `, 7);
+        target = { file: modelsFile, ...p };
+      } else {
+        const file = `${lastApp}/migrations/${migrationName(i)}.ts`;
+        const p = positionOf(readFileSync(path.join(dir, file), "utf8"), "migrations.CreateModel", 12);
+        target = { file, ...p };
+      }
       const start = performance.now();
-      hoverText = (k % 2 === 0 ? await c.hover(modelsFile, clsPos.line, clsPos.character) : await c.hover(migFile, opPos.line, opPos.character)) ?? "";
+      const text = await c.hover(target.file, target.line, target.character);
       hoverTimes.push(performance.now() - start);
+      if (text?.includes("```sql")) withSql++;
     }
     hoverTimes.sort((a, b) => a - b);
     const rss = rssMb(c.proc.pid);
@@ -184,7 +192,7 @@ export async function lspBench(shape: BenchShape = { apps: 20, modelsPerApp: 50 
     lines.push(`Language server (${shape.apps * shape.modelsPerApp} models, ${shape.apps * shape.modelsPerApp} migrations, ${entry ? path.relative(REPO, entry) : "tsx"}):`);
     lines.push(`  initialize -> first drift diagnostics: ${firstMs.toFixed(0)} ms (target < ${TARGETS.firstDiagnosticsMs} ms) ${mark(firstMs < TARGETS.firstDiagnosticsMs)}`);
     lines.push(`  one-field didChange -> diagnostics: median ${editP50.toFixed(1)} ms, p95 ${editP95.toFixed(1)} ms over ${editTimes.length} edits (target p95 < ${TARGETS.editP95Ms} ms) ${mark(editP95 < TARGETS.editP95Ms)}`);
-    lines.push(`  hover: median ${hoverP50.toFixed(1)} ms, p95 ${hoverP95.toFixed(1)} ms over ${hoverTimes.length} hovers (target < ${TARGETS.hoverMs} ms) ${mark(hoverP95 < TARGETS.hoverMs)}${hoverText.includes("```sql") ? "" : " (no SQL in hover!)"}`);
+    lines.push(`  hover: median ${hoverP50.toFixed(1)} ms, p95 ${hoverP95.toFixed(1)} ms over ${hoverTimes.length} hovers on different targets (target < ${TARGETS.hoverMs} ms) ${mark(hoverP95 < TARGETS.hoverMs)}${withSql === hoverTimes.length ? "" : ` (only ${withSql} hovers had SQL!)`}`);
     lines.push(`  server resident memory: ${rss.toFixed(0)} MB (target < ${TARGETS.rssMb} MB) ${mark(rss < TARGETS.rssMb)}`);
   } finally {
     await client?.stop();

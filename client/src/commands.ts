@@ -173,7 +173,8 @@ export async function runMigrate(deps: CommandDeps, target: MigrateTarget & { da
     const result = await deps.ui.withProgress(title, async (report, cancel) => {
       const subscription = rpc.onProgress(workDoneToken, (value) => {
         if (value.kind === "end" || value.message === undefined) return;
-        report(value.message, 100 / total);
+        // One report per migration; `begin` only sets the message.
+        report(value.message, value.kind === "report" ? 100 / total : undefined);
       });
       try {
         return await rpc.request("tsmigrate/migrate", { app: target.app, name: target.name, database, fake, workDoneToken }, cancel);

@@ -132,6 +132,14 @@ export class Ctx implements vscode.Disposable {
       },
     };
     this.log.info(`starting the language server: ${launch.runtime ?? `${process.execPath} (the editor's Node ${process.version})`} ${launch.module}`);
+    if (launch.runtime === undefined && Number(process.versions.node.split(".")[0]) < 22) {
+      // better-sqlite3 13 needs Node-API 10: diagnostics and hovers work, the database does not.
+      const message = `tsmigrate: the editor runs Node ${process.version}; the SQLite driver needs Node 22 or newer. Set tsmigrate.nodePath to a Node 22 to use the database.`;
+      this.log.warn(message);
+      void vscode.window.showWarningMessage(message, "Open Settings").then((picked) => {
+        if (picked !== undefined) void vscode.commands.executeCommand("workbench.action.openSettings", "tsmigrate.nodePath");
+      });
+    }
     const client = new LanguageClient("tsmigrate", "tsmigrate language server", serverOptions, clientOptions);
     this.client = client;
     this.clientRpc = lspRpc(client);

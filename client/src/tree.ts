@@ -215,6 +215,7 @@ export function itemView(node: TreeNode): ItemView {
 export interface TreeSummary {
   /** No app found (no config, no models.ts): the "no project" welcome shows. */
   noProject: boolean;
+  /** Pending migrations; 0 when the database could not be read. */
   pending: number;
   drift: number;
   /** Set when the listing failed (server error): the error welcome or message shows. */
@@ -281,7 +282,9 @@ export class MigrationsTreeData {
         (result) => {
           this.root = result;
           this.rootError = undefined;
-          this.onSummary({ noProject: result.apps.length === 0, pending: pendingCount(result), drift: result.driftCount });
+          // Statuses are all "pending" when the database was not read: no count then.
+          const pending = result.databaseError === undefined ? pendingCount(result) : 0;
+          this.onSummary({ noProject: result.apps.length === 0, pending, drift: result.driftCount });
           const changed = JSON.stringify(result) !== before;
           if (changed) {
             this.listings.clear();

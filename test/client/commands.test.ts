@@ -38,7 +38,8 @@ test("apply up to here: plan, no confirmation, migrate with a progress token, su
   const rpc = new FakeRpc()
     .on("tsmigrate/plan", forwardPlan)
     .on("tsmigrate/migrate", (p, fake) => {
-      assert.equal(fake.report(String(p.workDoneToken), { kind: "report", message: "Applying shop.0001_initial..." }), true);
+      assert.equal(fake.report(String(p.workDoneToken), { kind: "begin", title: "Migrating", message: "2 migrations" }), true);
+      fake.report(String(p.workDoneToken), { kind: "report", message: "Applying shop.0001_initial..." });
       fake.report(String(p.workDoneToken), { kind: "report", message: "Applying shop.0002_product_stock..." });
       return { applied: ["shop.0001_initial", "shop.0002_product_stock"], unapplied: [], cancelled: false };
     });
@@ -49,6 +50,7 @@ test("apply up to here: plan, no confirmation, migrate with a progress token, su
   assert.ok(rpc.calls[1]!.token, "the progress's cancellation token is passed to the request");
   assert.deepEqual(ui.events, ["progress:Migrating shop to 0002_product_stock", "info:Applied shop.0001_initial, shop.0002_product_stock."]);
   assert.deepEqual(ui.progressReports, [
+    { message: "2 migrations", increment: undefined },
     { message: "Applying shop.0001_initial...", increment: 50 },
     { message: "Applying shop.0002_product_stock...", increment: 50 },
   ]);

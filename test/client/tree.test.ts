@@ -134,6 +134,13 @@ test("MigrationsTreeData: loads once, caches, reports the summary; reload says w
   assert.equal(rpc.calls.length, 4, "invalidate forgets the listing");
 });
 
+test("MigrationsTreeData: no pending count when the database was not read (untrusted)", async () => {
+  const summaries: TreeSummary[] = [];
+  const data = new MigrationsTreeData(() => new FakeRpc().on("tsmigrate/listMigrations", listing({ databaseError: "not trusted" })), () => undefined, (s) => summaries.push(s));
+  await data.children();
+  assert.deepEqual(summaries, [{ noProject: false, pending: 0, drift: 1 }]);
+});
+
 test("MigrationsTreeData: reloads asked during a load share one more load", async () => {
   let release: () => void = () => {};
   const gate = new Promise<void>((r) => (release = r));

@@ -170,9 +170,20 @@ export class SurvivalTracker {
 }
 
 /**
- * A rolled-back schema against the schema it should restore (column order
- * ignored: Django's own rebuilds move altered columns to the end).
+ * A rolled-back schema against the schema it should restore, column order
+ * included: tsmigrate's rebuilds keep the state's field order, so rolling
+ * back restores the very table an earlier step had.
  */
 export function restoreProblems(expected: SchemaSnapshot, actual: SchemaSnapshot, what: string): string[] {
-  return diffSnapshots(expected, actual, { labels: [what, "the rolled-back database"] }).map((l) => `[restore] ${l}`);
+  return diffSnapshots(expected, actual, { labels: [what, "the rolled-back database"], columnOrder: true }).map((l) => `[restore] ${l}`);
+}
+
+/**
+ * Column order of a database migrated step by step against the same
+ * migrations applied to an empty database in one go: a table rebuilt by
+ * tsmigrate must be the table CREATE TABLE would make.
+ */
+export function freshOrderProblems(fresh: SchemaSnapshot, stepwise: SchemaSnapshot): string[] {
+  return diffSnapshots(fresh, stepwise, { labels: ["migrated in one go", "migrated step by step"], columnOrder: true })
+    .map((l) => `[column order] ${l}`);
 }

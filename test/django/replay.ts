@@ -11,6 +11,10 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import Database from "better-sqlite3";
+import { openSqlite } from "../../server/src/engine/backends/sqlite/base";
+import { loadConfig } from "../../server/src/engine/config";
+import { MigrationExecutor } from "../../server/src/engine/executor";
+import { MigrationLoader } from "../../server/src/engine/loader";
 import { runDjango } from "./django-runner";
 import { type History, copyStep } from "./history";
 import { type Seed, insertSeed, planSeed } from "./seed";
@@ -31,6 +35,8 @@ export interface Checkpoint {
   readonly djangoDb: string;
   /** Copy of tsmigrate's database at this point; undefined when tsmigrate failed before it. */
   readonly tsDb?: string;
+  /** For kind "step": the same migrations applied by tsmigrate to an empty database in one go. */
+  readonly tsFreshDb?: string;
   /** tsmigrate's output for this point (makemigrations + migrate, or the migrate command). */
   readonly tsOutput?: string;
   /** Django's output for this point. */
@@ -87,7 +93,7 @@ export async function replay(history: History): Promise<Replay> {
     const dj = djSteps[i]!;
     checkpoints.push({
       label: `step ${s.index}`, kind: "step", step: s.index, djangoDb: dj.db, djangoOutput: dj.output,
-      tsDb: ts.dbs[i], tsOutput: ts.outputs[i],
+      tsDb: ts.dbs[i], tsFreshDb: ts.freshDbs[i], tsOutput: ts.outputs[i],
     });
   });
   plan.forEach(([app, target], k) => {
@@ -104,6 +110,8 @@ export async function replay(history: History): Promise<Replay> {
 interface TsRun {
   /** Database copies, one per checkpoint reached (steps, then rollbacks). */
   dbs: string[];
+  /** Per step: the step's migrations applied to an empty database. */
+  freshDbs: string[];
   outputs: string[];
   error?: string;
 }
@@ -113,7 +121,7 @@ async function replayTs(history: History, dir: string, seed: Seed, plan: readonl
   const snaps = path.join(dir, ".snapshots");
   fs.mkdirSync(snaps, { recursive: true });
   const db = path.join(dir, "db.sqlite3");
-  const run: TsRun = { dbs: [], outputs: [] };
+  const run: TsRun = { dbs: [], freshDbs: [], outputs: [] };
   try {
     for (const step of history.steps) {
       copyStep(step, dir);
@@ -132,6 +140,7 @@ async function replayTs(history: History, dir: string, seed: Seed, plan: readonl
       const copy = path.join(snaps, `step-${step.index}.sqlite3`);
       copyDb(db, copy);
       run.dbs.push(copy);
+      run.freshDbs.push(await migrateFresh(dir, path.join(snaps, `fresh-${step.index}.sqlite3`)));
       run.outputs.push(out);
     }
     for (const [k, [app, target]] of plan.entries()) {
@@ -145,6 +154,24 @@ async function replayTs(history: History, dir: string, seed: Seed, plan: readonl
     run.error = (e as Error).message;
   }
   return run;
+}
+
+/**
+ * Applies the project's migrations in `dir` to a new, empty database file
+ * `file` in-process (loader + executor), and returns `file`.
+ */
+async function migrateFresh(dir: string, file: string): Promise<string> {
+  const loader = new MigrationLoader(loadConfig({ project: dir }));
+  loader.load();
+  loader.throwIfErrors();
+  const conn = openSqlite("default", file);
+  try {
+    const ex = await MigrationExecutor.open(conn, loader);
+    await ex.migrate(loader.graph.leafNodes().map((k): [string, string] => [k[0], k[1]]));
+  } finally {
+    await conn.close();
+  }
+  return file;
 }
 
 /** Copies a database with `VACUUM INTO` (a plain file copy could miss pages still in a WAL file). */

@@ -12,7 +12,8 @@
  *   6. "Roll Back to Here" on 0001 asks (naming the column that is lost) and
  *      makes the later migration pending again;
  *   7. hovering an operation in a migration file shows its SQL;
- *   8. a server that cannot start shows the welcome view with a log button.
+ *   8. "Show Backwards SQL" opens a read-only SQL document;
+ *   9. a server that cannot start shows the welcome view with a log button.
  * Screenshots of the view, the dialog, the drift and the hover go to
  * test-results/e2e/, with the logs. Exit code 0 when every check passed.
  *
@@ -247,11 +248,10 @@ async function main(): Promise<void> {
     await step(page, `"Roll Back to Here" on ${first} asks, naming what is lost, then makes the later migration pending`, async () => {
       const name = created.replace(/\.ts$/, "");
       await contextMenu(page, row(page, first), "Roll Back to Here");
-      const dialog = await answerDialog(page, "Roll Back");
+      const dialog = await answerDialog(page, "Roll Back", join(RESULTS, "rollback-dialog.png"));
       assert.match(dialog, new RegExp(`Roll back shop to ${first}\\?`), dialog);
       assert.match(dialog, new RegExp(`shop\\.${name}`), "the dialog names what it unapplies");
       assert.match(dialog, /permanently deletes.*weight/, "the dialog names the column it drops");
-      await page.screenshot({ path: join(RESULTS, "rollback-dialog-answered.png") });
       await waitForRow(page, name, /pending/);
       await waitForRow(page, first, /applied/);
       assert.deepEqual(appliedRecords(dbFile), [`shop.${first}`]);
@@ -265,6 +265,18 @@ async function main(): Promise<void> {
       assert.match(text, /Add field weight to product/, text);
       assert.match(text, /(CREATE TABLE|ALTER TABLE)[^;]*"weight"/i, text);
       await page.screenshot({ path: join(RESULTS, "hover-sql.png") });
+    });
+
+    await step(page, '"Show Backwards SQL" opens the SQL of unapplying it in a read-only SQL editor', async () => {
+      const name = created.replace(/\.ts$/, "");
+      await openMigrationsView(page);
+      await contextMenu(page, row(page, name), "Show Backwards SQL");
+      await page.locator(".tabs-container .tab.active", { hasText: `${name}.backwards.sql` }).waitFor({ timeout: 30_000 });
+      const editor = page.locator(".editor-instance .monaco-editor").first();
+      await until("SQL in the document", async () => /shop_product/.test((await editor.locator(".view-lines").textContent()) ?? ""), 30_000);
+      // The language indicator in the status bar: the document is SQL.
+      await page.locator(".part.statusbar .statusbar-item", { hasText: /^(MS )?SQL$/ }).first().waitFor({ timeout: 15_000 });
+      await page.screenshot({ path: join(RESULTS, "show-sql.png") });
     });
 
     await step(page, "a server that cannot start shows the welcome view with a button to its log", async () => {

@@ -69,7 +69,9 @@ if [ "$installed" != "$CODE_SERVER_VERSION" ] || [ ! -d "$SERVER_DIR/node_module
     npm install --no-audit --no-fund "code-server@$CODE_SERVER_VERSION"
 fi
 
-"$NODE" "$CODE_SERVER" --version
+# A scratch HOME: code-server writes a config file and logs under it.
+mkdir -p "$SERVER_DIR/home"
+HOME="$SERVER_DIR/home" "$NODE" "$CODE_SERVER" --version
 echo "setup: node=$NODE"
 echo "setup: code-server=$CODE_SERVER"
 echo "setup: chromium=$(command -v chromium)"

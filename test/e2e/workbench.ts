@@ -107,11 +107,12 @@ export async function contextMenu(page: Page, target: Locator, item: string): Pr
   }
 }
 
-/** Waits for the modal dialog, returns its text, and clicks the button labelled `button`. */
-export async function answerDialog(page: Page, button: string): Promise<string> {
+/** Waits for the modal dialog, returns its text, and clicks the button labelled `button`; screenshots it first to `screenshot` when given. */
+export async function answerDialog(page: Page, button: string, screenshot?: string): Promise<string> {
   const dialog = page.locator(".monaco-dialog-box");
   await dialog.waitFor({ timeout: 30_000 });
   const text = ((await dialog.textContent()) ?? "").replace(/\s+/g, " ");
+  if (screenshot !== undefined) await page.screenshot({ path: screenshot });
   await dialog.locator(".monaco-button", { hasText: button }).first().click();
   await dialog.waitFor({ state: "detached", timeout: 15_000 });
   return text;

@@ -1,9 +1,10 @@
 /**
  * Coalesces bursts of changes into few analysis runs, without delaying a
  * lone change:
- * - a change after a quiet period (no run for `burstWindowMs`, 30 ms by
- *   default: longer than a burst of editor messages, shorter than the pause
- *   between keystrokes) runs on the next turn of the event loop (leading edge);
+ * - a change that comes `burstWindowMs` (30 ms by default: longer than a
+ *   burst of editor messages or key repeat, shorter than the pause between
+ *   keystrokes) or more after the previous one runs on the next turn of the
+ *   event loop (leading edge);
  * - changes in a burst run `quietMs` after the last one (restarted by each
  *   change), but never later than `maxWaitMs` after the first pending one;
  * - changes that arrive during a run make exactly one more run after it.
@@ -12,7 +13,7 @@
 export class Debouncer {
   private timer: NodeJS.Timeout | undefined;
   private firstPending = 0;
-  private lastRunEnd = -Infinity;
+  private lastSchedule = -Infinity;
   private running: Promise<void> | undefined;
   private again = false;
   private idleWaiters: (() => void)[] = [];
@@ -22,7 +23,7 @@ export class Debouncer {
    * @param quietMs quiet time in milliseconds before a run, inside a burst
    * @param maxWaitMs longest time in milliseconds a change waits for a run while changes keep coming
    * @param onError receives what `task` throws
-   * @param burstWindowMs a change this soon (ms) after the last run belongs to a burst
+   * @param burstWindowMs a change this soon (ms) after the previous one belongs to a burst
    */
   constructor(
     private readonly task: () => void | Promise<void>,
@@ -36,14 +37,17 @@ export class Debouncer {
   schedule(): void {
     if (this.running) {
       this.again = true;
+      this.lastSchedule = Date.now();
       return;
     }
     const now = Date.now();
+    const sincePrevious = now - this.lastSchedule;
+    this.lastSchedule = now;
     if (this.timer) {
       clearTimeout(this.timer);
     } else {
       this.firstPending = now;
-      if (now - this.lastRunEnd > this.burstWindowMs) {
+      if (sincePrevious >= this.burstWindowMs) {
         this.timer = setTimeout(() => this.fire(), 0);
         return;
       }
@@ -85,7 +89,6 @@ export class Debouncer {
       }
     })().finally(() => {
       this.running = undefined;
-      this.lastRunEnd = Date.now();
       if (this.again) {
         this.schedule();
       } else if (!this.timer) {

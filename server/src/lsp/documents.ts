@@ -79,11 +79,6 @@ export class DocumentStore {
     this.disk.delete(path.normalize(file));
   }
 
-  /** Forgets every cached disk text. */
-  invalidateAll(): void {
-    this.disk.clear();
-  }
-
   /** The open buffer of `file`, if any. */
   document(file: string): TextDocument | undefined {
     return this.openDocs.get(path.normalize(file));

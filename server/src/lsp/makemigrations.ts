@@ -30,8 +30,7 @@ export interface ProposedFile {
  * replaces the generated name (one migration per app, as `--name` does).
  */
 export function proposeMigrations(ws: Workspace, apps?: readonly string[], name?: string): ProposedFile[] {
-  const analysis = ws.analyze();
-  const drift = analysis.drift;
+  const drift = ws.fullDrift();
   const wanted = new Set(apps && apps.length ? apps : [...drift.keys()]);
   const newKeys = new Map<string, string>();
   for (const [app, list] of drift) for (const m of list) newKeys.set(keyString(m.key), app);

@@ -22,6 +22,7 @@ import { DocumentStore, pathToUri, uriToPath } from "./documents";
 import { guardNotification, guardRequest, checkCancelled, describeError } from "./guard";
 import { hover } from "./hover";
 import { listenForProgressCancel, registerCustomRequests } from "./requests";
+import { warmUpFormatter } from "./sql";
 import { Workspace } from "./workspace";
 
 /** Initialization options the server accepts: the protocol's, plus tuning knobs for tests and the bench. */
@@ -31,6 +32,8 @@ export interface ServerOptions extends Partial<InitializationOptions> {
   /** Pause in ms between migrations of a `tsmigrate/migrate` run (tests: makes cancellation observable). */
   migrateStepDelayMs?: number;
 }
+
+const TRACE = process.env.TSMIGRATE_LSP_TRACE === "1";
 
 /** The file-watcher globs the server asks the client for. */
 export const WATCH_GLOBS = ["**/models.ts", "**/migrations/*.ts", "**/tsmigrate.config.json"];
@@ -46,6 +49,7 @@ export class TsMigrateServer {
   private readonly published = new Map<string, string>();
   private lastStatus = "";
   private shuttingDown = false;
+  private warmedUp = false;
 
   constructor(readonly connection: Connection) {
     this.analysis = new Debouncer(() => this.runAnalysis(), 40, 250, (e) => this.log(`analysis failed: ${describeError(e)}`));
@@ -175,8 +179,14 @@ export class TsMigrateServer {
   private touched(file: string, how: "changed" | "created-or-deleted" = "changed"): void {
     const ws = this.workspace;
     if (!ws) return;
-    if (ws.fileChanged(file, how)) this.analysis.schedule();
+    if (ws.fileChanged(file, how)) {
+      this.changedAt ??= performance.now();
+      this.analysis.schedule();
+    }
   }
+
+  /** When the oldest change not yet analysed arrived (for TSMIGRATE_LSP_TRACE). */
+  private changedAt: number | undefined;
 
   /** Re-runs the analysis now (after a migrate or makeMigrations) and waits for it. */
   async refresh(): Promise<void> {
@@ -184,19 +194,32 @@ export class TsMigrateServer {
     await this.analysis.flush();
   }
 
-  /** Waits until the pending analysis (if any) ran. */
-  settled(): Promise<void> {
-    return this.analysis.flush();
-  }
-
   private async runAnalysis(): Promise<void> {
     const ws = this.workspace;
     if (!ws || this.shuttingDown) return;
     // One synchronous step: no change can arrive while it runs; changes arriving after it schedule the next run.
+    const started = performance.now();
     const result = ws.analyze();
     this.publish(result.diagnostics);
-    await this.publishStatus(result.driftCount);
+    if (TRACE && this.changedAt !== undefined) {
+      this.log(`published ${(performance.now() - this.changedAt).toFixed(1)} ms after the change (waited ${(started - this.changedAt).toFixed(1)} ms)`);
+    }
+    this.changedAt = undefined;
+    if (!this.warmedUp) {
+      this.warmedUp = true;
+      setImmediate(() => {
+        try {
+          warmUpFormatter(ws.sqlTarget);
+        } catch (e) {
+          this.log(`warm-up: ${describeError(e)}`);
+        }
+      });
+    }
+    // Not awaited: reading the database may wait behind a running migrate; diagnostics must not.
+    void this.publishStatus(result.driftCount);
   }
+
+  private statusSeq = 0;
 
   private publish(diagnostics: ReadonlyMap<string, Diagnostic[]>): void {
     const seen = new Set<string>();
@@ -222,8 +245,10 @@ export class TsMigrateServer {
     }
   }
 
+  /** Sends `tsmigrate/didChangeStatus` when the counts changed (only the latest of overlapping calls sends). */
   private async publishStatus(driftCount: number): Promise<void> {
     const ws = this.workspace;
+    const seq = ++this.statusSeq;
     let pendingCount = 0;
     if (ws && this.trusted) {
       try {
@@ -232,6 +257,7 @@ export class TsMigrateServer {
         pendingCount = 0;
       }
     }
+    if (seq !== this.statusSeq) return;
     const status: DidChangeStatusParams = { pendingCount, driftCount };
     const json = JSON.stringify(status);
     if (json === this.lastStatus) return;

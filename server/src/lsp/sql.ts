@@ -91,6 +91,11 @@ export function migrationSql(loader: MigrationLoader, migration: Migration, back
   }
 }
 
+/** Formats one small statement so that sql-formatter's first real use (a hover) does not pay its set-up. */
+export function warmUpFormatter(target: SqlTarget): void {
+  formatLines(['CREATE TABLE "t" ("id" integer NOT NULL PRIMARY KEY AUTOINCREMENT, "name" varchar(10) NOT NULL);'], target);
+}
+
 /** A markdown `sql` code block. */
 export function sqlBlock(sql: string): string {
   return "```sql\n" + sql.replace(/```/g, "` ` `") + "\n```";

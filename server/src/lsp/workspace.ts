@@ -1,35 +1,34 @@
 /**
- * The server's view of one project, cached for responsiveness: the config,
- * each `models.ts` parse (per file, by text), the migration files (the
- * loader's per-file cache, fed with open buffers), the state the migrations
- * produce, the models' state and the drift between them. A change to one
- * file re-parses that file only; the migration state is replayed only when a
- * migration file changed; the autodetector runs when either side changed.
+ * The server's view of one project: its config, the two cached inputs
+ * (migration files and models files, see sources.ts), the drift between
+ * them, and the analysis the editor shows. A change to one models file
+ * re-parses and re-resolves that file only and re-runs the autodetector for
+ * its app; the migration state is rebuilt only when a migration file
+ * changed; nothing runs when nothing changed.
  *
- * Half-typed code: a buffer with syntax errors gets its errors reported, but
- * the state is computed from that file's last good parse, so diagnostics of
- * other files do not flicker or vanish.
+ * Database work (statuses, plans, migrate) goes through {@link Project}
+ * (disk files only) one task at a time ({@link Workspace.exclusive}).
  */
 import * as path from "node:path";
 import type { Diagnostic } from "vscode-languageserver";
-import { CONFIG_FILE, type AppConfig, discoverApps, findConfigRoot, parseConfig, type ProjectConfig } from "../engine/config";
-import { MultipleErrors, TsMigrateError } from "../engine/errors";
-import { MIGRATION_FILE_RE, MigrationLoader } from "../engine/loader";
-import { keyString, type Migration } from "../engine/migration";
 import { readApplied } from "../cli/context";
+import { CONFIG_FILE, type AppConfig, discoverApps, findConfigRoot, parseConfig, type ProjectConfig } from "../engine/config";
+import { TsMigrateError } from "../engine/errors";
+import type { MigrationLoader } from "../engine/loader";
+import { MIGRATION_FILE_RE } from "../engine/loader";
+import { keyString, type Migration } from "../engine/migration";
 import { Project } from "../engine/project";
-import { type LoadedModels, type ParsedModelFile, parseModelFile, resolveModels } from "../engine/source/models";
-import { ProjectState } from "../engine/state";
-import { computeDrift, type DriftItem, driftItems, leafNames } from "./drift";
-import { driftSummary, IncrementalModels, modelsSummary } from "./incremental";
-import { type DiagnosticSeverityName, driftDiagnostic, errorDiagnostic, conflictDiagnostics } from "./diagnostics";
+import type { LoadedModels } from "../engine/source/models";
+import type { ProjectState } from "../engine/state";
+import { type DiagnosticSeverityName, driftDiagnostic, errorDiagnostic } from "./diagnostics";
 import type { DocumentStore } from "./documents";
+import { computeDrift, type DriftItem, driftItems } from "./drift";
+import { driftSummary } from "./incremental";
+import { flatten, MigrationSources, ModelSources, VERIFY } from "./sources";
 import type { SqlTarget } from "./sql";
 
 /** Log the time each analysis phase takes (`TSMIGRATE_LSP_TRACE=1`). */
 const TRACE = process.env.TSMIGRATE_LSP_TRACE === "1";
-/** Check every incremental step against a full recomputation and log differences (`TSMIGRATE_LSP_VERIFY=1`). */
-const VERIFY = process.env.TSMIGRATE_LSP_VERIFY === "1";
 
 /** Options of a {@link Workspace}. */
 export interface WorkspaceOptions {
@@ -57,43 +56,31 @@ export interface Analysis {
   readonly migrationState: ProjectState;
 }
 
-interface ModelParse {
-  readonly text: string;
-  readonly parsed: ParsedModelFile;
-  readonly syntaxOk: boolean;
-  /** What resolution uses: the parse, or the last good one with this parse's errors (stable identity). */
-  readonly used: ParsedModelFile;
-}
-
 /** What kind of project file a path is. */
 export type FileKind = "config" | "models" | "migration";
+
+const defaultDatabases = (root: string): ProjectConfig["databases"] => ({ default: { engine: "sqlite", name: path.join(root, "db.sqlite3") } });
 
 /** One project: config, caches and the analysis. */
 export class Workspace {
   trusted: boolean;
   config!: ProjectConfig;
-  /** Errors of the config file (shown on it); the last good config (or the default) stays in use. */
-  private configErrors: TsMigrateError[] = [];
-  /** The loader the analysis uses (open buffers count). */
-  loader!: MigrationLoader;
   /** The facade for database work (disk files only, its own loader and connections). */
   project!: Project;
-  private readonly modelParses = new Map<string, ModelParse>();
-  private readonly lastGoodModels = new Map<string, ParsedModelFile>();
-  private readonly lastGoodMigrationText = new Map<string, string>();
-  private modelsDirty = true;
-  private incremental!: IncrementalModels;
-  private fullResolveNext = false;
+  /** Errors of the config file (shown on it); the last good config (or the default) stays in use. */
+  private configErrors: TsMigrateError[] = [];
+  private migrations!: MigrationSources;
+  private models!: ModelSources;
   private migrationsDirty = true;
-  private loaded: LoadedModels | undefined;
-  private migrationState = new ProjectState();
-  private migrationDiagnostics = new Map<string, Diagnostic[]>();
-  private drift: Map<string, Migration[]> = new Map();
+  private modelsDirty = true;
   private driftDirty = true;
+  /** Apps whose drift must be recomputed at the next analysis ("all": every app). */
+  private dirtyApps: Set<string> | "all" = "all";
+  private drift: Map<string, Migration[]> = new Map();
   private driftError: TsMigrateError | undefined;
   private last: Analysis | undefined;
   private pending: { value: number } | undefined;
-  private brokenMigrations = new Set<string>();
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(readonly workspaceRoot: string, readonly documents: DocumentStore, readonly options: WorkspaceOptions) {
     this.trusted = options.trusted;
@@ -120,6 +107,11 @@ export class Workspace {
     return { vendor: this.vendor, defaultAutoField: this.config.defaultAutoField };
   }
 
+  /** The loader of the analysis (open buffers count). */
+  get loader(): MigrationLoader {
+    return this.migrations.loader;
+  }
+
   /** The config file path the workspace uses (whether or not it exists). */
   configFile(): string {
     const given = this.options.configPath;
@@ -140,12 +132,13 @@ export class Workspace {
     this.last = undefined;
     let config: ProjectConfig | undefined;
     if (text === undefined) {
-      config = {
-        root,
-        apps: safeDiscover(root, this.configErrors),
-        databases: { default: { engine: "sqlite", name: path.join(root, "db.sqlite3") } },
-        defaultAutoField: "BigAutoField",
-      };
+      let apps: AppConfig[] = [];
+      try {
+        apps = discoverApps(root);
+      } catch (e) {
+        this.configErrors.push(...flatten(e));
+      }
+      config = { root, apps, databases: defaultDatabases(root), defaultAutoField: "BigAutoField" };
     } else {
       try {
         config = parseConfig(file, text, root);
@@ -155,18 +148,15 @@ export class Workspace {
     }
     if (!config) {
       if (this.config) return;
-      config = { root, apps: [], databases: { default: { engine: "sqlite", name: path.join(root, "db.sqlite3") } }, defaultAutoField: "BigAutoField" };
+      config = { root, apps: [], databases: defaultDatabases(root), defaultAutoField: "BigAutoField" };
     }
     this.config = config;
-    this.loader = new MigrationLoader(config);
-    this.incremental = new IncrementalModels(config);
-    this.statesBefore.clear();
-    this.dirtyApps = "all";
+    this.migrations = new MigrationSources(config, this.documents, (f) => this.appOf(f)?.kind === "migration", this.options.log);
+    this.models = new ModelSources(config, this.documents, this.options.log);
     void this.project?.close();
     this.project = new Project(config);
-    this.modelParses.clear();
-    this.lastGoodModels.clear();
-    this.modelsDirty = this.migrationsDirty = this.driftDirty = true;
+    this.migrationsDirty = this.modelsDirty = this.driftDirty = true;
+    this.dirtyApps = "all";
     this.pending = undefined;
   }
 
@@ -201,11 +191,11 @@ export class Workspace {
     }
     if (kind === "models") {
       this.modelsDirty = true;
-      if (!this.documents.isOpen(abs) || how === "created-or-deleted") this.fullResolveNext = true;
+      if (!this.documents.isOpen(abs) || how === "created-or-deleted") this.models.requestFull();
       return true;
     }
     if (kind === "migration") {
-      if (!this.documents.isOpen(abs)) this.loader.invalidate(abs);
+      if (!this.documents.isOpen(abs)) this.migrations.invalidate(abs);
       this.migrationsDirty = true;
       this.pending = undefined;
       return true;
@@ -219,12 +209,20 @@ export class Workspace {
     return false;
   }
 
-  /** Marks everything stale (after a migrate, or files written behind our back). */
-  invalidateAll(): void {
-    this.documents.invalidateAll();
-    this.loader.invalidate();
-    this.modelsDirty = this.migrationsDirty = this.driftDirty = true;
-    this.pending = undefined;
+  /** Makes the next analysis resolve every models file (after a save: cross-app checks are exact again). */
+  requestFullResolve(): void {
+    this.models.requestFull();
+    this.modelsDirty = true;
+  }
+
+  /** True when `file` is an open migration buffer that does not parse (its last good text is used). */
+  isBrokenMigration(file: string): boolean {
+    return this.migrations.isBroken(file);
+  }
+
+  /** The state before `migration` (cached; do not mutate). */
+  stateBefore(migration: Migration): ProjectState {
+    return this.migrations.stateBefore(migration);
   }
 
   /** The latest analysis (running one when none ran yet). */
@@ -232,64 +230,90 @@ export class Workspace {
     return this.last ?? this.analyze();
   }
 
-  private statesBefore = new Map<string, ProjectState>();
-  /** Each app's leaf migration, from the last migrations load. */
-  private leaves = new Map<string, string | undefined>();
-
-  /**
-   * The state before migration `migration` (its dependencies applied), from
-   * the analysis' loader; the last few are cached (cleared when migration
-   * files change). Do not mutate: clone first.
-   */
-  stateBefore(migration: Migration): ProjectState {
-    const id = keyString(migration.key);
-    let s = this.statesBefore.get(id);
-    if (s) {
-      this.statesBefore.delete(id);
-    } else {
-      s = this.loader.projectState(migration.key, false);
-      if (this.statesBefore.size >= 16) this.statesBefore.delete(this.statesBefore.keys().next().value!);
-    }
-    this.statesBefore.set(id, s);
-    return s;
-  }
-
-  /** True when `file` is an open migration buffer that does not parse (its last good text is used). */
-  isBrokenMigration(file: string): boolean {
-    return this.brokenMigrations.has(path.resolve(file));
+  private markDriftDirty(apps: Set<string> | "all"): void {
+    this.driftDirty = true;
+    if (apps === "all" || this.dirtyApps === "all") this.dirtyApps = "all";
+    else for (const a of apps) this.dirtyApps.add(a);
   }
 
   /** Brings the caches up to date and returns the analysis (the cached one when nothing changed). Never throws for bad user code. */
   analyze(): Analysis {
     if (this.last && !this.migrationsDirty && !this.modelsDirty && !this.driftDirty) return this.last;
     const t0 = performance.now();
-    const cpu0 = TRACE ? process.cpuUsage() : undefined;
-    if (this.migrationsDirty) this.refreshMigrations();
-    const t1 = performance.now();
-    if (this.modelsDirty) this.refreshModels();
-    const t2 = performance.now();
-    const loaded = this.loaded!;
-    if (this.driftDirty) {
-      this.driftDirty = false;
-      this.driftError = undefined;
-      const dirty = this.dirtyApps;
-      this.dirtyApps = new Set();
-      try {
-        this.drift = computeDrift(this.migrationState, loaded.state, this.leaves, dirty, this.drift);
-        if (VERIFY && dirty !== "all") {
-          const full = computeDrift(this.migrationState, loaded.state, this.leaves, "all", new Map());
-          if (driftSummary(full) !== driftSummary(this.drift)) {
-            this.options.log(`incremental mismatch (drift): ${driftSummary(this.drift)} != ${driftSummary(full)}`);
-          }
-        }
-      } catch (e) {
-        this.driftError = e instanceof TsMigrateError ? e : new TsMigrateError(`cannot compute the pending changes: ${(e as Error).message}`, { code: "internal", cause: e });
-        this.options.log(`drift: ${(e as Error).stack ?? String(e)}`);
-        this.drift = new Map();
-      }
+    const cpu0 = process.cpuUsage();
+    if (this.migrationsDirty) {
+      this.migrationsDirty = false;
+      this.migrations.refresh();
+      this.markDriftDirty("all");
     }
+    const t1 = performance.now();
+    if (this.modelsDirty) {
+      this.modelsDirty = false;
+      const dirty = this.models.refresh();
+      if (dirty) this.markDriftDirty(dirty);
+    }
+    const t2 = performance.now();
+    const loaded = this.models.loaded!;
+    const from = this.migrations.state;
+    if (this.driftDirty) this.refreshDrift(from, loaded);
     const t3 = performance.now();
-    const items = driftItems(this.drift, loaded, this.config, (f) => this.documents.text(f), this.migrationState);
+    const items = driftItems(this.drift, loaded, this.config, (f) => this.documents.text(f), from);
+    const diagnostics = this.diagnostics(loaded, items);
+    if (TRACE) {
+      const cpu = process.cpuUsage(cpu0);
+      this.options.log(`analyze: migrations ${(t1 - t0).toFixed(1)} ms, models ${(t2 - t1).toFixed(1)} ms, ` +
+        `drift ${(t3 - t2).toFixed(1)} ms, diagnostics ${(performance.now() - t3).toFixed(1)} ms; cpu ${((cpu.user + cpu.system) / 1000).toFixed(1)} ms`);
+    }
+    this.last = { diagnostics, driftCount: items.length, drift: this.drift, driftItems: items, models: loaded, migrationState: from };
+    return this.last;
+  }
+
+  /**
+   * The migrations makemigrations would write now, computed over the whole
+   * project (the analysis' drift may come from per-app runs, whose names and
+   * cross-app dependencies can differ from a full run). Cached until the
+   * next change. For writing files; diagnostics use the analysis.
+   * @throws TsMigrateError when the autodetector fails (a cycle).
+   */
+  fullDrift(): ReadonlyMap<string, Migration[]> {
+    const analysis = this.analyze();
+    if (this.driftIsFull) return analysis.drift;
+    if (this.fullDriftCache?.analysis !== analysis) {
+      const drift = computeDrift(analysis.migrationState, analysis.models.state, this.migrations.leaves, "all", new Map());
+      this.fullDriftCache = { analysis, drift };
+    }
+    return this.fullDriftCache.drift;
+  }
+
+  private driftIsFull = false;
+  private fullDriftCache: { analysis: Analysis; drift: Map<string, Migration[]> } | undefined;
+
+  private refreshDrift(from: ProjectState, loaded: LoadedModels): void {
+    this.driftDirty = false;
+    this.driftError = undefined;
+    const dirty = this.dirtyApps;
+    this.dirtyApps = new Set();
+    this.driftIsFull = dirty === "all";
+    const leaves = this.migrations.leaves;
+    try {
+      this.drift = computeDrift(from, loaded.state, leaves, dirty, this.drift);
+      if (VERIFY && dirty !== "all") {
+        const full = computeDrift(from, loaded.state, leaves, "all", new Map());
+        if (driftSummary(full) !== driftSummary(this.drift)) {
+          this.options.log(`incremental mismatch (drift): ${driftSummary(this.drift)} != ${driftSummary(full)}`);
+        }
+      }
+    } catch (e) {
+      this.driftError = e instanceof TsMigrateError ? e
+        : new TsMigrateError(`cannot compute the pending changes: ${(e as Error).message}`, { code: "internal", cause: e });
+      this.options.log(`drift: ${(e as Error).stack ?? String(e)}`);
+      this.drift = new Map();
+      this.dirtyApps = "all";
+    }
+  }
+
+  /** Every diagnostic: config errors, migration files, models errors, and drift (except where it is noise). */
+  private diagnostics(loaded: LoadedModels, items: readonly DriftItem[]): Map<string, Diagnostic[]> {
     const diagnostics = new Map<string, Diagnostic[]>();
     const add = (file: string, d: Diagnostic): void => {
       const list = diagnostics.get(file);
@@ -298,7 +322,7 @@ export class Workspace {
     };
     const text = (f: string): string | undefined => this.documents.text(f);
     for (const e of this.configErrors) add(e.location?.file ?? this.configFile(), errorDiagnostic(e, text));
-    for (const [file, list] of this.migrationDiagnostics) for (const d of list) add(file, d);
+    for (const [file, list] of this.migrations.diagnostics) for (const d of list) add(file, d);
     const errorRanges = new Map<string, Diagnostic[]>();
     for (const e of loaded.errors) {
       const file = e.location?.file;
@@ -307,10 +331,9 @@ export class Workspace {
       add(file, d);
       errorRanges.set(file, [...(errorRanges.get(file) ?? []), d]);
     }
-    const syntaxBroken = new Set([...this.modelParses.entries()].filter(([, p]) => !p.syntaxOk).map(([f]) => f));
     for (const item of items) {
       // A file being typed shows its syntax errors only; drift there would point at stale positions.
-      if (syntaxBroken.has(item.file)) continue;
+      if (this.models.syntaxBroken(item.file)) continue;
       // Drift caused by a field the engine rejected is noise next to the error itself.
       if (errorRanges.get(item.file)?.some((d) => overlapsLines(d, item.range))) continue;
       add(item.file, driftDiagnostic(item, this.options.driftSeverity));
@@ -320,130 +343,8 @@ export class Workspace {
         if (text(app.modelsFile) !== undefined) add(app.modelsFile, errorDiagnostic(this.driftError, text, app.modelsFile));
       }
     }
-    if (TRACE) {
-      this.options.log(`analyze: migrations ${(t1 - t0).toFixed(1)} ms, models ${(t2 - t1).toFixed(1)} ms, ` +
-        `drift ${(t3 - t2).toFixed(1)} ms, diagnostics ${(performance.now() - t3).toFixed(1)} ms; ` +
-        `cpu ${((process.cpuUsage(cpu0).user + process.cpuUsage(cpu0).system) / 1000).toFixed(1)} ms`);
-    }
-    this.last = {
-      diagnostics, driftCount: items.length, drift: this.drift, driftItems: items, models: loaded,
-      migrationState: this.migrationState,
-    };
-    return this.last;
+    return diagnostics;
   }
-
-  /** Open migration buffers, with a buffer that does not parse replaced by its last good text (reported separately). */
-  private migrationOverrides(): { overrides: Map<string, string>; errors: TsMigrateError[] } {
-    const overrides = new Map<string, string>();
-    const errors: TsMigrateError[] = [];
-    this.brokenMigrations = new Set();
-    for (const file of this.documents.openFiles()) {
-      if (this.appOf(file)?.kind !== "migration") continue;
-      const text = this.documents.text(file)!;
-      try {
-        this.loader.loadMigrationFile(file, text);
-        this.lastGoodMigrationText.set(file, text);
-        overrides.set(file, text);
-      } catch (e) {
-        this.brokenMigrations.add(path.resolve(file));
-        const good = this.lastGoodMigrationText.get(file);
-        if (good !== undefined) {
-          errors.push(...flatten(e, file));
-          overrides.set(file, good);
-        } else {
-          overrides.set(file, text); // no good version: the loader reports the error itself
-        }
-      }
-    }
-    return { overrides, errors };
-  }
-
-  private refreshMigrations(): void {
-    this.migrationsDirty = false;
-    this.markDriftDirty("all");
-    const diags = new Map<string, Diagnostic[]>();
-    const text = (f: string): string | undefined => this.documents.text(f);
-    const add = (e: TsMigrateError, fallbackFile?: string): void => {
-      const file = e.location?.file ?? fallbackFile;
-      if (!file) {
-        this.options.log(`migration error without a file: ${e.message}`);
-        return;
-      }
-      diags.set(file, [...(diags.get(file) ?? []), errorDiagnostic(e, text, file)]);
-    };
-    const { overrides, errors } = this.migrationOverrides();
-    for (const e of errors) add(e);
-    this.loader.load({ overrides });
-    this.statesBefore.clear();
-    this.leaves = leafNames(this.loader);
-    for (const e of this.loader.errors) add(e);
-    for (const [file, list] of conflictDiagnostics(this.loader, text)) {
-      diags.set(file, [...(diags.get(file) ?? []), ...list]);
-    }
-    try {
-      this.migrationState = this.loader.projectState();
-    } catch (e) {
-      // Keep the last good state so that the models' drift does not jump around.
-      for (const err of flatten(e)) add(err);
-    }
-    this.migrationDiagnostics = diags;
-  }
-
-  private refreshModels(): void {
-    this.modelsDirty = false;
-    let changed = this.loaded === undefined;
-    const parsedList: ParsedModelFile[] = [];
-    const seen = new Set<string>();
-    for (const app of this.config.apps) {
-      const file = path.resolve(app.modelsFile);
-      seen.add(file);
-      const text = this.documents.text(file);
-      if (text === undefined) {
-        if (this.modelParses.delete(file)) changed = true;
-        continue;
-      }
-      let entry = this.modelParses.get(file);
-      if (!entry || entry.text !== text) {
-        const parsed = parseModelFile(app.label, file, text);
-        const syntaxOk = !parsed.errors.some((e) => e.code === "syntax");
-        const used = syntaxOk ? parsed : withErrors(this.lastGoodModels.get(file), parsed);
-        entry = { text, parsed, syntaxOk, used };
-        this.modelParses.set(file, entry);
-        if (syntaxOk) this.lastGoodModels.set(file, parsed);
-        changed = true;
-      }
-      parsedList.push(entry.used);
-    }
-    for (const f of [...this.modelParses.keys()]) if (!seen.has(f)) this.modelParses.delete(f);
-    if (!changed && !this.fullResolveNext) return;
-    const { loaded, dirty } = this.incremental.resolve(parsedList, this.fullResolveNext);
-    this.fullResolveNext = false;
-    this.loaded = loaded;
-    this.markDriftDirty(dirty);
-    if (VERIFY) {
-      const full = resolveModels(parsedList, this.config);
-      if (modelsSummary(full) !== modelsSummary(loaded)) {
-        this.options.log(`incremental mismatch (models): ${modelsSummary(loaded)} != ${modelsSummary(full)}`);
-      }
-    }
-  }
-
-  /** Apps whose drift must be recomputed at the next analysis ("all": every app). */
-  private dirtyApps: Set<string> | "all" = "all";
-
-  private markDriftDirty(apps: Set<string> | "all"): void {
-    this.driftDirty = true;
-    if (apps === "all" || this.dirtyApps === "all") this.dirtyApps = "all";
-    else for (const a of apps) this.dirtyApps.add(a);
-  }
-
-  /** Makes the next analysis resolve every models file (after a save: cross-app checks are exact again). */
-  requestFullResolve(): void {
-    this.fullResolveNext = true;
-    this.modelsDirty = true;
-  }
-
-  private queue: Promise<unknown> = Promise.resolve();
 
   /**
    * Runs `fn` after every database task started before it: database work
@@ -483,29 +384,6 @@ export class Workspace {
   async dispose(): Promise<void> {
     await this.project?.close();
   }
-}
-
-/** A parse's errors on top of another parse's classes (the last good one), or the parse itself when none is good. */
-function withErrors(good: ParsedModelFile | undefined, current: ParsedModelFile): ParsedModelFile {
-  return good ? { ...good, errors: current.errors } : current;
-}
-
-function safeDiscover(root: string, errors: TsMigrateError[]): AppConfig[] {
-  try {
-    return discoverApps(root);
-  } catch (e) {
-    errors.push(...flatten(e));
-    return [];
-  }
-}
-
-/** The TsMigrateErrors in `e` (MultipleErrors unpacked; other errors wrapped, located at `file` when given). */
-export function flatten(e: unknown, file?: string): TsMigrateError[] {
-  if (e instanceof MultipleErrors) return [...e.errors];
-  if (e instanceof TsMigrateError) return [e];
-  return [new TsMigrateError(e instanceof Error ? e.message : String(e), {
-    code: "internal", location: file ? { file, line: 1, column: 1 } : undefined, cause: e,
-  })];
 }
 
 function overlapsLines(d: Diagnostic, r: { start: { line: number }; end: { line: number } }): boolean {
