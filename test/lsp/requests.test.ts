@@ -42,7 +42,17 @@ describe("custom requests and workspace trust (tracker)", () => {
   before(async () => {
     dir = copyFixture("tracker");
     onDisk = () => readdirSync(path.join(dir, MIGRATIONS)).filter((f) => /^\d{4}_\w+\.ts$/.test(f)).map((f) => f.slice(0, -3)).sort();
-    ({ client } = await startServer({ root: dir, initializationOptions: { trusted: false, migrateStepDelayMs: 300 } }));
+    ({ client } = await startServer({
+      root: dir,
+      initializationOptions: { trusted: false, migrateStepDelayMs: 300 },
+      // This client resolves code actions' edits lazily (codeAction/resolve), as VS Code does.
+      capabilities: {
+        textDocument: {
+          publishDiagnostics: { versionSupport: true },
+          codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ["quickfix", "source"] } }, resolveSupport: { properties: ["edit"] } },
+        },
+      },
+    }));
     await client.open(MODELS);
     await client.waitForDiagnostics(MODELS, (d) => d.some((x) => x.code === "drift-create-model"), "initial drift");
     const made = await client.request<MakeMigrationsResult>("tsmigrate/makeMigrations", { apps: ["tracker"] });
@@ -152,10 +162,13 @@ describe("custom requests and workspace trust (tracker)", () => {
     const conflict = da.find((x) => x.code === "conflict")!;
     assert.equal(conflict.message, `Conflicting migrations detected; multiple leaf nodes in the migration graph: ` +
       `(${num(n)}_branch_a, ${num(n)}_branch_b in tracker). To fix them run 'tsmigrate makemigrations --merge'`);
-    const actions = await client.request<{ title: string; edit: { documentChanges: ({ kind: string; uri: string } | { textDocument: { uri: string }; edits: { newText: string }[] })[] } }[]>(
+    type Action = { title: string; data?: unknown; edit: { documentChanges: ({ kind: string; uri: string } | { textDocument: { uri: string }; edits: { newText: string }[] })[] } };
+    const actions = await client.request<Action[]>(
       "textDocument/codeAction", { textDocument: { uri: client.uri(a) }, range: conflict.range, context: { diagnostics: [conflict] } });
-    const merge = actions.find((x) => x.title === "Merge migrations for 'tracker'");
-    assert.ok(merge, actions.map((x) => x.title).join(", "));
+    const lazy = actions.find((x) => x.title === "Merge migrations for 'tracker'");
+    assert.ok(lazy, actions.map((x) => x.title).join(", "));
+    assert.equal(lazy.edit, undefined, "the edit is left to codeAction/resolve");
+    const merge = await client.request<Action>("codeAction/resolve", lazy);
     const create = merge.edit.documentChanges.find((c): c is { kind: string; uri: string } => "kind" in c)!;
     const file = fileURLToPath(create.uri);
     assert.equal(path.basename(file), `${num(n + 1)}_merge_${num(n)}_branch_a_${num(n)}_branch_b.ts`);

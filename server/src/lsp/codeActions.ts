@@ -16,7 +16,7 @@ import { DiagnosticSource } from "../protocol";
 import type { ConflictData, DriftData } from "./diagnostics";
 import { pathToUri, uriToPath } from "./documents";
 import { checkCancelled } from "./guard";
-import { createFilesEdit, proposeMerge, proposeMigrations } from "./makemigrations";
+import { createFilesEdit, proposeMerge, proposeMigrations, type ProposedFile } from "./makemigrations";
 import { setFieldOptionEdit, suggestedDefault } from "./modelEdits";
 import { overlaps } from "./ranges";
 import type { Workspace } from "./workspace";
@@ -24,12 +24,22 @@ import type { Workspace } from "./workspace";
 /** The kind of the "make migrations" source action. */
 export const MAKE_MIGRATIONS_KIND = `${CodeActionKind.Source}.tsmigrate.makeMigrations`;
 
+/** What a code action left to `codeAction/resolve` carries: the files to compute. */
+export type ActionData = { readonly make: string } | { readonly merge: string };
+
+
+
 function wants(only: readonly string[] | undefined, kind: string): boolean {
   return !only || only.some((o) => kind === o || kind.startsWith(`${o}.`));
 }
 
-/** Code actions for a range of a models or migration file. */
-export function codeActions(ws: Workspace, p: CodeActionParams, token?: CancellationToken): CodeAction[] {
+/**
+ * Code actions for a range of a models or migration file. With `lazyEdits`
+ * (the client resolves code actions' `edit`), the costly edits (a
+ * whole-project autodetector run) are left to `codeAction/resolve`, so they
+ * are computed only for the action the user picks, not on every cursor move.
+ */
+export function codeActions(ws: Workspace, p: CodeActionParams, token?: CancellationToken, lazyEdits = false): CodeAction[] {
   const file = uriToPath(p.textDocument.uri);
   if (!file) return [];
   const where = ws.appOf(file);
@@ -52,41 +62,66 @@ export function codeActions(ws: Workspace, p: CodeActionParams, token?: Cancella
       if (data?.kind === "drift") {
         if (!madeFor.has(data.app)) {
           madeFor.add(data.app);
-          const a = makeMigrationAction(ws, data.app, CodeActionKind.QuickFix, [raw]);
+          const a = makeMigrationAction(ws, data.app, CodeActionKind.QuickFix, [raw], lazyEdits);
           if (a) actions.push(a);
         }
         if (data.needsDefault && data.model && data.field) actions.push(...nullFixes(ws, file, data, raw));
       } else if (data?.kind === "conflict") {
-        const merge = proposeMerge(ws, ws.loader, data.app);
-        if (merge) {
-          actions.push({
-            title: `Merge migrations for '${data.app}'`,
-            kind: CodeActionKind.QuickFix,
-            diagnostics: [raw],
-            isPreferred: true,
-            edit: createFilesEdit([merge]),
-          });
-        }
+        const action: CodeAction = {
+          title: `Merge migrations for '${data.app}'`,
+          kind: CodeActionKind.QuickFix,
+          diagnostics: [raw],
+          isPreferred: true,
+        };
+        const done = withEdit(ws, action, { merge: data.app }, lazyEdits);
+        if (done) actions.push(done);
       }
     }
   }
   if (where.kind === "models" && wants(only, MAKE_MIGRATIONS_KIND) && analysis.drift.has(where.app.label)) {
-    const a = makeMigrationAction(ws, where.app.label, MAKE_MIGRATIONS_KIND, undefined);
+    const a = makeMigrationAction(ws, where.app.label, MAKE_MIGRATIONS_KIND, undefined, lazyEdits);
     if (a) actions.push(a);
   }
   return actions;
 }
 
-function makeMigrationAction(ws: Workspace, app: string, kind: string, diagnostics: Diagnostic[] | undefined): CodeAction | undefined {
-  const files = proposeMigrations(ws, [app]);
-  if (!files.length) return undefined;
-  return {
+function makeMigrationAction(
+  ws: Workspace, app: string, kind: string, diagnostics: Diagnostic[] | undefined, lazy: boolean,
+): CodeAction | undefined {
+  const action: CodeAction = {
     title: `Make migration for '${app}'`,
     kind,
     diagnostics,
     isPreferred: kind === CodeActionKind.QuickFix ? true : undefined,
-    edit: createFilesEdit(files),
   };
+  return withEdit(ws, action, { make: app }, lazy);
+}
+
+/** The files an action creates, or undefined when there is nothing to write. */
+function filesFor(ws: Workspace, data: ActionData): ProposedFile[] | undefined {
+  if ("make" in data) {
+    const files = proposeMigrations(ws, [data.make]);
+    return files.length ? files : undefined;
+  }
+  const merge = proposeMerge(ws, ws.loader, data.merge);
+  return merge ? [merge] : undefined;
+}
+
+/** The action with its edit now, or with `data` for `codeAction/resolve` when the client resolves lazily. */
+function withEdit(ws: Workspace, action: CodeAction, data: ActionData, lazy: boolean): CodeAction | undefined {
+  if (lazy) return { ...action, data };
+  const files = filesFor(ws, data);
+  return files ? { ...action, edit: createFilesEdit(files) } : undefined;
+}
+
+/**
+ * `codeAction/resolve`: fills in the edit of an action returned without one.
+ * An action with nothing left to write (drift fixed meanwhile) gets an empty edit.
+ */
+export function resolveCodeAction(ws: Workspace, action: CodeAction): CodeAction {
+  const data = action.data as ActionData | undefined;
+  if (!data || action.edit) return action;
+  return { ...action, edit: createFilesEdit(filesFor(ws, data) ?? []) };
 }
 
 /** "Add a default" (when the type has a natural one) and "Make it nullable" for a NOT NULL field without a default. */

@@ -10,13 +10,13 @@
  */
 import * as path from "node:path";
 import {
-  CodeActionKind, DidChangeWatchedFilesNotification, FileChangeType, TextDocumentSyncKind,
+  type CodeAction, CodeActionKind, DidChangeWatchedFilesNotification, FileChangeType, TextDocumentSyncKind,
   type CodeActionParams, type Connection, type Diagnostic, type DidChangeTextDocumentParams,
   type DidChangeWatchedFilesParams, type DidCloseTextDocumentParams, type DidOpenTextDocumentParams,
   type DidSaveTextDocumentParams, type HoverParams, type InitializeParams, type InitializeResult,
 } from "vscode-languageserver";
 import type { DidChangeStatusParams, InitializationOptions, SetTrustParams } from "../protocol";
-import { codeActions } from "./codeActions";
+import { codeActions, resolveCodeAction } from "./codeActions";
 import { Debouncer } from "./debounce";
 import { DocumentStore, pathToUri, uriToPath } from "./documents";
 import { guardNotification, guardRequest, checkCancelled, describeError } from "./guard";
@@ -111,8 +111,9 @@ export class TsMigrateServer {
     c.onCodeAction(guardRequest("codeAction", log, (p: CodeActionParams, token) => {
       const ws = this.requireWorkspace();
       checkCancelled(token);
-      return codeActions(ws, p, token);
+      return codeActions(ws, p, token, this.lazyEdits);
     }));
+    c.onCodeActionResolve(guardRequest("codeAction/resolve", log, (action: CodeAction) => resolveCodeAction(this.requireWorkspace(), action)));
     c.onNotification("tsmigrate/setTrust", guardNotification("setTrust", log, (p: SetTrustParams) => {
       this.trusted = p.trusted === true;
       if (this.workspace) this.workspace.trusted = this.trusted;
@@ -151,12 +152,14 @@ export class TsMigrateServer {
       this.analysis.quietMs = this.options.debounceMs;
     }
     this.watchDynamic = p.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+    this.lazyEdits = p.capabilities.textDocument?.codeAction?.resolveSupport?.properties.includes("edit") === true;
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         hoverProvider: true,
         codeActionProvider: {
           codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.Source, `${CodeActionKind.Source}.tsmigrate`],
+          resolveProvider: true,
         },
       },
       serverInfo: { name: "tsmigrate", version: "0.1.0" },
@@ -164,6 +167,8 @@ export class TsMigrateServer {
   }
 
   private watchDynamic = false;
+  /** The client resolves code actions' edits lazily (`codeAction/resolve`). */
+  private lazyEdits = false;
 
   private async initialized(): Promise<void> {
     listenForProgressCancel(this, (m) => this.log(m));
