@@ -12,7 +12,8 @@ import { migrateCommand } from "./migrate";
 import { type Output, printErrors, processOutput } from "./output";
 import { showMigrations } from "./showmigrations";
 import { sqlMigrate } from "./sqlmigrate";
-import { lspStub, squashStub } from "./stubs";
+import { squashStub } from "./stubs";
+import type * as LanguageServer from "../lsp/main";
 
 const projectOption = () => new Option("--project <dir>", "project folder (default: nearest folder upwards holding tsmigrate.config.json, else the current folder)");
 const databaseOption = () => new Option("--database <alias>", 'database alias from the config (default: "default")');
@@ -94,11 +95,21 @@ export function buildProgram(output: Output, run: (p: Promise<number>) => void):
 
   program.command("lsp")
     .description("Starts the language server (for VS Code and other LSP editors).")
-    .option("--stdio", "talk LSP over stdin/stdout")
-    .addOption(projectOption())
-    .action(() => run(lspStub(output)));
+    .option("--stdio", "talk LSP over stdin/stdout (the default)")
+    .action(() => run(startLanguageServer()));
 
   return program;
+}
+
+/**
+ * `lsp --stdio`: runs the language server until the client sends `exit`
+ * (which ends the process); the promise never resolves. Loaded on demand so
+ * that the other commands do not load the LSP libraries.
+ */
+async function startLanguageServer(): Promise<number> {
+  const { startServer } = require("../lsp/main") as typeof LanguageServer;
+  startServer();
+  return new Promise<number>(() => {});
 }
 
 /**

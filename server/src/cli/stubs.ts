@@ -10,9 +10,3 @@ export async function squashStub(output: Output): Promise<number> {
   output.err("tsmigrate: squashmigrations is not implemented yet.\n");
   return ExitCode.BAD_INPUT;
 }
-
-/** `lsp --stdio`: the language server is not wired into the CLI yet. */
-export async function lspStub(output: Output): Promise<number> {
-  output.err("tsmigrate: the language server (lsp --stdio) is not available in this build yet.\n");
-  return ExitCode.BAD_INPUT;
-}

@@ -16,7 +16,7 @@ import { DiagnosticSource } from "../protocol";
 import type { ConflictData, DriftData } from "./diagnostics";
 import { pathToUri, uriToPath } from "./documents";
 import { checkCancelled } from "./guard";
-import { createFilesEdit, proposeMerge, proposeMigrations, type ProposedFile } from "./makemigrations";
+import { createFilesEdit, makeMigrationsBlocker, proposeMerge, proposeMigrations, type ProposedFile } from "./makemigrations";
 import { setFieldOptionEdit, suggestedDefault } from "./modelEdits";
 import { overlaps } from "./ranges";
 import type { Workspace } from "./workspace";
@@ -94,6 +94,8 @@ function makeMigrationAction(
     diagnostics,
     isPreferred: kind === CodeActionKind.QuickFix ? true : undefined,
   };
+  const blocker = makeMigrationsBlocker(ws);
+  if (blocker) return { ...action, isPreferred: undefined, disabled: { reason: blocker } };
   return withEdit(ws, action, { make: app }, lazy);
 }
 

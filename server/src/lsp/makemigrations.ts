@@ -7,6 +7,7 @@ import * as path from "node:path";
 import {
   type CreateFile, type TextDocumentEdit, type WorkspaceEdit,
 } from "vscode-languageserver";
+import { TsMigrateError } from "../engine/errors";
 import type { MigrationLoader } from "../engine/loader";
 import { keyString, Migration, type MigrationKey } from "../engine/migration";
 import { writeMigration } from "../engine/writer";
@@ -24,12 +25,37 @@ export interface ProposedFile {
 }
 
 /**
+ * Why makemigrations cannot run now, or undefined: as Django's command, it
+ * refuses while the models have errors (system checks), a migration file
+ * cannot be read, or an app has conflicting leaves. (Writing anyway would
+ * turn a typo in a field into a RemoveField.)
+ */
+export function makeMigrationsBlocker(ws: Workspace): string | undefined {
+  const analysis = ws.analyze();
+  const first = analysis.models.errors[0] ?? ws.loader.errors[0];
+  if (first) {
+    const count = analysis.models.errors.length + ws.loader.errors.length;
+    const where = first.location ? `${path.relative(ws.root, first.location.file)}:${first.location.line}: ` : "";
+    return `Fix ${count === 1 ? "this error" : `these ${count} errors`} first: ${where}${first.message}`;
+  }
+  const conflicts = ws.loader.detectConflicts();
+  for (const [app, leaves] of conflicts) {
+    return `Conflicting migrations detected; multiple leaf nodes in the migration graph: (${leaves.join(", ")} in ${app}). ` +
+      "Merge them first ('Merge migrations' or 'tsmigrate makemigrations --merge').";
+  }
+  return undefined;
+}
+
+/**
  * The files `makemigrations [apps...]` would write now: the drift
  * migrations of `apps` (all when absent), plus those of other apps they
  * depend on (Django keeps dependencies when trimming to apps). `name`
  * replaces the generated name (one migration per app, as `--name` does).
+ * @throws TsMigrateError code `blocked` (see {@link makeMigrationsBlocker}).
  */
 export function proposeMigrations(ws: Workspace, apps?: readonly string[], name?: string): ProposedFile[] {
+  const blocker = makeMigrationsBlocker(ws);
+  if (blocker) throw new TsMigrateError(blocker, { code: "blocked" });
   const drift = ws.fullDrift();
   const wanted = new Set(apps && apps.length ? apps : [...drift.keys()]);
   const newKeys = new Map<string, string>();
