@@ -7,7 +7,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { after, before, describe, test } from "node:test";
-import type { MakeMigrationsResult } from "../../server/src/protocol";
+import { ErrorCodes, type MakeMigrationsResult } from "../../server/src/protocol";
 import { copyFixture, type Diag, type LspClient, positionOf, removeDir, startServer } from "./harness";
 
 interface CodeAction {
@@ -194,8 +194,8 @@ describe("drift, quick fix, hovers (shop)", () => {
     });
     const current = readFileSync(path.join(dir, MODELS), "utf8");
     const withSku = insertAfter(current, "export class Product extends models.Model {", "  sku = models.CharField({ maxLength: 10 });").text;
-    const addDefault = actions.find((a) => a.title.startsWith("Add a default"));
-    const nullable = actions.find((a) => a.title === "Make sku nullable");
+    const addDefault = actions.find((a) => a.title === 'Add a default (sku: "")');
+    const nullable = actions.find((a) => a.title === "Make it nullable (sku)");
     assert.ok(addDefault && nullable, actions.map((a) => a.title).join(", "));
     const apply = (a: CodeAction): string => applyTextEdits(withSku, a.edit!.changes![client.uri(MODELS)]!);
     assert.match(apply(addDefault), /sku = models\.CharField\(\{ maxLength: 10, default: "" \}\);/);
@@ -270,6 +270,20 @@ describe("drift, quick fix, hovers (shop)", () => {
     assert.match(byCode("unknown-model").message, /unknown model "Maker"/);
     assert.deepEqual(drift(diags), [], "no 'Add field code' and the like next to the errors");
 
+    // With errors in the models, making a migration is refused (as Django's system checks refuse it).
+    const withDrift = insertAfter(bad.text, "export class Product extends models.Model {", "  extra = models.IntegerField({ default: 1 });");
+    await client.change(MODELS, withDrift.text);
+    const d2 = await client.waitForDiagnostics(MODELS, (d) => drift(d).length === 1, "drift next to the errors");
+    const actions = await client.request<(CodeAction & { disabled?: { reason: string } })[]>("textDocument/codeAction", {
+      textDocument: { uri: client.uri(MODELS) }, range: drift(d2)[0]!.range, context: { diagnostics: drift(d2) },
+    });
+    const make = actions.find((a) => a.title === "Make migration for 'shop'");
+    assert.ok(make?.disabled, JSON.stringify(actions));
+    assert.match(make.disabled.reason, /^Fix these 5 errors first: shop\/models\.ts:\d+: CharField requires option maxLength/);
+    assert.equal(make.edit, undefined);
+    await assert.rejects(client.request("tsmigrate/makeMigrations", {}), (e: { code: number; message: string }) =>
+      e.code === ErrorCodes.BadInput && /Fix these 5 errors first/.test(e.message));
+
     // A migration depending on one that does not exist.
     const migration = "shop/migrations/0001_initial.ts";
     const migText = readFileSync(path.join(dir, migration), "utf8");
@@ -282,5 +296,19 @@ describe("drift, quick fix, hovers (shop)", () => {
     await client.change(migration, migText);
     await client.change(MODELS, current);
     await client.waitForDiagnostics(migration, (d) => d.length === 0, "cleared");
+  });
+
+  test("a handler that throws is answered with a JSON-RPC error, logged, and the server stays up", async () => {
+    await assert.rejects(client.request("textDocument/hover", { position: { line: 0, character: 0 } }),
+      (e: { code: number }) => e.code === -32603);
+    await assert.rejects(client.request("tsmigrate/sqlmigrate", {}), (e: { code: number }) => e.code === ErrorCodes.BadInput);
+    await assert.rejects(client.request("tsmigrate/sqlmigrate", { app: "shop", name: "0999" }),
+      (e: { code: number; message: string }) => e.code === ErrorCodes.BadInput && /Cannot find a migration matching '0999' from app 'shop'/.test(e.message));
+    const logged = client.notifications.filter((n) => n.method === "window/logMessage").map((n) => (n.params as { message: string }).message);
+    assert.ok(logged.some((m) => m.startsWith("[hover]")), logged.join("\n"));
+    const text = readFileSync(path.join(dir, MODELS), "utf8");
+    const cls = positionOf(text, "class Product", 8);
+    assert.match((await client.hover(MODELS, cls.line, cls.character)) ?? "", /CREATE TABLE/);
+    assert.equal(client.exited, undefined);
   });
 });

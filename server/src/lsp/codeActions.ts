@@ -138,7 +138,7 @@ function nullFixes(ws: Workspace, file: string, data: DriftData, diagnostic: Dia
     const edit = setFieldOptionEdit(text, data.model, data.field, "default", dflt);
     if (edit) {
       out.push({
-        title: `Add a default (${dflt}) to ${data.field}`,
+        title: `Add a default (${data.field}: ${dflt})`,
         kind: CodeActionKind.QuickFix,
         diagnostics: [diagnostic],
         edit: { changes: { [uri]: [edit] } },
@@ -148,7 +148,7 @@ function nullFixes(ws: Workspace, file: string, data: DriftData, diagnostic: Dia
   const nullable = setFieldOptionEdit(text, data.model, data.field, "null", "true");
   if (nullable) {
     out.push({
-      title: `Make ${data.field} nullable`,
+      title: `Make it nullable (${data.field})`,
       kind: CodeActionKind.QuickFix,
       diagnostics: [diagnostic],
       edit: { changes: { [uri]: [nullable] } },

@@ -1,58 +1,48 @@
 /**
- * Coalesces bursts of changes into few analysis runs, without delaying a
- * lone change:
- * - a change that comes `burstWindowMs` (30 ms by default: longer than a
- *   burst of editor messages or key repeat, shorter than the pause between
- *   keystrokes) or more after the previous one runs on the next turn of the
- *   event loop (leading edge);
- * - changes in a burst run `quietMs` after the last one (restarted by each
- *   change), but never later than `maxWaitMs` after the first pending one;
- * - changes that arrive during a run make exactly one more run after it.
+ * A leading-edge debouncer for analysis runs:
+ * - a change when nothing is pending runs on the next turn of the event loop
+ *   (a lone edit is never delayed);
+ * - changes that arrive while a run is pending (a burst of editor messages,
+ *   a multi-file edit) push it back by `quietMs`, but never later than
+ *   `maxWaitMs` after the first of them;
+ * - changes that arrive during a run make exactly one more run after it,
+ *   after `quietMs`.
  * Runs never overlap.
  */
 export class Debouncer {
   private timer: NodeJS.Timeout | undefined;
   private firstPending = 0;
-  private lastSchedule = -Infinity;
   private running: Promise<void> | undefined;
   private again = false;
   private idleWaiters: (() => void)[] = [];
 
   /**
    * @param task the work to run (sync or async); its errors go to `onError` and do not stop later runs
-   * @param quietMs quiet time in milliseconds before a run, inside a burst
+   * @param quietMs quiet time in milliseconds a burst waits for
    * @param maxWaitMs longest time in milliseconds a change waits for a run while changes keep coming
    * @param onError receives what `task` throws
-   * @param burstWindowMs a change this soon (ms) after the previous one belongs to a burst
    */
   constructor(
     private readonly task: () => void | Promise<void>,
     public quietMs: number,
     private readonly maxWaitMs: number,
     private readonly onError: (e: unknown) => void,
-    private readonly burstWindowMs = 30,
   ) {}
 
   /** Asks for a run. */
   schedule(): void {
     if (this.running) {
       this.again = true;
-      this.lastSchedule = Date.now();
       return;
     }
+    this.arm(this.timer === undefined ? 0 : this.quietMs);
+  }
+
+  private arm(delay: number): void {
     const now = Date.now();
-    const sincePrevious = now - this.lastSchedule;
-    this.lastSchedule = now;
-    if (this.timer) {
-      clearTimeout(this.timer);
-    } else {
-      this.firstPending = now;
-      if (sincePrevious >= this.burstWindowMs) {
-        this.timer = setTimeout(() => this.fire(), 0);
-        return;
-      }
-    }
-    const wait = Math.max(0, Math.min(this.quietMs, this.firstPending + this.maxWaitMs - now));
+    if (this.timer) clearTimeout(this.timer);
+    else this.firstPending = now;
+    const wait = Math.max(0, Math.min(delay, this.firstPending + this.maxWaitMs - now));
     this.timer = setTimeout(() => this.fire(), wait);
   }
 
@@ -90,7 +80,8 @@ export class Debouncer {
     })().finally(() => {
       this.running = undefined;
       if (this.again) {
-        this.schedule();
+        this.again = false;
+        this.arm(this.quietMs);
       } else if (!this.timer) {
         const waiters = this.idleWaiters;
         this.idleWaiters = [];

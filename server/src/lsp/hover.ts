@@ -57,12 +57,15 @@ function nodeRange(sf: ts.SourceFile, node: ts.Node): Range {
   return { start: { line: s.line, character: s.character }, end: { line: e.line, character: e.character } };
 }
 
-/** The hover of a model class: pending SQL, else CREATE TABLE. */
+/**
+ * The hover of a model class (its header: `export class X extends
+ * models.Model {`): the SQL of its pending changes, else its CREATE TABLE.
+ */
 function modelHover(ws: Workspace, app: string, text: string, pos: Position, analysis: ReturnType<Workspace["analyze"]>): Hover | null {
-  const sf = ts.createSourceFile("models.ts", text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  const sf = ts.createSourceFile("models.ts", text, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
   const offset = offsetAt(text, pos);
   const cls = sf.statements.find((s): s is ts.ClassDeclaration =>
-    ts.isClassDeclaration(s) && s.name !== undefined && s.getStart(sf) <= offset && offset <= s.getEnd());
+    ts.isClassDeclaration(s) && s.name !== undefined && s.getStart(sf) <= offset && offset <= s.members.pos);
   if (!cls?.name) return null;
   const className = cls.name.text;
   const model = analysis.models.state.get(app, className);
@@ -149,7 +152,7 @@ function migrationHover(ws: Workspace, app: string, file: string, text: string, 
 
 /** The range of the `export default migrations.Migration(...)` call expression in `text`. */
 export function migrationCall(text: string): Range | undefined {
-  const sf = ts.createSourceFile("migration.ts", text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  const sf = ts.createSourceFile("migration.ts", text, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
   for (const st of sf.statements) {
     if (ts.isExportAssignment(st) && ts.isCallExpression(st.expression)) return nodeRange(sf, st.expression);
   }

@@ -151,7 +151,7 @@ export function resolveTargets(loader: MigrationLoader, t: MigrateTarget): Engin
     if (t.name) throw new HandlerError(ErrorCodes.BadInput, "a migration name needs its app");
     return loader.graph.leafNodes().map((k) => [k[0], k[1]] as const);
   }
-  if (!ws_hasApp(loader, t.app)) throw new HandlerError(ErrorCodes.BadInput, `No installed app with label '${t.app}'.`);
+  if (!hasApp(loader, t.app)) throw new HandlerError(ErrorCodes.BadInput, `No installed app with label '${t.app}'.`);
   if (t.name === "zero") return [[t.app, null]];
   if (t.name) return [[t.app, loader.getMigrationByPrefix(t.app, t.name).name]];
   const leaves = loader.graph.leafNodes(t.app);
@@ -159,7 +159,7 @@ export function resolveTargets(loader: MigrationLoader, t: MigrateTarget): Engin
   return leaves.map((k) => [k[0], k[1]] as const);
 }
 
-function ws_hasApp(loader: MigrationLoader, app: string): boolean {
+function hasApp(loader: MigrationLoader, app: string): boolean {
   return loader.config.apps.some((a) => a.label === app);
 }
 

@@ -65,6 +65,15 @@ export class TsMigrateServer {
     }
   }
 
+  /** Logs an informational message (trust changes, traces). */
+  info(message: string): void {
+    try {
+      this.connection.console.info(message);
+    } catch {
+      process.stderr.write(`${message}\n`);
+    }
+  }
+
   /** Starts listening on the connection. */
   listen(): void {
     this.connection.listen();
@@ -73,7 +82,7 @@ export class TsMigrateServer {
   private register(): void {
     const c = this.connection;
     const log = (m: string): void => this.log(m);
-    c.onInitialize(guardRequest("initialize", log, (p: InitializeParams) => this.initialize(p)) as never);
+    c.onInitialize(guardRequest("initialize", log, (p: InitializeParams) => this.initialize(p)));
     c.onInitialized(guardNotification("initialized", log, () => this.initialized()));
     c.onDidOpenTextDocument(guardNotification("didOpen", log, (p: DidOpenTextDocumentParams) => {
       const file = this.documents.open(p.textDocument.uri, p.textDocument.languageId, p.textDocument.version, p.textDocument.text);
@@ -117,7 +126,7 @@ export class TsMigrateServer {
     c.onNotification("tsmigrate/setTrust", guardNotification("setTrust", log, (p: SetTrustParams) => {
       this.trusted = p.trusted === true;
       if (this.workspace) this.workspace.trusted = this.trusted;
-      this.log(`workspace trust: ${this.trusted ? "trusted" : "untrusted"}`);
+      this.info(`workspace trust: ${this.trusted ? "trusted" : "untrusted"}`);
       this.analysis.schedule();
     }));
     registerCustomRequests(this, log);
@@ -207,7 +216,7 @@ export class TsMigrateServer {
     const result = ws.analyze();
     this.publish(result.diagnostics);
     if (TRACE && this.changedAt !== undefined) {
-      this.log(`published ${(performance.now() - this.changedAt).toFixed(1)} ms after the change (waited ${(started - this.changedAt).toFixed(1)} ms)`);
+      this.info(`published ${(performance.now() - this.changedAt).toFixed(1)} ms after the change (waited ${(started - this.changedAt).toFixed(1)} ms)`);
     }
     this.changedAt = undefined;
     if (!this.warmedUp) {
