@@ -5,6 +5,7 @@
  *
  * `--quick` (or BENCH_QUICK=1) runs smaller sizes, for checking the bench itself.
  */
+import { lspBench, lspSection } from "./lsp";
 import { migrateBench } from "./migrate-bench";
 import type { BenchSection } from "./section";
 
@@ -15,6 +16,7 @@ export const BENCH_SECTIONS: readonly BenchSection[] = [
   quick
     ? migrateBench({ sideBySide: [20, 60], aloneSizes: [200], tsRuns: () => 1, djangoRuns: () => 1 })
     : migrateBench(),
+  quick ? { title: "Language server (quick)", run: () => lspBench({ apps: 4, modelsPerApp: 25 }) } : lspSection,
 ];
 
 async function main(): Promise<void> {

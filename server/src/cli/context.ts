@@ -3,10 +3,8 @@
  * applied migrations of a database without creating it, and the questioner
  * to use (never one that waits without a terminal).
  */
-import * as fs from "node:fs";
 import { MultipleErrors, TsMigrateError } from "../engine/errors";
 import { openProject, type Project } from "../engine/project";
-import { MigrationRecorder, type AppliedRecord } from "../engine/recorder";
 
 /** Options every command takes. */
 export interface CommonOptions {
@@ -42,16 +40,6 @@ export function validateApps(project: Project, labels: readonly string[]): void 
   if (bad.length > 1) throw new MultipleErrors(bad);
 }
 
-/**
- * The applied migrations of database `alias`, read without creating
- * anything: a SQLite file that does not exist yet has none applied.
- */
-export async function readApplied(project: Project, alias: string): Promise<Map<string, AppliedRecord>> {
-  const db = project.config.databases[alias];
-  if (db?.engine === "sqlite" && db.name && db.name !== ":memory:" && !fs.existsSync(db.name)) return new Map();
-  const connection = await project.connection(alias);
-  return new MigrationRecorder(connection).appliedMigrations();
-}
 
 /**
  * True when questions may be asked: stdin is a terminal and `--noinput`

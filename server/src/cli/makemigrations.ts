@@ -16,7 +16,7 @@ import { keyString, Migration, type MigrationKey } from "../engine/migration";
 import type { Project } from "../engine/project";
 import { InteractiveQuestioner, NonInteractiveQuestioner, type Questioner } from "../engine/questioner";
 import { writeMigration } from "../engine/writer";
-import { type CommonOptions, cliProject, interactive, readApplied, requireCleanMigrations, validateApps } from "./context";
+import { type CommonOptions, cliProject, interactive, requireCleanMigrations, validateApps } from "./context";
 import { runDetector } from "./drift";
 import { displayPath, type Output, styles } from "./output";
 
@@ -133,7 +133,7 @@ export async function makeMigrations(apps: string[], opts: MakeMigrationsOptions
 async function checkHistory(project: Project, output: Output): Promise<void> {
   let applied;
   try {
-    applied = await readApplied(project, "default");
+    applied = await project.appliedMigrations("default");
   } catch (err) {
     output.err(`Warning: Got an error checking a consistent migration history performed for database connection 'default': ${
       err instanceof Error ? err.message : String(err)}\n`);

@@ -7,7 +7,7 @@
  */
 import type { Project } from "../engine/project";
 import type { AppliedRecord } from "../engine/recorder";
-import { type CommonOptions, cliProject, readApplied, requireCleanMigrations, validateApps } from "./context";
+import { type CommonOptions, cliProject, requireCleanMigrations, validateApps } from "./context";
 import { type Output, styles } from "./output";
 
 /** Options of showmigrations. */
@@ -37,7 +37,7 @@ export async function showMigrations(apps: string[], opts: ShowMigrationsOptions
     requireCleanMigrations(project);
     validateApps(project, apps);
     const alias = opts.database ?? "default";
-    const applied = await readApplied(project, alias);
+    const applied = await project.appliedMigrations(alias);
     project.loader.buildGraph(applied);
     project.loader.throwIfErrors();
     const info = (app: string, name: string): MigrationJson => {

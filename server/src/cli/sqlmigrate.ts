@@ -6,10 +6,10 @@
  * per operation and BEGIN;/COMMIT; when atomic. Each statement is formatted
  * with sql-formatter in the database's dialect.
  */
-import type * as SqlFormatter from "sql-formatter";
 import { TsMigrateError } from "../engine/errors";
 import { collectSql } from "../engine/executor";
 import { MigrationLoader } from "../engine/loader";
+import { formatStatement } from "../engine/sql-format";
 import { type CommonOptions, cliProject, validateApps } from "./context";
 import type { Output } from "./output";
 
@@ -17,22 +17,6 @@ import type { Output } from "./output";
 export interface SqlMigrateOptions extends CommonOptions {
   backwards?: boolean;
   database?: string;
-}
-
-let formatter: typeof SqlFormatter | undefined;
-/** sql-formatter, loaded on first use so that commands printing no SQL do not pay for it at start-up. */
-function sqlFormatter(): typeof SqlFormatter {
-  return (formatter ??= require("sql-formatter") as typeof SqlFormatter);
-}
-
-/** Formats one collected line: comments and BEGIN/COMMIT as they are, statements with sql-formatter. */
-export function formatStatement(line: string, vendor: "sqlite" | "postgresql"): string {
-  if (line.startsWith("--") || line === "BEGIN;" || line === "COMMIT;") return line;
-  try {
-    return sqlFormatter().format(line, { language: vendor === "postgresql" ? "postgresql" : "sqlite" });
-  } catch {
-    return line; // SQL the formatter does not parse (hand-written RunSQL) is printed as written
-  }
 }
 
 /** Runs the command; returns the exit code. */

@@ -4,6 +4,7 @@
  * database connections. A facade over config.ts, source/models.ts,
  * loader.ts, executor.ts and the backends.
  */
+import * as fs from "node:fs";
 import type { Connection } from "./backends/base/base";
 import type { Emit, SchemaEditor } from "./backends/base/schema";
 import { openSqlite, sqliteSchemaEditor } from "./backends/sqlite/base";
@@ -13,6 +14,7 @@ import { MigrationExecutor } from "./executor";
 import type { MigrationGraph } from "./graph";
 import { type LoadOptions, MigrationLoader } from "./loader";
 import { type LoadedModels, loadModels } from "./source/models";
+import { type AppliedRecord, MigrationRecorder } from "./recorder";
 import type { ProjectState } from "./state";
 
 /** Options of {@link openProject}. */
@@ -116,6 +118,17 @@ export class Project {
       return { vendor: "sqlite", transactionalDdl: true, schemaEditor: (emit) => sqliteSchemaEditor(emit, options) };
     }
     throw unsupportedEngine(alias, db.engine);
+  }
+
+  /**
+   * The applied migrations of database `alias` ("app.name" → record), read
+   * without creating anything: a SQLite file that does not exist yet has
+   * none applied.
+   */
+  async appliedMigrations(alias = "default"): Promise<Map<string, AppliedRecord>> {
+    const db = this.config.databases[alias];
+    if (db?.engine === "sqlite" && db.name && db.name !== ":memory:" && !fs.existsSync(db.name)) return new Map();
+    return new MigrationRecorder(await this.connection(alias)).appliedMigrations();
   }
 
   /** An executor on `alias` whose graph reflects what that database has applied. */

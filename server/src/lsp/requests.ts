@@ -9,7 +9,6 @@
  * while the workspace is not trusted.
  */
 import { type CancellationToken, WorkDoneProgress, WorkDoneProgressCancelNotification } from "vscode-languageserver";
-import { readApplied } from "../cli/context";
 import { TsMigrateError } from "../engine/errors";
 import type { MigrateTarget as EngineTarget } from "../engine/executor";
 import { MigrationLoader } from "../engine/loader";
@@ -98,7 +97,7 @@ export async function listMigrations(ws: Workspace, p: ListMigrationsParams, tru
     databaseError = "The workspace is not trusted: the database is not read.";
   } else {
     try {
-      applied = await readApplied(ws.project, database);
+      applied = await ws.project.appliedMigrations(database);
     } catch (e) {
       databaseError = e instanceof TsMigrateError ? e.format() : (e as Error).message;
     }

@@ -13,7 +13,7 @@ import type { Migration } from "../engine/migration";
 import type { Operation } from "../engine/operations/base";
 import type { FieldType } from "../engine/fields";
 import type { ModelState, ProjectState } from "../engine/state";
-import { formatStatement } from "../cli/sqlmigrate";
+import { formatStatement } from "../engine/sql-format";
 
 /** A database vendor the editors know. */
 export type Vendor = "sqlite" | "postgresql";

@@ -11,7 +11,6 @@
  */
 import * as path from "node:path";
 import type { Diagnostic } from "vscode-languageserver";
-import { readApplied } from "../cli/context";
 import { CONFIG_FILE, type AppConfig, discoverApps, findConfigRoot, parseConfig, type ProjectConfig } from "../engine/config";
 import { TsMigrateError } from "../engine/errors";
 import type { MigrationLoader } from "../engine/loader";
@@ -365,7 +364,7 @@ export class Workspace {
     if (!this.trusted) return 0;
     if (this.pending) return this.pending.value;
     return this.exclusive(async () => {
-      const applied = await readApplied(this.project, this.database);
+      const applied = await this.project.appliedMigrations(this.database);
       const loader = this.project.reload().loader;
       loader.buildGraph(applied);
       const ids = loader.graph.forwardsPlanMany(loader.graph.leafNodes()).map(keyString);
