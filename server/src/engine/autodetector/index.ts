@@ -5,17 +5,17 @@
  * (`django/db/migrations/autodetector.py`) step by step, with Django 4.0+
  * migration names; the steps live in `autodetector/`.
  */
-import { type Asking, runAsync, runSync } from "./autodetector/questions";
-import { arrangeForGraph, buildMigrationList, optimizeMigrations, sortAll, trimToApps } from "./autodetector/arrange";
-import { Detector } from "./autodetector/detector";
-import { generateAddedFields, generateAlteredFields, generateRemovedFields, generateRenamedFields } from "./autodetector/fields";
-import type { Migration } from "./migration";
-import type { Operation } from "./operations/base";
-import { DriftQuestioner, type Questioner } from "./questioner";
-import type { ProjectState } from "./state";
+import { type Asking, runAsync, runSync } from "./questions";
+import { arrangeForGraph, buildMigrationList, optimizeMigrations, sortAll, trimToApps } from "./arrange";
+import { Detector } from "./detector";
+import { generateAddedFields, generateAlteredFields, generateRemovedFields, generateRenamedFields } from "./fields";
+import type { Migration } from "../migration";
+import type { Operation } from "../operations/base";
+import { DriftQuestioner, type Questioner } from "../questioner";
+import type { ProjectState } from "../state";
 
-export { hasUsableDefault } from "./autodetector/fields";
-export { migrationNameTimestamp, parseNumber, suggestName } from "./autodetector/arrange";
+export { hasUsableDefault } from "./fields";
+export { migrationNameTimestamp, parseNumber, suggestName } from "./arrange";
 
 /** Options of {@link detectChanges}. */
 export interface DetectOptions {
