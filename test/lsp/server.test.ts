@@ -14,6 +14,7 @@ interface CodeAction {
   title: string;
   kind?: string;
   isPreferred?: boolean;
+  disabled?: { reason: string };
   diagnostics?: Diag[];
   edit?: {
     documentChanges?: ({ kind: "create"; uri: string } | { textDocument: { uri: string }; edits: { range: Diag["range"]; newText: string }[] })[];
@@ -200,6 +201,10 @@ describe("drift, quick fix, hovers (shop)", () => {
     const apply = (a: CodeAction): string => applyTextEdits(withSku, a.edit!.changes![client.uri(MODELS)]!);
     assert.match(apply(addDefault), /sku = models\.CharField\(\{ maxLength: 10, default: "" \}\);/);
     assert.match(apply(nullable), /sku = models\.CharField\(\{ maxLength: 10, null: true \}\);/);
+    // No migration with an invented default: the action is disabled and the request refused, naming the field.
+    const make = actions.find((a) => a.title === "Make migration for 'shop'");
+    assert.match(make?.disabled?.reason ?? "", /sku is NOT NULL with no default/);
+    await assert.rejects(client.request("tsmigrate/makeMigrations", {}), (e: { message: string }) => /non-nullable field 'sku'/.test(e.message));
   });
 
   test("half-typed code gets syntax diagnostics, no crash, and other files keep theirs", async () => {

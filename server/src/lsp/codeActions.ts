@@ -62,7 +62,7 @@ export function codeActions(ws: Workspace, p: CodeActionParams, token?: Cancella
       if (data?.kind === "drift") {
         if (!madeFor.has(data.app)) {
           madeFor.add(data.app);
-          const a = makeMigrationAction(ws, data.app, CodeActionKind.QuickFix, [raw], lazyEdits);
+          const a = makeMigrationAction(ws, analysis.diagnostics, data.app, CodeActionKind.QuickFix, [raw], lazyEdits);
           if (a) actions.push(a);
         }
         if (data.needsDefault && data.model && data.field) actions.push(...nullFixes(ws, file, data, raw));
@@ -79,14 +79,15 @@ export function codeActions(ws: Workspace, p: CodeActionParams, token?: Cancella
     }
   }
   if (where.kind === "models" && wants(only, MAKE_MIGRATIONS_KIND) && analysis.drift.has(where.app.label)) {
-    const a = makeMigrationAction(ws, where.app.label, MAKE_MIGRATIONS_KIND, undefined, lazyEdits);
+    const a = makeMigrationAction(ws, analysis.diagnostics, where.app.label, MAKE_MIGRATIONS_KIND, undefined, lazyEdits);
     if (a) actions.push(a);
   }
   return actions;
 }
 
 function makeMigrationAction(
-  ws: Workspace, app: string, kind: string, diagnostics: Diagnostic[] | undefined, lazy: boolean,
+  ws: Workspace, published: ReadonlyMap<string, readonly Diagnostic[]>, app: string, kind: string,
+  diagnostics: Diagnostic[] | undefined, lazy: boolean,
 ): CodeAction | undefined {
   const action: CodeAction = {
     title: `Make migration for '${app}'`,
@@ -94,9 +95,26 @@ function makeMigrationAction(
     diagnostics,
     isPreferred: kind === CodeActionKind.QuickFix ? true : undefined,
   };
-  const blocker = makeMigrationsBlocker(ws);
+  const blocker = makeMigrationsBlocker(ws) ?? needsDefaultBlocker(published, app);
   if (blocker) return { ...action, isPreferred: undefined, disabled: { reason: blocker } };
   return withEdit(ws, action, { make: app }, lazy);
+}
+
+/**
+ * Why the app's migration cannot be made from the editor: a NOT NULL field
+ * added to an existing table with no default (the CLI would ask for a
+ * one-off default; the editor will not invent one). See proposeMigrations.
+ */
+function needsDefaultBlocker(published: ReadonlyMap<string, readonly Diagnostic[]>, app: string): string | undefined {
+  for (const list of published.values()) {
+    for (const d of list) {
+      const data = d.data as DriftData | undefined;
+      if (data?.kind === "drift" && data.app === app && data.needsDefault && data.operation === "AddField") {
+        return `${data.model}.${data.field} is NOT NULL with no default: use 'Add a default' or 'Make it nullable' first`;
+      }
+    }
+  }
+  return undefined;
 }
 
 /** The files an action creates, or undefined when there is nothing to write. */

@@ -10,6 +10,7 @@ import {
 import { TsMigrateError } from "../engine/errors";
 import type { MigrationLoader } from "../engine/loader";
 import { keyString, Migration, type MigrationKey } from "../engine/migration";
+import { AddField } from "../engine/operations";
 import { writeMigration } from "../engine/writer";
 import { pathToUri } from "./documents";
 import type { Workspace } from "./workspace";
@@ -76,6 +77,7 @@ export function proposeMigrations(ws: Workspace, apps?: readonly string[], name?
       }
     }
   }
+  refuseInventedDefaults(drift, wanted);
   // `--name`: rename each app's single new migration, and the dependencies on it (copies: the analysis is shared).
   const renamed = new Map<string, string>();
   if (name !== undefined) {
@@ -101,6 +103,31 @@ export function proposeMigrations(ws: Workspace, apps?: readonly string[], name?
     }
   }
   return out;
+}
+
+/**
+ * Refuses to propose a migration that adds a NOT NULL field with no default
+ * to an existing table: the editor cannot ask for a one-off default (the
+ * CLI's question), and inventing one (`0`, `""`) would fill existing rows
+ * with made-up data. The field's "Add a default" and "Make it nullable"
+ * quick fixes, or `tsmigrate makemigrations` in a terminal, resolve it.
+ * @throws TsMigrateError code `blocked` naming the field.
+ */
+function refuseInventedDefaults(drift: ReadonlyMap<string, readonly Migration[]>, apps: ReadonlySet<string>): void {
+  for (const app of apps) {
+    for (const m of drift.get(app) ?? []) {
+      for (const op of m.operations) {
+        if (op instanceof AddField && !op.preserveDefault) {
+          throw new TsMigrateError(
+            `It is impossible to add the non-nullable field '${op.name}' to ${op.modelName} without a default: ` +
+            "existing rows need a value. Use the field's 'Add a default' or 'Make it nullable' quick fix, " +
+            "or run 'tsmigrate makemigrations' in a terminal to give a one-off default.",
+            { code: "blocked" },
+          );
+        }
+      }
+    }
+  }
 }
 
 function toFile(ws: Workspace, m: Migration): ProposedFile {
