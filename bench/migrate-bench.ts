@@ -10,6 +10,13 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import Database from "better-sqlite3";
+import { performance } from "node:perf_hooks";
+import { sqliteSchemaEditor } from "../server/src/engine/backends/sqlite/base";
+import { loadConfig } from "../server/src/engine/config";
+import { collectForwards } from "../server/src/engine/executor";
+import { MigrationLoader } from "../server/src/engine/loader";
+import { keyString } from "../server/src/engine/migration";
+import { ProjectState } from "../server/src/engine/state";
 import { BENCH_APP, writeDjangoProject, writeTsProject } from "./generate";
 import type { BenchSection } from "./section";
 import { best, fmtSeconds, timeCommand } from "./timing";
@@ -60,6 +67,42 @@ async function tsOnce(n: number): Promise<ToolTimes> {
     const mg = await timeCommand(process.execPath, [CLI, "migrate", "--noinput", "--project", dir], dir);
     checkTables(path.join(dir, "db.sqlite3"), n, "tsmigrate");
     return { makemigrations: mm.seconds, migrate: mg.seconds };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * SQLite's own share of `migrate` at size n: the same statements tsmigrate
+ * would run (collected in-process from the project's migrations), executed
+ * by better-sqlite3 in one transaction on an empty file, in seconds.
+ * Shows how much of migrate's growth is SQLite itself (each CREATE scans
+ * sqlite_master to re-parse the schema).
+ */
+async function sqliteOnly(n: number): Promise<number> {
+  const dir = tmp(`tsm-bench-sql-${n}-`);
+  try {
+    writeTsProject(dir, n);
+    await timeCommand(process.execPath, [CLI, "makemigrations", "--noinput", "--project", dir], dir);
+    const loader = new MigrationLoader(loadConfig({ project: dir }));
+    loader.load();
+    loader.throwIfErrors();
+    const state = new ProjectState();
+    const statements: string[] = [];
+    for (const key of loader.graph.forwardsPlanMany(loader.graph.leafNodes())) {
+      const m = loader.graph.nodes.get(keyString(key))!;
+      for (const st of collectForwards(m, state, (emit) => sqliteSchemaEditor(emit))) statements.push(st.sql);
+    }
+    const db = new Database(path.join(dir, "only.sqlite3"));
+    try {
+      const t0 = performance.now();
+      db.exec("BEGIN");
+      for (const sql of statements) db.exec(sql);
+      db.exec("COMMIT");
+      return (performance.now() - t0) / 1000;
+    } finally {
+      db.close();
+    }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -178,6 +221,14 @@ export function migrateBench(opts: MigrateBenchOptions = {}): BenchSection {
           return `${cmd} ~ N^${k.toFixed(2)} (${k <= 1.2 ? "linear" : "FASTER THAN LINEAR"})`;
         });
         lines.push(`Growth from ${lo} to ${hi} models, start-up (${fmtSeconds(start.makemigrations)} / ${fmtSeconds(start.migrate)}) taken off: ${verdicts.join("; ")}`);
+        const [sqlLo, sqlHi] = [await sqliteOnly(lo), await sqliteOnly(hi)];
+        const engineLo = ts.get(lo)!.migrate - sqlLo - start.migrate;
+        const engineHi = ts.get(hi)!.migrate - sqlHi - start.migrate;
+        const kSql = Math.log(sqlHi / sqlLo) / Math.log(hi / lo);
+        const kEngine = Math.log(engineHi / engineLo) / Math.log(hi / lo);
+        lines.push(`  of migrate, SQLite itself executing the same SQL in one transaction: ${fmtSeconds(sqlLo)} at ${lo}, ` +
+          `${fmtSeconds(sqlHi)} at ${hi} (~ N^${kSql.toFixed(2)}); the rest (tsmigrate's own work): ~ N^${kEngine.toFixed(2)} ` +
+          `(${kEngine <= 1.2 ? "linear" : "FASTER THAN LINEAR"})`);
       }
       const t300 = ts.get(300);
       if (t300) {

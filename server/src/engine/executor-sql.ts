@@ -52,13 +52,14 @@ export function collectForwards(migration: Migration, state: ProjectState, makeE
   const editor = withCodeSteps(makeEditor((sql) => out.push({ sql, op: current })), out, () => current);
   migration.operations.forEach((op, i) => {
     current = i;
-    const before = state.clone();
+    const after = state.fork();
     try {
-      op.stateForwards(migration.app, state);
-      op.databaseForwards(migration.app, editor, before, state);
+      op.stateForwards(migration.app, after);
+      op.databaseForwards(migration.app, editor, state, after);
     } catch (err) {
       throw operationError(migration, op, err);
     }
+    state.absorb(after);
   });
   current = -1;
   editor.flush();

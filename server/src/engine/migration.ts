@@ -64,9 +64,10 @@ export class Migration {
    */
   apply(state: ProjectState, editor: SchemaEditor): ProjectState {
     for (const op of this.operations) {
-      const before = state.clone();
-      op.stateForwards(this.app, state);
-      op.databaseForwards(this.app, editor, before, state);
+      const after = state.fork();
+      op.stateForwards(this.app, after);
+      op.databaseForwards(this.app, editor, state, after);
+      state.absorb(after);
     }
     editor.flush();
     return state;

@@ -204,28 +204,94 @@ export function modelKey(app: string, name: string): string {
 }
 
 /**
- * All models of a project at one point in the migration history. Cloning is a
- * shallow copy of the map (ModelStates are immutable), so replaying N
- * migrations over M models costs O(N·M) copies at worst and no rendering.
+ * All models of a project at one point in the migration history.
+ *
+ * ModelStates are immutable, so copies share them: {@link clone} is one
+ * native map copy, and {@link fork} is O(1): a layer that reads through to
+ * its base and keeps its own writes, which {@link absorb} folds back. The
+ * executor forks once per operation (the base is the state before it, the
+ * fork the state after), so applying N operations over M models costs
+ * O(N) rather than Django's re-rendering or O(N·M) copies. Reading
+ * {@link models} of a fork flattens it into a plain map (O(M), once): only
+ * rare operations (renames) do that.
  */
 export class ProjectState {
-  readonly models: Map<string, ModelState>;
+  /** Own entries; `null` marks a model removed in this layer (forks only). */
+  private map = new Map<string, ModelState | null>();
+  /** The state this one is a fork of; never changed while the fork lives. */
+  private base: ProjectState | undefined;
 
   constructor(models: Iterable<ModelState> = []) {
-    this.models = new Map();
-    for (const m of models) this.models.set(m.key, m);
+    for (const m of models) this.map.set(m.key, m);
   }
 
-  /** A copy that can change without changing this one. */
+  /** Every model by key (`"app.modelname"`), in insertion order. Flattens a fork. */
+  get models(): Map<string, ModelState> {
+    if (this.base) {
+      const merged = new Map(this.base.models);
+      for (const [k, v] of this.map) {
+        if (v === null) merged.delete(k);
+        else merged.set(k, v);
+      }
+      this.map = merged;
+      this.base = undefined;
+    }
+    return this.map as Map<string, ModelState>;
+  }
+
+  /** A copy that can change without changing this one (one native map copy). */
   clone(): ProjectState {
     const s = new ProjectState();
-    for (const [k, m] of this.models) s.models.set(k, m);
+    s.map = new Map(this.models);
     return s;
+  }
+
+  /**
+   * A layer over this state, in O(1): it reads through to this state and
+   * keeps its own writes. This state must not change while the fork is in
+   * use; fold the fork's changes back with {@link absorb}.
+   */
+  fork(): ProjectState {
+    const s = new ProjectState();
+    s.base = this;
+    return s;
+  }
+
+  /**
+   * Makes this state equal to `child`, a fork of it, copying only what the
+   * fork changed. The fork then becomes an empty layer over this state, so
+   * whoever still holds it (a schema editor keeping the latest state for
+   * its deferred work) sees this state as it goes on changing.
+   */
+  absorb(child: ProjectState): void {
+    if (child.base !== this) {
+      // The fork was flattened (or is unrelated): it holds every model.
+      this.map = new Map(child.models);
+      this.base = undefined;
+    } else {
+      for (const [k, v] of child.map) {
+        if (v === null && !this.base) this.map.delete(k);
+        else this.map.set(k, v);
+      }
+    }
+    child.map = new Map();
+    child.base = this;
+  }
+
+  /** The model under `key`, looking through forks. */
+  private lookup(key: string): ModelState | undefined {
+    let s: ProjectState | undefined = this;
+    while (s) {
+      const own = s.map.get(key);
+      if (own !== undefined) return own ?? undefined;
+      s = s.base;
+    }
+    return undefined;
   }
 
   /** The model `app.name` (any case), or undefined. */
   get(app: string, name: string): ModelState | undefined {
-    return this.models.get(modelKey(app, name));
+    return this.lookup(modelKey(app, name));
   }
 
   /** The model `app.name`; throws if absent (a migration naming a model that does not exist). */
@@ -237,17 +303,19 @@ export class ProjectState {
 
   /** Adds or replaces a model. */
   put(model: ModelState): void {
-    this.models.set(model.key, model);
+    this.map.set(model.key, model);
   }
 
   /** Removes a model. */
   remove(app: string, name: string): void {
-    this.models.delete(modelKey(app, name));
+    const key = modelKey(app, name);
+    if (this.base) this.map.set(key, null);
+    else this.map.delete(key);
   }
 
   /** The model a relation's `to` label names, or undefined. */
   resolve(label: string): ModelState | undefined {
-    return this.models.get(label.toLowerCase());
+    return this.lookup(label.toLowerCase());
   }
 
   /** Models of one app, in insertion order. */

@@ -10,7 +10,7 @@ import { renameFieldInCondition } from "../expressions";
 
 /** A copy of `state` holding `model`. */
 export function withModel(state: ProjectState, model: ModelState): ProjectState {
-  const s = state.clone();
+  const s = state.fork();
   s.put(model);
   return s;
 }

@@ -103,7 +103,7 @@ export class SqliteSchemaEditor implements SchemaEditor {
   }
 
   deleteModel(model: ModelState, state: ProjectState): void {
-    const after = state.clone();
+    const after = state.fork();
     after.remove(model.app, model.name);
     this.latest = after;
     for (const { through } of ownThroughModels(model, state, this.through)) this.dropTable(through.dbTable);
