@@ -62,6 +62,9 @@ if [ "$installed" != "$CODE_SERVER_VERSION" ] || [ ! -d "$SERVER_DIR/node_module
   # npm must run on Node 22 (code-server's postinstall checks the user agent),
   # native modules must build against Node 22's headers (~/.npmrc may say otherwise),
   # node-pty's postinstall runs `npx node-gyp` (needs `yes`).
+  # An outer `npm run` (on the machine's Node 20) exports its user agent, which
+  # the inner npm would pass on to code-server's postinstall: drop it.
+  env -u npm_config_user_agent \
   PATH="$(dirname "$NODE"):$PATH" \
     npm_config_nodedir="$NODE_HEADERS" \
     npm_config_unsafe_perm=true \
