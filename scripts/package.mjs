@@ -173,8 +173,8 @@ const allow = readFileSync(join(ROOT, ".vscodeignore"), "utf8")
   .map((l) => l.trim())
   .filter((l) => l.startsWith("!"))
   .map((l) => globRegExp(l.slice(1)));
-// vsce's own files, and the README it renames to readme.md (shown in the Extensions view).
-const vsixMeta = new Set(["extension.vsixmanifest", "[Content_Types].xml", "extension/readme.md"]);
+// vsce's own files, and the README and LICENSE it renames to readme.md and LICENSE.txt (shown in the Extensions view).
+const vsixMeta = new Set(["extension.vsixmanifest", "[Content_Types].xml", "extension/readme.md", "extension/LICENSE.txt"]);
 const stray = files.filter((f) => !vsixMeta.has(f) && !(f.startsWith("extension/") && allow.some((re) => re.test(f.slice("extension/".length)))));
 if (stray.length > 0) throw new Error(`files outside the .vscodeignore allowlist: ${stray.join(", ")}`);
 const required = [

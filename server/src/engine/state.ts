@@ -63,6 +63,20 @@ export interface ModelOptions {
   readonly orderWithRespectTo?: string;
 }
 
+/** Django's `normalize_together`: `["a", "b"]` is `[["a", "b"]]`; undefined when not lists of field names.
+ * Shared by the model loader (Meta) and the migration loader (operation arguments). */
+export function normalizeTogether(v: Value | undefined): string[][] | undefined {
+  if (!Array.isArray(v)) return undefined;
+  if (v.length === 0) return [];
+  const lists = Array.isArray(v[0]) ? (v as readonly Value[]) : [v];
+  const out: string[][] = [];
+  for (const l of lists) {
+    if (!Array.isArray(l) || l.length === 0 || !l.every((s) => typeof s === "string")) return undefined;
+    out.push([...(l as string[])]);
+  }
+  return out;
+}
+
 /** Meta options that only AlterModelOptions changes (Django's `AlterModelOptions.ALTER_OPTION_KEYS`). */
 export const ALTER_OPTION_KEYS = [
   "ordering", "verboseName", "verboseNamePlural", "managed", "getLatestBy", "permissions",

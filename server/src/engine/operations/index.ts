@@ -11,6 +11,6 @@ export {
   ModelOptionOperation,
 } from "./model-options";
 export { CreateModel, DeleteModel, ModelOperation, RenameModel } from "./models";
-export { OPTION_ORDER, normalizeTogether, optionsFromValue, optionsToValue } from "./options";
+export { OPTION_ORDER, optionsFromValue, optionsToValue } from "./options";
 export { OPERATION_KINDS, operationFromCall } from "./registry";
 export { type CodeRunner, RunCode, RunSQL, SeparateDatabaseAndState, type SqlSource, codeSource } from "./special";

@@ -7,7 +7,7 @@
 import { MultipleErrors, type SourceLocation, TsMigrateError } from "../errors";
 import { constraintFromValue, constraintToValue, indexFromValue, indexToValue, show } from "../source/field-values";
 import { locationOf, valueLocation } from "../source/read";
-import type { ConstraintState, IndexState, ModelOptions } from "../state";
+import { type ConstraintState, type IndexState, type ModelOptions, normalizeTogether } from "../state";
 import { type ObjectValue, type Value, isObjectValue } from "../values";
 
 /** Option keys in the order they are written (Django's `DEFAULT_NAMES` order). */
@@ -32,18 +32,6 @@ export function optionsToValue(options: ModelOptions): ObjectValue {
   return out;
 }
 
-/** Django's `normalize_together`: `["a", "b"]` is `[["a", "b"]]`; undefined when not lists of field names. */
-export function normalizeTogether(v: Value | undefined): string[][] | undefined {
-  if (!Array.isArray(v)) return undefined;
-  if (v.length === 0) return [];
-  const lists = Array.isArray(v[0]) ? (v as readonly Value[]) : [v];
-  const out: string[][] = [];
-  for (const l of lists) {
-    if (!Array.isArray(l) || l.length === 0 || !l.every((s) => typeof s === "string")) return undefined;
-    out.push([...(l as string[])]);
-  }
-  return out;
-}
 
 const isStringList = (v: Value): boolean => Array.isArray(v) && v.every((s) => typeof s === "string");
 

@@ -8,14 +8,14 @@ import { MultipleErrors, type SourceLocation, TsMigrateError } from "../errors";
 import { type FieldContext, LABEL_CONTEXT, constraintFromValue, fieldFromCall, indexFromValue, show } from "../source/field-values";
 import { nearest } from "../source/q";
 import { locationOf, memberLocation, valueLocation } from "../source/read";
-import { ALTER_OPTION_KEYS, type FieldState } from "../state";
+import { ALTER_OPTION_KEYS, type FieldState, normalizeTogether } from "../state";
 import { CallValue, type ObjectValue, RefValue, type Value, isObjectValue } from "../values";
 import type { Operation } from "./base";
 import { AddField, AlterField, RemoveField, RenameField } from "./fields";
 import { AddConstraint, AddIndex, RemoveConstraint, RemoveIndex, RenameIndex } from "./indexes";
 import { AlterIndexTogether, AlterModelOptions, AlterModelTable, AlterUniqueTogether } from "./model-options";
 import { CreateModel, DeleteModel, RenameModel } from "./models";
-import { normalizeTogether, optionsFromValue } from "./options";
+import { optionsFromValue } from "./options";
 import { RunCode, RunSQL, SeparateDatabaseAndState, type SqlSource } from "./special";
 
 /** Reads the one `{ ... }` argument of an operation call, collecting every problem found. */

@@ -6,7 +6,7 @@
  */
 import { type SourceLocation, TsMigrateError } from "../errors";
 import { defaultIndexName } from "../names";
-import { type ConstraintState, type FieldState, type IndexState, type ModelOptions, fieldColumn, isForeignKey, isManyToMany } from "../state";
+import { type ConstraintState, type FieldState, type IndexState, type ModelOptions, fieldColumn, isForeignKey, isManyToMany, normalizeTogether } from "../state";
 import { CallValue, type ObjectValue, type Value, isObjectValue } from "../values";
 import { constraintFromValue, indexFromValue, indexNameProblem, show } from "./field-values";
 import { collect } from "./model-file";
@@ -43,19 +43,6 @@ export interface MetaResult {
 /** Django's `%(app_label)s` / `%(class)s` interpolation of index and constraint names (`Options._format_names_with_class`). */
 export function formatName(name: string, app: string, className: string): string {
   return name.replaceAll("%(app_label)s", app.toLowerCase()).replaceAll("%(class)s", className.toLowerCase());
-}
-
-/** Django's `normalize_together`: `["a", "b"]` -> `[["a", "b"]]`; undefined when not a list of lists of strings. */
-function normalizeTogether(v: Value): string[][] | undefined {
-  if (!Array.isArray(v)) return undefined;
-  if (v.length === 0) return [];
-  const lists = Array.isArray(v[0]) ? (v as readonly Value[]) : [v];
-  const out: string[][] = [];
-  for (const l of lists) {
-    if (!Array.isArray(l) || l.length === 0 || !l.every((s) => typeof s === "string")) return undefined;
-    out.push([...(l as string[])]);
-  }
-  return out;
 }
 
 /**
