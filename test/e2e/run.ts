@@ -301,11 +301,13 @@ async function main(): Promise<void> {
 
 main().then(
   () => {
-    console.log(`\ne2e: ${steps.length} checks passed; artifacts in ${relative(process.cwd(), RESULTS)}/`);
+    console.log(`\nartifacts in ${relative(process.cwd(), RESULTS)}/`);
+    console.log(`e2e: ${steps.length} passed, 0 failed`);
   },
   (error: unknown) => {
     console.error(`\ne2e FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     console.error(`artifacts and logs in ${relative(process.cwd(), RESULTS)}/`);
+    console.log(`e2e: ${steps.filter((s) => s.ok).length} passed, ${steps.filter((s) => !s.ok).length || 1} failed`);
     process.exitCode = 1;
   },
 );
