@@ -130,10 +130,3 @@ test("sqlmigrate prints formatted SQL in Django's shape", () => {
   assert.equal(missing.code, 2);
   assert.equal(missing.stderr, "Cannot find a migration matching '0002' from app 'shop'.\n");
 });
-
-test("squashmigrations is not built yet: exit 2 with a message", () => {
-  const dir = copyFixture("shop");
-  const squash = tsmigrate(dir, "squashmigrations", "shop", "0001");
-  assert.equal(squash.code, 2);
-  assert.match(squash.stderr, /not implemented yet/);
-});

@@ -12,7 +12,7 @@ import { migrateCommand } from "./migrate";
 import { type Output, printErrors, processOutput } from "./output";
 import { showMigrations } from "./showmigrations";
 import { sqlMigrate } from "./sqlmigrate";
-import { squashStub } from "./stubs";
+import { squashMigrations } from "./squashmigrations";
 import type * as LanguageServer from "../lsp/main";
 
 const projectOption = () => new Option("--project <dir>", "project folder (default: nearest folder upwards holding tsmigrate.config.json, else the current folder)");
@@ -84,14 +84,16 @@ export function buildProgram(output: Output, run: (p: Promise<number>) => void):
     }, output)));
 
   program.command("squashmigrations")
-    .description("Squashes migrations of an app into one (not implemented yet).")
-    .argument("<app>")
-    .argument("[start]")
-    .argument("[end]")
-    .option("--squashed-name <name>", "name of the new squashed migration")
+    .description("Squashes an existing set of migrations (from first until specified) into a single new one.")
+    .argument("<app>", "app label of the application to squash migrations for")
+    .argument("[start]", "migrations will be squashed starting from and including this migration (a unique prefix works)")
+    .argument("[end]", "migrations will be squashed until and including this migration (a unique prefix works)")
+    .option("--squashed-name <name>", "sets the name of the new squashed migration")
     .option("--noinput, --no-input", "do not prompt for input of any kind")
     .addOption(projectOption())
-    .action(() => run(squashStub(output)));
+    .action((app: string, start: string | undefined, end: string | undefined, opts) => run(squashMigrations(app, start, end, {
+      squashedName: opts.squashedName, noinput: opts.noinput === true || opts.input === false, project: opts.project,
+    }, output)));
 
   program.command("lsp")
     .description("Starts the language server (for VS Code and other LSP editors).")
