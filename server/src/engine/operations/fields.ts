@@ -72,9 +72,12 @@ export abstract class FieldOperation extends BaseOperation {
   }
 }
 
-/** Django's `AddField`. With `preserveDefault: false` the default fills existing rows only and is not kept in state. */
-export class AddField extends FieldOperation {
-  readonly kind = "AddField";
+/**
+ * AddField and AlterField: a field definition that may carry a one-off
+ * default (`preserveDefault: false`): it fills existing rows, and the state
+ * keeps the field without it (Django's `preserve_default`).
+ */
+abstract class DefinitionOperation extends FieldOperation {
   declare readonly field: FieldState;
 
   constructor(modelName: string, name: string, field: FieldState, readonly preserveDefault = true) {
@@ -87,16 +90,31 @@ export class AddField extends FieldOperation {
     return { name: this.kind, args };
   }
 
+  /** The field as the state keeps it: without a one-off default. */
+  protected get stateField(): FieldState {
+    return this.preserveDefault ? this.field : withoutDefault(this.field);
+  }
+
+  /** The one-off default passed to the schema editor, or undefined. */
+  protected get oneOffDefault(): Value | undefined {
+    return this.preserveDefault ? undefined : this.field.options.default;
+  }
+}
+
+/** Django's `AddField`. With `preserveDefault: false` the default fills existing rows only and is not kept in state. */
+export class AddField extends DefinitionOperation {
+  readonly kind = "AddField";
+
   override stateForwards(app: string, state: ProjectState): void {
     const model = this.requireModel(state, app, this.modelName);
     if (model.fields.has(this.name)) throw this.fail(`model ${model.key} already has a field named "${this.name}"`);
-    state.put(model.withField(this.name, this.preserveDefault ? this.field : withoutDefault(this.field)));
+    state.put(model.withField(this.name, this.stateField));
   }
 
   override databaseForwards(app: string, editor: SchemaEditor, _from: ProjectState, to: ProjectState): void {
     const model = this.requireModel(to, app, this.modelName);
     if (!canMigrate(model)) return;
-    editor.addField(model, this.name, to, this.preserveDefault ? undefined : this.field.options.default);
+    editor.addField(model, this.name, to, this.oneOffDefault);
   }
 
   override databaseBackwards(app: string, editor: SchemaEditor, from: ProjectState, _to: ProjectState): void {
@@ -175,32 +193,20 @@ export class RemoveField extends FieldOperation {
 }
 
 /** Django's `AlterField`: the field's new definition (a NULL to NOT NULL change may carry a one-off default). */
-export class AlterField extends FieldOperation {
+export class AlterField extends DefinitionOperation {
   readonly kind = "AlterField";
-  declare readonly field: FieldState;
-
-  constructor(modelName: string, name: string, field: FieldState, readonly preserveDefault = true) {
-    super(modelName, name, field);
-  }
-
-  override deconstruct(): Deconstructed {
-    const args: Record<string, Value> = { modelName: this.modelName, name: this.name, field: fieldToCall(this.field) };
-    if (!this.preserveDefault) args.preserveDefault = false;
-    return { name: this.kind, args };
-  }
 
   override stateForwards(app: string, state: ProjectState): void {
     const model = this.requireModel(state, app, this.modelName);
     this.requireField(model, this.name);
-    state.put(model.withField(this.name, this.preserveDefault ? this.field : withoutDefault(this.field)));
+    state.put(model.withField(this.name, this.stateField));
   }
 
   override databaseForwards(app: string, editor: SchemaEditor, from: ProjectState, to: ProjectState): void {
     const toModel = this.requireModel(to, app, this.modelName);
     if (!canMigrate(toModel)) return;
     const fromModel = this.requireModel(from, app, this.modelName);
-    editor.alterField(fromModel, this.name, toModel, this.name, from, to,
-      this.preserveDefault ? undefined : this.field.options.default);
+    editor.alterField(fromModel, this.name, toModel, this.name, from, to, this.oneOffDefault);
   }
 
   override databaseBackwards(app: string, editor: SchemaEditor, from: ProjectState, to: ProjectState): void {
