@@ -4,7 +4,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { test } from "node:test";
 import { loadConfig, parseConfig } from "../server/src/engine/config";
-import { MultipleErrors, TsMigrateError } from "../server/src/engine/errors";
+import { TsMigrateError } from "../server/src/engine/errors";
+import { errorsOf } from "./errors-of";
 
 /** A temporary project with `files` (relative path -> contents). */
 function project(files: Record<string, string>): string {
@@ -14,17 +15,6 @@ function project(files: Record<string, string>): string {
     fs.writeFileSync(path.join(root, rel), text);
   }
   return root;
-}
-
-function errorsOf(fn: () => unknown): TsMigrateError[] {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof MultipleErrors) return [...e.errors];
-    assert.ok(e instanceof TsMigrateError, String(e));
-    return [e];
-  }
-  assert.fail("expected an error");
 }
 
 test("no config file: every folder with a models.ts is an app; SQLite db.sqlite3 at the root", () => {

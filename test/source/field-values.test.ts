@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { ts } from "ts-morph";
-import { MultipleErrors, TsMigrateError } from "../../server/src/engine/errors";
 import { FIELD_TYPES, type FieldType } from "../../server/src/engine/fields";
 import {
   LABEL_CONTEXT, constraintFromValue, constraintToValue, fieldFromCall, fieldToCall, indexFromValue, indexToValue,
@@ -9,24 +8,13 @@ import {
 import { parseSource, readValue } from "../../server/src/engine/source/read";
 import { type ConstraintState, type FieldState, makeField } from "../../server/src/engine/state";
 import { CallValue, RefValue, type Value, valueKey } from "../../server/src/engine/values";
+import { errorsOf } from "../errors-of";
 
 /** Reads the initializer of the first `const` of `text` (file /m/0001.ts). */
 function read(text: string): Value {
   const sf = parseSource("/m/0001.ts", text);
   const st = sf.statements[0] as ts.VariableStatement;
   return readValue(st.declarationList.declarations[0]!.initializer!, sf);
-}
-
-/** All errors thrown by `fn` (single or MultipleErrors). */
-function errorsOf(fn: () => unknown): TsMigrateError[] {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof MultipleErrors) return [...e.errors];
-    assert.ok(e instanceof TsMigrateError, String(e));
-    return [e];
-  }
-  assert.fail("expected an error");
 }
 
 const SAMPLES: Record<FieldType, Record<string, Value>> = {
