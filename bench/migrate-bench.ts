@@ -13,7 +13,7 @@ import Database from "better-sqlite3";
 import { performance } from "node:perf_hooks";
 import { sqliteSchemaEditor } from "../server/src/engine/backends/sqlite/base";
 import { loadConfig } from "../server/src/engine/config";
-import { collectForwards } from "../server/src/engine/executor";
+import { collectStatements } from "../server/src/engine/executor";
 import { MigrationLoader } from "../server/src/engine/loader";
 import { keyString } from "../server/src/engine/migration";
 import { ProjectState } from "../server/src/engine/state";
@@ -91,7 +91,7 @@ async function sqliteOnly(n: number): Promise<number> {
     const statements: string[] = [];
     for (const key of loader.graph.forwardsPlanMany(loader.graph.leafNodes())) {
       const m = loader.graph.nodes.get(keyString(key))!;
-      for (const st of collectForwards(m, state, (emit) => sqliteSchemaEditor(emit))) statements.push(st.sql);
+      for (const st of collectStatements(m, state, (emit) => sqliteSchemaEditor(emit))) statements.push(st.sql);
     }
     const db = new Database(path.join(dir, "only.sqlite3"));
     try {

@@ -8,11 +8,13 @@
 import { lspBench, lspSection } from "./lsp";
 import { migrateBench } from "./migrate-bench";
 import type { BenchSection } from "./section";
+import { startupSection } from "./startup";
 
 const quick = process.argv.includes("--quick") || process.env.BENCH_QUICK === "1";
 
 /** The sections `npm run bench` runs, in order. */
 export const BENCH_SECTIONS: readonly BenchSection[] = [
+  startupSection,
   quick
     ? migrateBench({ sideBySide: [20, 60], aloneSizes: [200], tsRuns: () => 1, djangoRuns: () => 1 })
     : migrateBench(),

@@ -6,6 +6,7 @@ import { test } from "node:test";
 import { MigrationGraph } from "../server/src/engine/graph";
 import { Migration, type MigrationKey } from "../server/src/engine/migration";
 import type { Operation } from "../server/src/engine/operations/base";
+import { CreateModel } from "../server/src/engine/operations/models";
 import { makeField, ModelState, type ProjectState } from "../server/src/engine/state";
 
 /** The graph used by Django's own tests' shape: three apps, cross-app edges. */
@@ -88,18 +89,9 @@ test("a dependency on a missing migration is reported where it is written", () =
   assert.deepEqual(ids(g.forwardsPlan(["shop", "0002_b"])), ["shop.0002_b"]);
 });
 
-/** A minimal operation that adds one model to the state. */
+/** An operation that adds one model to the state. */
 function createModel(name: string): Operation {
-  return {
-    kind: "CreateModel", reversible: true, elidable: false, migrationNameFragment: name.toLowerCase(),
-    stateForwards(app: string, state: ProjectState) {
-      state.put(new ModelState(app, name, [["id", makeField("BigAutoField", { primaryKey: true })]]));
-    },
-    databaseForwards() {}, databaseBackwards() {},
-    describe: () => `Create model ${name}`,
-    referencesModel: () => false, referencesField: () => false, reduce: () => false,
-    deconstruct: () => ({ name: "CreateModel", args: { name } }),
-  };
+  return new CreateModel(name, [["id", makeField("BigAutoField", { primaryKey: true })]]);
 }
 
 test("a 3,000-migration chain plans and replays without recursion limits", () => {

@@ -15,10 +15,10 @@ import { homedir } from "node:os";
 import { randomUUID } from "node:crypto";
 import * as vscode from "vscode";
 import { LanguageClient, RevealOutputChannelOn, State, TransportKind, type LanguageClientOptions, type ServerOptions } from "vscode-languageclient/node";
-import type { DidChangeStatusParams } from "../../server/src/protocol";
+import { type DidChangeStatusParams, NotificationTypes } from "../../server/src/protocol";
 import { saveCreatedMigrations } from "./autosave";
 import { COMMANDS, migrationCommands, type CommandId, type Handler } from "./commands";
-import { lspRpc, sendNotification } from "./lsp_rpc";
+import { lspRpc } from "./lsp_rpc";
 import type { Rpc } from "./rpc";
 import { initializationOptions, readSettings, RESTART_SETTINGS, serverLaunch, type Settings } from "./settings";
 import { SqlDocumentProvider } from "./sql_provider";
@@ -151,7 +151,7 @@ export class Ctx implements vscode.Disposable {
         else if (e.newState === State.Starting) this.setState("starting");
         else if (e.newState === State.Stopped) this.setState(this.stopping ? "stopped" : "failed");
       }),
-      client.onNotification("tsmigrate/didChangeStatus", (params: DidChangeStatusParams) => this.statusChanged(params)),
+      client.onNotification(NotificationTypes["tsmigrate/didChangeStatus"], (params: DidChangeStatusParams) => this.statusChanged(params)),
     );
     try {
       await client.start();
@@ -264,7 +264,7 @@ export class Ctx implements vscode.Disposable {
 
   private trustGranted(): void {
     this.log.info("workspace trusted: the database is now read");
-    if (this.client !== undefined) void sendNotification(this.client, "tsmigrate/setTrust", { trusted: true });
+    if (this.client !== undefined) void this.client.sendNotification(NotificationTypes["tsmigrate/setTrust"], { trusted: true });
     this.refresh();
   }
 

@@ -1,14 +1,18 @@
 /**
  * tsmigrate's custom LSP methods, typed once for the server (`server/src/lsp`)
- * and the VS Code client (`client/src`). Like rust-analyzer's `lsp_ext.ts`,
- * but with plain method names and a type map rather than RequestType
- * classes, so that the client and the server may sit on different
- * vscode-jsonrpc versions.
+ * and the VS Code client (`client/src`), as vscode-eslint's
+ * `customMessages.ts` and rust-analyzer's `lsp_ext.ts` do: each method is a
+ * `RequestType` / `NotificationType` object ({@link RequestTypes},
+ * {@link NotificationTypes}) that the server registers its handler through
+ * and the client sends through, so a renamed method or a changed parameter
+ * fails to compile on both sides. Both sides use the same vscode-jsonrpc.
  *
  * Every method is a request (client → server) unless listed in
  * {@link Notifications}. Database-touching requests fail with
  * {@link ErrorCodes.Untrusted} while the workspace is not trusted.
  */
+import { NotificationType, ParameterStructures, RequestType } from "vscode-jsonrpc";
+
 
 /** Status of one migration in the tree view. */
 export type MigrationStatus = "applied" | "pending" | "modified" | "conflicted";
@@ -136,6 +140,32 @@ export interface Notifications {
 
 export type RequestMethod = keyof Requests;
 export type NotificationMethod = keyof Notifications;
+
+/** The RequestType of custom request `M`: parameters by name. */
+export type CustomRequest<M extends RequestMethod> = RequestType<Requests[M]["params"], Requests[M]["result"], void>;
+
+function request<M extends RequestMethod>(method: M): CustomRequest<M> {
+  return new RequestType(method, ParameterStructures.byName);
+}
+
+function notification<M extends NotificationMethod>(method: M): NotificationType<Notifications[M]> {
+  return new NotificationType(method, ParameterStructures.byName);
+}
+
+/** Every custom request's RequestType: the server registers through these, the client sends through them. */
+export const RequestTypes: { readonly [M in RequestMethod]: CustomRequest<M> } = {
+  "tsmigrate/listMigrations": request("tsmigrate/listMigrations"),
+  "tsmigrate/plan": request("tsmigrate/plan"),
+  "tsmigrate/migrate": request("tsmigrate/migrate"),
+  "tsmigrate/sqlmigrate": request("tsmigrate/sqlmigrate"),
+  "tsmigrate/makeMigrations": request("tsmigrate/makeMigrations"),
+};
+
+/** Every custom notification's NotificationType, likewise. */
+export const NotificationTypes: { readonly [M in NotificationMethod]: NotificationType<Notifications[M]> } = {
+  "tsmigrate/setTrust": notification("tsmigrate/setTrust"),
+  "tsmigrate/didChangeStatus": notification("tsmigrate/didChangeStatus"),
+};
 
 /** Options the client passes in `initialize`'s `initializationOptions`. */
 export interface InitializationOptions {

@@ -15,7 +15,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import {
-  createMessageConnection, type MessageConnection, StreamMessageReader, StreamMessageWriter,
+  createMessageConnection, type MessageConnection, type RequestParam, type RequestType, StreamMessageReader, StreamMessageWriter,
 } from "vscode-jsonrpc/node";
 import type { InitializationOptions } from "../../server/src/protocol";
 
@@ -97,6 +97,11 @@ export class LspClient {
   /** Sends a request and returns its result. */
   request<R = unknown>(method: string, params: unknown): Promise<R> {
     return this.conn.sendRequest(method, params) as Promise<R>;
+  }
+
+  /** Sends a request through its typed RequestType (protocol.ts), as the VS Code client does. */
+  send<P, R>(type: RequestType<P, R, void>, params: P): Promise<R> {
+    return this.conn.sendRequest(type, params as RequestParam<P>);
   }
 
   /** Sends a notification. */

@@ -4,6 +4,7 @@
  * to use (never one that waits without a terminal).
  */
 import { MultipleErrors, TsMigrateError } from "../engine/errors";
+import { injectFault } from "../engine/faults";
 import { openProject, type Project } from "../engine/project";
 
 /** Options every command takes. */
@@ -14,6 +15,7 @@ export interface CommonOptions {
 
 /** Opens the project of `--project` (or found from the current folder). Config errors throw. */
 export function cliProject(opts: CommonOptions): Project {
+  injectFault("cli.project");
   return openProject({ project: opts.project });
 }
 

@@ -9,9 +9,11 @@
  * since (tsmigrate's checksums).
  */
 import { TsMigrateError, ExitCode } from "../engine/errors";
-import { MigrationExecutor, type MigrateTarget, type PlanStep } from "../engine/executor";
+import { MigrationExecutor, type MigrateTarget, type PlanStep, type ProgressEvent } from "../engine/executor";
+import type { MigrationLoader } from "../engine/loader";
 import { keyString } from "../engine/migration";
 import type { Operation } from "../engine/operations/base";
+import type { Project } from "../engine/project";
 import { type CommonOptions, cliProject, requireCleanMigrations, validateApps } from "./context";
 import { detectDrift } from "./drift";
 import { conflictError } from "./makemigrations";
@@ -33,32 +35,17 @@ function truncateChars(text: string, n: number): string {
   return chars.length > n ? `${chars.slice(0, n - 1).join("")}…` : text;
 }
 
-function sqlText(v: unknown): string | undefined {
-  if (v === undefined || v === null) return undefined;
-  if (Array.isArray(v)) return `[${v.map((x) => `'${Array.isArray(x) ? String(x[0]) : String(x)}'`).join(", ")}]`;
-  return String(v);
-}
-
 /**
  * Django's `describe_operation` for `--plan`: `[text, isError]`. RunSQL
  * shows its SQL (`-> ...`, 40 characters at most), an operation that
  * cannot run backwards shows `-> IRREVERSIBLE`, others get "Undo " when
  * backwards.
  */
-export function describeOperation(op: Operation, backwards: boolean): [string, boolean] {
-  let prefix = "";
+function describeOperation(op: Operation, backwards: boolean): [string, boolean] {
+  const { undo, action: planned } = op.planAction(backwards);
+  const prefix = undo ? "Undo " : "";
+  let action = planned;
   let isError = false;
-  let action: string | undefined;
-  const args = op.deconstruct().args as Record<string, unknown>;
-  if (op.kind === "RunCode") {
-    const code = backwards ? args.reverseCode : args.code;
-    action = code === undefined || code === null ? undefined : "";
-  } else if (op.kind === "RunSQL") {
-    action = sqlText(backwards ? args.reverseSql : args.sql);
-  } else {
-    action = "";
-    if (backwards) prefix = "Undo ";
-  }
   if (action !== undefined) {
     action = action.replace(/\n/g, "");
   } else if (backwards) {
@@ -87,9 +74,8 @@ function printPlan(plan: PlanStep[], output: Output): void {
 export async function migrateCommand(
   app: string | undefined, name: string | undefined, opts: MigrateCommandOptions, output: Output,
 ): Promise<number> {
-  const s = styles(output);
   const project = cliProject(opts);
-  let lineOpen = false;
+  const progress = progressPrinter(output);
   try {
     requireCleanMigrations(project);
     if (app) validateApps(project, [app]);
@@ -100,33 +86,9 @@ export async function migrateCommand(
     loader.checkConsistentHistory(alias);
     const conflicts = loader.detectConflicts();
     if (conflicts.size) throw conflictError(conflicts);
+    warnModified(executor, output);
 
-    for (const { migration, record } of executor.modifiedMigrations()) {
-      output.err(s.warning(
-        `Warning: migration ${keyString(migration.key)} has changed since it was applied on ` +
-        `${record.applied.toISOString()} (checksum differs); the database was migrated with the old version.\n`,
-      ));
-    }
-
-    let targets: MigrateTarget[];
-    let appLabelsOnly = true;
-    if (app && ![...loader.diskMigrations.values()].some((m) => m.app === app)) {
-      throw new TsMigrateError(`App '${app}' does not have migrations.`, { code: "unknown-migration" });
-    }
-    if (app && name) {
-      if (name === "zero") {
-        targets = [[app, null]];
-      } else {
-        const migration = loader.getMigrationByPrefix(app, name);
-        targets = [[app, migration.name]];
-      }
-      appLabelsOnly = false;
-    } else if (app) {
-      targets = loader.graph.leafNodes(app).map((k) => [k[0], k[1]] as const);
-    } else {
-      targets = loader.graph.leafNodes().map((k) => [k[0], k[1]] as const);
-    }
-
+    const { targets, appLabelsOnly } = migrateTargets(loader, app, name);
     const plan = executor.migrationPlan(targets);
     if (opts.plan) {
       printPlan(plan, output);
@@ -134,50 +96,102 @@ export async function migrateCommand(
     }
     if (plan.length && opts.check) return ExitCode.DRIFT;
 
-    output.out(`${s.heading("Operations to perform:")}\n`);
-    if (appLabelsOnly) {
-      const labels = [...new Set(targets.map((t) => t[0]))].sort().join(", ") || "(none)";
-      output.out(`${s.label("  Apply all migrations: ")}${labels}\n`);
-    } else if (targets[0]![1] === null) {
-      output.out(`${s.label("  Unapply all migrations: ")}${targets[0]![0]}\n`);
-    } else {
-      output.out(`${s.label("  Target specific migration: ")}${targets[0]![1]}, from ${targets[0]![0]}\n`);
-    }
-    output.out(`${s.heading("Running migrations:")}\n`);
-    if (!plan.length) {
-      output.out("  No migrations to apply.\n");
-      const drift = await detectDrift(project);
-      if (drift.apps.length) {
-        output.out(`${s.notice(
-          `  Your models in app(s): ${drift.apps.map((a) => `'${a}'`).join(", ")} have changes that are not yet ` +
-          "reflected in a migration, and so won't be applied.",
-        )}\n`);
-        output.out(`${s.notice(
-          "  Run 'tsmigrate makemigrations' to make new migrations, and then re-run 'tsmigrate migrate' to apply them.",
-        )}\n`);
-      } else if (drift.error) {
-        output.err(`${s.warning(`Warning: could not compare the models with the migrations: ${drift.error}`)}\n`);
-      }
-    }
+    printOperationsToPerform(targets, appLabelsOnly, output);
+    if (!plan.length) await printNothingToApply(project, output);
     await executor.migrate(targets, {
       fake: plan.length ? opts.fake : false,
       fakeInitial: plan.length ? opts.fakeInitial : false,
-      onProgress: (e) => {
-        const id = keyString(e.migration.key);
-        if (e.action === "apply_start" || e.action === "unapply_start") {
-          output.out(`  ${e.action === "apply_start" ? "Applying" : "Unapplying"} ${id}...`);
-          lineOpen = true;
-        } else {
-          output.out(`${s.success(e.fake ? " FAKED" : " OK")}\n`);
-          lineOpen = false;
-        }
-      },
+      onProgress: progress.onProgress,
     });
     return 0;
   } catch (err) {
-    if (lineOpen) output.out("\n");
+    progress.closeLine();
     throw err;
   } finally {
     await project.close();
   }
+}
+
+/** Warns about applied migrations whose files changed since. */
+function warnModified(executor: MigrationExecutor, output: Output): void {
+  const s = styles(output);
+  for (const { migration, record } of executor.modifiedMigrations()) {
+    output.err(s.warning(
+      `Warning: migration ${keyString(migration.key)} has changed since it was applied on ` +
+      `${record.applied.toISOString()} (checksum differs); the database was migrated with the old version.\n`,
+    ));
+  }
+}
+
+/**
+ * Django's target resolution in `migrate`: an app and migration (or "zero"),
+ * an app's leaves, or every leaf. `appLabelsOnly` when no migration was named.
+ * @throws TsMigrateError code `unknown-migration` for an app without migrations or an unknown name.
+ */
+function migrateTargets(
+  loader: MigrationLoader, app: string | undefined, name: string | undefined,
+): { targets: MigrateTarget[]; appLabelsOnly: boolean } {
+  if (app && ![...loader.diskMigrations.values()].some((m) => m.app === app)) {
+    throw new TsMigrateError(`App '${app}' does not have migrations.`, { code: "unknown-migration" });
+  }
+  if (app && name) {
+    const target: MigrateTarget = name === "zero" ? [app, null] : [app, loader.getMigrationByPrefix(app, name).name];
+    return { targets: [target], appLabelsOnly: false };
+  }
+  const leaves = app ? loader.graph.leafNodes(app) : loader.graph.leafNodes();
+  return { targets: leaves.map((k) => [k[0], k[1]] as const), appLabelsOnly: true };
+}
+
+/** Django's "Operations to perform:" block and the "Running migrations:" heading. */
+function printOperationsToPerform(targets: MigrateTarget[], appLabelsOnly: boolean, output: Output): void {
+  const s = styles(output);
+  output.out(`${s.heading("Operations to perform:")}\n`);
+  if (appLabelsOnly) {
+    const labels = [...new Set(targets.map((t) => t[0]))].sort().join(", ") || "(none)";
+    output.out(`${s.label("  Apply all migrations: ")}${labels}\n`);
+  } else if (targets[0]![1] === null) {
+    output.out(`${s.label("  Unapply all migrations: ")}${targets[0]![0]}\n`);
+  } else {
+    output.out(`${s.label("  Target specific migration: ")}${targets[0]![1]}, from ${targets[0]![0]}\n`);
+  }
+  output.out(`${s.heading("Running migrations:")}\n`);
+}
+
+/** "No migrations to apply.", and Django's notice when the models have changes no migration holds. */
+async function printNothingToApply(project: Project, output: Output): Promise<void> {
+  const s = styles(output);
+  output.out("  No migrations to apply.\n");
+  const drift = await detectDrift(project);
+  if (drift.apps.length) {
+    output.out(`${s.notice(
+      `  Your models in app(s): ${drift.apps.map((a) => `'${a}'`).join(", ")} have changes that are not yet ` +
+      "reflected in a migration, and so won't be applied.",
+    )}\n`);
+    output.out(`${s.notice(
+      "  Run 'tsmigrate makemigrations' to make new migrations, and then re-run 'tsmigrate migrate' to apply them.",
+    )}\n`);
+  } else if (drift.error) {
+    output.err(`${s.warning(`Warning: could not compare the models with the migrations: ${drift.error}`)}\n`);
+  }
+}
+
+/** Django's `  Applying shop.0001_initial... OK` lines; `closeLine` ends a line left open by a failure. */
+function progressPrinter(output: Output): { onProgress: (e: ProgressEvent) => void; closeLine: () => void } {
+  const s = styles(output);
+  let lineOpen = false;
+  return {
+    onProgress: (e) => {
+      if (e.action === "apply_start" || e.action === "unapply_start") {
+        output.out(`  ${e.action === "apply_start" ? "Applying" : "Unapplying"} ${keyString(e.migration.key)}...`);
+        lineOpen = true;
+      } else {
+        output.out(`${s.success(e.fake ? " FAKED" : " OK")}\n`);
+        lineOpen = false;
+      }
+    },
+    closeLine: () => {
+      if (lineOpen) output.out("\n");
+      lineOpen = false;
+    },
+  };
 }

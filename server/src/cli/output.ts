@@ -5,7 +5,7 @@
  */
 import * as path from "node:path";
 import pc from "picocolors";
-import { MultipleErrors, TsMigrateError } from "../engine/errors";
+import { ExitCode, MultipleErrors, TsMigrateError } from "../engine/errors";
 
 /** Where a command writes. Tests and the language server may pass their own. */
 export interface Output {
@@ -47,15 +47,15 @@ export function styles(output: Output) {
 }
 
 /** Every error inside `err` (a MultipleErrors is flattened). */
-export function flattenErrors(err: unknown): unknown[] {
+function flattenErrors(err: unknown): unknown[] {
   return err instanceof MultipleErrors ? [...err.errors] : [err];
 }
 
 /**
  * Prints errors to stderr, one per line as `file:line:col: message` (paths
  * shown as {@link displayPath}), and returns the exit code to use (the
- * first TsMigrateError's, 2 for anything else, which is also printed with
- * its stack for bug reports).
+ * first error's: a TsMigrateError's own, 70 for anything else, which is a
+ * bug of ours and is printed as an internal error with its stack).
  */
 export function printErrors(output: Output, err: unknown): number {
   let code: number | undefined;
@@ -65,11 +65,11 @@ export function printErrors(output: Output, err: unknown): number {
       output.err(`${loc ? `${displayPath(loc.file)}:${loc.line}:${loc.column}: ` : ""}${e.message}\n`);
       code ??= e.exitCode;
     } else {
-      output.err(`tsmigrate: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-      code ??= 2;
+      output.err(`tsmigrate: internal error (a bug in tsmigrate; please report it with this text): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      code ??= ExitCode.INTERNAL;
     }
   }
-  return code ?? 2;
+  return code ?? ExitCode.INTERNAL;
 }
 
 /**

@@ -5,7 +5,7 @@
  * input (errors printed as `file:line:col: message` on stderr), 3 a
  * question that could not be asked.
  */
-import { Command, CommanderError, Option } from "commander";
+import { Command, CommanderError, Option } from "@commander-js/extra-typings";
 import { ExitCode } from "../engine/errors";
 import { makeMigrations } from "./makemigrations";
 import { migrateCommand } from "./migrate";
@@ -40,9 +40,9 @@ export function buildProgram(output: Output, run: (p: Promise<number>) => void):
     .option("--noinput, --no-input", "do not prompt for input of any kind")
     .option("--json", "print the result as JSON")
     .addOption(projectOption())
-    .action((apps: string[], opts) => run(makeMigrations(apps, {
+    .action((apps, opts) => run(makeMigrations(apps, {
       name: opts.name, empty: opts.empty, merge: opts.merge, check: opts.check, dryRun: opts.dryRun,
-      noinput: opts.noinput === true || opts.input === false, json: opts.json, project: opts.project,
+      noinput: !opts.input, json: opts.json, project: opts.project,
     }, output)));
 
   program.command("migrate")
@@ -56,9 +56,9 @@ export function buildProgram(output: Output, run: (p: Promise<number>) => void):
     .addOption(databaseOption())
     .option("--noinput, --no-input", "do not prompt for input of any kind")
     .addOption(projectOption())
-    .action((app: string | undefined, migration: string | undefined, opts) => run(migrateCommand(app, migration, {
+    .action((app, migration, opts) => run(migrateCommand(app, migration, {
       fake: opts.fake, fakeInitial: opts.fakeInitial, plan: opts.plan, check: opts.check,
-      database: opts.database, noinput: opts.noinput === true || opts.input === false, project: opts.project,
+      database: opts.database, noinput: !opts.input, project: opts.project,
     }, output)));
 
   program.command("showmigrations")
@@ -68,7 +68,7 @@ export function buildProgram(output: Output, run: (p: Promise<number>) => void):
     .addOption(databaseOption())
     .option("--json", "print the result as JSON")
     .addOption(projectOption())
-    .action((apps: string[], opts) => run(showMigrations(apps, {
+    .action((apps, opts) => run(showMigrations(apps, {
       plan: opts.plan, database: opts.database, json: opts.json, project: opts.project,
     }, output)));
 
@@ -79,7 +79,7 @@ export function buildProgram(output: Output, run: (p: Promise<number>) => void):
     .option("--backwards", "print the SQL to unapply the migration")
     .addOption(databaseOption())
     .addOption(projectOption())
-    .action((app: string, migration: string, opts) => run(sqlMigrate(app, migration, {
+    .action((app, migration, opts) => run(sqlMigrate(app, migration, {
       backwards: opts.backwards, database: opts.database, project: opts.project,
     }, output)));
 
@@ -91,8 +91,8 @@ export function buildProgram(output: Output, run: (p: Promise<number>) => void):
     .option("--squashed-name <name>", "sets the name of the new squashed migration")
     .option("--noinput, --no-input", "do not prompt for input of any kind")
     .addOption(projectOption())
-    .action((app: string, start: string | undefined, end: string | undefined, opts) => run(squashMigrations(app, start, end, {
-      squashedName: opts.squashedName, noinput: opts.noinput === true || opts.input === false, project: opts.project,
+    .action((app, start, end, opts) => run(squashMigrations(app, start, end, {
+      squashedName: opts.squashedName, noinput: !opts.input, project: opts.project,
     }, output)));
 
   program.command("lsp")

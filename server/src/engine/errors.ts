@@ -1,7 +1,10 @@
 /**
  * Errors the engine raises. Every user-facing failure is a {@link TsMigrateError}
  * carrying the exit code the CLI should use and, where the cause is in a file,
- * the file, 1-based line and 1-based column.
+ * the file, 1-based line and 1-based column. Only a TsMigrateError is the
+ * user's to fix: anything else that escapes (TypeError, RangeError, ...) is
+ * a bug of tsmigrate's, reported as an internal error with its stack (CLI
+ * exit 70, the language server's log), never as bad input.
  */
 
 /** A position in a source file: absolute or project-relative path, 1-based line and column. */
@@ -23,6 +26,8 @@ export const ExitCode = {
   BAD_INPUT: 2,
   /** A question that `--noinput` (or no terminal) could not answer. */
   QUESTION: 3,
+  /** A bug in tsmigrate (BSD's EX_SOFTWARE): any error that is not a {@link TsMigrateError}. */
+  INTERNAL: 70,
 } as const;
 
 /**

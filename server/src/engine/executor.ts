@@ -17,13 +17,12 @@
  */
 import type { Connection } from "./backends/base/base";
 import { TsMigrateError } from "./errors";
-import { collectBackwards, collectForwards, collectSql, type Statement } from "./executor-sql";
-import { mutateState } from "./graph";
+import { collectSql, collectStatements, type Statement } from "./executor-sql";
 import type { MigrationLoader } from "./loader";
 import { keyString, type Migration, type MigrationKey } from "./migration";
 import { type AppliedRecord, MigrationRecorder } from "./recorder";
 import { runCode } from "./run-code";
-import { fieldColumn, isManyToMany, type ProjectState } from "./state";
+import type { ProjectState } from "./state";
 
 /** A migrate target: `[app, name]`, or `[app, null]` for "zero" (unapply the whole app). */
 export type MigrateTarget = readonly [app: string, name: string | null];
@@ -141,7 +140,7 @@ export class MigrationExecutor {
   /** The state with the applied migrations replayed (Django's `_create_project_state(with_applied_migrations=True)`). */
   appliedState(): ProjectState {
     const state = this.loader.projectState([]);
-    for (const m of this.fullPlan()) if (this.loader.appliedMigrations.has(keyString(m.key))) mutateState(m, state);
+    for (const m of this.fullPlan()) if (this.loader.appliedMigrations.has(keyString(m.key))) m.mutateState(state);
     return state;
   }
 
@@ -201,7 +200,7 @@ export class MigrationExecutor {
         throw new TsMigrateError(
           `Refusing to unapply ${names}: changed since applied (checksum differs), so its backwards SQL may not ` +
           "match the database. Restore the file as applied, or fake the step with --fake.",
-          { code: "modified-migration", location: fileLoc(modified[0]!.migration) },
+          { code: "modified-migration", location: modified[0]!.migration.location },
         );
       }
     }
@@ -212,9 +211,9 @@ export class MigrationExecutor {
       if (states.size === toRun.size) break;
       if (toRun.has(migration)) {
         states.set(migration, state);
-        state = mutateState(migration, state.clone());
+        state = migration.mutateState(state.clone());
       } else if (this.loader.appliedMigrations.has(keyString(migration.key))) {
-        mutateState(migration, state);
+        migration.mutateState(state);
       }
     }
     for (const { migration } of plan) {
@@ -228,7 +227,7 @@ export class MigrationExecutor {
     let seen = false;
     for (const m of fullPlan) {
       if (m === last) seen = true;
-      if (seen && applied.has(keyString(m.key))) mutateState(m, after);
+      if (seen && applied.has(keyString(m.key))) m.mutateState(after);
     }
     return after;
   }
@@ -247,10 +246,10 @@ export class MigrationExecutor {
       }
     }
     if (fake) {
-      if (!advanced) mutateState(migration, state);
+      if (!advanced) migration.mutateState(state);
       await this.recordMigration(migration);
     } else {
-      const statements = collectForwards(migration, state, (emit) => this.connection.schemaEditor(emit));
+      const statements = collectStatements(migration, state, (emit) => this.connection.schemaEditor(emit));
       await this.run(migration, statements, false, () => this.recordMigration(migration));
     }
     options.onProgress?.({ action: "apply_success", migration, fake });
@@ -264,7 +263,7 @@ export class MigrationExecutor {
     if (fake) {
       await this.recordUnapplied(migration);
     } else {
-      const statements = collectBackwards(migration, state, (emit) => this.connection.schemaEditor(emit));
+      const statements = collectStatements(migration, state, (emit) => this.connection.schemaEditor(emit), true);
       await this.run(migration, statements, true, () => this.recordUnapplied(migration));
     }
     options.onProgress?.({ action: "unapply_success", migration, fake });
@@ -315,38 +314,24 @@ export class MigrationExecutor {
 
   /**
    * Django's `detect_soft_applied`, for `--fake-initial`: true when the
-   * migration is initial (flagged, or with no dependency in its own app) and
-   * every table its CreateModels make and every column its AddFields add
-   * already exist. Returns the state after the migration too.
+   * migration is initial (flagged, or with no dependency in its own app),
+   * creates something, and every table and column it creates (unmanaged
+   * models aside) already exists. Unlike Django, the auto-created join
+   * tables of its many-to-many fields must exist too. Returns the state
+   * after the migration too.
    */
   async detectSoftApplied(state: ProjectState, migration: Migration): Promise<[boolean, ProjectState]> {
     if (!migration.initial && migration.dependencies.some((d) => d[0] === migration.app)) return [false, state];
-    const after = mutateState(migration, state.clone());
+    const objects = migration.creates(state);
+    if (!objects.length) return [false, state];
     const tables = new Set((await this.connection.tableNames()).map((t) => t.toLowerCase()));
-    let found = false;
-    for (const op of migration.operations) {
-      const args = op.deconstruct().args;
-      if (op.kind === "CreateModel") {
-        const model = after.get(migration.app, String(args.name));
-        if (!model || model.options.managed === false) continue;
-        if (!tables.has(model.dbTable.toLowerCase())) return [false, state];
-        found = true;
-      } else if (op.kind === "AddField") {
-        const model = after.get(migration.app, String(args.modelName));
-        const field = model?.fields.get(String(args.name));
-        if (!model || !field || model.options.managed === false) continue;
-        if (isManyToMany(field)) {
-          if (!tables.has(`${model.dbTable}_${String(args.name)}`.toLowerCase())) return [false, state];
-          found = true;
-          continue;
-        }
-        const column = fieldColumn(String(args.name), field);
-        const columns = (await this.connection.columnNames(model.dbTable)).map((c) => c.toLowerCase());
-        if (!column || !columns.includes(column.toLowerCase())) return [false, state];
-        found = true;
-      }
+    for (const o of objects) {
+      if (!tables.has(o.table.toLowerCase())) return [false, state];
+      if (o.column === undefined) continue;
+      const columns = (await this.connection.columnNames(o.table)).map((c) => c.toLowerCase());
+      if (!columns.includes(o.column.toLowerCase())) return [false, state];
     }
-    return [found, after];
+    return [true, migration.mutateState(state.clone())];
   }
 
   /**
@@ -360,10 +345,6 @@ export class MigrationExecutor {
 
 function compare(a: MigrationKey, b: MigrationKey): number {
   return a[0] === b[0] ? (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0) : a[0] < b[0] ? -1 : 1;
-}
-
-function fileLoc(m: Migration) {
-  return m.file ? { file: m.file, line: 1, column: 1 } : undefined;
 }
 
 function checkAborted(signal?: AbortSignal): void {
@@ -382,8 +363,8 @@ function executionError(migration: Migration, st: Statement, backwards: boolean,
   return new TsMigrateError(
     `${verb} ${keyString(migration.key)} failed in ${what}: ${reason}${failed}` +
     (migration.atomic ? "\n  The migration was rolled back; nothing was changed." : "\n  The migration is not atomic: statements before this one stay applied."),
-    { code: "database", location: op?.location ?? fileLoc(migration), cause: err },
+    { code: "database", location: op?.location ?? migration.location, cause: err },
   );
 }
 
-export { collectBackwards, collectForwards, collectSql, type Statement } from "./executor-sql";
+export { collectSql, collectStatements, type Statement } from "./executor-sql";

@@ -22,7 +22,6 @@ export type FieldType = (typeof FIELD_TYPES)[number];
 
 /** `onDelete` values (Django's `models.CASCADE` ...), stored by name. */
 export const ON_DELETE = ["CASCADE", "PROTECT", "RESTRICT", "SET_NULL", "SET_DEFAULT", "DO_NOTHING"] as const;
-export type OnDelete = (typeof ON_DELETE)[number];
 
 /** Options every field accepts (`Field.__init__`). */
 export const COMMON_OPTIONS = [
@@ -100,18 +99,6 @@ export const FIELD_SPECS: Readonly<Record<FieldType, FieldTypeSpec>> = {
     defaults: {}, internalType: "ManyToManyField", relation: "many-to-many",
   },
 };
-
-/**
- * Options that never change the database schema (Django 4.1's
- * `Field.non_db_attrs`, plus relation names): altering only these makes a
- * state-only AlterField with no SQL.
- */
-export const NON_DB_OPTIONS: ReadonlySet<string> = new Set([
-  "verboseName", "blank", "editable", "serialize", "uniqueForDate", "uniqueForMonth", "uniqueForYear",
-  "choices", "helpText", "errorMessages", "relatedName", "relatedQueryName", "limitChoicesTo",
-  "uploadTo", "widthField", "heightField", "allowUnicode", "protocol", "unpackIpv4", "autoCreated",
-  "symmetrical", "throughFields", "parentLink",
-]);
 
 /** True when `name` is a field type of the model language. */
 export function isFieldType(name: string): name is FieldType {

@@ -324,7 +324,7 @@ export class MigrationGraph {
         if (c === 1) {
           const cycle = path.slice(path.indexOf(child));
           // `child` depends on `top`: the closing dependency is written in child's file.
-          const location = this.edgeLocations.get(`${child.id}->${top.id}`) ?? fileLocation(this.nodes.get(child.id));
+          const location = this.edgeLocations.get(`${child.id}->${top.id}`) ?? this.nodes.get(child.id)?.location;
           errors.push(new TsMigrateError(
             `Circular dependency between migrations: ${cycle.map((n) => n.id).join(", ")}`,
             { code: "cycle", location },
@@ -361,7 +361,7 @@ export class MigrationGraph {
     const exclude = atEnd ? undefined : new Set(list.map(keyString));
     for (const key of this.forwardsPlanMany(list)) {
       if (exclude?.has(keyString(key))) continue;
-      mutateState(this.migration(key), state);
+      this.migration(key).mutateState(state);
     }
     return state;
   }
@@ -376,46 +376,4 @@ export class MigrationGraph {
 
 function isKey(v: MigrationKey | readonly MigrationKey[]): v is MigrationKey {
   return typeof v[0] === "string";
-}
-
-function fileLocation(m: Migration | undefined): SourceLocation | undefined {
-  return m?.file ? { file: m.file, line: 1, column: 1 } : undefined;
-}
-
-/**
- * Applies `migration` to `state` in place, turning a plain failure of an
- * operation's `stateForwards` into a TsMigrateError (code `bad-migration`)
- * that names the migration and the operation and points at it.
- */
-export function mutateState(migration: Migration, state: ProjectState): ProjectState {
-  for (const op of migration.operations) {
-    try {
-      op.stateForwards(migration.app, state);
-    } catch (err) {
-      throw operationError(migration, op, err);
-    }
-  }
-  return state;
-}
-
-/** Wraps an operation's failure: a TsMigrateError keeps its code; its message gains the migration and operation. */
-export function operationError(
-  migration: Migration, op: { describe(): string; location?: SourceLocation }, err: unknown,
-): TsMigrateError {
-  const message = err instanceof Error ? err.message : String(err);
-  const where = `${keyString(migration.key)}, operation "${safeDescribe(op)}"`;
-  return new TsMigrateError(`${message} (in migration ${where})`, {
-    code: err instanceof TsMigrateError ? err.code : "bad-migration",
-    location: (err instanceof TsMigrateError ? err.location : undefined) ?? op.location ?? fileLocation(migration),
-    exitCode: err instanceof TsMigrateError ? err.exitCode : undefined,
-    cause: err,
-  });
-}
-
-function safeDescribe(op: { describe(): string }): string {
-  try {
-    return op.describe();
-  } catch {
-    return "?";
-  }
 }

@@ -4,7 +4,8 @@
  */
 import { createHash } from "node:crypto";
 import type { SchemaEditor } from "./backends/base/schema";
-import type { Operation } from "./operations/base";
+import { type SourceLocation, TsMigrateError } from "./errors";
+import type { Operation, SchemaObject } from "./operations/base";
 import type { ProjectState } from "./state";
 import { valueKey } from "./values";
 
@@ -15,6 +16,13 @@ export type MigrationKey = readonly [app: string, name: string];
 export function keyString(key: MigrationKey): string {
   return `${key[0]}.${key[1]}`;
 }
+
+/**
+ * Called by {@link Migration.apply} and {@link Migration.unapply} before each
+ * operation with its index, and once with `-1, undefined` before deferred
+ * work is flushed. Returning false skips the operation.
+ */
+export type StepHook = (index: number, op: Operation | undefined) => boolean | void;
 
 export class Migration {
   readonly app: string;
@@ -52,46 +60,116 @@ export class Migration {
   /**
    * Applies every operation to `state` in place (Django's `mutate_state`
    * with `preserve=False`; clone first to keep the original).
+   * @throws TsMigrateError located at the failing operation (see {@link operationError}).
    */
   mutateState(state: ProjectState): ProjectState {
-    for (const op of this.operations) op.stateForwards(this.app, state);
+    for (const op of this.operations) this.guard(op, () => op.stateForwards(this.app, state));
     return state;
   }
 
   /**
-   * Emits the forward SQL of every operation; `state` is the state before
-   * the migration and is advanced in place to the state after it.
+   * Runs the migration forwards through `editor` (Django's `Migration.apply`):
+   * for each operation, the state is forked, advanced, and the operation
+   * emits its SQL from the states before and after it; deferred work
+   * (SQLite rebuilds) is flushed at the end. `state` is the state before the
+   * migration and is advanced in place to the state after it.
+   *
+   * This is the one forward loop: `migrate`, `sqlmigrate`, hovers and squash
+   * checks all come through it. `onStep` is called before each operation
+   * (returning false skips it, as Django's `collect_sql` skips operations
+   * that do not reduce to SQL) and with index -1 before the final flush.
+   * @throws TsMigrateError located at the failing operation.
    */
-  apply(state: ProjectState, editor: SchemaEditor): ProjectState {
-    for (const op of this.operations) {
+  apply(state: ProjectState, editor: SchemaEditor, onStep?: StepHook): ProjectState {
+    this.operations.forEach((op, index) => {
+      if (onStep?.(index, op) === false) return;
       const after = state.fork();
-      op.stateForwards(this.app, after);
-      op.databaseForwards(this.app, editor, state, after);
+      this.guard(op, () => {
+        op.stateForwards(this.app, after);
+        op.databaseForwards(this.app, editor, state, after);
+      });
       state.absorb(after);
-    }
+    });
+    onStep?.(-1, undefined);
     editor.flush();
     return state;
   }
 
   /**
-   * Emits the backward SQL, operations in reverse (Django's `unapply`):
-   * `state` is the state before the migration; it is returned unchanged.
+   * Runs the migration backwards through `editor` (Django's
+   * `Migration.unapply`): first the states around every operation, then the
+   * operations in reverse order. `state` is the state before the migration;
+   * it is returned unchanged. `onStep` as for {@link apply}.
+   * @throws TsMigrateError code `irreversible` (before any SQL is emitted)
+   *   when an operation cannot be reversed; else located at the failing operation.
    */
-  unapply(state: ProjectState, editor: SchemaEditor): ProjectState {
-    const steps: { op: Operation; before: ProjectState; after: ProjectState }[] = [];
-    let current = state;
-    for (const op of this.operations) {
-      const after = current.clone();
-      op.stateForwards(this.app, after);
-      steps.push({ op, before: current, after });
-      current = after;
+  unapply(state: ProjectState, editor: SchemaEditor, onStep?: StepHook): ProjectState {
+    for (const { index, op, before, after } of this.unapplySteps(state)) {
+      if (onStep?.(index, op) === false) continue;
+      this.guard(op, () => op.databaseBackwards(this.app, editor, after, before));
     }
-    for (let i = steps.length - 1; i >= 0; i--) {
-      const { op, before, after } = steps[i]!;
-      op.databaseBackwards(this.app, editor, after, before);
-    }
+    onStep?.(-1, undefined);
     editor.flush();
     return state;
+  }
+
+  /** Django's `unapply` phase 1: the states around each operation, last operation first. */
+  private unapplySteps(state: ProjectState): { index: number; op: Operation; before: ProjectState; after: ProjectState }[] {
+    return this.operations.map((op, index) => {
+      if (!op.reversible) {
+        throw new TsMigrateError(`Operation ${op.describe()} in ${keyString(this.key)} is not reversible`, {
+          code: "irreversible", location: op.location ?? this.location,
+        });
+      }
+      const before = state;
+      state = state.clone();
+      this.guard(op, () => op.stateForwards(this.app, state));
+      return { index, op, before, after: state };
+    }).reverse();
+  }
+
+  /**
+   * The tables and columns running this migration destroys: forwards, what
+   * its operations drop; backwards, what they created. `state` is the state
+   * before the migration (unchanged).
+   * @throws TsMigrateError when an operation does not apply to `state`.
+   */
+  destroys(state: ProjectState, backwards: boolean): SchemaObject[] {
+    return this.schemaObjects(state, (op, before, after) =>
+      (backwards ? op.creates(this.app, before, after) : op.drops(this.app, before, after)));
+  }
+
+  /** The tables and columns the migration creates forwards; `state` as for {@link destroys}. */
+  creates(state: ProjectState): SchemaObject[] {
+    return this.schemaObjects(state, (op, before, after) => op.creates(this.app, before, after));
+  }
+
+  private schemaObjects(
+    state: ProjectState, pick: (op: Operation, before: ProjectState, after: ProjectState) => SchemaObject[],
+  ): SchemaObject[] {
+    const out: SchemaObject[] = [];
+    let before = state;
+    for (const op of this.operations) {
+      const after = before.clone();
+      this.guard(op, () => op.stateForwards(this.app, after));
+      out.push(...pick(op, before, after));
+      before = after;
+    }
+    return out;
+  }
+
+  /** Runs `body` for `op`, turning its failure into {@link operationError}. */
+  private guard(op: Operation, body: () => void): void {
+    try {
+      body();
+    } catch (err) {
+      throw operationError(this, op, err);
+    }
+  }
+
+  /** The file's first line, when read from disk: where errors about the whole migration point. */
+  get location(): SourceLocation | undefined {
+    return this.file ? { file: this.file, line: 1, column: 1 } : undefined;
   }
 
   /**
@@ -111,5 +189,30 @@ export class Migration {
       }),
     });
     return createHash("sha256").update(content).digest("hex");
+  }
+}
+
+/**
+ * Wraps an operation's failure: a TsMigrateError keeps its code and exit
+ * code, its message gains the migration and operation. Anything else is a
+ * bug of ours and is rethrown as it is (an internal error with its stack),
+ * never blamed on the user's migration file.
+ */
+export function operationError(migration: Migration, op: Operation, err: unknown): unknown {
+  if (!(err instanceof TsMigrateError)) return err;
+  const where = `${keyString(migration.key)}, operation "${safeDescribe(op)}"`;
+  return new TsMigrateError(`${err.message} (in migration ${where})`, {
+    code: err.code,
+    location: err.location ?? op.location ?? migration.location,
+    exitCode: err.exitCode,
+    cause: err,
+  });
+}
+
+function safeDescribe(op: Operation): string {
+  try {
+    return op.describe();
+  } catch {
+    return "?";
   }
 }

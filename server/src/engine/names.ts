@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
  * Django's `names_digest(*args, length)` (`django/db/backends/utils.py`):
  * the first `length` hex digits of the MD5 of the arguments concatenated.
  */
-export function namesDigest(args: readonly string[], length: number): string {
+function namesDigest(args: readonly string[], length: number): string {
   const h = createHash("md5");
   for (const a of args) h.update(a, "utf8");
   return h.digest("hex").slice(0, length);

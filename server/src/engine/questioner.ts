@@ -38,12 +38,12 @@ export interface Questioner {
 }
 
 /** Django's rename question for a field. */
-export function renameFieldQuestion(modelName: string, oldName: string, newName: string, field: FieldState): string {
+function renameFieldQuestion(modelName: string, oldName: string, newName: string, field: FieldState): string {
   return `Did you rename ${modelName}.${oldName} to ${modelName}.${newName} (a ${field.type})? [y/N]`;
 }
 
 /** Django's rename question for a model. */
-export function renameModelQuestion(oldModel: ModelState, newModel: ModelState): string {
+function renameModelQuestion(oldModel: ModelState, newModel: ModelState): string {
   return `Did you rename the ${oldModel.app}.${oldModel.name} model to ${newModel.name}? [y/N]`;
 }
 
@@ -233,7 +233,7 @@ export class NonInteractiveQuestioner implements Questioner {
 }
 
 /** A stand-in value of the field's type (used where no one can be asked). */
-export function placeholderDefault(field: FieldState): Value {
+function placeholderDefault(field: FieldState): Value {
   switch (field.type) {
     case "BooleanField":
       return false;

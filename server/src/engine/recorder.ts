@@ -53,13 +53,13 @@ function lockDdl(vendor: Connection["vendor"]): string {
 }
 
 /** `YYYY-MM-DD HH:MM:SS.ffffff` in UTC, as Django stores datetimes on SQLite. */
-export function formatTimestamp(d: Date): string {
+function formatTimestamp(d: Date): string {
   const iso = d.toISOString(); // 2024-01-02T03:04:05.678Z
   return `${iso.slice(0, 10)} ${iso.slice(11, 23)}000`;
 }
 
 /** Reads a stored timestamp (a Date from a driver, or the text {@link formatTimestamp} writes) as UTC. */
-export function parseTimestamp(v: unknown): Date {
+function parseTimestamp(v: unknown): Date {
   if (v instanceof Date) return v;
   const s = String(v);
   const hasZone = /[zZ]|[+-]\d\d:?\d\d$/.test(s);

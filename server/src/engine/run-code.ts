@@ -31,7 +31,7 @@ const compiled = new Map<string, (ctx: RunCodeContext) => unknown>();
  * into a callable. Throws TsMigrateError (`bad-migration`) when the source is
  * not a function expression.
  */
-export function compileCode(source: string): (ctx: RunCodeContext) => unknown {
+function compileCode(source: string): (ctx: RunCodeContext) => unknown {
   let fn = compiled.get(source);
   if (fn) return fn;
   const js = ts.transpileModule(`(${source})`, {

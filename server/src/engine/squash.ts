@@ -20,15 +20,14 @@
  * describes the same models.
  */
 import { TsMigrateError } from "./errors";
-import { compareKeys, type MigrationGraph, mutateState } from "./graph";
+import { compareKeys, type MigrationGraph } from "./graph";
 import type { MigrationLoader } from "./loader";
 import { keyString, Migration, type MigrationKey } from "./migration";
-import type { Deconstructed, Operation, OptimizerHints } from "./operations/base";
+import type { Operation } from "./operations/base";
 import { RenameField } from "./operations/fields";
 import { RenameModel } from "./operations/models";
 import { RunCode, RunSQL, SeparateDatabaseAndState } from "./operations/special";
 import { optimize } from "./optimizer";
-import type { SchemaEditor } from "./backends/base/schema";
 import type { ProjectState } from "./state";
 import { RefValue, type Value, valueKey } from "./values";
 
@@ -168,7 +167,7 @@ export function buildSquash(plan: SquashPlan, graph: MigrationGraph, options: Sq
   const kept = dropElidable(operations);
   const base = stateBefore(graph, migrations, inSet);
   const originals = base.clone();
-  for (const m of migrations) mutateState(m, originals);
+  for (const m of migrations) m.mutateState(originals);
   const expected = stateKey(originals);
   let final = safeOptimize(kept, app);
   let optimized = true;
@@ -246,8 +245,9 @@ function replay(state: ProjectState, app: string, operations: readonly Operation
 function replayKey(state: ProjectState, app: string, operations: readonly Operation[]): string | undefined {
   try {
     return stateKey(replay(state, app, operations));
-  } catch {
-    return undefined;
+  } catch (e) {
+    if (e instanceof TsMigrateError) return undefined; // the optimized list does not apply: keep the originals
+    throw e;
   }
 }
 
@@ -290,12 +290,11 @@ export function safeOptimize(operations: readonly Operation[], app: string): Ope
   return optimize(operations.map(guard), app).map(unguard);
 }
 
-function unguard(op: Operation): Operation {
-  return op instanceof GuardedOperation ? op.inner : op;
-}
+/** Guarded operations and the operations they stand for. */
+const inner = new WeakMap<Operation, Operation>();
 
-function guard(op: Operation): Operation {
-  return op instanceof GuardedOperation ? op : new GuardedOperation(op);
+function unguard(op: Operation): Operation {
+  return inner.get(op) ?? op;
 }
 
 /** True when `other` (a rename) must not be moved in front of `op`. */
@@ -305,40 +304,27 @@ function blocksRename(op: Operation, other: Operation, app: string): boolean {
   return false;
 }
 
-/** An operation as the optimizer sees it inside {@link safeOptimize}: delegates everything, adds the #32263 rule to `reduce`. */
-class GuardedOperation implements Operation {
-  readonly optimizerHints?: (app: string) => OptimizerHints;
-
-  constructor(readonly inner: Operation) {
-    const isRename = inner instanceof RenameModel || inner instanceof RenameField;
-    const hints = inner.optimizerHints;
-    if (hints && !isRename) this.optimizerHints = (app) => hints.call(inner, app);
-  }
-
-  get kind(): string { return this.inner.kind; }
-  get location() { return this.inner.location; }
-  get reversible(): boolean { return this.inner.reversible; }
-  get elidable(): boolean { return this.inner.elidable; }
-  get reducesToSqlOnly(): boolean | undefined { return this.inner.reducesToSqlOnly; }
-  get migrationNameFragment(): string | undefined { return this.inner.migrationNameFragment; }
-
-  stateForwards(app: string, state: ProjectState): void { this.inner.stateForwards(app, state); }
-  databaseForwards(app: string, editor: SchemaEditor, from: ProjectState, to: ProjectState): void {
-    this.inner.databaseForwards(app, editor, from, to);
-  }
-  databaseBackwards(app: string, editor: SchemaEditor, from: ProjectState, to: ProjectState): void {
-    this.inner.databaseBackwards(app, editor, from, to);
-  }
-  describe(): string { return this.inner.describe(); }
-  referencesModel(name: string, app: string): boolean { return this.inner.referencesModel(name, app); }
-  referencesField(modelName: string, field: string, app: string): boolean { return this.inner.referencesField(modelName, field, app); }
-  deconstruct(): Deconstructed { return this.inner.deconstruct(); }
-
-  reduce(other: Operation, app: string): Operation[] | boolean {
-    const target = unguard(other);
-    const r = this.inner.reduce(target, app);
-    if (Array.isArray(r)) return r.map((op) => (op === target ? other : op === this.inner ? this : guard(op)));
-    if (r === true && blocksRename(this.inner, target, app)) return false;
-    return r;
-  }
+/**
+ * An operation as the optimizer sees it inside {@link safeOptimize}: the
+ * operation itself (its prototype, so every other member is the same) with
+ * the #32263 rule added to `reduce`, and no optimizer hints for renames.
+ */
+function guard(op: Operation): Operation {
+  if (inner.has(op)) return op;
+  const isRename = op instanceof RenameModel || op instanceof RenameField;
+  const hints = op.optimizerHints;
+  const guarded: Operation = Object.create(op, {
+    optimizerHints: { value: hints && !isRename ? (app: string) => hints.call(op, app) : undefined },
+    reduce: {
+      value(other: Operation, app: string): Operation[] | boolean {
+        const target = unguard(other);
+        const r = op.reduce(target, app);
+        if (Array.isArray(r)) return r.map((o) => (o === target ? other : o === op ? guarded : guard(o)));
+        if (r === true && blocksRename(op, target, app)) return false;
+        return r;
+      },
+    },
+  }) as Operation;
+  inner.set(guarded, op);
+  return guarded;
 }

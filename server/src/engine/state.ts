@@ -6,6 +6,7 @@
  * cloning it is one shallow map copy and applying an operation replaces only
  * the models it touches.
  */
+import { TsMigrateError } from "./errors";
 import { FIELD_SPECS, type FieldType } from "./fields";
 import { type Value, valueKey } from "./values";
 
@@ -128,11 +129,6 @@ export function isManyToMany(field: FieldState): boolean {
   return FIELD_SPECS[field.type].relation === "many-to-many";
 }
 
-/** The model label a relation points at (`"app.model"`, lowercase), or undefined for plain fields. */
-export function relatedModel(field: FieldState): string | undefined {
-  const to = field.options.to;
-  return typeof to === "string" ? to : undefined;
-}
 
 /** The column a field makes: `dbColumn`, else `<name>_id` for FK/O2O, else the name; undefined for M2M. */
 export function fieldColumn(name: string, field: FieldState): string | undefined {
@@ -177,7 +173,7 @@ export class ModelState {
   /** The primary key field: the one with `primaryKey: true` (every loaded model has one). */
   get pk(): [string, FieldState] {
     for (const [name, f] of this.fields) if (fieldOption(f, "primaryKey") === true) return [name, f];
-    throw new Error(`model ${this.key} has no primary key`);
+    throw new TsMigrateError(`model ${this.key} has no primary key`, { code: "bad-migration" });
   }
 
   /** A copy with other fields (order kept as given). */
@@ -311,7 +307,7 @@ export class ProjectState {
   /** The model `app.name`; throws if absent (a migration naming a model that does not exist). */
   require(app: string, name: string): ModelState {
     const m = this.get(app, name);
-    if (!m) throw new Error(`no model ${modelKey(app, name)} in the migration state`);
+    if (!m) throw new TsMigrateError(`no model ${modelKey(app, name)} in the migration state`, { code: "unknown-model" });
     return m;
   }
 

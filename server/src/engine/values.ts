@@ -48,7 +48,3 @@ export function valueKey(v: Value | undefined): string {
   return `{${keys.map((k) => `${JSON.stringify(k)}:${valueKey(o[k])}`).join(",")}}`;
 }
 
-/** Structural equality of two values (object key order ignored). */
-export function valuesEqual(a: Value | undefined, b: Value | undefined): boolean {
-  return a === b || valueKey(a) === valueKey(b);
-}

@@ -24,7 +24,7 @@ import type { Migration, MigrationKey } from "./migration";
 import { CallValue, type ObjectValue, RefValue, type Value, isObjectValue } from "./values";
 
 /** The widest line a value is kept on one line for (indentation and trailing punctuation included). */
-export const LINE_WIDTH = 120;
+const LINE_WIDTH = 120;
 
 const IDENT = /^[A-Za-z_$][\w$]*$/;
 

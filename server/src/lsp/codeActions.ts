@@ -22,7 +22,7 @@ import { overlaps } from "./ranges";
 import type { Workspace } from "./workspace";
 
 /** The kind of the "make migrations" source action. */
-export const MAKE_MIGRATIONS_KIND = `${CodeActionKind.Source}.tsmigrate.makeMigrations`;
+const MAKE_MIGRATIONS_KIND = `${CodeActionKind.Source}.tsmigrate.makeMigrations`;
 
 /** What a code action left to `codeAction/resolve` carries: the files to compute. */
 export type ActionData = { readonly make: string } | { readonly merge: string };

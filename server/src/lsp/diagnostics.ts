@@ -27,12 +27,12 @@ const SEVERITY: Record<DiagnosticSeverityName, DiagnosticSeverity> = {
 };
 
 /** `AddField` -> `add-field`. */
-export function kebab(kind: string): string {
+function kebab(kind: string): string {
   return kind.replace(/([a-z0-9])([A-Z])/g, "$1-$2").toLowerCase();
 }
 
 /** The diagnostic code of a drift operation kind: `drift-add-field`, ... */
-export function driftCode(kind: string): string {
+function driftCode(kind: string): string {
   return `drift-${kebab(kind)}`;
 }
 
@@ -119,7 +119,7 @@ export function conflictDiagnostics(loader: MigrationLoader, text: (file: string
 }
 
 /** The range of `migrations.Migration` in a migration file's text (its first line when absent). */
-export function migrationCallRange(text: string | undefined): Diagnostic["range"] {
+function migrationCallRange(text: string | undefined): Diagnostic["range"] {
   if (text !== undefined) {
     const i = text.indexOf("migrations.Migration");
     if (i >= 0) {

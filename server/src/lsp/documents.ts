@@ -9,23 +9,23 @@
  */
 import { readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
 import { TextDocument } from "vscode-languageserver-textdocument";
+import { URI } from "vscode-uri";
 import type { TextDocumentContentChangeEvent } from "vscode-languageserver";
 
-/** An absolute, normalised file-system path for a `file:` URI (other schemes: undefined). */
+/**
+ * An absolute, normalised file-system path for a `file:` URI (other schemes:
+ * undefined), read with vscode-uri as VS Code writes them (`file:///c%3A/...`
+ * drive letters on Windows included).
+ */
 export function uriToPath(uri: string): string | undefined {
-  if (!uri.startsWith("file:")) return undefined;
-  try {
-    return path.normalize(fileURLToPath(uri));
-  } catch {
-    return undefined;
-  }
+  const parsed = URI.parse(uri);
+  return parsed.scheme === "file" ? path.normalize(parsed.fsPath) : undefined;
 }
 
-/** The `file:` URI of an absolute path. */
+/** The `file:` URI of an absolute path, as VS Code writes it (vscode-uri). */
 export function pathToUri(file: string): string {
-  return pathToFileURL(file).href;
+  return URI.file(file).toString();
 }
 
 /** One file's text as the server sees it, and where it came from. */

@@ -11,7 +11,7 @@ import type { MigrationLoader } from "../engine/loader";
 import type { Migration } from "../engine/migration";
 import type { Operation } from "../engine/operations/base";
 import type { LoadedModels } from "../engine/source/models";
-import { fieldOption, isManyToMany, modelKey, type ProjectState } from "../engine/state";
+import { modelKey, type ProjectState } from "../engine/state";
 import { scopedDrift } from "./incremental";
 import { fileStartRange, locationRange } from "./ranges";
 
@@ -57,59 +57,6 @@ export function leafNames(loader: MigrationLoader): Map<string, string | undefin
   return out;
 }
 
-type Args = Readonly<Record<string, unknown>>;
-
-/** The model (class or lowercase name) and field an operation is about, from its deconstructed arguments. */
-export function operationTarget(op: Operation): { model?: string; field?: string; index?: string; constraint?: string } {
-  const args = op.deconstruct().args as Args;
-  const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
-  const named = (v: unknown): string | undefined => {
-    const o = (op as unknown as Record<string, unknown>)[v as string] as { name?: unknown } | undefined;
-    return str(o?.name);
-  };
-  switch (op.kind) {
-    case "CreateModel": case "DeleteModel": case "AlterModelTable": case "AlterModelOptions":
-    case "AlterUniqueTogether": case "AlterIndexTogether": case "AlterOrderWithRespectTo": case "AlterModelManagers":
-      return { model: str(args.name) };
-    case "RenameModel":
-      return { model: str(args.newName) };
-    case "AddField": case "AlterField":
-      return { model: str(args.modelName), field: str(args.name) };
-    case "RemoveField":
-      return { model: str(args.modelName) };
-    case "RenameField":
-      return { model: str(args.modelName), field: str(args.newName) };
-    case "AddIndex":
-      return { model: str(args.modelName), index: named("index") };
-    case "AddConstraint":
-      return { model: str(args.modelName), constraint: named("constraint") };
-    default:
-      return { model: str(args.modelName) ?? str(args.name) };
-  }
-}
-
-/**
- * True when `op` adds a NOT NULL column with no default to a table that
- * exists (or makes a nullable column NOT NULL without a default): the case
- * where Django's makemigrations asks for a one-off default. `from` is the
- * migrations' state, `to` the models' (the field as written: the operation
- * may carry a one-off default the questioner filled in).
- */
-export function needsDefault(op: Operation, app: string, from: ProjectState, to: ProjectState): boolean {
-  if (op.kind !== "AddField" && op.kind !== "AlterField") return false;
-  const { model, field: name } = operationTarget(op);
-  if (!model || !name) return false;
-  const field = to.get(app, model)?.fields.get(name);
-  if (!field || isManyToMany(field)) return false;
-  if (fieldOption(field, "null") === true || field.options.default !== undefined) return false;
-  if (fieldOption(field, "primaryKey") === true || field.options.autoNow === true || field.options.autoNowAdd === true) return false;
-  const existing = from.get(app, model);
-  if (!existing) return false;
-  if (op.kind === "AddField") return true;
-  const before = existing.fields.get(name);
-  return before !== undefined && fieldOption(before, "null") === true;
-}
-
 /**
  * Each pending operation placed in its app's `models.ts`: on the field for
  * field operations (the class for removals), on the index or constraint
@@ -129,7 +76,7 @@ export function driftItems(
     if (content === undefined) continue;
     for (const migration of migrations) {
       for (const op of migration.operations) {
-        const target = operationTarget(op);
+        const target = op.target();
         const locs = target.model ? models.locations.get(modelKey(app, target.model)) : undefined;
         const state = target.model ? models.state.get(app, target.model) : undefined;
         let loc = locs?.model;
@@ -137,7 +84,7 @@ export function driftItems(
           if (target.field && locs.fields.get(target.field)) loc = locs.fields.get(target.field);
           else if (target.index && locs.indexes.get(target.index)) loc = locs.indexes.get(target.index);
           else if (target.constraint && locs.constraints.get(target.constraint)) loc = locs.constraints.get(target.constraint);
-          else if (/^(AlterModel|AlterUnique|AlterIndex|RemoveIndex|RemoveConstraint|RenameIndex)/.test(op.kind) && locs.meta) loc = locs.meta;
+          else if (target.meta && locs.meta) loc = locs.meta;
         }
         // A location in another file (an inherited field) is shown on the class instead.
         if (loc && path.resolve(loc.file) !== file) loc = locs?.model && path.resolve(locs.model.file) === file ? locs.model : undefined;
@@ -147,7 +94,7 @@ export function driftItems(
           model: state?.name ?? target.model,
           field: target.field,
           description: op.describe(),
-          needsDefault: from ? needsDefault(op, app, from, models.state) : false,
+          needsDefault: from ? op.needsDefault(app, from, models.state) : false,
         });
       }
     }

@@ -32,7 +32,7 @@ export function checkCancelled(token: CancellationToken | undefined): void {
 }
 
 /** The JSON-RPC error answering `e`: tsmigrate errors as BadInput (`file:line:col: ...`), the rest as InternalError. */
-export function toResponseError(e: unknown): ResponseError<unknown> {
+function toResponseError(e: unknown): ResponseError<unknown> {
   if (e instanceof ResponseError) return e;
   if (e instanceof HandlerError) return new ResponseError(e.code, e.message, e.data);
   if (e instanceof Cancelled) return new ResponseError(LSPErrorCodes.RequestCancelled, e.message);

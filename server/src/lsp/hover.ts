@@ -11,7 +11,6 @@ import { ts } from "ts-morph";
 import type { CancellationToken, Hover, HoverParams, Position, Range } from "vscode-languageserver";
 import { describeError, checkCancelled } from "./guard";
 import { uriToPath } from "./documents";
-import { operationTarget } from "./drift";
 import { contains, locationRange, rangeSize } from "./ranges";
 import { createModelSql, formatLines, makeEditor, migrationSql, operationSql, sqlBlock, type SqlTarget } from "./sql";
 import type { Workspace } from "./workspace";
@@ -74,7 +73,7 @@ function modelHover(ws: Workspace, app: string, text: string, pos: Position, ana
   const vendor = ws.sqlTarget;
   const lower = className.toLowerCase();
   const pending = (analysis.drift.get(app) ?? []).flatMap((m) => m.operations);
-  const mine = pending.filter((op) => operationTarget(op).model?.toLowerCase() === lower);
+  const mine = pending.filter((op) => op.target().model?.toLowerCase() === lower);
   try {
     if (mine.length) {
       const lines = pendingSql(pending, new Set(mine), app, analysis.migrationState, vendor);
@@ -151,7 +150,7 @@ function migrationHover(ws: Workspace, app: string, file: string, text: string, 
 }
 
 /** The range of the `export default migrations.Migration(...)` call expression in `text`. */
-export function migrationCall(text: string): Range | undefined {
+function migrationCall(text: string): Range | undefined {
   const sf = ts.createSourceFile("migration.ts", text, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
   for (const st of sf.statements) {
     if (ts.isExportAssignment(st) && ts.isCallExpression(st.expression)) return nodeRange(sf, st.expression);

@@ -1,51 +1,34 @@
 /**
  * Source edits to a `models.ts` buffer for quick fixes: add an option to a
  * field's options object ("Add a default", "Make it nullable"). Works on
- * the text with TypeScript's bare parser (never executed), so half-typed
- * files yield no edit rather than an error.
+ * the text through ts-morph's syntax tree (parsed, never type-checked or
+ * executed), so half-typed files yield no edit rather than an error.
  */
-import { ts } from "ts-morph";
+import {
+  type CallExpression, createWrappedNode, Node, type ObjectLiteralExpression, type SourceFile, SyntaxKind, ts,
+} from "ts-morph";
 import type { Range, TextEdit } from "vscode-languageserver";
 import type { FieldType } from "../engine/fields";
 
-/** Where a field is declared: the `name = models.X(...)` property of a class. */
-export interface FieldDeclaration {
-  readonly classNode: ts.ClassDeclaration;
-  readonly property: ts.PropertyDeclaration;
-  readonly call: ts.CallExpression;
-  /** The options object literal, when the call has one. */
-  readonly options?: ts.ObjectLiteralExpression;
+/** `text` parsed and wrapped as a ts-morph source file (no project: parsed, never type-checked or run). */
+function parse(text: string): SourceFile {
+  return createWrappedNode(ts.createSourceFile("models.ts", text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS));
 }
 
-/** The class `className` in `sf`, if declared at the top level. */
-export function findClass(sf: ts.SourceFile, className: string): ts.ClassDeclaration | undefined {
-  for (const st of sf.statements) {
-    if (ts.isClassDeclaration(st) && st.name?.text === className) return st;
-  }
-  return undefined;
+/** The `models.X(...)` call that declares field `fieldName` of class `className` (not a static member), if any. */
+function fieldCall(sf: SourceFile, className: string, fieldName: string): CallExpression | undefined {
+  const property = sf.getClass(className)?.getInstanceProperty(fieldName);
+  if (!property || !Node.isPropertyDeclaration(property)) return undefined;
+  let init = property.getInitializer();
+  while (init && (Node.isParenthesizedExpression(init) || Node.isAsExpression(init))) init = init.getExpression();
+  return init && Node.isCallExpression(init) ? init : undefined;
 }
 
-/** The declaration of field `fieldName` of class `className`, or undefined when absent or not a call. */
-export function findField(sf: ts.SourceFile, className: string, fieldName: string): FieldDeclaration | undefined {
-  const cls = findClass(sf, className);
-  if (!cls) return undefined;
-  for (const m of cls.members) {
-    if (!ts.isPropertyDeclaration(m) || m.modifiers?.some((x) => x.kind === ts.SyntaxKind.StaticKeyword)) continue;
-    const name = ts.isIdentifier(m.name) || ts.isStringLiteral(m.name) ? m.name.text : undefined;
-    if (name !== fieldName || !m.initializer) continue;
-    let init: ts.Expression = m.initializer;
-    while (ts.isParenthesizedExpression(init) || ts.isAsExpression(init)) init = init.expression;
-    if (!ts.isCallExpression(init)) return undefined;
-    const options = [...init.arguments].reverse().find(ts.isObjectLiteralExpression);
-    return { classNode: cls, property: m, call: init, options };
-  }
-  return undefined;
-}
-
-function rangeAt(sf: ts.SourceFile, pos: number, end = pos): Range {
-  const s = sf.getLineAndCharacterOfPosition(pos);
-  const e = sf.getLineAndCharacterOfPosition(end);
-  return { start: { line: s.line, character: s.character }, end: { line: e.line, character: e.character } };
+/** The LSP range from offset `pos` to `end` of `sf`. */
+function rangeAt(sf: SourceFile, pos: number, end = pos): Range {
+  const s = sf.getLineAndColumnAtPos(pos);
+  const e = sf.getLineAndColumnAtPos(end);
+  return { start: { line: s.line - 1, character: s.column - 1 }, end: { line: e.line - 1, character: e.column - 1 } };
 }
 
 /**
@@ -57,38 +40,37 @@ function rangeAt(sf: ts.SourceFile, pos: number, end = pos): Range {
 export function setFieldOptionEdit(
   text: string, className: string, fieldName: string, key: string, valueText: string,
 ): TextEdit | undefined {
-  const sf = ts.createSourceFile("models.ts", text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
-  const decl = findField(sf, className, fieldName);
-  if (!decl) return undefined;
-  const { call, options } = decl;
-  if (options) {
-    for (const p of options.properties) {
-      if (ts.isPropertyAssignment(p) && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) && p.name.text === key) {
-        return { range: rangeAt(sf, p.initializer.getStart(sf), p.initializer.getEnd()), newText: valueText };
-      }
-    }
-    const props = options.properties;
-    if (props.length === 0) {
-      return { range: rangeAt(sf, options.getStart(sf), options.getEnd()), newText: `{ ${key}: ${valueText} }` };
-    }
-    const last = props[props.length - 1]!;
-    const multiline = sf.getLineAndCharacterOfPosition(options.getStart(sf)).line !==
-      sf.getLineAndCharacterOfPosition(options.getEnd()).line;
-    if (multiline) {
-      const lineStart = text.lastIndexOf("\n", last.getStart(sf)) + 1;
-      const indent = /^[ \t]*/.exec(text.slice(lineStart))![0];
-      const comma = props.hasTrailingComma ? "" : ",";
-      return { range: rangeAt(sf, last.getEnd() + (props.hasTrailingComma ? 1 : 0)), newText: `${comma}\n${indent}${key}: ${valueText}${props.hasTrailingComma ? "," : ""}` };
-    }
-    return { range: rangeAt(sf, last.getEnd()), newText: `, ${key}: ${valueText}` };
+  const sf = parse(text);
+  const call = fieldCall(sf, className, fieldName);
+  if (!call) return undefined;
+  const options = [...call.getArguments()].reverse().find(Node.isObjectLiteralExpression);
+  if (options) return optionEdit(sf, options, key, valueText);
+  const args = call.getArguments();
+  if (args.length === 0) return { range: rangeAt(sf, call.getEnd() - 1), newText: `{ ${key}: ${valueText} }` };
+  return { range: rangeAt(sf, args[args.length - 1]!.getEnd()), newText: `, { ${key}: ${valueText} }` };
+}
+
+/** Sets `key` in the options object literal: its value replaced, or the property added in the object's layout. */
+function optionEdit(sf: SourceFile, options: ObjectLiteralExpression, key: string, valueText: string): TextEdit {
+  const existing = options.getProperty(key);
+  if (existing && Node.isPropertyAssignment(existing)) {
+    const init = existing.getInitializerOrThrow();
+    return { range: rangeAt(sf, init.getStart(), init.getEnd()), newText: valueText };
   }
-  const args = call.arguments;
-  if (args.length === 0) {
-    const open = call.getEnd() - 1; // the closing parenthesis
-    return { range: rangeAt(sf, open), newText: `{ ${key}: ${valueText} }` };
+  const props = options.getProperties();
+  if (props.length === 0) return { range: rangeAt(sf, options.getStart(), options.getEnd()), newText: `{ ${key}: ${valueText} }` };
+  const last = props[props.length - 1]!;
+  const trailingComma = last.getNextSiblingIfKind(SyntaxKind.CommaToken) !== undefined;
+  if (options.getStartLineNumber() !== options.getEndLineNumber()) {
+    const text = sf.getFullText();
+    const lineStart = text.lastIndexOf("\n", last.getStart()) + 1;
+    const indent = /^[ \t]*/.exec(text.slice(lineStart))![0];
+    return {
+      range: rangeAt(sf, last.getEnd() + (trailingComma ? 1 : 0)),
+      newText: `${trailingComma ? "" : ","}\n${indent}${key}: ${valueText}${trailingComma ? "," : ""}`,
+    };
   }
-  const lastArg = args[args.length - 1]!;
-  return { range: rangeAt(sf, lastArg.getEnd()), newText: `, { ${key}: ${valueText} }` };
+  return { range: rangeAt(sf, last.getEnd()), newText: `, ${key}: ${valueText}` };
 }
 
 /**

@@ -29,7 +29,7 @@ export function fileStartRange(text?: string): Range {
 }
 
 /** The text of 0-based line `n` (empty past the end). */
-export function lineText(text: string, n: number): string {
+function lineText(text: string, n: number): string {
   let start = 0;
   for (let i = 0; i < n; i++) {
     const nl = text.indexOf("\n", start);

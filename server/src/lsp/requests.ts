@@ -17,7 +17,7 @@ import type { AppliedRecord } from "../engine/recorder";
 import {
   type AppInfo, ErrorCodes, type ListMigrationsParams, type ListMigrationsResult, type MakeMigrationsParams,
   type MakeMigrationsResult, type MigrateParams, type MigrateResult, type MigrateTarget, type MigrationInfo,
-  type PlanParams, type PlanResult, type PlanStep, type SqlMigrateParams, type SqlMigrateResult,
+  type PlanParams, type PlanResult, type PlanStep, RequestTypes, type SqlMigrateParams, type SqlMigrateResult,
 } from "../protocol";
 import { checkCancelled, guardNotification, guardRequest, HandlerError, type Log } from "./guard";
 import { proposeMigrations } from "./makemigrations";
@@ -43,16 +43,16 @@ export function listenForProgressCancel(server: TsMigrateServer, log: Log): void
 /** Registers every custom request on the server's connection. */
 export function registerCustomRequests(server: TsMigrateServer, log: Log): void {
   const c = server.connection;
-  c.onRequest("tsmigrate/listMigrations", guardRequest("listMigrations", log, (p: ListMigrationsParams, token: CancellationToken) => {
+  c.onRequest(RequestTypes["tsmigrate/listMigrations"], guardRequest("listMigrations", log, (p: ListMigrationsParams, token: CancellationToken) => {
     const ws = server.requireWorkspace();
     return ws.exclusive(() => listMigrations(ws, p ?? {}, server.trusted, token));
   }));
-  c.onRequest("tsmigrate/plan", guardRequest("plan", log, (p: PlanParams) => {
+  c.onRequest(RequestTypes["tsmigrate/plan"], guardRequest("plan", log, (p: PlanParams) => {
     requireTrust(server);
     const ws = server.requireWorkspace();
     return ws.exclusive(() => plan(ws, p ?? {}));
   }));
-  c.onRequest("tsmigrate/migrate", guardRequest("migrate", log, async (p: MigrateParams, token: CancellationToken) => {
+  c.onRequest(RequestTypes["tsmigrate/migrate"], guardRequest("migrate", log, async (p: MigrateParams, token: CancellationToken) => {
     requireTrust(server);
     const ws = server.requireWorkspace();
     const abort = new AbortController();
@@ -67,9 +67,9 @@ export function registerCustomRequests(server: TsMigrateServer, log: Log): void 
       void server.refresh();
     }
   }));
-  c.onRequest("tsmigrate/sqlmigrate", guardRequest("sqlmigrate", log, (p: SqlMigrateParams) =>
+  c.onRequest(RequestTypes["tsmigrate/sqlmigrate"], guardRequest("sqlmigrate", log, (p: SqlMigrateParams) =>
     sqlMigrate(server.requireWorkspace(), p)));
-  c.onRequest("tsmigrate/makeMigrations", guardRequest("makeMigrations", log, (p: MakeMigrationsParams, token: CancellationToken) => {
+  c.onRequest(RequestTypes["tsmigrate/makeMigrations"], guardRequest("makeMigrations", log, (p: MakeMigrationsParams, token: CancellationToken) => {
     const ws = server.requireWorkspace();
     checkCancelled(token);
     return makeMigrations(ws, p ?? {});
@@ -145,7 +145,7 @@ export async function listMigrations(ws: Workspace, p: ListMigrationsParams, tru
  * `name` = that migration (unique prefix); `"zero"` = unapply the app; no
  * app = every leaf (plain `migrate`).
  */
-export function resolveTargets(loader: MigrationLoader, t: MigrateTarget): EngineTarget[] {
+function resolveTargets(loader: MigrationLoader, t: MigrateTarget): EngineTarget[] {
   if (!t.app) {
     if (t.name) throw new HandlerError(ErrorCodes.BadInput, "a migration name needs its app");
     return loader.graph.leafNodes().map((k) => [k[0], k[1]] as const);
@@ -181,42 +181,10 @@ export async function plan(ws: Workspace, p: PlanParams): Promise<PlanResult> {
   return { steps: out, destroys };
 }
 
-/** What a step drops: tables and columns, in words ("table shop_product", "column stock of shop_product"). */
+/** What a step destroys, in words ("table shop_product", "column stock of shop_product"). */
 function destroyed(loader: MigrationLoader, migration: Migration, backwards: boolean): string[] {
-  const out: string[] = [];
-  let state;
-  try {
-    state = loader.projectState(migration.key, false);
-  } catch {
-    return out;
-  }
-  for (const op of migration.operations) {
-    const args = op.deconstruct().args as Record<string, unknown>;
-    const before = state.clone();
-    try {
-      op.stateForwards(migration.app, state);
-    } catch {
-      return out;
-    }
-    const model = typeof args.modelName === "string" ? args.modelName : typeof args.name === "string" ? args.name : undefined;
-    if (!model) continue;
-    if (!backwards) {
-      if (op.kind === "DeleteModel") {
-        const m = before.get(migration.app, model);
-        if (m) out.push(`table ${m.dbTable}`);
-      } else if (op.kind === "RemoveField") {
-        const m = before.get(migration.app, model);
-        if (m) out.push(`column ${String(args.name)} of ${m.dbTable}`);
-      }
-    } else if (op.kind === "CreateModel") {
-      const m = state.get(migration.app, model);
-      if (m) out.push(`table ${m.dbTable}`);
-    } else if (op.kind === "AddField") {
-      const m = state.get(migration.app, model);
-      if (m) out.push(`column ${String(args.name)} of ${m.dbTable}`);
-    }
-  }
-  return out;
+  return migration.destroys(loader.projectState(migration.key, false), backwards)
+    .map((o) => (o.column === undefined ? `table ${o.table}` : `column ${o.column} of ${o.table}`));
 }
 
 /**

@@ -15,7 +15,7 @@ import {
   type DidChangeWatchedFilesParams, type DidCloseTextDocumentParams, type DidOpenTextDocumentParams,
   type DidSaveTextDocumentParams, type HoverParams, type InitializeParams, type InitializeResult,
 } from "vscode-languageserver";
-import type { DidChangeStatusParams, InitializationOptions, SetTrustParams } from "../protocol";
+import { type DidChangeStatusParams, type InitializationOptions, NotificationTypes, type SetTrustParams } from "../protocol";
 import { codeActions, resolveCodeAction } from "./codeActions";
 import { Debouncer } from "./debounce";
 import { DocumentStore, pathToUri, uriToPath } from "./documents";
@@ -36,7 +36,7 @@ export interface ServerOptions extends Partial<InitializationOptions> {
 const TRACE = process.env.TSMIGRATE_LSP_TRACE === "1";
 
 /** The file-watcher globs the server asks the client for. */
-export const WATCH_GLOBS = ["**/models.ts", "**/migrations/*.ts", "**/tsmigrate.config.json"];
+const WATCH_GLOBS = ["**/models.ts", "**/migrations/*.ts", "**/tsmigrate.config.json"];
 
 /** One tsmigrate language server bound to one connection. */
 export class TsMigrateServer {
@@ -123,7 +123,7 @@ export class TsMigrateServer {
       return codeActions(ws, p, token, this.lazyEdits);
     }));
     c.onCodeActionResolve(guardRequest("codeAction/resolve", log, (action: CodeAction) => resolveCodeAction(this.requireWorkspace(), action)));
-    c.onNotification("tsmigrate/setTrust", guardNotification("setTrust", log, (p: SetTrustParams) => {
+    c.onNotification(NotificationTypes["tsmigrate/setTrust"], guardNotification("setTrust", log, (p: SetTrustParams) => {
       this.trusted = p.trusted === true;
       if (this.workspace) this.workspace.trusted = this.trusted;
       this.info(`workspace trust: ${this.trusted ? "trusted" : "untrusted"}`);
@@ -276,6 +276,6 @@ export class TsMigrateServer {
     const json = JSON.stringify(status);
     if (json === this.lastStatus) return;
     this.lastStatus = json;
-    void this.connection.sendNotification("tsmigrate/didChangeStatus", status);
+    void this.connection.sendNotification(NotificationTypes["tsmigrate/didChangeStatus"], status);
   }
 }

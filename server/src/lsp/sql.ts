@@ -9,7 +9,7 @@ import { SqliteSchemaEditor } from "../engine/backends/sqlite/schema";
 import { TsMigrateError } from "../engine/errors";
 import { collectSql } from "../engine/executor";
 import type { MigrationLoader } from "../engine/loader";
-import type { Migration } from "../engine/migration";
+import { Migration } from "../engine/migration";
 import type { Operation } from "../engine/operations/base";
 import type { FieldType } from "../engine/fields";
 import type { ModelState, ProjectState } from "../engine/state";
@@ -48,23 +48,14 @@ function withSemicolon(sql: string): string {
  * operation so its deferred work (table rebuilds, deferred indexes) shows.
  */
 export function operationSql(migration: Migration, index: number, state: ProjectState, target: SqlTarget): string[] {
-  const s = state.clone();
-  migration.operations.slice(0, index).forEach((op) => op.stateForwards(migration.app, s));
-  const op = migration.operations[index]!;
-  return opsSql([op], migration.app, s, target);
+  const s = new Migration(migration.app, migration.name, { operations: migration.operations.slice(0, index) }).mutateState(state.clone());
+  return opsSql([migration.operations[index]!], migration.app, s, target);
 }
 
 /** The forward SQL of `ops` of `app` applied in order from `state` (a copy is advanced). */
-export function opsSql(ops: readonly Operation[], app: string, state: ProjectState, target: SqlTarget): string[] {
+function opsSql(ops: readonly Operation[], app: string, state: ProjectState, target: SqlTarget): string[] {
   const lines: string[] = [];
-  const editor = makeEditor(target, (sql) => lines.push(withSemicolon(sql)));
-  const s = state.clone();
-  for (const op of ops) {
-    const before = s.clone();
-    op.stateForwards(app, s);
-    op.databaseForwards(app, editor, before, s);
-  }
-  editor.flush();
+  new Migration(app, "pending", { operations: [...ops] }).apply(state.clone(), makeEditor(target, (sql) => lines.push(withSemicolon(sql))));
   return lines;
 }
 

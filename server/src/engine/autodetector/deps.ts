@@ -5,10 +5,7 @@
  * scanning, and the stable topological sort (`_sort_migrations`).
  */
 import { TsMigrateError } from "../errors";
-import type { Operation } from "../operations/base";
-import type { AddField, AlterField, RemoveField } from "../operations/fields";
-import type { AlterTogetherOptionOperation } from "../operations/model-options";
-import type { CreateModel, DeleteModel, RenameModel } from "../operations/models";
+import type { Operation, Provision } from "../operations/base";
 
 /**
  * Django's dependency tuple. `model` is lowercase; `kind`: `true` created,
@@ -25,7 +22,7 @@ export interface Dependency {
 }
 
 /** The index key of a dependency, or undefined when nothing can satisfy it. */
-export function dependencyKey(d: Dependency): string | undefined {
+function dependencyKey(d: Dependency): string | undefined {
   const m = `${d.app}.${d.model.toLowerCase()}`;
   const f = d.field?.toLowerCase();
   if (d.kind === true) return f === undefined ? `cm:${m}` : `cf:${m}.${f}`;
@@ -36,36 +33,17 @@ export function dependencyKey(d: Dependency): string | undefined {
   return undefined;
 }
 
-/** The keys of the dependencies `op` satisfies (Django's `check_dependency`, inverted). */
-export function satisfiedKeys(app: string, op: Operation): string[] {
-  const model = (name: string) => `${app}.${name.toLowerCase()}`;
-  switch (op.kind) {
-    case "CreateModel": {
-      const c = op as CreateModel;
-      const m = model(c.name);
-      return [`cm:${m}`, ...c.fields.map(([n]) => `cf:${m}.${n.toLowerCase()}`)];
-    }
-    case "AddField": {
-      const a = op as AddField;
-      return [`cf:${model(a.modelName)}.${a.nameLower}`];
-    }
-    case "RemoveField": {
-      const r = op as RemoveField;
-      return [`rf:${model(r.modelName)}.${r.nameLower}`];
-    }
-    case "DeleteModel":
-      return [`dm:${model((op as DeleteModel).name)}`];
-    case "AlterField": {
-      const a = op as AlterField;
-      return [`af:${model(a.modelName)}.${a.nameLower}`];
-    }
-    case "AlterUniqueTogether": case "AlterIndexTogether":
-      return [`ft:${model((op as AlterTogetherOptionOperation).name)}`];
-    case "RenameModel":
-      return [`rn:${model((op as RenameModel).newName)}`];
-    default:
-      return [];
-  }
+const PROVISION_PREFIX: Record<Provision["change"], string> = {
+  "create-model": "cm", "delete-model": "dm", "rename-model": "rn", "alter-together": "ft",
+  "create-field": "cf", "remove-field": "rf", "alter-field": "af",
+};
+
+/** The keys of the dependencies `op` satisfies (Django's `check_dependency`, inverted), from its {@link Operation.provisions}. */
+function satisfiedKeys(app: string, op: Operation): string[] {
+  return op.provisions().map((p) => {
+    const m = `${app}.${p.model.toLowerCase()}`;
+    return `${PROVISION_PREFIX[p.change]}:${"field" in p ? `${m}.${p.field.toLowerCase()}` : m}`;
+  });
 }
 
 /** Operations by the dependency keys they satisfy. */

@@ -35,8 +35,11 @@ export interface Operation {
   readonly reversible: boolean;
   /** True when the operation may be dropped when squashing (RunSQL `elidable`). */
   readonly elidable: boolean;
-  /** True when the operation changes state only and never touches the database (SeparateDatabaseAndState's state part). */
-  readonly reducesToSqlOnly?: boolean;
+  /**
+   * Django's `reduces_to_sql`: false for an operation that runs code rather
+   * than SQL (RunCode), which `sqlmigrate` announces and skips.
+   */
+  readonly reducesToSql: boolean;
 
   /** Applies the operation to `state` in place. Throws TsMigrateError when the state does not allow it. */
   stateForwards(app: string, state: ProjectState): void;
@@ -65,11 +68,71 @@ export interface Operation {
   deconstruct(): Deconstructed;
 
   /**
+   * What `migrate --plan` shows for it (Django's `describe_operation`):
+   * `undo` when the description gets "Undo " backwards, `action` the text
+   * after " -> " ("" for none), undefined when it cannot run that way.
+   */
+  planAction(backwards: boolean): { readonly undo: boolean; readonly action: string | undefined };
+  /** What the operation is about, as a models file shows it (for editors). */
+  target(): OperationTarget;
+  /**
+   * The changes later operations may depend on (the autodetector's
+   * dependencies; Django's `check_dependency` asked the other way round).
+   */
+  provisions(): readonly Provision[];
+  /**
+   * The tables and columns this operation creates going forwards, named as
+   * in `after`; `before` and `after` are the states around it. Unapplying
+   * it drops them.
+   */
+  creates(app: string, before: ProjectState, after: ProjectState): SchemaObject[];
+  /**
+   * The tables and columns this operation drops going forwards, named as in
+   * `before`: the data a forward step destroys.
+   */
+  drops(app: string, before: ProjectState, after: ProjectState): SchemaObject[];
+  /**
+   * True when the operation adds a NOT NULL column without a default to a
+   * table that exists, or makes a nullable column NOT NULL without one: the
+   * case where Django's makemigrations asks for a one-off default. `from` is
+   * the migrations' state; `to` the models' (the field as written).
+   */
+  needsDefault(app: string, from: ProjectState, to: ProjectState): boolean;
+
+  /**
    * Optional index hints that let the optimizer skip pairs whose `reduce()`
    * is certainly `true` (see {@link OptimizerHints}). Operations without
    * hints are compared with every other operation (always correct, slower).
    */
   optimizerHints?(app: string): OptimizerHints;
+}
+
+/**
+ * What an operation is about, as a models file shows it: the model's name as
+ * written (the new name after a rename), and the field, index or constraint.
+ * `meta` is true when the change shows in the model's `Meta`.
+ */
+export interface OperationTarget {
+  readonly model?: string;
+  readonly field?: string;
+  readonly index?: string;
+  readonly constraint?: string;
+  readonly meta?: boolean;
+}
+
+/**
+ * A change that other operations may be ordered after: a model created,
+ * deleted or renamed (by its new name), its `*Together` options changed, or
+ * a field created, removed or altered. Names as written (any case).
+ */
+export type Provision =
+  | { readonly change: "create-model" | "delete-model" | "rename-model" | "alter-together"; readonly model: string }
+  | { readonly change: "create-field" | "remove-field" | "alter-field"; readonly model: string; readonly field: string };
+
+/** A database object: a table, or a column of it. */
+export interface SchemaObject {
+  readonly table: string;
+  readonly column?: string;
 }
 
 /**

@@ -6,9 +6,10 @@
  */
 import type { SchemaEditor } from "../backends/base/schema";
 import { type SourceLocation, TsMigrateError } from "../errors";
-import { type FieldState, type ModelState, type ProjectState, modelKey } from "../state";
+import { throughModel } from "../backends/base/related";
+import { type FieldState, type ModelState, type ProjectState, fieldColumn, isManyToMany, modelKey } from "../state";
 import { CallValue, type Value } from "../values";
-import type { Deconstructed, Operation, OptimizerHints } from "./base";
+import type { Deconstructed, Operation, OperationTarget, OptimizerHints, Provision, SchemaObject } from "./base";
 
 /**
  * Base class of every built-in operation, with Django's defaults: reversible,
@@ -35,6 +36,36 @@ export abstract class BaseOperation implements Operation {
 
   get migrationNameFragment(): string | undefined {
     return undefined;
+  }
+
+  get reducesToSql(): boolean {
+    return true;
+  }
+
+  /** Django's `describe_operation` for operations with neither `code` nor `sql`. */
+  planAction(backwards: boolean): { readonly undo: boolean; readonly action: string | undefined } {
+    return { undo: backwards, action: "" };
+  }
+
+  /** Nothing in particular (RunSQL, RunCode): editors show it on the file. */
+  target(): OperationTarget {
+    return {};
+  }
+
+  provisions(): readonly Provision[] {
+    return [];
+  }
+
+  creates(_app: string, _before: ProjectState, _after: ProjectState): SchemaObject[] {
+    return [];
+  }
+
+  drops(_app: string, _before: ProjectState, _after: ProjectState): SchemaObject[] {
+    return [];
+  }
+
+  needsDefault(_app: string, _from: ProjectState, _to: ProjectState): boolean {
+    return false;
   }
 
   /** Django's default: "if in doubt, return True". */
@@ -76,6 +107,32 @@ export abstract class BaseOperation implements Operation {
     if (!f) throw this.fail(`model ${model.key} has no field named "${name}"`);
     return f;
   }
+}
+
+/**
+ * The table or column field `name` of `model` makes in the database: its
+ * column, or for a many-to-many field its auto-created join table (none
+ * with a `through` model, which is a model of its own). Names as Django
+ * makes them before any vendor truncation.
+ */
+export function fieldObject(model: ModelState, name: string, field: FieldState, state: ProjectState): SchemaObject | undefined {
+  if (!canMigrate(model)) return undefined;
+  if (isManyToMany(field)) {
+    const through = throughModel(model, name, field, state);
+    return through ? { table: through.dbTable } : undefined;
+  }
+  const column = fieldColumn(name, field);
+  return column ? { table: model.dbTable, column } : undefined;
+}
+
+/** The tables a managed model makes: its own, then its auto-created join tables. */
+export function modelObjects(model: ModelState, state: ProjectState): SchemaObject[] {
+  if (!canMigrate(model)) return [];
+  const joins = [...model.fields]
+    .filter(([, f]) => isManyToMany(f))
+    .map(([n, f]) => fieldObject(model, n, f, state))
+    .filter((o): o is SchemaObject => o !== undefined);
+  return [{ table: model.dbTable }, ...joins];
 }
 
 /** Django's `allow_migrate_model` without routers: unmanaged models get no SQL. */

@@ -6,10 +6,12 @@
 import type { SchemaEditor } from "../backends/base/schema";
 import { renameFieldInCondition } from "../backends/q";
 import { fieldToCall } from "../source/field-values";
-import { type ConstraintState, type FieldState, type IndexState, type ModelState, type ProjectState, modelKey } from "../state";
+import {
+  type ConstraintState, type FieldState, type IndexState, type ModelState, type ProjectState, fieldOption, isManyToMany, modelKey,
+} from "../state";
 import type { Value } from "../values";
-import type { Deconstructed, Operation, OptimizerHints } from "./base";
-import { BaseOperation, canMigrate, fieldReferences, fieldTargets, withoutDefault } from "./common";
+import type { Deconstructed, Operation, OperationTarget, OptimizerHints, Provision, SchemaObject } from "./base";
+import { BaseOperation, canMigrate, fieldObject, fieldReferences, fieldTargets, withoutDefault } from "./common";
 import type { DeleteModel } from "./models";
 
 /** True when `op` is one of the four field operations. */
@@ -70,6 +72,18 @@ export abstract class FieldOperation extends BaseOperation {
     if (this.field) for (const t of fieldTargets(this.field, app, this.modelNameLower)) refs.add(t);
     return { own, refs, nextOnly: false };
   }
+
+  override target(): OperationTarget {
+    return { model: this.modelName, field: this.name };
+  }
+
+  /** The column (or join table) this operation's field makes in `state`, when the field is there. */
+  protected fieldObjects(app: string, state: ProjectState): SchemaObject[] {
+    const model = state.get(app, this.modelName);
+    const field = model?.fields.get(this.name);
+    const object = model && field ? fieldObject(model, this.name, field, state) : undefined;
+    return object ? [object] : [];
+  }
 }
 
 /**
@@ -99,6 +113,18 @@ abstract class DefinitionOperation extends FieldOperation {
   protected get oneOffDefault(): Value | undefined {
     return this.preserveDefault ? undefined : this.field.options.default;
   }
+
+  /**
+   * The field as the models write it (`to`), when it is a NOT NULL column
+   * with no default, on a model whose table exists (in `from`); else undefined.
+   */
+  protected notNullWithoutDefault(app: string, from: ProjectState, to: ProjectState): FieldState | undefined {
+    const field = to.get(app, this.modelName)?.fields.get(this.name);
+    if (!field || isManyToMany(field) || !from.get(app, this.modelName)) return undefined;
+    if (fieldOption(field, "null") === true || field.options.default !== undefined) return undefined;
+    if (fieldOption(field, "primaryKey") === true || field.options.autoNow === true || field.options.autoNowAdd === true) return undefined;
+    return field;
+  }
 }
 
 /** Django's `AddField`. With `preserveDefault: false` the default fills existing rows only and is not kept in state. */
@@ -124,6 +150,19 @@ export class AddField extends DefinitionOperation {
 
   override describe(): string {
     return `Add field ${this.name} to ${this.modelName}`;
+  }
+
+  override provisions(): readonly Provision[] {
+    return [{ change: "create-field", model: this.modelName, field: this.name }];
+  }
+
+  override creates(app: string, _before: ProjectState, after: ProjectState): SchemaObject[] {
+    return this.fieldObjects(app, after);
+  }
+
+  /** A NOT NULL field without a default added to a table that exists. */
+  override needsDefault(app: string, from: ProjectState, to: ProjectState): boolean {
+    return this.notNullWithoutDefault(app, from, to) !== undefined;
   }
 
   override get migrationNameFragment(): string {
@@ -182,6 +221,19 @@ export class RemoveField extends FieldOperation {
     return `Remove field ${this.name} from ${this.modelName}`;
   }
 
+  /** Shown on the class: the field is no longer written there. */
+  override target(): OperationTarget {
+    return { model: this.modelName };
+  }
+
+  override provisions(): readonly Provision[] {
+    return [{ change: "remove-field", model: this.modelName, field: this.name }];
+  }
+
+  override drops(app: string, before: ProjectState, _after: ProjectState): SchemaObject[] {
+    return this.fieldObjects(app, before);
+  }
+
   override get migrationNameFragment(): string {
     return `remove_${this.modelNameLower}_${this.nameLower}`;
   }
@@ -219,6 +271,17 @@ export class AlterField extends DefinitionOperation {
     return `Alter field ${this.name} on ${this.modelName}`;
   }
 
+  override provisions(): readonly Provision[] {
+    return [{ change: "alter-field", model: this.modelName, field: this.name }];
+  }
+
+  /** A nullable field made NOT NULL without a default. */
+  override needsDefault(app: string, from: ProjectState, to: ProjectState): boolean {
+    if (!this.notNullWithoutDefault(app, from, to)) return false;
+    const before = from.get(app, this.modelName)?.fields.get(this.name);
+    return before !== undefined && fieldOption(before, "null") === true;
+  }
+
   override get migrationNameFragment(): string {
     return `alter_${this.modelNameLower}_${this.nameLower}`;
   }
@@ -246,6 +309,10 @@ export class RenameField extends FieldOperation {
 
   get newNameLower(): string {
     return this.newName.toLowerCase();
+  }
+
+  override target(): OperationTarget {
+    return { model: this.modelName, field: this.newName };
   }
 
   override deconstruct(): Deconstructed {

@@ -11,7 +11,7 @@ import { constraintToValue, indexToValue } from "../source/field-values";
 import { createIndexName } from "../names";
 import { type ConstraintState, type IndexState, type ModelState, type ProjectState, fieldColumn } from "../state";
 import type { Value } from "../values";
-import type { Deconstructed, Operation } from "./base";
+import type { Deconstructed, Operation, OperationTarget } from "./base";
 import { BaseOperation, canMigrate, pyList } from "./common";
 
 /** Django's `IndexOperation`: an operation on Meta.indexes / Meta.constraints of model `modelName`. */
@@ -22,6 +22,11 @@ export abstract class IndexOperation extends BaseOperation {
 
   get modelNameLower(): string {
     return this.modelName.toLowerCase();
+  }
+
+  /** Shown on the model's `Meta` (AddIndex and AddConstraint: on the index or constraint). */
+  override target(): OperationTarget {
+    return { model: this.modelName, meta: true };
   }
 
   protected requireIndex(model: ModelState, name: string): IndexState {
@@ -65,6 +70,10 @@ export class AddIndex extends IndexOperation {
   override databaseBackwards(app: string, editor: SchemaEditor, from: ProjectState, _to: ProjectState): void {
     const model = this.requireModel(from, app, this.modelName);
     if (canMigrate(model)) editor.removeIndex(model, this.index, from);
+  }
+
+  override target(): OperationTarget {
+    return { model: this.modelName, index: this.index.name };
   }
 
   override describe(): string {
@@ -234,6 +243,10 @@ export class AddConstraint extends IndexOperation {
   override databaseBackwards(app: string, editor: SchemaEditor, from: ProjectState, _to: ProjectState): void {
     const model = this.requireModel(from, app, this.modelName);
     if (canMigrate(model)) editor.removeConstraint(model, this.constraint, from);
+  }
+
+  override target(): OperationTarget {
+    return { model: this.modelName, constraint: this.constraint.name };
   }
 
   override describe(): string {

@@ -7,7 +7,7 @@
 import type { SchemaEditor } from "../backends/base/schema";
 import { ALTER_OPTION_KEYS, type ModelOptions, type ProjectState } from "../state";
 import type { Value } from "../values";
-import type { Deconstructed, Operation } from "./base";
+import type { Deconstructed, Operation, OperationTarget, Provision } from "./base";
 import { canMigrate } from "./common";
 import { ModelOperation } from "./models";
 import { optionsToValue } from "./options";
@@ -20,6 +20,11 @@ export abstract class ModelOptionOperation extends ModelOperation {
       return [other];
     }
     return super.reduce(other, app);
+  }
+
+  /** Shown on the model's `Meta`. */
+  override target(): OperationTarget {
+    return { model: this.name, meta: true };
   }
 }
 
@@ -68,6 +73,10 @@ export abstract class AlterTogetherOptionOperation extends ModelOptionOperation 
 
   constructor(name: string, readonly optionValue: readonly (readonly string[])[] | null) {
     super(name);
+  }
+
+  override provisions(): readonly Provision[] {
+    return [{ change: "alter-together", model: this.name }];
   }
 
   override deconstruct(): Deconstructed {

@@ -11,8 +11,8 @@ import {
   type ProjectState, modelKey,
 } from "../state";
 import type { Value } from "../values";
-import type { Deconstructed, Operation, OptimizerHints } from "./base";
-import { BaseOperation, canMigrate, fieldReferences, fieldTargets, withoutDefault } from "./common";
+import type { Deconstructed, Operation, OperationTarget, OptimizerHints, Provision, SchemaObject } from "./base";
+import { BaseOperation, canMigrate, fieldReferences, fieldTargets, modelObjects, withoutDefault } from "./common";
 import { AddField, AlterField, RemoveField, RenameField, isFieldOperation } from "./fields";
 import type { AlterModelOptions, AlterTogetherOptionOperation } from "./model-options";
 import { optionsToValue } from "./options";
@@ -29,6 +29,10 @@ export abstract class ModelOperation extends BaseOperation {
 
   override referencesModel(name: string, _app: string): boolean {
     return name.toLowerCase() === this.nameLower;
+  }
+
+  override target(): OperationTarget {
+    return { model: this.name };
   }
 
   override reduce(other: Operation, app: string): Operation[] | boolean {
@@ -82,6 +86,18 @@ export class CreateModel extends ModelOperation {
 
   override describe(): string {
     return `Create model ${this.name}`;
+  }
+
+  override provisions(): readonly Provision[] {
+    return [
+      { change: "create-model", model: this.name },
+      ...this.fields.map(([field]): Provision => ({ change: "create-field", model: this.name, field })),
+    ];
+  }
+
+  override creates(app: string, _before: ProjectState, after: ProjectState): SchemaObject[] {
+    const model = after.get(app, this.name);
+    return model ? modelObjects(model, after) : [];
   }
 
   override get migrationNameFragment(): string {
@@ -227,6 +243,15 @@ export class DeleteModel extends ModelOperation {
     return `Delete model ${this.name}`;
   }
 
+  override provisions(): readonly Provision[] {
+    return [{ change: "delete-model", model: this.name }];
+  }
+
+  override drops(app: string, before: ProjectState, _after: ProjectState): SchemaObject[] {
+    const model = before.get(app, this.name);
+    return model ? modelObjects(model, before) : [];
+  }
+
   override get migrationNameFragment(): string {
     return `delete_${this.nameLower}`;
   }
@@ -304,6 +329,14 @@ export class RenameModel extends ModelOperation {
         editor.alterField(m, n, target, n, from, to);
       }
     }
+  }
+
+  override target(): OperationTarget {
+    return { model: this.newName };
+  }
+
+  override provisions(): readonly Provision[] {
+    return [{ change: "rename-model", model: this.newName }];
   }
 
   override describe(): string {

@@ -7,7 +7,7 @@ import type { SchemaEditor } from "../backends/base/schema";
 import { TsMigrateError } from "../errors";
 import type { ProjectState } from "../state";
 import { CallValue, RefValue, type Value } from "../values";
-import type { Deconstructed, Operation } from "./base";
+import type { Deconstructed, Operation, SchemaObject } from "./base";
 import { BaseOperation, operationToCall } from "./common";
 
 /** Django's `SeparateDatabaseAndState`: `stateOperations` change the state, `databaseOperations` the database. */
@@ -35,27 +35,34 @@ export class SeparateDatabaseAndState extends BaseOperation {
   }
 
   override databaseForwards(app: string, editor: SchemaEditor, from: ProjectState, _to: ProjectState): void {
-    // The database operations' states are computed apart from the real state.
-    for (const op of this.databaseOperations) {
-      const to = from.clone();
-      op.stateForwards(app, to);
-      op.databaseForwards(app, editor, from, to);
-      from = to;
-    }
+    for (const s of this.databaseSteps(app, from)) s.op.databaseForwards(app, editor, s.before, s.after);
   }
 
   override databaseBackwards(app: string, editor: SchemaEditor, _from: ProjectState, to: ProjectState): void {
-    const before: ProjectState[] = [];
-    for (const op of this.databaseOperations) {
-      before.push(to);
-      to = to.clone();
-      op.stateForwards(app, to);
-    }
-    for (let i = this.databaseOperations.length - 1; i >= 0; i--) {
-      const from = to;
-      to = before[i]!;
-      this.databaseOperations[i]!.databaseBackwards(app, editor, from, to);
-    }
+    for (const s of this.databaseSteps(app, to).reverse()) s.op.databaseBackwards(app, editor, s.after, s.before);
+  }
+
+  /** What its database operations create (its state operations touch no table). */
+  override creates(app: string, before: ProjectState, _after: ProjectState): SchemaObject[] {
+    return this.databaseSteps(app, before).flatMap((s) => s.op.creates(app, s.before, s.after));
+  }
+
+  /** What its database operations drop. */
+  override drops(app: string, before: ProjectState, _after: ProjectState): SchemaObject[] {
+    return this.databaseSteps(app, before).flatMap((s) => s.op.drops(app, s.before, s.after));
+  }
+
+  /**
+   * The database operations with the states around each, replayed from
+   * `state` apart from the real state (Django computes them the same way).
+   */
+  private databaseSteps(app: string, state: ProjectState): { op: Operation; before: ProjectState; after: ProjectState }[] {
+    return this.databaseOperations.map((op) => {
+      const before = state;
+      state = state.clone();
+      op.stateForwards(app, state);
+      return { op, before, after: state };
+    });
   }
 
   override describe(): string {
@@ -119,6 +126,13 @@ export class RunSQL extends BaseOperation {
   override describe(): string {
     return "Raw SQL operation";
   }
+
+  /** Its SQL (a list as Python prints one); undefined backwards without `reverseSql`. */
+  override planAction(backwards: boolean): { readonly undo: boolean; readonly action: string | undefined } {
+    const sql = backwards ? this.reverseSql : this.sql;
+    if (sql === undefined) return { undo: false, action: undefined };
+    return { undo: false, action: typeof sql === "string" ? sql : `[${sql.map((x) => `'${x}'`).join(", ")}]` };
+  }
 }
 
 function sqlValue(s: SqlSource): Value {
@@ -155,7 +169,7 @@ export function codeSource(code: Value): string {
  * A function's source with the common indentation of its lines after the
  * first removed, so that the text does not depend on where it was written.
  */
-export function dedentSource(src: string): string {
+function dedentSource(src: string): string {
   const lines = src.split("\n");
   if (lines.length < 2) return src;
   const rest = lines.slice(1);
@@ -198,6 +212,11 @@ export class RunCode extends BaseOperation {
     return this.reverseCode !== undefined;
   }
 
+  /** Code, not SQL: `sqlmigrate` announces it and skips it. */
+  override get reducesToSql(): boolean {
+    return false;
+  }
+
   override deconstruct(): Deconstructed {
     const args: Record<string, Value> = { code: this.code };
     if (this.reverseCode !== undefined) args.reverseCode = this.reverseCode;
@@ -234,5 +253,10 @@ export class RunCode extends BaseOperation {
 
   override describe(): string {
     return "Raw code operation";
+  }
+
+  /** Django shows the function's docstring; functions here have none: "". Undefined backwards without `reverseCode`. */
+  override planAction(backwards: boolean): { readonly undo: boolean; readonly action: string | undefined } {
+    return { undo: false, action: (backwards ? this.reverseCode : this.code) === undefined ? undefined : "" };
   }
 }

@@ -9,6 +9,7 @@
  * `autoNowAdd` a DEFAULT of the current time, `onDelete` the foreign key's
  * ON DELETE action.
  */
+import { TsMigrateError } from "../../errors";
 import { FIELD_SPECS, type FieldType } from "../../fields";
 import {
   fieldColumn, fieldOption, isForeignKey, isManyToMany, type FieldState, type ModelState, type ProjectState,
@@ -86,7 +87,7 @@ function numberOption(field: FieldState, option: string): number | undefined {
 export function dbType(ctx: ColumnContext, field: FieldState, depth = 0): string | undefined {
   if (isManyToMany(field)) return undefined;
   if (isForeignKey(field)) {
-    if (depth > 20) throw new Error(`foreign key chain too deep from ${ctx.model.key}`);
+    if (depth > 20) throw new TsMigrateError(`foreign key chain too deep from ${ctx.model.key} (do two foreign keys point at each other as primary keys?)`, { code: "bad-migration" });
     const target = fkTarget(ctx.model, field, ctx.state);
     return relDbType({ ...ctx, model: target.model }, target.field, depth + 1);
   }
@@ -105,7 +106,7 @@ export function relDbType(ctx: ColumnContext, field: FieldState, depth = 0): str
     return plainDbType({ type: fallback, options: {} }, ctx.flavor);
   }
   const t = dbType(ctx, field, depth);
-  if (t === undefined) throw new Error(`a foreign key cannot point at many-to-many field of ${ctx.model.key}`);
+  if (t === undefined) throw new TsMigrateError(`a foreign key cannot point at a many-to-many field of ${ctx.model.key}`, { code: "bad-migration" });
   return t;
 }
 

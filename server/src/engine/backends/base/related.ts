@@ -121,28 +121,19 @@ export interface IncomingFk {
 /**
  * Every foreign key in `state` that points at `target` (by key), including
  * those of auto-created through models, in state order.
+ * @throws TsMigrateError code `unknown-model` when a relation in `state`
+ *   names no model (never skipped: a rebuild would silently drop its FK).
  */
 export function incomingForeignKeys(
   target: ModelState, state: ProjectState, options: ThroughOptions & { maxNameLength?: number } = {},
 ): IncomingFk[] {
   const out: IncomingFk[] = [];
-  const points = (owner: ModelState, f: FieldState): boolean => {
-    try {
-      return relatedModelOf(owner, f, state).key === target.key;
-    } catch {
-      return false;
-    }
-  };
+  const points = (owner: ModelState, f: FieldState): boolean => relatedModelOf(owner, f, state).key === target.key;
   for (const model of state.models.values()) {
     for (const [name, f] of model.fields) {
       if (isForeignKey(f) && points(model, f)) out.push({ model, name, field: f });
       if (isManyToMany(f)) {
-        let through: ModelState | undefined;
-        try {
-          through = throughModel(model, name, f, state, options);
-        } catch {
-          through = undefined;
-        }
+        const through = throughModel(model, name, f, state, options);
         if (!through) continue;
         for (const [tn, tf] of through.fields) {
           if (isForeignKey(tf) && points(through, tf)) out.push({ model: through, name: tn, field: tf, m2m: { owner: model, field: name } });

@@ -3,6 +3,7 @@
  * rules of ALTER TABLE ADD COLUMN and DROP COLUMN
  * (https://www.sqlite.org/lang_altertable.html), applied to fields.
  */
+import { TsMigrateError } from "../../errors";
 import { fieldColumn, fieldOption, isForeignKey, type FieldState, type ModelState, type ProjectState } from "../../state";
 import type { Value } from "../../values";
 import { type ColumnContext, columnDefaultSql, hasAutoNow, isNull, isPrimaryKey, isUnique } from "../base/columns";
@@ -44,8 +45,9 @@ export function canDropColumn(model: ModelState, name: string, field: FieldState
       ...(o.constraints ?? []).map((c) => (c.kind === "CheckConstraint" ? c.check : c.condition)),
     ].filter((v): v is Value => v !== undefined && v !== null);
     if (conditions.some((v) => compileCondition(v, ctx).includes(quoted))) return false;
-  } catch {
-    return false;
+  } catch (e) {
+    if (e instanceof TsMigrateError) return false; // a condition we cannot compile: rebuild, the safe answer
+    throw e;
   }
   return true;
 }

@@ -8,9 +8,9 @@
  * is plain JSON data in a deterministic order; `diffSnapshots` says how
  * two differ.
  */
-import type { SqliteDatabase } from "./base";
-import { quoteName } from "../base/literals";
-import type { CheckSnapshot, ForeignKeySnapshot, IndexSnapshot, SchemaSnapshot } from "../base/snapshot";
+import type { SqliteDatabase } from "../../server/src/engine/backends/sqlite/base";
+import { quoteName } from "../../server/src/engine/backends/base/literals";
+import type { CheckSnapshot, ForeignKeySnapshot, IndexSnapshot, SchemaSnapshot } from "./snapshot";
 import { canonicalSql, matchParen, splitTopLevel, type SqlToken, tokenize } from "./sqltokens";
 
 /** Options of {@link snapshotSchema}. */
@@ -134,5 +134,5 @@ export function snapshotSchema(db: SqliteDatabase, options: SnapshotOptions = {}
   };
 }
 
-export { diffSnapshots, type DiffOptions } from "../base/snapshot";
-export type { CheckSnapshot, ColumnSnapshot, ForeignKeySnapshot, IndexSnapshot, SchemaSnapshot, TableSnapshot } from "../base/snapshot";
+export { diffSnapshots, type DiffOptions } from "./snapshot";
+export type { CheckSnapshot, ColumnSnapshot, ForeignKeySnapshot, IndexSnapshot, SchemaSnapshot, TableSnapshot } from "./snapshot";

@@ -1,6 +1,6 @@
 /**
  * Database schema snapshots, vendor-neutral: the shape introspection
- * produces (see `sqlite/introspection.ts`) and {@link diffSnapshots}, which
+ * produces (see `sqlite-introspection.ts`) and {@link diffSnapshots}, which
  * lists how two snapshots differ in words a person can act on. Used to
  * compare the schema tsmigrate makes with the one Django makes.
  */
