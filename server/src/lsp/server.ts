@@ -16,6 +16,8 @@ import {
   type DidSaveTextDocumentParams, type HoverParams, type InitializeParams, type InitializeResult,
 } from "vscode-languageserver";
 import type { DidChangeStatusParams, InitializationOptions, SetTrustParams } from "../protocol";
+import { EDITOR_REMEDY, nodeProblem } from "../engine/node-support";
+import { packageVersion } from "../version";
 import { codeActions, resolveCodeAction } from "./codeActions";
 import { Debouncer } from "./debounce";
 import { DocumentStore, pathToUri, uriToPath } from "./documents";
@@ -171,8 +173,21 @@ export class TsMigrateServer {
           resolveProvider: true,
         },
       },
-      serverInfo: { name: "tsmigrate", version: "0.1.0" },
+      serverInfo: { name: "tsmigrate", version: packageVersion() },
     };
+  }
+
+  /**
+   * On a Node that cannot load the SQLite driver, says so once (window/showMessage, an error
+   * the client shows with the log): models and hovers still work; every database request
+   * fails with the same sentence (the SQLite backend refuses before loading the addon), which
+   * the Migrations view shows as its error.
+   */
+  private reportNodeProblem(): void {
+    const problem = nodeProblem(EDITOR_REMEDY);
+    if (problem === undefined) return;
+    this.log(problem);
+    void this.connection.window.showErrorMessage(problem);
   }
 
   private watchDynamic = false;
@@ -181,6 +196,7 @@ export class TsMigrateServer {
 
   private async initialized(): Promise<void> {
     listenForProgressCancel(this, (m) => this.log(m));
+    this.reportNodeProblem();
     if (this.watchDynamic) {
       await this.connection.client.register(DidChangeWatchedFilesNotification.type, {
         watchers: WATCH_GLOBS.map((globPattern) => ({ globPattern })),
