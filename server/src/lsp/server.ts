@@ -10,7 +10,8 @@
  */
 import * as path from "node:path";
 import {
-  type CodeAction, CodeActionKind, DidChangeWatchedFilesNotification, FileChangeType, TextDocumentSyncKind,
+  type CodeAction, CodeActionKind, DidChangeWatchedFilesNotification, FileChangeType, MessageType, ShowMessageNotification,
+  TextDocumentSyncKind,
   type CodeActionParams, type Connection, type Diagnostic, type DidChangeTextDocumentParams,
   type DidChangeWatchedFilesParams, type DidCloseTextDocumentParams, type DidOpenTextDocumentParams,
   type DidSaveTextDocumentParams, type HoverParams, type InitializeParams, type InitializeResult,
@@ -179,7 +180,7 @@ export class TsMigrateServer {
 
   /**
    * On a Node that cannot load the SQLite driver, says so once (window/showMessage, an error
-   * the client shows with the log): models and hovers still work; every database request
+   * notification in the editor): models and hovers still work; every database request
    * fails with the same sentence (the SQLite backend refuses before loading the addon), which
    * the Migrations view shows as its error.
    */
@@ -187,7 +188,7 @@ export class TsMigrateServer {
     const problem = nodeProblem(EDITOR_REMEDY);
     if (problem === undefined) return;
     this.log(problem);
-    void this.connection.window.showErrorMessage(problem);
+    void this.connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Error, message: problem });
   }
 
   private watchDynamic = false;
