@@ -135,7 +135,7 @@ export class Ctx implements vscode.Disposable {
     this.log.info(`starting the language server: ${launch.runtime ?? `${process.execPath} (the editor's Node ${process.version})`} ${launch.module}`);
     // A Node that cannot load the SQLite driver (whichever runs the server: the editor's or
     // tsmigrate.nodePath) is reported by the server itself (server/src/lsp/server.ts): an error
-    // message once, and the same sentence as the Migrations view's error.
+    // message once; the Migrations view marks the database "not read" with the same reason.
     const client = new LanguageClient("tsmigrate", "tsmigrate language server", serverOptions, clientOptions);
     this.client = client;
     this.clientRpc = lspRpc(client);
