@@ -8,7 +8,11 @@
 //    build-time dependencies, lib/, the prebuilt addon of the target platform);
 // 3. runs `vsce package` there with the repository's allowlist .vscodeignore;
 // 4. prints the .vsix's size and file list, and fails if a file the extension loads is missing
-//    or a file outside the allowlist slipped in.
+//    or a file outside the allowlist slipped in;
+// 5. packs the npm package (`npm pack` into out/: the CLI, the Node check, the runtime entry and
+//    the model language's types, its dependencies installed, not bundled), prints its packed and
+//    unpacked sizes and file list, and fails unless its files are exactly scripts/npm-files.json's;
+// 6. prints both packages' sizes side by side.
 // Default target: this machine's (linux-x64 here); `universal` ships every prebuild.
 import { spawnSync } from "node:child_process";
 import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -115,6 +119,16 @@ function globRegExp(glob) {
   return new RegExp(`^${re}$`);
 }
 
+/** `npm pack` into `dir`: the tarball's path, packed and unpacked sizes (bytes) and files ({ path, size }). */
+function packNpm(dir) {
+  const result = spawnSync("npm", ["pack", "--json", "--pack-destination", dir], {
+    cwd: ROOT, encoding: "utf8", env: { ...process.env, npm_config_update_notifier: "false" },
+  });
+  if (result.status !== 0) throw new Error(`npm pack failed (${result.status ?? result.signal}): ${result.stderr}`);
+  const [info] = JSON.parse(result.stdout);
+  return { file: join(dir, info.filename), size: info.size, unpackedSize: info.unpackedSize, files: info.files };
+}
+
 function human(bytes) {
   return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(2)} MB` : `${(bytes / 1024).toFixed(1)} kB`;
 }
@@ -191,3 +205,18 @@ if (missing.length > 0) throw new Error(`the .vsix lacks ${missing.join(", ")}`)
 const shipped = JSON.parse(read(entries.find((e) => e.name === "extension/package.json")).toString("utf8"));
 if (shipped.main !== "./dist/client.js") throw new Error(`the .vsix's main is ${shipped.main}, expected ./dist/client.js`);
 console.log(`ok: ${out}`);
+
+// The npm package.
+const npm = packNpm(dirname(out));
+console.log(`\n${relative(process.cwd(), npm.file)}: ${human(npm.size)} packed, ${human(npm.unpackedSize)} unpacked (${npm.files.length} files)`);
+for (const f of npm.files) console.log(`  ${f.path.padEnd(64)} ${human(f.size).padStart(10)}`);
+const allowed = JSON.parse(readFileSync(join(ROOT, "scripts/npm-files.json"), "utf8")).files;
+const packed = npm.files.map((f) => f.path);
+const npmStray = packed.filter((f) => !allowed.includes(f));
+if (npmStray.length > 0) throw new Error(`npm package files outside scripts/npm-files.json: ${npmStray.join(", ")}`);
+const npmMissing = allowed.filter((f) => !packed.includes(f));
+if (npmMissing.length > 0) throw new Error(`the npm package lacks ${npmMissing.join(", ")}`);
+
+console.log("\npackages:");
+console.log(`  ${relative(process.cwd(), out).padEnd(48)} ${human(statSync(out).size).padStart(10)} (vsix, ${files.length} files)`);
+console.log(`  ${relative(process.cwd(), npm.file).padEnd(48)} ${human(npm.size).padStart(10)} (npm, ${human(npm.unpackedSize)} unpacked, ${npm.files.length} files)`);

@@ -16,6 +16,7 @@ import { randomUUID } from "node:crypto";
 import * as vscode from "vscode";
 import { LanguageClient, RevealOutputChannelOn, State, TransportKind, type LanguageClientOptions, type ServerOptions } from "vscode-languageclient/node";
 import { type DidChangeStatusParams, NotificationTypes } from "../../server/src/protocol";
+import { MIN_NODE_VERSION } from "../../server/src/engine/node-support";
 import { saveCreatedMigrations } from "./autosave";
 import { COMMANDS, migrationCommands, type CommandId, type Handler } from "./commands";
 import { lspRpc } from "./lsp_rpc";
@@ -132,14 +133,9 @@ export class Ctx implements vscode.Disposable {
       },
     };
     this.log.info(`starting the language server: ${launch.runtime ?? `${process.execPath} (the editor's Node ${process.version})`} ${launch.module}`);
-    if (launch.runtime === undefined && Number(process.versions.node.split(".")[0]) < 22) {
-      // better-sqlite3 13 needs Node-API 10: diagnostics and hovers work, the database does not.
-      const message = `tsmigrate: the editor runs Node ${process.version}; the SQLite driver needs Node 22 or newer. Set tsmigrate.nodePath to a Node 22 to use the database.`;
-      this.log.warn(message);
-      void vscode.window.showWarningMessage(message, "Open Settings").then((picked) => {
-        if (picked !== undefined) void vscode.commands.executeCommand("workbench.action.openSettings", "tsmigrate.nodePath");
-      });
-    }
+    // A Node that cannot load the SQLite driver (whichever runs the server: the editor's or
+    // tsmigrate.nodePath) is reported by the server itself (server/src/lsp/server.ts): an error
+    // message once; the Migrations view marks the database "not read" with the same reason.
     const client = new LanguageClient("tsmigrate", "tsmigrate language server", serverOptions, clientOptions);
     this.client = client;
     this.clientRpc = lspRpc(client);
@@ -158,7 +154,7 @@ export class Ctx implements vscode.Disposable {
       this.setState("running");
     } catch (error) {
       this.log.error(`the language server did not start: ${error instanceof Error ? error.message : String(error)}`);
-      if (launch.runtime !== undefined) this.log.error(`check the setting tsmigrate.nodePath (${launch.runtime}): it must be Node 22 or newer`);
+      if (launch.runtime !== undefined) this.log.error(`check the setting tsmigrate.nodePath (${launch.runtime}): it must be Node ${MIN_NODE_VERSION} or newer`);
       this.setState("failed");
     }
   }

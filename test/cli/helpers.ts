@@ -5,6 +5,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { MIN_NODE_VERSION, type NodeVersions, nodeProblem } from "../../server/src/engine/node-support";
 
 export const REPO = path.resolve(__dirname, "..", "..");
 const CLI = path.join(REPO, "bin", "tsmigrate.js");
@@ -58,4 +59,20 @@ export function tsmigrate(cwd: string, ...args: string[]): Run {
 /** The files of a folder (sorted names), empty when it does not exist. */
 export function list(dir: string): string[] {
   return fs.existsSync(dir) ? fs.readdirSync(dir).sort() : [];
+}
+
+/**
+ * The machine's own Node when it is older than tsmigrate supports (Node 20
+ * here): the first `node` on PATH outside any node_modules that the Node
+ * check refuses. Throws, saying what to install, when there is none.
+ */
+export function olderNode(): { node: string; versions: NodeVersions } {
+  const found = spawnSync("which", ["-a", "node"], { encoding: "utf8" }).stdout.split("\n").filter((p) => p !== "" && !p.includes("node_modules"));
+  for (const node of found) {
+    const r = spawnSync(node, ["-p", "JSON.stringify(process.versions)"], { encoding: "utf8" });
+    const versions = r.status === 0 ? JSON.parse(r.stdout) as NodeVersions : undefined;
+    if (versions && nodeProblem(undefined, versions) !== undefined) return { node, versions };
+  }
+  throw new Error(`this test needs a Node older than ${MIN_NODE_VERSION} on PATH outside node_modules ` +
+    `(Debian: apt-get install nodejs); found ${found.join(", ") || "none"}`);
 }

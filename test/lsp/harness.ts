@@ -45,6 +45,8 @@ export interface StartOptions {
   initialize?: boolean;
   /** Extra environment variables for the server process. */
   env?: Record<string, string>;
+  /** The Node that runs the server (default: the one running the tests). */
+  node?: string;
 }
 
 /** A running server and the client side of its connection. */
@@ -244,7 +246,7 @@ export async function startServer(opts: StartOptions): Promise<{ client: LspClie
   const args = entry
     ? [entry, "--stdio"]
     : ["--import", "tsx", path.join(REPO, "server/src/lsp/main.ts"), "--stdio"];
-  const proc = spawn(process.execPath, args, { cwd: REPO, stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, ...opts.env } });
+  const proc = spawn(opts.node ?? process.execPath, args, { cwd: REPO, stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, ...opts.env } });
   const conn = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
   const client = new LspClient(proc, conn, opts.root);
   if (opts.initialize === false) return { client, init: undefined };

@@ -13,6 +13,8 @@ import { type Output, printErrors, processOutput } from "./output";
 import { showMigrations } from "./showmigrations";
 import { sqlMigrate } from "./sqlmigrate";
 import { squashMigrations } from "./squashmigrations";
+import { startApp } from "./startapp";
+import { packageVersion } from "../version";
 import type * as LanguageServer from "../lsp/main";
 
 const projectOption = () => new Option("--project <dir>", "project folder (default: nearest folder upwards holding tsmigrate.config.json, else the current folder)");
@@ -25,9 +27,17 @@ const databaseOption = () => new Option("--database <alias>", 'database alias fr
 export function buildProgram(output: Output, run: (p: Promise<number>) => void): Command {
   const program = new Command("tsmigrate")
     .description("Django's migration system for models written in TypeScript.")
+    .version(packageVersion(), "-V, --version", "print the version of tsmigrate")
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({ writeOut: (s) => output.out(s), writeErr: (s) => output.err(s) });
+
+  program.command("startapp")
+    .description("Creates an app folder with a models.ts and lists the app in tsmigrate.config.json.")
+    .argument("<name>", "name (label) of the application")
+    .argument("[directory]", "the app folder to create (default: ./NAME)")
+    .addOption(projectOption())
+    .action((name: string, directory: string | undefined, opts) => run(startApp(name, directory, { project: opts.project }, output)));
 
   program.command("makemigrations")
     .description("Creates new migration(s) for apps.")

@@ -163,7 +163,8 @@ function app(label: string, dir: string): AppConfig {
   return { label, dir, modelsFile: path.join(dir, "models.ts"), migrationsDir: path.join(dir, "migrations") };
 }
 
-function isLabel(s: string): boolean {
+/** True for a valid app label: an ASCII identifier (letters, digits, `_`; not starting with a digit). */
+export function isLabel(s: string): boolean {
   return /^[A-Za-z_][A-Za-z0-9_]*$/.test(s);
 }
 

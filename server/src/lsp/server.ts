@@ -10,12 +10,15 @@
  */
 import * as path from "node:path";
 import {
-  type CodeAction, CodeActionKind, DidChangeWatchedFilesNotification, FileChangeType, TextDocumentSyncKind,
+  type CodeAction, CodeActionKind, DidChangeWatchedFilesNotification, FileChangeType, MessageType, ShowMessageNotification,
+  TextDocumentSyncKind,
   type CodeActionParams, type Connection, type Diagnostic, type DidChangeTextDocumentParams,
   type DidChangeWatchedFilesParams, type DidCloseTextDocumentParams, type DidOpenTextDocumentParams,
   type DidSaveTextDocumentParams, type HoverParams, type InitializeParams, type InitializeResult,
 } from "vscode-languageserver";
 import { type DidChangeStatusParams, type InitializationOptions, NotificationTypes, type SetTrustParams } from "../protocol";
+import { EDITOR_REMEDY, nodeProblem } from "../engine/node-support";
+import { packageVersion } from "../version";
 import { codeActions, resolveCodeAction } from "./codeActions";
 import { Debouncer } from "./debounce";
 import { DocumentStore, pathToUri, uriToPath } from "./documents";
@@ -171,8 +174,21 @@ export class TsMigrateServer {
           resolveProvider: true,
         },
       },
-      serverInfo: { name: "tsmigrate", version: "0.1.0" },
+      serverInfo: { name: "tsmigrate", version: packageVersion() },
     };
+  }
+
+  /**
+   * On a Node that cannot load the SQLite driver, says so once (window/showMessage, an error
+   * notification in the editor): models and hovers still work; every database request
+   * fails with the same sentence (the SQLite backend refuses before loading the addon), which
+   * the Migrations view shows as its error.
+   */
+  private reportNodeProblem(): void {
+    const problem = nodeProblem(EDITOR_REMEDY);
+    if (problem === undefined) return;
+    this.log(problem);
+    void this.connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Error, message: problem });
   }
 
   private watchDynamic = false;
@@ -181,6 +197,7 @@ export class TsMigrateServer {
 
   private async initialized(): Promise<void> {
     listenForProgressCancel(this, (m) => this.log(m));
+    this.reportNodeProblem();
     if (this.watchDynamic) {
       await this.connection.client.register(DidChangeWatchedFilesNotification.type, {
         watchers: WATCH_GLOBS.map((globPattern) => ({ globPattern })),

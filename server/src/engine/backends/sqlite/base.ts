@@ -8,6 +8,7 @@
  */
 import Database from "better-sqlite3";
 import { TsMigrateError } from "../../errors";
+import { nodeProblem } from "../../node-support";
 import type { Connection } from "../base/base";
 import type { Emit, SchemaEditor } from "../base/schema";
 import { quoteName } from "../base/literals";
@@ -237,9 +238,13 @@ export class SqliteConnection implements Connection {
  * Opens (creating if needed) the SQLite database at `path` (`":memory:"`
  * for a private in-memory one) with foreign keys on and
  * `legacy_alter_table` off, so ALTER TABLE RENAME rewrites references.
- * Throws a TsMigrateError `database` when the file cannot be opened.
+ * Throws a TsMigrateError `database` when the file cannot be opened, `node`
+ * (before loading the addon) when this Node lacks Node-API 10.
  */
 export function openSqlite(alias: string, path: string, options: SqliteOptions = {}): SqliteConnection {
+  // On a Node without Node-API 10 the addon crashes the process (SIGSEGV): refuse first.
+  const problem = nodeProblem();
+  if (problem !== undefined) throw new TsMigrateError(problem, { code: "node" });
   let db: SqliteDatabase;
   try {
     db = new Database(path, options.readonly ? { readonly: true, fileMustExist: true } : {});
