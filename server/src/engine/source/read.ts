@@ -191,82 +191,13 @@ function unsupported(node: ts.Node, sf: ts.SourceFile, what?: string): TsMigrate
  */
 export function readValue(node: ts.Expression, sf: ts.SourceFile, opts: ReadOptions = {}): Value {
   const n = unwrap(node);
-  switch (n.kind) {
-    case ts.SyntaxKind.StringLiteral:
-    case ts.SyntaxKind.NoSubstitutionTemplateLiteral:
-      return (n as ts.StringLiteral).text;
-    case ts.SyntaxKind.NumericLiteral:
-      return Number((n as ts.NumericLiteral).text);
-    case ts.SyntaxKind.TrueKeyword:
-      return true;
-    case ts.SyntaxKind.FalseKeyword:
-      return false;
-    case ts.SyntaxKind.NullKeyword:
-      return null;
-    default:
-      break;
-  }
-  if (ts.isPrefixUnaryExpression(n) &&
-    (n.operator === ts.SyntaxKind.MinusToken || n.operator === ts.SyntaxKind.PlusToken)) {
-    const inner = unwrap(n.operand);
-    if (ts.isNumericLiteral(inner)) {
-      const v = Number(inner.text);
-      return n.operator === ts.SyntaxKind.MinusToken ? -v : v;
-    }
-  }
-  if (ts.isArrayLiteralExpression(n)) {
-    const out: Value[] = [];
-    n.elements.forEach((el, i) => {
-      if (ts.isSpreadElement(el) || ts.isOmittedExpression(el)) {
-        const c = opts.custom?.(el as ts.Expression);
-        if (c === undefined) throw unsupported(el, sf);
-        out.push(c);
-      } else {
-        out.push(readValue(el, sf, opts));
-      }
-      setMember(out, i, nodeLocation(el, sf));
-    });
-    locations.set(out, nodeLocation(n, sf));
-    return out;
-  }
-  if (ts.isObjectLiteralExpression(n)) {
-    const out: Record<string, Value> = {};
-    for (const prop of n.properties) {
-      if (!ts.isPropertyAssignment(prop)) throw unsupported(prop, sf);
-      const key = propertyNameText(prop.name);
-      if (key === undefined) throw unsupported(prop.name, sf, "a computed property name");
-      if (Object.prototype.hasOwnProperty.call(out, key)) {
-        throw new TsMigrateError(`duplicate key "${key}" in object literal`, {
-          code: "unsupported-syntax",
-          location: nodeLocation(prop.name, sf),
-        });
-      }
-      out[key] = readValue(prop.initializer, sf, opts);
-      setMember(out, key, nodeLocation(prop, sf));
-    }
-    locations.set(out, nodeLocation(n, sf));
-    return out as ObjectValue;
-  }
+  const literal = readLiteral(n);
+  if (literal !== undefined) return literal;
+  if (ts.isArrayLiteralExpression(n)) return readArray(n, sf, opts);
+  if (ts.isObjectLiteralExpression(n)) return readObject(n, sf, opts);
   if (ts.isCallExpression(n)) {
-    const written = dottedName(n.expression);
-    if (written !== undefined) {
-      const callee = opts.rename ? opts.rename(written) : written;
-      const args: Value[] = [];
-      n.arguments.forEach((a, i) => {
-        if (ts.isSpreadElement(a)) {
-          const c = opts.custom?.(a as unknown as ts.Expression);
-          if (c === undefined) throw unsupported(a, sf);
-          args.push(c);
-        } else {
-          args.push(readValue(a, sf, opts));
-        }
-        setMember(args, i, nodeLocation(a, sf));
-      });
-      const call = new CallValue(callee, args);
-      locations.set(call, nodeLocation(n, sf));
-      locations.set(call.args, nodeLocation(n, sf));
-      return call;
-    }
+    const call = readCall(n, sf, opts);
+    if (call !== undefined) return call;
   }
   if (ts.isIdentifier(n) || ts.isPropertyAccessExpression(n)) {
     const name = dottedName(n);
@@ -279,4 +210,76 @@ export function readValue(node: ts.Expression, sf: ts.SourceFile, opts: ReadOpti
   const c = opts.custom?.(n);
   if (c !== undefined) return c;
   throw unsupported(n, sf);
+}
+
+/** A string, number (also `-1`, `+1`), boolean or null literal; undefined for anything else. */
+function readLiteral(n: ts.Expression): Value | undefined {
+  switch (n.kind) {
+    case ts.SyntaxKind.StringLiteral:
+    case ts.SyntaxKind.NoSubstitutionTemplateLiteral: return (n as ts.StringLiteral).text;
+    case ts.SyntaxKind.NumericLiteral: return Number((n as ts.NumericLiteral).text);
+    case ts.SyntaxKind.TrueKeyword: return true;
+    case ts.SyntaxKind.FalseKeyword: return false;
+    case ts.SyntaxKind.NullKeyword: return null;
+    default: break;
+  }
+  if (ts.isPrefixUnaryExpression(n) && (n.operator === ts.SyntaxKind.MinusToken || n.operator === ts.SyntaxKind.PlusToken)) {
+    const inner = unwrap(n.operand);
+    if (ts.isNumericLiteral(inner)) {
+      const v = Number(inner.text);
+      return n.operator === ts.SyntaxKind.MinusToken ? -v : v;
+    }
+  }
+  return undefined;
+}
+
+/** An element that is a spread or a hole: only `opts.custom` may read it. */
+function readSpecial(el: ts.Node, sf: ts.SourceFile, opts: ReadOptions): Value {
+  const c = opts.custom?.(el as ts.Expression);
+  if (c === undefined) throw unsupported(el, sf);
+  return c;
+}
+
+function readArray(n: ts.ArrayLiteralExpression, sf: ts.SourceFile, opts: ReadOptions): Value[] {
+  const out: Value[] = [];
+  n.elements.forEach((el, i) => {
+    out.push(ts.isSpreadElement(el) || ts.isOmittedExpression(el) ? readSpecial(el, sf, opts) : readValue(el, sf, opts));
+    setMember(out, i, nodeLocation(el, sf));
+  });
+  locations.set(out, nodeLocation(n, sf));
+  return out;
+}
+
+function readObject(n: ts.ObjectLiteralExpression, sf: ts.SourceFile, opts: ReadOptions): ObjectValue {
+  const out: Record<string, Value> = {};
+  for (const prop of n.properties) {
+    if (!ts.isPropertyAssignment(prop)) throw unsupported(prop, sf);
+    const key = propertyNameText(prop.name);
+    if (key === undefined) throw unsupported(prop.name, sf, "a computed property name");
+    if (Object.prototype.hasOwnProperty.call(out, key)) {
+      throw new TsMigrateError(`duplicate key "${key}" in object literal`, {
+        code: "unsupported-syntax",
+        location: nodeLocation(prop.name, sf),
+      });
+    }
+    out[key] = readValue(prop.initializer, sf, opts);
+    setMember(out, key, nodeLocation(prop, sf));
+  }
+  locations.set(out, nodeLocation(n, sf));
+  return out as ObjectValue;
+}
+
+/** `a.b(...)` as a CallValue; undefined when the callee is not a dotted name. */
+function readCall(n: ts.CallExpression, sf: ts.SourceFile, opts: ReadOptions): CallValue | undefined {
+  const written = dottedName(n.expression);
+  if (written === undefined) return undefined;
+  const args: Value[] = [];
+  n.arguments.forEach((a, i) => {
+    args.push(ts.isSpreadElement(a) ? readSpecial(a, sf, opts) : readValue(a, sf, opts));
+    setMember(args, i, nodeLocation(a, sf));
+  });
+  const call = new CallValue(opts.rename ? opts.rename(written) : written, args);
+  locations.set(call, nodeLocation(n, sf));
+  locations.set(call.args, nodeLocation(n, sf));
+  return call;
 }
