@@ -133,6 +133,11 @@ abstract class RemoveMetaEntry<T extends { readonly name: string }> extends Inde
     return `remove_${this.modelNameLower}_${this.name.toLowerCase()}`;
   }
 
+  /** Shown on the model's `Meta` (the entry is no longer written there). */
+  override target(): OperationTarget {
+    return { model: this.modelName, [this.list.noun]: this.name, meta: true };
+  }
+
   private requireEntry(model: ModelState): T {
     const entry = this.list.entries(model).find((e) => e.name === this.name);
     if (!entry) throw this.fail(`model ${model.key} has no ${this.list.noun} named "${this.name}"`);
