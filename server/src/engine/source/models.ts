@@ -19,6 +19,7 @@ import { RefValue, type Value, isObjectValue } from "../values";
 import { type FieldContext, fieldFromCall, show } from "./field-values";
 import { formatName, readMeta } from "./meta";
 import { type ParsedClass, type ParsedField, type ParsedModelFile, parseModelFile } from "./model-file";
+import { ModelProgram } from "./program";
 import { nearest } from "./q";
 
 export { parseModelFile } from "./model-file";
@@ -394,6 +395,7 @@ function dedupe(errors: TsMigrateError[]): TsMigrateError[] {
 export function loadModels(config: ProjectConfig, overrides?: ReadonlyMap<string, string>): LoadedModels {
   const parsed: ParsedModelFile[] = [];
   const readErrors: TsMigrateError[] = [];
+  const program = new ModelProgram(overrides);
   for (const app of config.apps) {
     let text = overrides?.get(app.modelsFile);
     if (text === undefined) {
@@ -406,7 +408,7 @@ export function loadModels(config: ProjectConfig, overrides?: ReadonlyMap<string
         continue;
       }
     }
-    parsed.push(parseModelFile(app.label, app.modelsFile, text));
+    parsed.push(parseModelFile(app.label, app.modelsFile, text, program));
   }
   const loaded = resolveModels(parsed, config);
   return readErrors.length ? { ...loaded, errors: [...readErrors, ...loaded.errors] } : loaded;
