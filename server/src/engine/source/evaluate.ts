@@ -200,7 +200,11 @@ export class StaticEvaluator implements Evaluator {
     const callee = dottedName(node.expression);
     if (callee === undefined || this.isModels(callee, sf)) return undefined;
     const fn = this.helperOf(node, sf);
-    if (!fn) return undefined;
+    if (!fn) {
+      const decl = this.declarationOfSafe(node.expression, sf);
+      throw unreadable(node, sf, `${callee}(...) is a call, and only calls of models.* and of the project's own functions ` +
+        `returning a models.* field are read; ${callee} is ${decl ? `declared at ${where(decl)}` : "not declared in the project"}`);
+    }
     const body = returnedExpression(fn);
     if (!body) throw unreadable(node, sf, `${callee} (${where(fn)}) must return its value in a single \`return\` or an arrow expression`);
     const bound: ts.ParameterDeclaration[] = [];

@@ -306,7 +306,7 @@ function readObject(n: ts.ObjectLiteralExpression, sf: ts.SourceFile, opts: Read
     if (!ts.isPropertyAssignment(prop)) throw unsupported(prop, sf);
     const key = propertyNameText(prop.name);
     if (key === undefined) throw unsupported(prop.name, sf, "a computed property name");
-    if (Object.prototype.hasOwnProperty.call(out, key)) {
+    if (Object.prototype.hasOwnProperty.call(out, key) && !fromSpread(out, key)) {
       throw new TsMigrateError(`duplicate key "${key}" in object literal`, {
         code: "unsupported-syntax",
         location: nodeLocation(prop.name, sf),
