@@ -129,3 +129,42 @@ export class Product extends models.Model {
   assert.match(msgs[1]!, /^5:14 unreadable-value .*destructured parameters cannot be read/);
   assert.match(msgs[2]!, /^10:7 unknown-field-type NotAField\(\.\.\.\) does not return a models\.\* field/);
 });
+
+test("Django details: a foreign key named by its column, Meta.appLabel, a NUL in a default", () => {
+  const r = load({
+    "shop/models.ts": HEAD + `
+export class Category extends models.Model { name = models.CharField({ maxLength: 20 }); }
+export class Product extends models.Model {
+  category = models.ForeignKey(Category, { onDelete: models.CASCADE });
+  code = models.CharField({ maxLength: 5 });
+  note = models.CharField({ maxLength: 5, default: "a\\0b" });
+  static Meta = {
+    uniqueTogether: [["category_id", "code"]],
+    indexes: [models.Index({ fields: ["-category_id"] })],
+    appLabel: "catalog",
+  };
+}
+`,
+  });
+  const msgs = r.errors.map((e) => `${e.location?.line}:${e.location?.column} ${e.message}`);
+  assert.equal(msgs.length, 2, msgs.join("\n"));
+  assert.match(msgs[0]!, /^7:43 CharField option default must be a value the database can store: a string with a NUL character/);
+  assert.match(msgs[1]!, /^11:5 Meta\.appLabel: a model's app is the folder of its models\.ts \(here "shop"\)/);
+  const p = r.state.get("shop", "product")!;
+  assert.deepEqual(p.options.uniqueTogether, [["category", "code"]]);
+  assert.deepEqual(p.options.indexes!.map((i) => i.fields), [["-category"]]);
+});
+
+test("an abstract base in a project file of no app is followed (its fields and Meta inherited)", () => {
+  const r = load({
+    "shop/models.ts": HEAD + `import { Stamped } from "../lib/base";\nexport class Post extends Stamped { title = models.CharField({ maxLength: 9 }); }\n`,
+    "lib/base.ts": HEAD + `export abstract class Stamped extends models.Model {
+  created = models.DateField({ null: true });
+  static Meta = { abstract: true, ordering: ["created"] };
+}\n`,
+  });
+  assert.deepEqual(r.errors.map((e) => e.format()), []);
+  const p = r.state.get("shop", "post")!;
+  assert.deepEqual([...p.fields.keys()], ["id", "created", "title"]);
+  assert.deepEqual(p.options, { ordering: ["created"] });
+});
