@@ -27,9 +27,14 @@ export const PACKAGE = "tsmigrate";
 
 const READ_NOT_RUN = "model files are read, not run";
 
+const aliasCache = new WeakMap<ts.SourceFile, Set<string>>();
+
 /** Local names of `models` in `sf` (`import { models as m } from "tsmigrate"`); `models` when none is imported. */
-export function modelsAliases(sf: ts.SourceFile): Set<string> {
+export function modelsAliases(sf: ts.SourceFile): ReadonlySet<string> {
+  const cached = aliasCache.get(sf);
+  if (cached) return cached;
   const aliases = new Set<string>();
+  aliasCache.set(sf, aliases);
   for (const st of sf.statements) {
     if (!ts.isImportDeclaration(st) || !ts.isStringLiteral(st.moduleSpecifier) || st.moduleSpecifier.text !== PACKAGE) continue;
     const named = st.importClause?.namedBindings;
@@ -63,6 +68,8 @@ export class StaticEvaluator implements Evaluator {
   private readonly options = new Map<ts.SourceFile, ReadOptions>();
   private readonly reading = new Set<ts.Node>();
   private readonly params = new Map<ts.ParameterDeclaration, Value>();
+  /** Values of declarations read so far (not those depending on a helper's parameters). */
+  private readonly values = new Map<ts.Declaration, Value>();
 
   constructor(private readonly program: ModelProgram) {}
 
@@ -132,6 +139,14 @@ export class StaticEvaluator implements Evaluator {
 
   /** The value `decl` gives the name `node` (written in `sf`). */
   private readDeclaration(decl: ts.Declaration, node: ts.Expression, sf: ts.SourceFile): Value | undefined {
+    const cached = this.values.get(decl);
+    if (cached !== undefined) return cached;
+    const v = this.readDeclarationOnce(decl, node, sf);
+    if (v !== undefined && this.params.size === 0) this.values.set(decl, v);
+    return v;
+  }
+
+  private readDeclarationOnce(decl: ts.Declaration, node: ts.Expression, sf: ts.SourceFile): Value | undefined {
     if (ts.isClassDeclaration(decl)) {
       if (ts.isIdentifier(node) || this.isModels(dottedName(node), sf)) return undefined;
       throw unreadable(node, sf, `${node.getText(sf)} is a class; expected a value`);

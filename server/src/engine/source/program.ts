@@ -1,59 +1,118 @@
 /**
- * The TypeScript program model files are read in: a ts-morph {@link Project}
- * holding the models files (their text as given, e.g. an unsaved editor
- * buffer) and, when a value needs it, the project files they import, read
- * from disk or from `overrides`. The type checker is created lazily, on the
- * first name a models file refers to that is not a literal or a
- * `models.*` member, so files without such names cost one parse.
+ * The TypeScript program model files are read in. Each models file is
+ * parsed on its own (the cheap path every keystroke takes); only when a value
+ * names something (a constant, an enum member, a field helper) is a program
+ * built over the files parsed so far and the project files they import, and
+ * its type checker asked which declaration the name refers to. Imported files
+ * are parsed once per version (mtime and size) and shared between programs,
+ * as TypeScript's language service shares them.
  *
  * Nothing is ever run: the checker only answers "which declaration does
  * this name refer to" and "what is this enum member's constant value".
+ * (ts-morph's `Project` wrapper costs two to three times the bare parse per
+ * file, too much for the language server's per-keystroke budget, so the
+ * program is built with ts-morph's compiler directly.)
  */
-import { Project, ts } from "ts-morph";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { ts } from "ts-morph";
 
 /** Compiler options of the reading program: no lib files (globals are never needed to read a value). */
 const OPTIONS: ts.CompilerOptions = {
   noLib: true,
+  noResolve: false,
   target: ts.ScriptTarget.Latest,
   module: ts.ModuleKind.ESNext,
   moduleResolution: ts.ModuleResolutionKind.Bundler,
   allowImportingTsExtensions: true,
   noEmit: true,
-  skipLibCheck: true,
+  types: [],
 };
+
+/** Parsed imported files by absolute path, with the version they were parsed from. */
+const diskFiles = new Map<string, { stamp: string; sf: ts.SourceFile }>();
+
+/** Parses `text` as the TypeScript file `file` (parent pointers set; syntax errors in its parse diagnostics). */
+export function parseTs(file: string, text: string): ts.SourceFile {
+  return ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+}
+
+/** `file` from disk, parsed once per version; undefined when it cannot be read. */
+function diskFile(file: string): ts.SourceFile | undefined {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(file);
+  } catch {
+    // Not there: the module resolution asks about candidates that do not exist.
+    return undefined;
+  }
+  const stamp = `${st.mtimeMs}:${st.size}`;
+  const cached = diskFiles.get(file);
+  if (cached?.stamp === stamp) return cached.sf;
+  const sf = parseTs(file, fs.readFileSync(file, "utf8"));
+  diskFiles.set(file, { stamp, sf });
+  return sf;
+}
 
 /** One reading program (one per load of the models, or per re-read file in an editor). */
 export class ModelProgram {
-  private readonly project = new Project({
-    compilerOptions: OPTIONS,
-    skipAddingFilesFromTsConfig: true,
-    skipFileDependencyResolution: true,
-    skipLoadingLibFiles: true,
-  });
+  /** Files parsed through this program (models files, unsaved buffers). */
+  private readonly own = new Map<string, ts.SourceFile>();
+  private program?: ts.Program;
   private checkerCache?: ts.TypeChecker;
 
   /**
    * @param overrides absolute path -> text used instead of the file on disk
    *   (unsaved editor buffers of imported files)
    */
-  constructor(overrides?: ReadonlyMap<string, string>) {
-    for (const [file, text] of overrides ?? []) {
-      if (/\.(ts|tsx|mts|cts)$/.test(file)) this.project.createSourceFile(file, text, { overwrite: true });
-    }
-  }
+  constructor(private readonly overrides?: ReadonlyMap<string, string>) {}
 
-  /**
-   * Parses `text` as the file `file` (absolute path) of this program, parent
-   * pointers set; syntax errors are in its parse diagnostics. Never throws.
-   */
+  /** Parses `text` as the file `file` (absolute path) of this program. Never throws. */
   sourceFile(file: string, text: string): ts.SourceFile {
+    const sf = parseTs(file, text);
+    this.own.set(path.resolve(file), sf);
     this.checkerCache = undefined;
-    return this.project.createSourceFile(file, text, { overwrite: true, scriptKind: ts.ScriptKind.TS }).compilerNode;
+    return sf;
   }
 
-  /** The type checker over every file added so far and what they import (built on first use after a change). */
+  /** The type checker over every file parsed so far and what they import (built on first use after a change). */
   get checker(): ts.TypeChecker {
-    this.checkerCache ??= this.project.getTypeChecker().compilerObject;
+    if (!this.checkerCache) {
+      this.program = ts.createProgram({ rootNames: [...this.own.keys()], options: OPTIONS, host: this.host(), oldProgram: this.program });
+      this.checkerCache = this.program.getTypeChecker();
+    }
     return this.checkerCache;
+  }
+
+  private source(file: string): ts.SourceFile | undefined {
+    const abs = path.resolve(file);
+    const own = this.own.get(abs);
+    if (own) return own;
+    const text = this.overrides?.get(abs);
+    if (text !== undefined) return this.sourceFile(abs, text);
+    return diskFile(abs);
+  }
+
+  private host(): ts.CompilerHost {
+    const resolutionCache = ts.createModuleResolutionCache(process.cwd(), (name) => name, OPTIONS);
+    const host: ts.CompilerHost = {
+      // Only the project's own files are followed: a package's declarations never give a value to read.
+      resolveModuleNames: (names, containing) => names.map((name) => (name.startsWith(".")
+        ? ts.resolveModuleName(name, containing, OPTIONS, host, resolutionCache).resolvedModule
+        : undefined)),
+      getSourceFile: (name) => this.source(name),
+      fileExists: (name) => this.own.has(path.resolve(name)) || this.overrides?.has(path.resolve(name)) === true || ts.sys.fileExists(name),
+      readFile: (name) => this.overrides?.get(path.resolve(name)) ?? ts.sys.readFile(name),
+      directoryExists: (name) => ts.sys.directoryExists(name),
+      getDirectories: (name) => ts.sys.getDirectories(name),
+      realpath: (name) => name,
+      getDefaultLibFileName: () => "lib.d.ts",
+      writeFile: () => undefined,
+      getCurrentDirectory: () => process.cwd(),
+      getCanonicalFileName: (name) => name,
+      useCaseSensitiveFileNames: () => true,
+      getNewLine: () => "\n",
+    };
+    return host;
   }
 }
