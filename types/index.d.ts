@@ -49,7 +49,7 @@ export namespace models {
    */
   type Choices<T> =
     | readonly (readonly [T, string] | readonly [string, readonly (readonly [T, string])[]])[]
-    | { readonly [member: string]: T };
+    | { readonly [member: string]: T | string }; // an enum (a numeric enum maps its values back to names)
 
   /** Members of a choices helper: `Name: value` (label from the name) or `Name: [value, "Label"]`. */
   type ChoicesMembers<V> = { readonly [name: string]: V | readonly [V, string] };
