@@ -95,7 +95,7 @@ export class StaticEvaluator implements Evaluator {
       if (decl) return this.readDeclaration(decl, node, sf);
       return this.unresolved(node, sf, found ? `declared outside the project (${where(found)})` : "not declared in this file nor imported");
     }
-    if (decl && ts.isEnumMember(decl)) return this.readDeclaration(decl, node, sf);
+    if (decl && (ts.isEnumMember(decl) || this.isNamespace(node.expression, sf))) return this.readDeclaration(decl, node, sf);
     // `obj.key` / `arr[i]`: the member of the value read (a choices helper's members have no declaration of their own).
     const base = readValue(node.expression, sf, this.optionsFor(sf));
     if (!(base instanceof RefValue)) return this.member(node, base, sf);
@@ -137,6 +137,12 @@ export class StaticEvaluator implements Evaluator {
     return symbol?.valueDeclaration ?? symbol?.declarations?.[0];
   }
 
+  /** True when `expr` names a module (`import * as cfg from "./config"`): its members are read through their declarations. */
+  private isNamespace(expr: ts.Expression, sf: ts.SourceFile): boolean {
+    const found = ts.isIdentifier(expr) || ts.isPropertyAccessExpression(expr) ? this.declarationOf(expr, sf) : undefined;
+    return found !== undefined && typeof found !== "string" && (ts.isSourceFile(found) || ts.isModuleDeclaration(found));
+  }
+
   /** The value `decl` gives the name `node` (written in `sf`). */
   private readDeclaration(decl: ts.Declaration, node: ts.Expression, sf: ts.SourceFile): Value | undefined {
     const cached = this.values.get(decl);
@@ -147,10 +153,8 @@ export class StaticEvaluator implements Evaluator {
   }
 
   private readDeclarationOnce(decl: ts.Declaration, node: ts.Expression, sf: ts.SourceFile): Value | undefined {
-    if (ts.isClassDeclaration(decl)) {
-      if (ts.isIdentifier(node) || this.isModels(dottedName(node), sf)) return undefined;
-      throw unreadable(node, sf, `${node.getText(sf)} is a class; expected a value`);
-    }
+    // A class stays a reference: a relation target, or the left of `Base.Meta` / `Limits.MAX`.
+    if (ts.isClassDeclaration(decl)) return undefined;
     if (ts.isEnumMember(decl)) {
       const v = this.program.checker.getConstantValue(decl);
       if (v === undefined) throw unreadable(node, sf, `the enum member ${node.getText(sf)} (${where(decl)}) has no constant value`);
@@ -309,6 +313,7 @@ function readableInitializer(decl: ts.Declaration): ts.Expression | string {
   if (ts.isShorthandPropertyAssignment(decl)) return decl.name;
   if (ts.isParameter(decl)) return "as a function parameter, whose value is only known when the code runs";
   if (ts.isFunctionDeclaration(decl) || ts.isMethodDeclaration(decl)) return "as a function; call it or pass a value";
+  if (ts.isSourceFile(decl) || ts.isModuleDeclaration(decl)) return "as a module; name one of its members";
   return `as ${ts.SyntaxKind[decl.kind]}, which is not read`;
 }
 
