@@ -16,6 +16,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ts } from "ts-morph";
+import { isMissing } from "../config";
+import { TsMigrateError } from "../errors";
 
 /** Compiler options of the reading program: no lib files (globals are never needed to read a value). */
 const OPTIONS: ts.CompilerOptions = {
@@ -42,9 +44,10 @@ function diskFile(file: string): ts.SourceFile | undefined {
   let st: fs.Stats;
   try {
     st = fs.statSync(file);
-  } catch {
+  } catch (e) {
     // Not there: the module resolution asks about candidates that do not exist.
-    return undefined;
+    if (isMissing(e)) return undefined;
+    throw new TsMigrateError(`cannot read ${file}: ${(e as Error).message}`, { code: "io", location: { file, line: 1, column: 1 }, cause: e });
   }
   const stamp = `${st.mtimeMs}:${st.size}`;
   const cached = diskFiles.get(file);
