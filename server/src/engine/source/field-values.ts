@@ -93,6 +93,7 @@ function checkOptionValue(type: FieldType, key: string, v: Value, loc: SourceLoc
     if (typeof v !== "string" || !["both", "ipv4", "ipv6"].includes(v.toLowerCase())) bad(`"both", "IPv4" or "IPv6"`);
   } else if (key === "default") {
     if (!isLiteral(v)) bad("a literal value (string, number, boolean, null, array or object of those)");
+    else if (hasNul(v)) bad("a value the database can store: a string with a NUL character (\\0) cannot be a column default");
   } else if (key === "choices") {
     if (!Array.isArray(v) || !v.every((c) => isChoice(c))) {
       bad("an array of [value, label] pairs or [group, [[value, label], ...]] groups (fields.E005)");
@@ -105,6 +106,13 @@ function checkOptionValue(type: FieldType, key: string, v: Value, loc: SourceLoc
   } else if (key === "throughFields") {
     if (!Array.isArray(v) || v.length !== 2 || !v.every((s) => typeof s === "string")) bad("an array of two field names");
   }
+}
+
+/** True when a string in `v` (nested in arrays and objects too) holds a NUL character. */
+function hasNul(v: Value): boolean {
+  if (typeof v === "string") return v.includes("\0");
+  if (Array.isArray(v)) return v.some(hasNul);
+  return isObjectValue(v) && Object.values(v).some(hasNul);
 }
 
 /** Django's fields.E306 check, `%(class)s`, `%(model_name)s` and `%(app_label)s` placeholders allowed. */

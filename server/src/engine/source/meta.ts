@@ -112,6 +112,9 @@ class MetaReader {
       case "uniqueTogether": case "indexTogether": return this.together(key, v);
       case "indexes": return this.indexes(v);
       case "constraints": return this.constraints(v);
+      case "appLabel":
+        return this.bad(key, `a model's app is the folder of its models.ts (here "${this.ctx.app}"); move the model to the ` +
+          `models.ts of the app it belongs to, or give the folder another label in tsmigrate.config.json`);
       default: {
         const guess = nearest(key, META_KEYS);
         this.errors.add(`unknown Meta option ${key}` + (guess ? ` (did you mean ${guess}?)` : "") +
@@ -131,6 +134,24 @@ class MetaReader {
     else if (!this.ctx.fields.has(v) || !isForeignKey(this.ctx.fields.get(v)!)) {
       this.bad(key, `expected the name of a ForeignKey of this model, found "${v}"`);
     } else this.options[key] = v;
+  }
+
+  /**
+   * The field named `name`, or by its column when it is a foreign key's
+   * attname (`project_id`, accepted in indexes, constraints and
+   * `*Together` as Django 3.2 accepts it); a leading `-` is kept.
+   */
+  private fieldName(name: string): string {
+    const desc = name.startsWith("-") ? "-" : "";
+    const n = name.slice(desc.length);
+    if (this.ctx.fields.has(n) || !n.endsWith("_id")) return name;
+    const fk = n.slice(0, -3);
+    const f = this.ctx.fields.get(fk);
+    return f && isForeignKey(f) ? desc + fk : name;
+  }
+
+  private fieldNames(names: readonly string[]): string[] {
+    return names.map((n) => this.fieldName(n));
   }
 
   /** Field-name checks (models.E012/E013); true when every name is a usable field. */
@@ -178,7 +199,7 @@ class MetaReader {
   }
 
   private together(key: "uniqueTogether" | "indexTogether", v: Value): void {
-    const t = normalizeTogether(v);
+    const t = normalizeTogether(v)?.map((names) => this.fieldNames(names));
     if (t === undefined) {
       this.bad(key, `expected an array of arrays of field names, e.g. [["name", "category"]], found ${show(v)}`);
       return;
@@ -203,7 +224,8 @@ class MetaReader {
 
   /** One `models.Index(...)` with its final name (Django's default name when unnamed); undefined when in error. */
   private index(iv: Value, loc: SourceLocation | undefined): IndexState | undefined {
-    const idx = indexFromValue(iv, { requireName: false, location: loc });
+    const read = indexFromValue(iv, { requireName: false, location: loc });
+    const idx = { ...read, fields: this.fieldNames(read.fields) };
     const fieldsAt = (iv instanceof CallValue ? valueLocation(iv.args[0], "fields") : undefined) ?? loc;
     if (!this.checkFields("indexes", idx.fields, fieldsAt, true)) return undefined;
     let name = idx.name;
@@ -238,7 +260,8 @@ class MetaReader {
   }
 
   private constraint(cv: Value, loc: SourceLocation | undefined): ConstraintState | undefined {
-    const c = constraintFromValue(cv, { location: loc });
+    const read = constraintFromValue(cv, { location: loc });
+    const c = read.kind === "UniqueConstraint" ? { ...read, fields: this.fieldNames(read.fields) } : read;
     if (c.kind === "UniqueConstraint" && !this.checkFields("constraints", c.fields, loc, false)) return undefined;
     const name = formatName(c.name, this.ctx.app, this.ctx.name);
     if (this.result.constraints.has(name)) {

@@ -11,7 +11,9 @@ import * as path from "node:path";
 import { ts } from "ts-morph";
 import { ErrorCollector, type SourceLocation, TsMigrateError } from "../errors";
 import { CallValue, type Value, isObjectValue } from "../values";
-import { dottedName, nodeLocation, parseSource, propertyNameText, readValue, syntaxErrors, unwrap } from "./read";
+import { PACKAGE, StaticEvaluator, modelsAliases } from "./evaluate";
+import { ModelProgram } from "./program";
+import { type ReadOptions, copyWithout, dottedName, fromSpread, nodeLocation, propertyNameText, readValue, syntaxErrors, unwrap } from "./read";
 
 /** A field property as written: `name = models.CharField({...})`. */
 export interface ParsedField {
@@ -62,8 +64,7 @@ export interface ParsedModelFile {
   readonly errors: readonly TsMigrateError[];
 }
 
-/** The module specifier user files import the model language from. */
-export const PACKAGE = "tsmigrate";
+export { PACKAGE } from "./evaluate";
 
 function stripExt(p: string): string {
   return p.replace(/\.(ts|tsx|js|mjs|cjs|mts|cts)$/, "");
@@ -74,12 +75,13 @@ function stripExt(p: string): string {
  * `text`). Every top-level class is recorded; which ones are models is
  * decided by {@link resolveModels}.
  */
-export function parseModelFile(app: string, file: string, text: string): ParsedModelFile {
+export function parseModelFile(app: string, file: string, text: string, program = new ModelProgram()): ParsedModelFile {
   const errors = new ErrorCollector();
-  const sf = parseSource(file, text);
+  const sf = program.sourceFile(file, text);
   errors.push(...syntaxErrors(sf));
-  const { imports, aliases } = readImports(sf, file);
-  const reader: ClassReader = { sf, aliases, rename: renamer(aliases), errors };
+  const imports = readImports(sf, file);
+  const evaluator = new StaticEvaluator(program);
+  const reader: ClassReader = { sf, aliases: modelsAliases(sf), evaluator, read: evaluator.optionsFor(sf), errors };
   const classes: ParsedClass[] = [];
   for (const st of sf.statements) {
     if (ts.isClassDeclaration(st) && st.name) classes.push(readClass(st, reader));
@@ -87,47 +89,33 @@ export function parseModelFile(app: string, file: string, text: string): ParsedM
   return { app, file, classes, imports, errors: errors.errors };
 }
 
-/** The file's imports from other modules, and the local names of `models` (`import { models as m } from "tsmigrate"`). */
-function readImports(sf: ts.SourceFile, file: string): { imports: Map<string, ImportedName>; aliases: Set<string> } {
+/** The file's names imported from other modules (the model language's own import aside). */
+function readImports(sf: ts.SourceFile, file: string): Map<string, ImportedName> {
   const imports = new Map<string, ImportedName>();
-  const aliases = new Set<string>();
   for (const st of sf.statements) {
     if (!ts.isImportDeclaration(st) || !ts.isStringLiteral(st.moduleSpecifier)) continue;
     const spec = st.moduleSpecifier.text;
     const named = st.importClause?.namedBindings;
-    if (!named || !ts.isNamedImports(named)) continue;
+    if (spec === PACKAGE || !named || !ts.isNamedImports(named)) continue;
     const relative = spec.startsWith(".");
     for (const el of named.elements) {
-      const imported = (el.propertyName ?? el.name).text;
-      if (spec === PACKAGE) {
-        if (imported === "models") aliases.add(el.name.text);
-        continue;
-      }
       imports.set(el.name.text, {
         module: relative ? stripExt(path.resolve(path.dirname(file), spec)) : spec,
-        name: imported,
+        name: (el.propertyName ?? el.name).text,
         relative,
       });
     }
   }
-  if (aliases.size === 0) aliases.add("models");
-  return { imports, aliases };
-}
-
-/** Maps a dotted name written with an alias of `models` (`m.CharField`) to its `models.*` name. */
-function renamer(aliases: ReadonlySet<string>): (name: string) => string {
-  return (name) => {
-    const dot = name.indexOf(".");
-    const head = dot < 0 ? name : name.slice(0, dot);
-    return aliases.has(head) && head !== "models" ? `models${name.slice(head.length)}` : name;
-  };
+  return imports;
 }
 
 /** What reading one class needs: the file, the aliases of `models`, and where problems go. */
 interface ClassReader {
   readonly sf: ts.SourceFile;
   readonly aliases: ReadonlySet<string>;
-  readonly rename: (n: string) => string;
+  readonly evaluator: StaticEvaluator;
+  /** Read options of this file (evaluator, `models` aliases). */
+  readonly read: ReadOptions;
   readonly errors: ErrorCollector;
 }
 
@@ -161,7 +149,7 @@ function readBase(st: ts.ClassDeclaration, r: ClassReader): { base?: string; bas
   for (const h of st.heritageClauses ?? []) {
     const t = h.token === ts.SyntaxKind.ExtendsKeyword ? h.types[0] : undefined;
     const n = t ? dottedName(t.expression) : undefined;
-    if (t && n !== undefined) return { base: r.rename(n), baseLocation: nodeLocation(t.expression, r.sf) };
+    if (t && n !== undefined) return { base: r.read.rename!(n), baseLocation: nodeLocation(t.expression, r.sf) };
   }
   return {};
 }
@@ -174,12 +162,15 @@ function readMetaProperty(m: ts.PropertyDeclaration, r: ClassReader): { value?: 
     return { location };
   }
   const init = m.initializer;
-  const v = r.errors.attempt(() => readValue(init, r.sf, { rename: r.rename }));
+  const v = r.errors.attempt(() => readValue(init, r.sf, r.read));
   if (v === undefined) return { location };
   if (!isObjectValue(v)) {
     r.errors.add(META_SHAPE, "bad-meta", nodeLocation(init, r.sf));
     return { location };
   }
+  // Django resets `abstract` on the Meta a child inherits: an abstract base's Meta spread (or referred to) does not make the child abstract.
+  const written = ts.isObjectLiteralExpression(unwrap(init));
+  if (v.abstract !== undefined && (!written || fromSpread(v, "abstract"))) return { value: copyWithout(v, "abstract"), location };
   return { value: v, location };
 }
 
@@ -188,8 +179,16 @@ function readFieldProperty(m: ts.PropertyDeclaration, name: string, r: ClassRead
   const init = m.initializer ? unwrap(m.initializer) : undefined;
   if (!init || !ts.isCallExpression(init)) return undefined;
   const callee = dottedName(init.expression);
-  if (callee === undefined || !r.aliases.has(callee.split(".")[0]!)) return undefined;
+  const helper = callee !== undefined && !r.aliases.has(callee.split(".")[0]!);
+  // A call of a project function is a field when the function returns one (a custom field helper).
+  if (callee === undefined || (helper && !r.evaluator.helperOf(init, r.sf))) return undefined;
   const location = nodeLocation(m, r.sf);
-  const call = r.errors.attempt(() => readValue(init, r.sf, { rename: r.rename }));
-  return call instanceof CallValue ? { name, call, location, nameLocation: nodeLocation(m.name, r.sf) } : undefined;
+  const call = r.errors.attempt(() => readValue(init, r.sf, r.read));
+  if (call === undefined) return undefined;
+  if (!(call instanceof CallValue) || !call.callee.startsWith("models.")) {
+    r.errors.add(`${callee}(...) does not return a models.* field, so ${name} is not a field; a field helper returns e.g. models.CharField({ ... })`,
+      "unknown-field-type", nodeLocation(init, r.sf));
+    return undefined;
+  }
+  return { name, call, location, nameLocation: nodeLocation(m.name, r.sf) };
 }

@@ -11,7 +11,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { ProjectConfig } from "../config";
+import { type ProjectConfig, isMissing } from "../config";
 import { ErrorCollector, type SourceLocation, TsMigrateError } from "../errors";
 import { FIELD_SPECS } from "../fields";
 import { type FieldState, ModelState, ProjectState, fieldOption, isManyToMany, makeField, modelKey } from "../state";
@@ -19,6 +19,7 @@ import { RefValue, type Value, isObjectValue } from "../values";
 import { type FieldContext, fieldFromCall, show } from "./field-values";
 import { formatName, readMeta } from "./meta";
 import { type ParsedClass, type ParsedField, type ParsedModelFile, parseModelFile } from "./model-file";
+import { ModelProgram } from "./program";
 import { nearest } from "./q";
 
 export { parseModelFile } from "./model-file";
@@ -79,8 +80,48 @@ interface Built {
  * @returns state, locations and all errors (never throws for bad user code;
  *   a bug of tsmigrate escapes as the exception it is)
  */
-export function resolveModels(files: readonly ParsedModelFile[], config: ProjectConfig): LoadedModels {
-  return new ModelResolver(files, config).resolve();
+export function resolveModels(
+  files: readonly ParsedModelFile[], config: ProjectConfig, modules: ModuleReader = moduleReader(new ModelProgram()),
+): LoadedModels {
+  return new ModelResolver(files, config, modules).resolve();
+}
+
+/**
+ * Reads a project file that is not an app's models.ts (abstract bases shared
+ * by apps): absolute module path without extension -> its parse, or
+ * undefined when there is no such file.
+ */
+export type ModuleReader = (moduleNoExt: string) => ParsedModelFile | undefined;
+
+/**
+ * The {@link ModuleReader} of the files on disk (or in `overrides`):
+ * `<module>.ts`, then `<module>/index.ts`, parsed in `program`, each once.
+ */
+export function moduleReader(program: ModelProgram, overrides?: ReadonlyMap<string, string>): ModuleReader {
+  const cache = new Map<string, ParsedModelFile | undefined>();
+  return (moduleNoExt) => {
+    if (cache.has(moduleNoExt)) return cache.get(moduleNoExt);
+    let parsed: ParsedModelFile | undefined;
+    for (const file of [`${moduleNoExt}.ts`, path.join(moduleNoExt, "index.ts")]) {
+      const text = overrides?.get(file) ?? readIfExists(file);
+      if (text !== undefined) {
+        parsed = parseModelFile("", file, text, program);
+        break;
+      }
+    }
+    cache.set(moduleNoExt, parsed);
+    return parsed;
+  };
+}
+
+/** The text of `file`, or undefined when there is no such file. */
+function readIfExists(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, "utf8");
+  } catch (e) {
+    if (isMissing(e)) return undefined;
+    throw new TsMigrateError(`cannot read ${file}: ${(e as Error).message}`, { code: "io", location: { file, line: 1, column: 1 }, cause: e });
+  }
 }
 
 /** The steps of {@link resolveModels}, sharing the files, the classes found and the error collector. */
@@ -96,7 +137,7 @@ class ModelResolver {
   private readonly byClass = new Map<ParsedClass, Concrete>();
   private readonly abstracts: ClassRef[] = [];
 
-  constructor(files: readonly ParsedModelFile[], private readonly config: ProjectConfig) {
+  constructor(files: readonly ParsedModelFile[], private readonly config: ProjectConfig, private readonly readModule: ModuleReader) {
     this.appLabels = new Set(config.apps.map((a) => a.label));
     const appOrder = new Map(config.apps.map((a, i) => [a.label, i]));
     this.used = files.filter((f) => this.appLabels.has(f.app)).sort((a, b) => appOrder.get(a.app)! - appOrder.get(b.app)!);
@@ -122,9 +163,20 @@ class ModelResolver {
     if (local) return { file, cls: local };
     const imp = file.imports.get(name);
     if (!imp || !imp.relative) return undefined;
-    const other = this.modules.get(imp.module);
+    const other = this.modules.get(imp.module) ?? this.sharedModule(imp.module);
     const cls = other?.classes.find((c) => c.name === imp.name);
     return other && cls ? { file: other, cls } : undefined;
+  }
+
+  /** A project file of no app (shared abstract bases), parsed on first use; its problems are reported once. */
+  private sharedModule(moduleNoExt: string): ParsedModelFile | undefined {
+    if (this.modules.has(moduleNoExt)) return this.modules.get(moduleNoExt);
+    const parsed = this.errors.attempt(() => this.readModule(moduleNoExt));
+    if (parsed) {
+      this.modules.set(moduleNoExt, parsed);
+      this.errors.push(...parsed.errors);
+    }
+    return parsed;
   }
 
   /** The chain root..self when `ref` is a model class (extends reaches models.Model), else undefined. */
@@ -394,6 +446,7 @@ function dedupe(errors: TsMigrateError[]): TsMigrateError[] {
 export function loadModels(config: ProjectConfig, overrides?: ReadonlyMap<string, string>): LoadedModels {
   const parsed: ParsedModelFile[] = [];
   const readErrors: TsMigrateError[] = [];
+  const program = new ModelProgram(overrides);
   for (const app of config.apps) {
     let text = overrides?.get(app.modelsFile);
     if (text === undefined) {
@@ -406,9 +459,9 @@ export function loadModels(config: ProjectConfig, overrides?: ReadonlyMap<string
         continue;
       }
     }
-    parsed.push(parseModelFile(app.label, app.modelsFile, text));
+    parsed.push(parseModelFile(app.label, app.modelsFile, text, program));
   }
-  const loaded = resolveModels(parsed, config);
+  const loaded = resolveModels(parsed, config, moduleReader(program, overrides));
   return readErrors.length ? { ...loaded, errors: [...readErrors, ...loaded.errors] } : loaded;
 }
 
