@@ -35,8 +35,14 @@ export interface AppConfig {
  */
 export interface DatabaseConfig {
   readonly engine: "sqlite" | "postgresql";
+  /** SQLite: the file; PostgreSQL (without `url`): the database name. */
   readonly name?: string;
   readonly url?: string;
+  /** PostgreSQL without `url`: where and as whom to connect (`${env:VAR}` expanded). */
+  readonly host?: string;
+  readonly port?: number;
+  readonly user?: string;
+  readonly password?: string;
   readonly error?: TsMigrateError;
 }
 
@@ -321,9 +327,13 @@ function readDatabase(
       valueLocation(v, "engine") ?? loc);
     return undefined;
   }
-  const want = engine === "sqlite" ? "name" : "url";
+  const pgFields = ["host", "port", "name", "user", "password"];
+  const want = engine === "sqlite" ? "name" : v.url === undefined && v.host !== undefined ? "host" : "url";
+  const allowed = engine === "sqlite" ? ["name"] : want === "url" ? ["url"] : pgFields;
   for (const k of Object.keys(v)) {
-    if (k !== "engine" && k !== want) err(`${key}.${k}`, `unknown key; a ${engine} database takes "engine" and "${want}"`, memberLocation(v, k));
+    if (k !== "engine" && !allowed.includes(k)) {
+      err(`${key}.${k}`, `unknown key; a ${engine} database takes "engine" and ${engine === "sqlite" ? '"name"' : '"url", or "host", "port", "name", "user", "password"'}`, memberLocation(v, k));
+    }
   }
   const raw = v[want];
   if (typeof raw !== "string" || raw.length === 0) {
@@ -334,19 +344,27 @@ function readDatabase(
     return undefined;
   }
   let unset: string | undefined;
-  const expanded = raw.replace(ENV_RE, (_m, name: string) => {
-    const val = env[name];
-    if (val === undefined) {
-      unset ??= name;
-      return "";
-    }
-    return val;
-  });
+  let unsetKey = want;
+  const expand = (k: string): string | undefined => {
+    const val = v[k];
+    if (val === undefined) return undefined;
+    return String(val).replace(ENV_RE, (_m, name: string) => {
+      const x = env[name];
+      if (x === undefined && unset === undefined) {
+        unset = name;
+        unsetKey = k;
+      }
+      return x ?? "";
+    });
+  };
+  const expanded = expand(want)!;
+  const fields = want === "host" ? Object.fromEntries(pgFields.map((k) => [k, expand(k)]).filter(([, x]) => x !== undefined)) : {};
   const error = unset === undefined ? undefined : new TsMigrateError(
-    `${key}.${want}: environment variable ${unset} is not set`, { code: "config", location: valueLocation(v, want) ?? loc });
+    `${key}.${unsetKey}: environment variable ${unset} is not set`, { code: "config", location: valueLocation(v, unsetKey) ?? loc });
   if (engine === "sqlite") {
     const name = expanded === ":memory:" ? expanded : path.resolve(root, expanded);
     return error ? { engine, name, error } : { engine, name };
   }
-  return error ? { engine, url: expanded, error } : { engine, url: expanded };
+  const db: DatabaseConfig = want === "url" ? { engine, url: expanded } : { engine, ...fields, port: fields.port === undefined ? undefined : Number(fields.port) };
+  return error ? { ...db, error } : db;
 }
