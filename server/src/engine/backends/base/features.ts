@@ -33,6 +33,10 @@ export interface DatabaseFlavor {
   readonly sqlDeleteTable: string;
   /** Django's schema editor `quote_value`: a prepared value as an SQL literal (booleans `1`/`0` on SQLite, `true`/`false` on PostgreSQL). */
   quoteValue(lit: SqlLiteral): string;
+  /** A decimal lookup parameter as the driver writes it: `'1.5'` (SQLite), `1.5` (psycopg2). */
+  quoteDecimal(text: string): string;
+  /** A UUID lookup parameter (32 hex digits) as the backend stores it: `'hex'` (SQLite), `'8-4-4-4-12'::uuid` (PostgreSQL). */
+  quoteUuid(hex: string): string;
 }
 
 /** Fills a Django data-type template: `varchar(%(max_length)s)` with `{ max_length: 50 }` is `varchar(50)`. */

@@ -21,7 +21,7 @@ import type { Value } from "../../values";
 import { columnDefaultSql, fillValueSql } from "../base/columns";
 import { type PgField, fieldIndex, likeIndex, pgContext, pgField } from "./columns";
 import type { PostgresSchemaEditor } from "./schema";
-import { PG_MAX_NAME, type PgForeignKey, indexName, postgresObjectName, renderStatement } from "./statements";
+import { PG_MAX_NAME, type PgForeignKey, foreignKeyName, indexName, postgresObjectName, renderStatement } from "./statements";
 import { quoteName } from "../base/literals";
 import { incomingForeignKeys } from "../base/related";
 
@@ -71,10 +71,17 @@ export class FieldAlteration {
     if (o.unique && !o.primaryKey && (!n.unique || (!o.primaryKey && n.primaryKey))) this.dropUnique(o.column);
     const dropIncoming = ((o.primaryKey && n.primaryKey) || (o.unique && n.unique)) && o.type !== n.type;
     const incoming = dropIncoming ? this.incoming() : [];
-    for (const fk of incoming) this.ed.dropForeignKey(fk.old);
+    // An incoming foreign key is named `..._fk_<t>_<col>` as created, `..._fk` once re-created here: both dropped with IF EXISTS.
+    for (const fk of incoming) {
+      const names = [foreignKeyName(fk.old), foreignKeyName({ ...fk.old, suffix: "_fk" })];
+      this.ed.alterColumn(fk.old.table, names.map((x) => `DROP CONSTRAINT IF EXISTS ${quoteName(x)}`).join(", "));
+    }
     if (o.dbIndex && !o.unique && (!n.dbIndex || n.unique)) this.ed.dropIndex(indexName(fieldIndex(this.table, o)));
     if (o.check !== n.check && o.check) this.dropCheck(o.column);
-    if (o.column !== n.column) this.ed.renameColumn(this.table, o.column, n.column);
+    if (o.column !== n.column) {
+      this.ed.renameColumn(this.table, o.column, n.column);
+      this.renameDerived(likeDropped, dropIncoming);
+    }
     this.columnChanges();
     if (o.primaryKey && !n.primaryKey) this.ed.dropConstraint(this.table, postgresObjectName(this.table, undefined, "pkey"));
     if ((!o.unique && n.unique && !n.primaryKey) || (o.primaryKey && !n.primaryKey && n.unique)) {
@@ -89,12 +96,50 @@ export class FieldAlteration {
       this.ed.alterColumn(fk.new.table, `ALTER COLUMN ${quoteName(fk.new.column)} TYPE ${fk.type} USING ${quoteName(fk.new.column)}::${fk.type}`);
     }
     if (n.fk && (fkDropped || !o.fk)) this.ed.emit(renderStatement(n.fk));
-    for (const fk of incoming) this.ed.emit(renderStatement(fk.new));
+    // Django re-creates them under `<t>_<col>_<hash>_fk` (`_create_fk_sql(..., "_fk")`).
+    for (const fk of incoming) this.ed.emit(renderStatement({ ...fk.new, suffix: "_fk" }));
     if (o.check !== n.check && n.check) {
       const name = createIndexName(this.table, [n.column], "_check", PG_MAX_NAME);
       this.ed.emit(this.ed.sql(this.ed.sqlCreateCheck, { table: this.q.table, name: quoteName(name), check: n.check }));
     }
     this.likeIndexes(likeDropped);
+  }
+
+  /**
+   * After a column rename, the indexes and constraints whose names Django
+   * derives from the column and that stay are renamed to the names derived
+   * from the new column, so later operations find them without asking the
+   * database (Django 3.2 leaves them and introspects): the field index, the
+   * `_like` index, unique_together / index_together entries, and the
+   * foreign keys of other tables pointing at the column.
+   */
+  private renameDerived(likeDropped: boolean, dropIncoming: boolean): void {
+    const o = this.old;
+    const n = this.new;
+    const t = this.table;
+    const renameIndex = (from: string, to: string) => {
+      if (from !== to) this.ed.emit(`ALTER INDEX ${quoteName(from)} RENAME TO ${quoteName(to)}`);
+    };
+    const renameConstraint = (table: string, from: string, to: string) => {
+      if (from !== to) this.ed.emit(`ALTER TABLE ${quoteName(table)} RENAME CONSTRAINT ${quoteName(from)} TO ${quoteName(to)}`);
+    };
+    if (o.dbIndex && !o.unique && n.dbIndex && !n.unique) renameIndex(indexName(fieldIndex(t, o)), indexName(fieldIndex(t, n)));
+    if (!likeDropped && likeIndex(t, o) && likeIndex(t, { ...o, column: n.column })) {
+      renameIndex(createIndexName(t, [o.column], "_like", PG_MAX_NAME), createIndexName(t, [n.column], "_like", PG_MAX_NAME));
+    }
+    const fromCtx = pgContext(this.fromModel, this.fromState, this.ed.flavor);
+    const columnsOf = (fields: readonly string[], column: string) =>
+      fields.map((f) => (f === o.name ? column : pgField(fromCtx, f)?.column ?? f));
+    for (const fields of this.fromModel.options.uniqueTogether ?? []) {
+      if (!fields.includes(o.name)) continue;
+      renameConstraint(t, createIndexName(t, columnsOf(fields, o.column), "_uniq", PG_MAX_NAME), createIndexName(t, columnsOf(fields, n.column), "_uniq", PG_MAX_NAME));
+    }
+    for (const fields of this.fromModel.options.indexTogether ?? []) {
+      if (!fields.includes(o.name)) continue;
+      renameIndex(createIndexName(t, columnsOf(fields, o.column), "_idx", PG_MAX_NAME), createIndexName(t, columnsOf(fields, n.column), "_idx", PG_MAX_NAME));
+    }
+    if (dropIncoming) return;
+    for (const fk of this.incoming()) renameConstraint(fk.new.table, foreignKeyName(fk.old), foreignKeyName(fk.new));
   }
 
   /** PostgreSQL's first step: the `_like` index of a varchar/text column whose type family changes. */

@@ -94,6 +94,8 @@ export const POSTGRES_FLAVOR: DatabaseFlavor = {
   supportsDeferrableUnique: true,
   sqlDeleteTable: "DROP TABLE %(table)s CASCADE",
   quoteValue: quotePostgresValue,
+  quoteDecimal: (text: string) => text,
+  quoteUuid: (hex: string) => `'${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}'::uuid`,
 };
 
 /**

@@ -3,7 +3,7 @@
  * `data_types_suffix` and `operators` of `django/db/backends/sqlite3/base.py`.
  */
 import type { DatabaseFlavor } from "../base/features";
-import { renderLiteral } from "../base/literals";
+import { quoteString, renderLiteral } from "../base/literals";
 
 /** SQLite's facts for the vendor-neutral DDL code. */
 export const SQLITE_FLAVOR: DatabaseFlavor = {
@@ -71,4 +71,6 @@ export const SQLITE_FLAVOR: DatabaseFlavor = {
   supportsDeferrableUnique: false,
   sqlDeleteTable: "DROP TABLE %(table)s",
   quoteValue: renderLiteral,
+  quoteDecimal: quoteString,
+  quoteUuid: quoteString,
 };
