@@ -69,20 +69,31 @@ def child(work_dir, plan_json):
     os.environ["DJANGO_SETTINGS_MODULE"] = "tsm_settings"
     import django
     django.setup()
+    from django.conf import settings
     from django.core.management import call_command
+    from django.db import connections
     outputs = []
-    plan = json.loads(plan_json)
-    if plan == [["sqlmigrate-each"]]:
-        # Each unapplied migration in plan order: its sqlmigrate with the database just before it, then migrate to it.
-        from django.db import connection
-        from django.db.migrations.executor import MigrationExecutor
-        executor = MigrationExecutor(connection)
-        steps = executor.migration_plan(executor.loader.graph.leaf_nodes())
-        plan = []
-        for migration, _backwards in steps:
-            plan.append(["sqlmigrate", migration.app_label, migration.name])
-            plan.append(["migrate", migration.app_label, migration.name, "--noinput"])
-    for argv in plan:
+    queue = list(json.loads(plan_json))
+    while queue:
+        argv = queue.pop(0)
+        if argv[0] == "sqlmigrate-each":
+            # Each unapplied migration in plan order: its sqlmigrate with the database just before it, then migrate to it.
+            from django.db import connection
+            from django.db.migrations.executor import MigrationExecutor
+            executor = MigrationExecutor(connection)
+            each = []
+            for migration, _backwards in executor.migration_plan(executor.loader.graph.leaf_nodes()):
+                each.append(["sqlmigrate", migration.app_label, migration.name])
+                each.append(["migrate", migration.app_label, migration.name, "--noinput"])
+            queue[:0] = each
+            continue
+        if argv[0] == "snapshot":
+            connections.close_all()
+            outputs.append({"argv": argv, "text": "", "snapshot": snapshot(settings.DATABASES["default"], argv[1])})
+            continue
+        stop_on_error = argv[0] == "migrate-or-stop"
+        if stop_on_error:
+            argv = ["migrate"] + argv[1:]
         buf = io.StringIO()
         importlib.invalidate_caches()
         try:
@@ -93,6 +104,10 @@ def child(work_dir, plan_json):
             sys.exit(e.code if isinstance(e.code, int) and e.code else 1)
         except Exception:
             import traceback
+            if stop_on_error:
+                # Django itself cannot run this rollback: reported, and the remaining commands not run.
+                outputs.append({"argv": argv, "text": buf.getvalue(), "error": traceback.format_exc()})
+                break
             if argv[0] == "sqlmigrate":
                 # Django's sqlmigrate introspects the database as it is before the whole migration, which
                 # fails when an earlier operation of the same migration renamed a column it looks up.
@@ -104,14 +119,12 @@ def child(work_dir, plan_json):
     sys.stdout.write(json.dumps({"output": outputs}))
 
 
-def run_child(work_dir, plan, tolerate=False):
-    """The child's outputs; with `tolerate`, a failure is returned as {"error": text} instead of exiting."""
+def run_child(work_dir, plan):
+    """The child's outputs (exits like it on failure)."""
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", PYTHONHASHSEED="0")
     proc = subprocess.run([sys.executable, os.path.abspath(__file__), "--child", work_dir, json.dumps(plan)],
                           env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
     if proc.returncode != 0:
-        if tolerate:
-            return {"error": proc.stderr}
         sys.stderr.write(proc.stderr)
         sys.exit(proc.returncode)
     return json.loads(proc.stdout)["output"]
@@ -141,27 +154,34 @@ def main(spec_path):
         write(os.path.join(work_dir, app, "__init__.py"), "")
         write(os.path.join(work_dir, app, "migrations", "__init__.py"), "")
     result = {"steps": [], "rollback": []}
+    name = database["NAME"]
     for step in spec["steps"]:
         for app, source in step["models"].items():
             write(os.path.join(work_dir, app, "models.py"), source)
-        out = run_child(work_dir, [["makemigrations", "--noinput"]])
-        outs = run_child(work_dir, [["sqlmigrate-each"]])
-        entry = {"index": step["index"], "output": out[0]["text"] + "".join(o["text"] for o in outs if o["argv"][0] == "migrate"),
-                 "sql": {"%s.%s" % (o["argv"][1], o["argv"][2]): o["text"] for o in outs if o["argv"][0] == "sqlmigrate"},
-                 "sqlErrors": {"%s.%s" % (o["argv"][1], o["argv"][2]): o["error"] for o in outs if o.get("error")}}
+        plan = [["makemigrations", "--noinput"], ["sqlmigrate-each"]]
         if spec.get("snapshots"):
-            entry["snapshot"] = snapshot(database, "%s_step%d" % (database["NAME"], step["index"]))
-        result["steps"].append(entry)
+            plan.append(["snapshot", "%s_step%d" % (name, step["index"])])
+        outs = run_child(work_dir, plan)
+        result["steps"].append({
+            "index": step["index"],
+            "output": "".join(o["text"] for o in outs if o["argv"][0] in ("makemigrations", "migrate")),
+            "sql": {"%s.%s" % (o["argv"][1], o["argv"][2]): o["text"] for o in outs if o["argv"][0] == "sqlmigrate"},
+            "sqlErrors": {"%s.%s" % (o["argv"][1], o["argv"][2]): o["error"] for o in outs if o.get("error")},
+            "snapshot": next((o["snapshot"] for o in outs if o.get("snapshot")), None),
+        })
+    plan = []
     for k, (app, target) in enumerate(spec.get("rollback", []), 1):
-        out = run_child(work_dir, [["migrate", app, target, "--noinput"]], tolerate=True)
-        if isinstance(out, dict):
-            # Django itself failed (e.g. #25492-like PK changes): reported, and the remaining commands not run.
-            result["rollback"].append({"app": app, "target": target, "output": "", "error": out["error"]})
-            break
-        entry = {"app": app, "target": target, "output": out[0]["text"]}
+        plan.append(["migrate-or-stop", app, target, "--noinput"])
         if spec.get("snapshots"):
-            entry["snapshot"] = snapshot(database, "%s_rb%d" % (database["NAME"], k))
-        result["rollback"].append(entry)
+            plan.append(["snapshot", "%s_rb%d" % (name, k)])
+    outs = run_child(work_dir, plan) if plan else []
+    for o in outs:
+        if o["argv"][0] == "snapshot":
+            result["rollback"][-1]["snapshot"] = o["snapshot"]
+        elif o.get("error"):
+            result["rollback"].append({"app": o["argv"][1], "target": o["argv"][2], "output": o["text"], "error": o["error"]})
+        else:
+            result["rollback"].append({"app": o["argv"][1], "target": o["argv"][2], "output": o["text"]})
     sys.stdout.write(json.dumps(result))
 
 

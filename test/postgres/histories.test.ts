@@ -21,7 +21,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import { test } from "node:test";
 import { listHistories, loadHistory } from "../django/history";
-import { replayPg } from "./replay-pg";
+import { type PgReplay, replayPg } from "./replay-pg";
 import { schemaDifferences, snapshotSchema, withoutConstraintNames } from "./schema-pg";
 import { sqlDifferences } from "./sql-compare";
 import { withDatabase } from "./server";
@@ -44,10 +44,25 @@ const KNOWN_DJANGO_FAILURES = [/multiple primary keys for table "people_visa" ar
  */
 const KNOWN_SQLMIGRATE_FAILURES = [/Found wrong number \(0\) of constraints for parts\(code, qty\)/];
 
-for (const name of listHistories().filter((n) => !ONLY || ONLY.some((p) => n.startsWith(p)))) {
+const NAMES = listHistories().filter((n) => !ONLY || ONLY.some((p) => n.startsWith(p)));
+
+/** Replays run three at a time (each side mostly waits on its processes and the server); tests report in order. */
+const replays = new Map<string, Promise<PgReplay>>();
+{
+  const lanes: Promise<void>[] = [Promise.resolve(), Promise.resolve(), Promise.resolve()];
+  NAMES.forEach((name, i) => {
+    const lane = i % lanes.length;
+    const p = lanes[lane]!.then(() => replayPg(loadHistory(name)));
+    lanes[lane] = p.then(() => undefined, () => undefined);
+    p.catch(() => undefined); // reported by the test awaiting it
+    replays.set(name, p);
+  });
+}
+
+for (const name of NAMES) {
   test(`PostgreSQL history ${name}: sqlmigrate and schema equal Django 3.2's`, async (t) => {
     const history = loadHistory(name);
-    const r = await replayPg(history);
+    const r = await replays.get(name)!;
     let failed = false;
     const keys = [...new Set([...r.django.sql.keys(), ...r.ts.sql.keys()])].sort();
     for (const key of keys) {
