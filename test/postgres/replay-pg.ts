@@ -1,6 +1,7 @@
 /**
  * Replays one model history of test-fixtures/histories on PostgreSQL with
- * Django 3.2 (test/postgres/django_pg.py) and with tsmigrate's CLI, each
+ * Django 3.2 (test/postgres/django_pg.py) and with tsmigrate (its CLI's
+ * makemigrations, then migrate in-process with the executor the CLI uses), each
  * side on its own database of the test server. For every migration either
  * side writes, keeps its `sqlmigrate` text (tsmigrate's computed in-process,
  * unformatted, with the database at the previous step as Django's is), and
@@ -113,6 +114,29 @@ function migrationKeys(dir: string): Set<string> {
   return new Set([...p.graph.nodes.keys()]);
 }
 
+/**
+ * `migrate` (every leaf, or `[app, "0001" | "zero"]`) in-process with the
+ * project's executor: what the CLI runs, without a process per command
+ * (cli.test.ts runs the CLI itself on PostgreSQL). Returns a log of the steps.
+ */
+async function migrateInProcess(dir: string, target: [string, string] | undefined): Promise<string> {
+  const project = new Project(loadConfig({ project: dir })).reload();
+  project.loader.throwIfErrors();
+  const log: string[] = [];
+  try {
+    const ex = await project.executor();
+    const targets: [string, string | null][] = target === undefined
+      ? project.graph.leafNodes().map((k): [string, string] => [k[0], k[1]])
+      : [[target[0], target[1] === "zero" ? null : [...project.graph.nodes.keys()].find((k) => k.startsWith(`${target[0]}.${target[1]}`))!.split(".")[1]!]];
+    await ex.migrate(targets, { onProgress: (e) => log.push(`${e.action} ${e.migration.app}.${e.migration.name}`) });
+  } catch (e) {
+    throw new Error(`tsmigrate migrate ${target?.join(" ") ?? ""} failed in ${dir}:\n${log.join("\n")}\n${(e as Error).message}`);
+  } finally {
+    await project.close();
+  }
+  return `${log.join("\n")}\n`;
+}
+
 /** tsmigrate's side. */
 async function tsSide(history: History, workDir: string, plan: [string, string][]): Promise<SideRun> {
   const db = await freshDatabase(`ts_${history.name.slice(0, 2)}`);
@@ -132,12 +156,12 @@ async function tsSide(history: History, workDir: string, plan: [string, string][
       const m = project.graph.nodes.get(key)!;
       run.sql.set(byNumber(key), collectSql(project.loader, m, false, dialect.schemaEditor, dialect.transactionalDdl).join("\n"));
     }
-    out += await runCliOk(dir, ["migrate", "--noinput"]);
+    out += await migrateInProcess(dir, undefined);
     run.outputs.push(out);
     run.snapshots.push(await snapshot(db.url, db.name, `${db.name}_step${step.index}`));
   }
   for (const [k, [app, target]] of plan.entries()) {
-    run.outputs.push(await runCliOk(dir, ["migrate", app, target, "--noinput"]));
+    run.outputs.push(await migrateInProcess(dir, [app, target]));
     run.snapshots.push(await snapshot(db.url, db.name, `${db.name}_rb${k + 1}`));
   }
   return run;
