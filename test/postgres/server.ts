@@ -86,7 +86,7 @@ export async function startPostgres(): Promise<PostgresServer> {
       try {
         runAsOwner(path.join(bin, "pg_ctl"), ["-D", data, "-m", "fast", "-w", "stop"]);
       } finally {
-        fs.rmSync(dir, { recursive: true, force: true });
+        fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
       }
     },
   };
