@@ -7,8 +7,9 @@
 import * as fs from "node:fs";
 import type { Connection } from "./backends/base/base";
 import type { Emit, SchemaEditor } from "./backends/base/schema";
-import { openPostgres, postgresSchemaEditor } from "./backends/postgresql/base";
-import { openSqlite, sqliteSchemaEditor } from "./backends/sqlite/base";
+import { schemaEditorFor } from "./backends/editors";
+import { openPostgres } from "./backends/postgresql/base";
+import { openSqlite } from "./backends/sqlite/base";
 import { loadConfig, type ProjectConfig } from "./config";
 import { TsMigrateError } from "./errors";
 import { MigrationExecutor } from "./executor";
@@ -114,10 +115,7 @@ export class Project {
       throw new TsMigrateError(`The connection '${alias}' doesn't exist (databases in the config: ${known})`, { code: "config" });
     }
     const options = { defaultAutoField: this.config.defaultAutoField };
-    if (db.engine === "sqlite") {
-      return { vendor: "sqlite", transactionalDdl: true, schemaEditor: (emit) => sqliteSchemaEditor(emit, options) };
-    }
-    return { vendor: "postgresql", transactionalDdl: true, schemaEditor: (emit) => postgresSchemaEditor(emit, options) };
+    return { vendor: db.engine, transactionalDdl: true, schemaEditor: (emit) => schemaEditorFor(db.engine, emit, options) };
   }
 
   /**
