@@ -7,6 +7,7 @@
  */
 import { lspBench, lspSection } from "./lsp";
 import { migrateBench } from "./migrate-bench";
+import { postgresBench } from "./postgres-bench";
 import type { BenchSection } from "./section";
 import { startupSection } from "./startup";
 
@@ -19,6 +20,7 @@ export const BENCH_SECTIONS: readonly BenchSection[] = [
     ? migrateBench({ sideBySide: [20, 60], aloneSizes: [200], tsRuns: () => 1, djangoRuns: () => 1 })
     : migrateBench(),
   quick ? { title: "Language server (quick)", run: () => lspBench({ apps: 4, modelsPerApp: 25 }) } : lspSection,
+  quick ? postgresBench([20, 60], 20, 1) : postgresBench(),
 ];
 
 async function main(): Promise<void> {
