@@ -17,6 +17,7 @@
  */
 import * as path from "node:path";
 import { ts } from "ts-morph";
+import { functionValue } from "../callables";
 import { TsMigrateError } from "../errors";
 import { CallValue, RefValue, type Value, isObjectValue } from "../values";
 import type { ModelProgram } from "./program";
@@ -75,7 +76,7 @@ export class StaticEvaluator implements Evaluator {
 
   optionsFor(sf: ts.SourceFile): ReadOptions {
     let o = this.options.get(sf);
-    if (!o) this.options.set(sf, (o = { evaluator: this, rename: renamer(modelsAliases(sf)) }));
+    if (!o) this.options.set(sf, (o = { evaluator: this, rename: renamer(modelsAliases(sf)), custom: (n) => readFunction(n, sf) }));
     return o;
   }
 
@@ -265,6 +266,17 @@ export class StaticEvaluator implements Evaluator {
     const found = this.declarationOf(unwrap(node), sf);
     return typeof found === "string" ? undefined : found;
   }
+}
+
+/**
+ * An arrow or function expression (a callable `default`) as its source text,
+ * normalized (`engine/callables.ts`); never run. Undefined for anything else.
+ */
+function readFunction(node: ts.Expression, sf: ts.SourceFile): Value | undefined {
+  if (!ts.isArrowFunction(node) && !ts.isFunctionExpression(node)) return undefined;
+  const v = functionValue(node.getText(sf));
+  setLocation(v, nodeLocation(node, sf));
+  return v;
 }
 
 /** `obj.key` / `arr[i]` of a read value, including `.choices`, `.values`, `.labels` and members of `models.*Choices(...)`. */

@@ -1,0 +1,87 @@
+/**
+ * Callable defaults (`default: () => crypto.randomUUID()`,
+ * `default: crypto.randomUUID`, `default: () => new Date()`): Django's
+ * callable `default` (`django/db/models/fields/__init__.py`,
+ * `Field._get_default`), read statically.
+ *
+ * A callable default is stored as written, never called: an arrow or
+ * function expression as `CallValue("function", [source])` (the source
+ * normalized by TypeScript's printer, so formatting and comments do not
+ * change it), a named function (`crypto.randomUUID`, `Date.now`) as a
+ * {@link RefValue}. Like Django, it gives the column no database DEFAULT.
+ *
+ * Unlike Django (which calls the function once and gives every existing row
+ * that one value when AddField backfills), a *well-known* callable is
+ * backfilled per row with the database's own expression (see
+ * `DatabaseFlavor.perRowDefaultSql`); any other callable makes
+ * `makemigrations` ask for a one-off default.
+ */
+import { ts } from "ts-morph";
+import { CallValue, RefValue, type Value } from "./values";
+
+/** The callables a database can compute per row: a random (version 4) UUID, the current date/time. */
+export type WellKnownCallable = "uuid4" | "now";
+
+/** True for a function source value (`CallValue("function", [source])`) as read from an arrow or function expression. */
+export function isFunctionValue(v: Value | undefined): v is CallValue {
+  return v instanceof CallValue && v.callee === "function" && v.args.length === 1 && typeof v.args[0] === "string";
+}
+
+/** True when `v` is a callable default: a function source or a named function (a reference outside `models.*`). */
+export function isCallableDefault(v: Value | undefined): boolean {
+  return isFunctionValue(v) || (v instanceof RefValue && !v.name.startsWith("models."));
+}
+
+const printer = ts.createPrinter({ removeComments: true, newLine: ts.NewLineKind.LineFeed });
+
+/**
+ * The canonical text of a function's source: parsed and printed back by
+ * TypeScript's printer (comments dropped, spacing and quotes made uniform).
+ * Returns `source` unchanged when it is not one arrow or function expression.
+ */
+export function normalizeFunctionSource(source: string): string {
+  const sf = ts.createSourceFile("f.ts", `(${source});`, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  const st = sf.statements[0];
+  if (sf.statements.length !== 1 || !st || !ts.isExpressionStatement(st)) return source;
+  let e = st.expression;
+  while (ts.isParenthesizedExpression(e)) e = e.expression;
+  if (!ts.isArrowFunction(e) && !ts.isFunctionExpression(e)) return source;
+  return printer.printNode(ts.EmitHint.Expression, e, sf);
+}
+
+/** A function source value with normalized text (see {@link normalizeFunctionSource}). */
+export function functionValue(source: string): CallValue {
+  return new CallValue("function", [normalizeFunctionSource(source)]);
+}
+
+/** Named functions and arrows (normalized text) that are well-known callables. */
+const WELL_KNOWN: Readonly<Record<string, WellKnownCallable>> = {
+  "crypto.randomUUID": "uuid4",
+  "globalThis.crypto.randomUUID": "uuid4",
+  "() => crypto.randomUUID()": "uuid4",
+  "() => globalThis.crypto.randomUUID()": "uuid4",
+  "() => new Date()": "now",
+  "Date.now": "now",
+  "() => Date.now()": "now",
+};
+
+/** Field types (internal types) each well-known callable can fill per row. */
+const FILLS: Readonly<Record<WellKnownCallable, readonly string[]>> = {
+  uuid4: ["UUIDField", "CharField", "TextField"],
+  now: ["DateTimeField", "DateField", "TimeField"],
+};
+
+/**
+ * Which well-known callable a default is, for a field of internal type
+ * `internalType` (`"UUIDField"`, `"DateTimeField"`, ...); undefined for a
+ * literal, an unknown callable, or a callable whose values do not fit the
+ * field (`Date.now` on an IntegerField is a number of milliseconds, not a
+ * time the database computes).
+ */
+export function wellKnownCallable(v: Value | undefined, internalType: string): WellKnownCallable | undefined {
+  let name: string | undefined;
+  if (isFunctionValue(v)) name = v.args[0] as string;
+  else if (v instanceof RefValue) name = v.name;
+  const kind = name === undefined ? undefined : WELL_KNOWN[name];
+  return kind && FILLS[kind].includes(internalType) ? kind : undefined;
+}
