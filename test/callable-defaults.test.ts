@@ -40,6 +40,7 @@ describe("callable defaults: reading model files", () => {
   it("normalizes formatting and comments but not meaning", () => {
     assert.equal(normalizeFunctionSource("() =>   crypto.randomUUID( ) // x"), "() => crypto.randomUUID()");
     assert.equal(normalizeFunctionSource("function () { return new Date(); }"), normalizeFunctionSource("function(){return new Date()}"));
+    assert.equal(normalizeFunctionSource("() => { return [1, 2]; }"), normalizeFunctionSource("() => {\n  // two\n  return [1,  2];\n}"));
     assert.notEqual(normalizeFunctionSource("() => new Date()"), normalizeFunctionSource("() => Date.now()"));
   });
 
@@ -154,6 +155,22 @@ describe("callable defaults: makemigrations", () => {
     assert.throws(() => new NonInteractiveQuestioner().askNotNullAddition("code", "item", field), (e: unknown) =>
       e instanceof QuestionError && /non-nullable field 'code' to item/.test(e.message) &&
       e.message.includes('Its default is a function (() => "c-" + Math.random()) that tsmigrate never runs'));
+  });
+
+  it("a project function declaration: its source goes into the migration and reads back equal", async () => {
+    const fn = 'export function makeCode(): string {\n  // a code\n  return "c-" + Math.random();\n}\n';
+    const to = modelsState({ shop: fn + withField("code = models.CharField({ maxLength: 40, null: true, default: makeCode });") });
+    const declared = to.get("shop", "item")!.fields.get("code")!;
+    assert.deepEqual(declared.options.default, functionValue('function makeCode(): string { return "c-" + Math.random(); }'));
+    assert.equal((declared.options.default as { args: string[] }).args[0], 'function makeCode(): string {\n    return "c-" + Math.random();\n}');
+    const changes = await detect(from, to, new ScriptedQuestioner());
+    const m = changes.get("shop")![0]!;
+    const text = writeMigration(m);
+    assert.match(text, /default: function makeCode\(\): string \{\n {12}return "c-" \+ Math\.random\(\);\n {8}\},/);
+    const back = readMigrationFile("shop", "/p/shop/migrations/0002_x.ts", text);
+    assert.deepEqual((back.operations[0] as AddField).field, declared);
+    assert.equal(back.checksum(), m.checksum());
+    assert.equal(writeMigration(back), text);
   });
 
   it("an undeclared name is still an error, not a callable", () => {

@@ -36,7 +36,9 @@ const printer = ts.createPrinter({ removeComments: true, newLine: ts.NewLineKind
 
 /**
  * The canonical text of a function's source: parsed and printed back by
- * TypeScript's printer (comments dropped, spacing and quotes made uniform).
+ * TypeScript's printer (comments dropped, spacing within lines made uniform,
+ * blocks on several lines with 4-space indentation). Line breaks inside an
+ * expression (an object literal written over several lines) are kept.
  * Returns `source` unchanged when it is not one arrow or function expression.
  */
 export function normalizeFunctionSource(source: string): string {
@@ -46,8 +48,19 @@ export function normalizeFunctionSource(source: string): string {
   let e = st.expression;
   while (ts.isParenthesizedExpression(e)) e = e.expression;
   if (!ts.isArrowFunction(e) && !ts.isFunctionExpression(e)) return source;
-  return printer.printNode(ts.EmitHint.Expression, e, sf);
+  const [uniform] = ts.transform(e, [uniformLayout]).transformed;
+  return printer.printNode(ts.EmitHint.Expression, uniform!, sf);
 }
+
+/** Puts every block on several lines, however the source laid it out (the printer keeps a one-line block on one line). */
+const uniformLayout: ts.TransformerFactory<ts.Node> = (ctx) => (root) => {
+  const visit = (node: ts.Node): ts.Node => {
+    const n = ts.visitEachChild(node, visit, ctx);
+    if (ts.isBlock(n)) return ts.factory.createBlock(n.statements, true);
+    return n;
+  };
+  return ts.visitNode(root, visit)!;
+};
 
 /** A function source value with normalized text (see {@link normalizeFunctionSource}). */
 export function functionValue(source: string): CallValue {

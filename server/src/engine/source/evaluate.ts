@@ -162,6 +162,7 @@ export class StaticEvaluator implements Evaluator {
       return v;
     }
     if (ts.isEnumDeclaration(decl)) return this.enumChoices(decl);
+    if (ts.isFunctionDeclaration(decl) && decl.body) return functionDeclarationValue(decl);
     if (ts.isParameter(decl) && this.params.has(decl)) return this.params.get(decl)!;
     const init = readableInitializer(decl);
     if (typeof init === "string") throw unreadable(node, sf, `${node.getText(sf)} is declared at ${where(decl)} ${init}`);
@@ -276,6 +277,20 @@ function readFunction(node: ts.Expression, sf: ts.SourceFile): Value | undefined
   if (!ts.isArrowFunction(node) && !ts.isFunctionExpression(node)) return undefined;
   const v = functionValue(node.getText(sf));
   setLocation(v, nodeLocation(node, sf));
+  return v;
+}
+
+/**
+ * A project's `function name() {...}` named as a value (a callable
+ * `default`): its source as a function expression (modifiers such as
+ * `export` dropped), normalized; never run.
+ */
+function functionDeclarationValue(decl: ts.FunctionDeclaration): Value {
+  const sf = decl.getSourceFile();
+  const expr = ts.factory.createFunctionExpression(undefined, decl.asteriskToken, decl.name, decl.typeParameters,
+    decl.parameters, decl.type, decl.body!);
+  const v = functionValue(ts.createPrinter({ removeComments: true }).printNode(ts.EmitHint.Expression, expr, sf));
+  setLocation(v, nodeLocation(decl.name ?? decl, sf));
   return v;
 }
 
