@@ -17,6 +17,8 @@
  * `makemigrations` ask for a one-off default.
  */
 import { ts } from "ts-morph";
+import { FIELD_SPECS } from "./fields";
+import type { FieldState } from "./state";
 import { CallValue, RefValue, type Value } from "./values";
 
 /** The callables a database can compute per row: a random (version 4) UUID, the current date/time. */
@@ -97,4 +99,17 @@ export function wellKnownCallable(v: Value | undefined, internalType: string): W
   else if (v instanceof RefValue) name = v.name;
   const kind = name === undefined ? undefined : WELL_KNOWN[name];
   return kind && FILLS[kind].includes(internalType) ? kind : undefined;
+}
+
+/**
+ * True when the field's `default` can fill existing rows: a literal, or a
+ * callable the database computes per row ({@link wellKnownCallable}). Any
+ * other callable cannot: unlike Django, which calls it once and copies the
+ * value into every row, makemigrations asks for a one-off default. False
+ * when the field has no default.
+ */
+export function defaultFillsRows(field: FieldState): boolean {
+  const d = field.options.default;
+  if (d === undefined) return false;
+  return !isCallableDefault(d) || wellKnownCallable(d, FIELD_SPECS[field.type].internalType) !== undefined;
 }

@@ -4,8 +4,7 @@
  * `generate_added_fields`, `generate_altered_fields`, Django 3.2), on a
  * {@link Detector}.
  */
-import { isCallableDefault, wellKnownCallable } from "../callables";
-import { FIELD_SPECS } from "../fields";
+import { defaultFillsRows, isCallableDefault } from "../callables";
 import { AddField, AlterField, RemoveField, RenameField } from "../operations/fields";
 import { type FieldState, fieldColumn, fieldOption, fieldsEqual, isManyToMany, makeField } from "../state";
 import { type Value, valueKey } from "../values";
@@ -97,19 +96,6 @@ export function hasUsableDefault(field: FieldState): boolean {
   return fieldOption(field, "null") === true || defaultFillsRows(field) || isManyToMany(field) ||
     (fieldOption(field, "blank") === true && !NO_EMPTY_STRINGS.has(field.type)) ||
     field.options.autoNow === true || field.options.autoNowAdd === true;
-}
-
-/**
- * True when the field's `default` can fill existing rows: a literal, or a
- * callable the database computes per row (a random UUID, the current time:
- * `engine/callables.ts`). Any other callable cannot: unlike Django, which
- * calls it once and copies the value into every row, makemigrations asks
- * for a one-off default.
- */
-function defaultFillsRows(field: FieldState): boolean {
-  const d = field.options.default;
-  if (d === undefined) return false;
-  return !isCallableDefault(d) || wellKnownCallable(d, FIELD_SPECS[field.type].internalType) !== undefined;
 }
 
 /**
