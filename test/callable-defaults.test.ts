@@ -181,8 +181,12 @@ describe("callable defaults: makemigrations", () => {
     assert.equal(writeMigration(back), text);
   });
 
-  it("an undeclared name is still an error, not a callable", () => {
+  it("an undeclared name or a built-in constant is still an error, not a callable", () => {
     assert.throws(() => modelsState({ shop: withField("uid = models.UUIDField({ default: makeId });") }), /makeId/);
+    assert.throws(() => modelsState({ shop: withField("x = models.FloatField({ default: Math.PI });") }),
+      /Math\.PI \(Math is not declared in this file nor imported; model files are read, not run\)/);
+    const ok = modelsState({ shop: withField("at = models.DateTimeField({ default: Date.now });") });
+    assert.deepEqual(ok.get("shop", "item")!.fields.get("at")!.options.default, new RefValue("Date.now"));
   });
 });
 

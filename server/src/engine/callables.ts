@@ -69,6 +69,21 @@ export function functionValue(source: string): CallValue {
   return new CallValue("function", [normalizeFunctionSource(source)]);
 }
 
+/**
+ * Built-in functions a `default` may name without an arrow. Model files are
+ * read without TypeScript's lib files, so a member of a global cannot be
+ * told apart from a constant (`Math.PI`); any other function is written as
+ * an arrow (`() => performance.now()`).
+ */
+const BUILTIN_FUNCTIONS: ReadonlySet<string> = new Set([
+  "crypto.randomUUID", "globalThis.crypto.randomUUID", "Date.now", "Math.random",
+]);
+
+/** True for a dotted name of {@link BUILTIN_FUNCTIONS} (`crypto.randomUUID`). */
+export function isBuiltinFunction(name: string | undefined): boolean {
+  return name !== undefined && BUILTIN_FUNCTIONS.has(name);
+}
+
 /** Named functions and arrows (normalized text) that are well-known callables. */
 const WELL_KNOWN: Readonly<Record<string, WellKnownCallable>> = {
   "crypto.randomUUID": "uuid4",

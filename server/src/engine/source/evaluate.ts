@@ -17,11 +17,13 @@
  */
 import * as path from "node:path";
 import { ts } from "ts-morph";
-import { functionValue } from "../callables";
+import { functionValue, isBuiltinFunction } from "../callables";
 import { TsMigrateError } from "../errors";
 import { CallValue, RefValue, type Value, isObjectValue } from "../values";
 import type { ModelProgram } from "./program";
-import { type Evaluator, type ReadOptions, dottedName, nodeLocation, positionLocation, readValue, setLocation, setUnresolved, unwrap } from "./read";
+import {
+  type Evaluator, type ReadOptions, dottedName, nodeLocation, positionLocation, readValue, setLocation, setUnresolved, unresolvedReason, unwrap,
+} from "./read";
 
 /** The module specifier user files import the model language from. */
 export const PACKAGE = "tsmigrate";
@@ -101,6 +103,9 @@ export class StaticEvaluator implements Evaluator {
     const base = readValue(node.expression, sf, this.optionsFor(sf));
     if (!(base instanceof RefValue)) return this.member(node, base, sf);
     if (decl) return this.readDeclaration(decl, node, sf);
+    // A member of a global the reader does not know (`Math.PI`) is not read, except the built-in functions a callable default may name.
+    const why = unresolvedReason(base);
+    if (why && !isBuiltinFunction(dottedName(node))) return this.unresolved(node, sf, `${base.name} is ${why.replace(`; ${READ_NOT_RUN}`, "")}`);
     return undefined;
   }
 
