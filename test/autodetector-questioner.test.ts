@@ -6,6 +6,7 @@ import {
   DriftQuestioner, InteractiveQuestioner, NonInteractiveQuestioner, parseDefault,
 } from "../server/src/engine/questioner";
 import { ModelState, makeField } from "../server/src/engine/state";
+import { functionValue } from "../server/src/engine/callables";
 
 /** An interactive questioner fed `lines`, with everything it printed. */
 function scripted(lines: string[]): { q: InteractiveQuestioner; out: () => string } {
@@ -44,6 +45,15 @@ describe("InteractiveQuestioner (Django 3.2 wording)", () => {
       " 1) Provide a one-off default now (will be set on all existing rows with a null value for this column)\n" +
       " 2) Quit, and let me add a default in models.ts\nSelect an option: Please select a valid option: "), text);
     assert.match(text, /Please enter some code, or 'exit' \(with no quotes\) to exit\.\n>>> Invalid input: /);
+  });
+
+  it("a callable default the database cannot compute: the menu says why a one-off default is asked", async () => {
+    const field = makeField("CharField", { maxLength: 40, default: functionValue('() => "c-" + Math.random()') });
+    const { q, out } = scripted(["1", "'legacy'"]);
+    assert.equal(await q.askNotNullAddition("code", "product", field), "legacy");
+    q.close();
+    assert.match(out(), /without a default; we can't do that \(the database needs something to populate existing rows\)\.\n/);
+    assert.match(out(), /\nIts default is a function \(\(\) => "c-" \+ Math\.random\(\)\) that tsmigrate never runs, .*same value, .*\nPlease select a fix:\n/);
   });
 
   it("NULL to NOT NULL: default, ignore or quit", async () => {

@@ -80,8 +80,13 @@ export namespace models {
     blank?: boolean;
     null?: boolean;
     dbIndex?: boolean;
-    /** A literal; it becomes the column's database DEFAULT. */
-    default?: T | null;
+    /**
+     * A literal, which becomes the column's database DEFAULT; or a function
+     * (`() => crypto.randomUUID()`, `crypto.randomUUID`, `() => new Date()`),
+     * kept in the migration as written and never called, with no database
+     * DEFAULT (Django's callable default; see docs/models.md).
+     */
+    default?: T | null | (() => unknown);
     editable?: boolean;
     serialize?: boolean;
     uniqueForDate?: string;

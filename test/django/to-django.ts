@@ -27,13 +27,28 @@ export function pyValue(v: Value): string {
   if (v === false) return "False";
   if (typeof v === "number") return Number.isFinite(v) ? String(v) : `float(${JSON.stringify(String(v))})`;
   if (typeof v === "string") return JSON.stringify(v);
-  if (v instanceof RefValue) return v.name;
+  if (v instanceof RefValue) return PY_CALLABLES[v.name] ?? v.name;
+  if (v instanceof CallValue && v.callee === "function") return pyCallable(v);
   if (v instanceof CallValue) return pyCall(v);
   if (Array.isArray(v)) return `[${v.map(pyValue).join(", ")}]`;
   if (isObjectValue(v)) {
     return `{${Object.entries(v).map(([k, x]) => `${JSON.stringify(k)}: ${pyValue(x)}`).join(", ")}}`;
   }
   throw new Error(`cannot translate value ${String(v)} to Python`);
+}
+
+/** Django's spelling of the callable defaults the histories use (`default=uuid.uuid4`, `default=timezone.now`). */
+const PY_CALLABLES: Readonly<Record<string, string>> = {
+  "crypto.randomUUID": "uuid.uuid4",
+  "() => crypto.randomUUID()": "uuid.uuid4",
+  "() => new Date()": "timezone.now",
+};
+
+/** A function source (`CallValue("function", [source])`) as Django's callable. @throws Error for any other function. */
+function pyCallable(c: CallValue): string {
+  const py = PY_CALLABLES[c.args[0] as string];
+  if (py === undefined) throw new Error(`cannot translate the function ${String(c.args[0])} to Python`);
+  return py;
 }
 
 function pyCall(c: CallValue): string {
@@ -99,7 +114,7 @@ export function pyMeta(model: ModelState): string[] {
 
 /** The `models.py` source of one app: its models in state order, fields in order. */
 export function appToPython(state: ProjectState, app: string): string {
-  const out = ["from django.db import models", ""];
+  const out = ["import uuid", "", "from django.db import models", "from django.utils import timezone", ""];
   for (const model of state.appModels(app)) {
     out.push("", `class ${model.name}(models.Model):`);
     const body: string[] = [];

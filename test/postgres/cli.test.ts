@@ -76,3 +76,24 @@ test("the config's host/port/name/user form, with ${env:VAR}", async () => {
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(await recorded(p.url), ["shop.0001_initial"]);
 });
+
+test("a NOT NULL UUID field with a random-UUID default gets a distinct value per existing row on PostgreSQL", async () => {
+  const p = await pgProject("shop", ["shop"]);
+  assert.equal((await cli(p, "makemigrations")).code, 0);
+  assert.equal((await cli(p, "migrate")).code, 0);
+  await pgQuery(p.url, "INSERT INTO shop_product (name, price) SELECT 'p' || g, 1 FROM generate_series(1, 1000) AS g");
+  const models = path.join(p.dir, "shop", "models.ts");
+  fs.writeFileSync(models, fs.readFileSync(models, "utf8").replace(
+    "  stock = models.IntegerField({ default: 0 });",
+    "  stock = models.IntegerField({ default: 0 });\n  token = models.UUIDField({ default: () => crypto.randomUUID(), unique: true });",
+  ));
+  const mk = await cli(p, "makemigrations", "--noinput");
+  assert.equal(mk.code, 0, mk.stderr);
+  const m = await cli(p, "migrate");
+  assert.equal(m.code, 0, m.stderr);
+  const [row] = await pgQuery<{ n: string; d: string }>(p.url, "SELECT count(*)::text AS n, count(DISTINCT token)::text AS d FROM shop_product");
+  assert.deepEqual(row, { n: "1000", d: "1000" });
+  const def = await pgQuery<{ d: string | null }>(p.url,
+    "SELECT column_default AS d FROM information_schema.columns WHERE table_name = 'shop_product' AND column_name = 'token'");
+  assert.equal(def[0]?.d, null, "no database DEFAULT is kept, as in Django");
+});

@@ -12,7 +12,8 @@ import type { FieldState, ModelState } from "./state";
 import { isLiteral } from "./source/q";
 import { parseSource, readValue, syntaxErrors } from "./source/read";
 import { ts } from "ts-morph";
-import type { Value } from "./values";
+import type { RefValue, Value } from "./values";
+import { isCallableDefault, isFunctionValue } from "./callables";
 
 /** A questioner's answer: given now, or later (interactive questioners). */
 export type Answer<T> = T | Promise<T>;
@@ -47,12 +48,28 @@ function renameModelQuestion(oldModel: ModelState, newModel: ModelState): string
   return `Did you rename the ${oldModel.app}.${oldModel.name} model to ${newModel.name}? [y/N]`;
 }
 
-const NOT_NULL_ADD = (field: string, model: string) =>
+/**
+ * Why a field whose `default` is a callable still needs a one-off default
+ * (a sentence ending in a newline), or "" for any other field. Django calls
+ * the function once and copies that value into every existing row; we ask
+ * instead (only a random UUID or the current time is computed per row by
+ * the database: `engine/callables.ts`).
+ */
+function callableNote(field: FieldState | undefined): string {
+  const d = field?.options.default;
+  if (!isCallableDefault(d)) return "";
+  const text = isFunctionValue(d) ? (d.args[0] as string) : (d as RefValue).name;
+  return `Its default is a function (${text.split("\n")[0]}${text.includes("\n") ? " ..." : ""}) that tsmigrate never runs, ` +
+    "and the database cannot compute it per row (it can for a random UUID or the current date/time); calling it once " +
+    "would give every existing row the same value, so existing rows need a one-off default.\n";
+}
+
+const NOT_NULL_ADD = (field: string, model: string, state?: FieldState) =>
   `You are trying to add a non-nullable field '${field}' to ${model} without a default; ` +
-  "we can't do that (the database needs something to populate existing rows).\nPlease select a fix:";
-const NOT_NULL_ALTER = (field: string, model: string) =>
+  `we can't do that (the database needs something to populate existing rows).\n${callableNote(state)}Please select a fix:`;
+const NOT_NULL_ALTER = (field: string, model: string, state?: FieldState) =>
   `You are trying to change the nullable field '${field}' on ${model} to non-nullable without a default; ` +
-  "we can't do that (the database needs something to populate existing rows).\nPlease select a fix:";
+  `we can't do that (the database needs something to populate existing rows).\n${callableNote(state)}Please select a fix:`;
 const ONE_OFF = "Provide a one-off default now (will be set on all existing rows with a null value for this column)";
 const QUIT = "Quit, and let me add a default in models.ts";
 const IGNORE = "Ignore for now, and let me handle existing rows with NULL myself (e.g. because you added a RunCode or RunSQL " +
@@ -172,14 +189,14 @@ export class InteractiveQuestioner implements Questioner {
 
   async askNotNullAddition(fieldName: string, modelName: string, field: FieldState): Promise<Value> {
     if (this.dryRun) return placeholderDefault(field);
-    const choice = await this.choiceInput(NOT_NULL_ADD(fieldName, modelName), [ONE_OFF, QUIT]);
+    const choice = await this.choiceInput(NOT_NULL_ADD(fieldName, modelName, field), [ONE_OFF, QUIT]);
     if (choice === 2) throw quit();
     return this.askDefault();
   }
 
-  async askNotNullAlteration(fieldName: string, modelName: string, _field: FieldState): Promise<NotNullAlteration> {
+  async askNotNullAlteration(fieldName: string, modelName: string, field: FieldState): Promise<NotNullAlteration> {
     if (this.dryRun) return { kind: "ignore" };
-    const choice = await this.choiceInput(NOT_NULL_ALTER(fieldName, modelName), [ONE_OFF, IGNORE, QUIT]);
+    const choice = await this.choiceInput(NOT_NULL_ALTER(fieldName, modelName, field), [ONE_OFF, IGNORE, QUIT]);
     if (choice === 2) return { kind: "ignore" };
     if (choice === 3) throw quit();
     return { kind: "default", value: await this.askDefault() };
@@ -213,16 +230,16 @@ export class NonInteractiveQuestioner implements Questioner {
       "--noinput: run makemigrations in a terminal to answer it (a rename keeps the column's data, remove + add drops it).");
   }
 
-  askNotNullAddition(fieldName: string, modelName: string): Value {
+  askNotNullAddition(fieldName: string, modelName: string, field?: FieldState): Value {
     throw new QuestionError(`It is impossible to add a non-nullable field '${fieldName}' to ${modelName} without specifying ` +
-      "a default. This is because the database needs something to populate existing rows.\n" +
+      `a default. This is because the database needs something to populate existing rows.\n${callableNote(field)}` +
       "Please either make the field nullable (null: true), give it a default in models.ts, or run makemigrations " +
       "in a terminal to provide a one-off default.");
   }
 
-  askNotNullAlteration(fieldName: string, modelName: string): NotNullAlteration {
+  askNotNullAlteration(fieldName: string, modelName: string, field?: FieldState): NotNullAlteration {
     throw new QuestionError(`It is impossible to change a nullable field '${fieldName}' on ${modelName} to non-nullable ` +
-      "without providing a default. This is because the database needs something to populate existing rows.\n" +
+      `without providing a default. This is because the database needs something to populate existing rows.\n${callableNote(field)}` +
       "Please either give the field a default in models.ts, or run makemigrations in a terminal to provide a " +
       "one-off default or to confirm that existing NULL rows are handled.");
   }

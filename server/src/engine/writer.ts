@@ -20,6 +20,7 @@
  * or object on one line when the whole line fits in {@link LINE_WIDTH}
  * columns.
  */
+import { isFunctionValue } from "./callables";
 import type { Migration, MigrationKey } from "./migration";
 import { CallValue, type ObjectValue, RefValue, type Value, isObjectValue } from "./values";
 
@@ -37,10 +38,8 @@ function key(k: string): string {
   return IDENT.test(k) ? k : quote(k);
 }
 
-/** RunCode functions: `CallValue("function", [source])` as read by the loader. */
-function isFunctionSource(v: Value): v is CallValue {
-  return v instanceof CallValue && v.callee === "function" && v.args.length === 1 && typeof v.args[0] === "string";
-}
+/** RunCode functions and callable defaults: `CallValue("function", [source])` as read by the loader. */
+const isFunctionSource = isFunctionValue;
 
 function isOperationCall(v: Value): boolean {
   return v instanceof CallValue && v.callee.startsWith("migrations.");

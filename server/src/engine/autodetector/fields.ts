@@ -4,6 +4,7 @@
  * `generate_added_fields`, `generate_altered_fields`, Django 3.2), on a
  * {@link Detector}.
  */
+import { defaultFillsRows, isCallableDefault } from "../callables";
 import { AddField, AlterField, RemoveField, RenameField } from "../operations/fields";
 import { type FieldState, fieldColumn, fieldOption, fieldsEqual, isManyToMany, makeField } from "../state";
 import { type Value, valueKey } from "../values";
@@ -92,13 +93,24 @@ const NO_EMPTY_STRINGS = new Set([
  * counts as a default here: it becomes DEFAULT CURRENT_TIMESTAMP.
  */
 export function hasUsableDefault(field: FieldState): boolean {
-  return fieldOption(field, "null") === true || field.options.default !== undefined || isManyToMany(field) ||
+  return fieldOption(field, "null") === true || defaultFillsRows(field) || isManyToMany(field) ||
     (fieldOption(field, "blank") === true && !NO_EMPTY_STRINGS.has(field.type)) ||
     field.options.autoNow === true || field.options.autoNowAdd === true;
 }
 
+/**
+ * After a one-off default filled existing rows, the AlterField giving the
+ * field its callable default back (a one-off default is not kept), or
+ * nothing when the field's default is not a callable.
+ */
+function restoreCallableDefault(d: Detector, key: string, name: string, field: FieldState): void {
+  if (!isCallableDefault(field.options.default)) return;
+  d.addOperation(appOf(key), new AlterField(modelOf(key), name, field), [{ app: appOf(key), model: modelOf(key), field: name, kind: true }]);
+}
+
 function* generateAddedField(d: Detector, key: string, name: string, extra: Dependency[] = []): Asking<void> {
-  let field = d.newModel(key).fields.get(name)!;
+  const declared = d.newModel(key).fields.get(name)!;
+  let field = declared;
   const deps: Dependency[] = typeof field.options.to === "string" || typeof field.options.through === "string"
     ? d.fkDependencies(field) : [];
   deps.push(...extra);
@@ -108,6 +120,7 @@ function* generateAddedField(d: Detector, key: string, name: string, extra: Depe
     field = makeField(field.type, { ...field.options, default: value });
   }
   d.addOperation(appOf(key), new AddField(modelOf(key), name, field, preserveDefault), deps);
+  if (!preserveDefault) restoreCallableDefault(d, key, name, declared);
 }
 
 /** Django's `generate_altered_fields`: AlterField when the definitions differ (relation renames aside). */
@@ -147,7 +160,7 @@ export function* generateAlteredFields(d: Detector): Asking<void> {
         let preserveDefault = true;
         let field = newField;
         if (fieldOption(oldField, "null") === true && fieldOption(newField, "null") !== true &&
-          newField.options.default === undefined && !isManyToMany(newField)) {
+          !defaultFillsRows(newField) && !isManyToMany(newField)) {
           const answer = yield* askNotNullAlteration(name, modelOf(key), newField);
           if (answer.kind === "default") {
             field = makeField(newField.type, { ...newField.options, default: answer.value });
@@ -155,6 +168,7 @@ export function* generateAlteredFields(d: Detector): Asking<void> {
           }
         }
         d.addOperation(appOf(key), new AlterField(modelOf(key), name, field, preserveDefault), deps);
+        if (!preserveDefault) restoreCallableDefault(d, key, name, newField);
       } else {
         // No altering between M2M and concrete fields. Unlike Django, the AddField depends on the
         // RemoveField, so that sorting never puts it first (a together change can delay the removal).

@@ -3,6 +3,7 @@
  * `django/db/migrations/operations/fields.py` (Django 3.2), with Django 4.0+
  * migration name fragments.
  */
+import { defaultFillsRows } from "../callables";
 import type { SchemaEditor } from "../backends/base/schema";
 import { renameFieldInCondition } from "../backends/q";
 import { fieldToCall } from "../source/field-values";
@@ -121,7 +122,7 @@ abstract class DefinitionOperation extends FieldOperation {
   protected notNullWithoutDefault(app: string, from: ProjectState, to: ProjectState): FieldState | undefined {
     const field = to.get(app, this.modelName)?.fields.get(this.name);
     if (!field || isManyToMany(field) || !from.get(app, this.modelName)) return undefined;
-    if (fieldOption(field, "null") === true || field.options.default !== undefined) return undefined;
+    if (fieldOption(field, "null") === true || defaultFillsRows(field)) return undefined;
     if (fieldOption(field, "primaryKey") === true || field.options.autoNow === true || field.options.autoNowAdd === true) return undefined;
     return field;
   }

@@ -17,10 +17,13 @@
  */
 import * as path from "node:path";
 import { ts } from "ts-morph";
+import { functionValue, isBuiltinFunction } from "../callables";
 import { TsMigrateError } from "../errors";
 import { CallValue, RefValue, type Value, isObjectValue } from "../values";
 import type { ModelProgram } from "./program";
-import { type Evaluator, type ReadOptions, dottedName, nodeLocation, positionLocation, readValue, setLocation, setUnresolved, unwrap } from "./read";
+import {
+  type Evaluator, type ReadOptions, dottedName, nodeLocation, positionLocation, readValue, setLocation, setUnresolved, unresolvedReason, unwrap,
+} from "./read";
 
 /** The module specifier user files import the model language from. */
 export const PACKAGE = "tsmigrate";
@@ -75,7 +78,7 @@ export class StaticEvaluator implements Evaluator {
 
   optionsFor(sf: ts.SourceFile): ReadOptions {
     let o = this.options.get(sf);
-    if (!o) this.options.set(sf, (o = { evaluator: this, rename: renamer(modelsAliases(sf)) }));
+    if (!o) this.options.set(sf, (o = { evaluator: this, rename: renamer(modelsAliases(sf)), custom: (n) => readFunction(n, sf) }));
     return o;
   }
 
@@ -100,6 +103,9 @@ export class StaticEvaluator implements Evaluator {
     const base = readValue(node.expression, sf, this.optionsFor(sf));
     if (!(base instanceof RefValue)) return this.member(node, base, sf);
     if (decl) return this.readDeclaration(decl, node, sf);
+    // A member of a global the reader does not know (`Math.PI`) is not read, except the built-in functions a callable default may name.
+    const why = unresolvedReason(base);
+    if (why && !isBuiltinFunction(dottedName(node))) return this.unresolved(node, sf, `${base.name} is ${why.replace(`; ${READ_NOT_RUN}`, "")}`);
     return undefined;
   }
 
@@ -161,6 +167,7 @@ export class StaticEvaluator implements Evaluator {
       return v;
     }
     if (ts.isEnumDeclaration(decl)) return this.enumChoices(decl);
+    if (ts.isFunctionDeclaration(decl) && decl.body) return functionDeclarationValue(decl);
     if (ts.isParameter(decl) && this.params.has(decl)) return this.params.get(decl)!;
     const init = readableInitializer(decl);
     if (typeof init === "string") throw unreadable(node, sf, `${node.getText(sf)} is declared at ${where(decl)} ${init}`);
@@ -265,6 +272,31 @@ export class StaticEvaluator implements Evaluator {
     const found = this.declarationOf(unwrap(node), sf);
     return typeof found === "string" ? undefined : found;
   }
+}
+
+/**
+ * An arrow or function expression (a callable `default`) as its source text,
+ * normalized (`engine/callables.ts`); never run. Undefined for anything else.
+ */
+function readFunction(node: ts.Expression, sf: ts.SourceFile): Value | undefined {
+  if (!ts.isArrowFunction(node) && !ts.isFunctionExpression(node)) return undefined;
+  const v = functionValue(node.getText(sf));
+  setLocation(v, nodeLocation(node, sf));
+  return v;
+}
+
+/**
+ * A project's `function name() {...}` named as a value (a callable
+ * `default`): its source as a function expression (modifiers such as
+ * `export` dropped), normalized; never run.
+ */
+function functionDeclarationValue(decl: ts.FunctionDeclaration): Value {
+  const sf = decl.getSourceFile();
+  const expr = ts.factory.createFunctionExpression(undefined, decl.asteriskToken, decl.name, decl.typeParameters,
+    decl.parameters, decl.type, decl.body!);
+  const v = functionValue(ts.createPrinter({ removeComments: true }).printNode(ts.EmitHint.Expression, expr, sf));
+  setLocation(v, nodeLocation(decl.name ?? decl, sf));
+  return v;
 }
 
 /** `obj.key` / `arr[i]` of a read value, including `.choices`, `.values`, `.labels` and members of `models.*Choices(...)`. */

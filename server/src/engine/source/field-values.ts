@@ -15,13 +15,14 @@
  * `indexes.py`, `constraints.py`); each problem is a TsMigrateError at the
  * option it is about.
  */
+import { functionValue, isCallableDefault, isFunctionValue } from "../callables";
 import { ErrorCollector, type SourceLocation, TsMigrateError } from "../errors";
 import { FIELD_SPECS, FIELD_TYPES, ON_DELETE, type FieldType, allowedOptions, isFieldType } from "../fields";
 import { type FieldState, makeField } from "../state";
 import { CallValue, type ObjectValue, RefValue, type Value, isObjectValue } from "../values";
 import { checkQ, isLiteral, nearest } from "./q";
 import { show } from "./util";
-import { locationOf, memberLocation, valueLocation } from "./read";
+import { locationOf, memberLocation, unresolvedReason, valueLocation } from "./read";
 
 export { checkQ, isLiteral } from "./q";
 export { show } from "./util";
@@ -92,7 +93,8 @@ function checkOptionValue(type: FieldType, key: string, v: Value, loc: SourceLoc
   } else if (key === "protocol") {
     if (typeof v !== "string" || !["both", "ipv4", "ipv6"].includes(v.toLowerCase())) bad(`"both", "IPv4" or "IPv6"`);
   } else if (key === "default") {
-    if (!isLiteral(v)) bad("a literal value (string, number, boolean, null, array or object of those)");
+    if (isCallableDefault(v) && !(v instanceof RefValue && unresolvedReason(v))) return;
+    if (!isLiteral(v)) bad("a literal value (string, number, boolean, null, array or object of those) or a function (callable default)");
     else if (hasNul(v)) bad("a value the database can store: a string with a NUL character (\\0) cannot be a column default");
   } else if (key === "choices") {
     if (!Array.isArray(v) || !v.every((c) => isChoice(c))) {
@@ -236,7 +238,8 @@ function readOption(r: OptionReader, key: string): void {
     if (through !== undefined) r.out.through = through;
   } else {
     checkOptionValue(type, key, v, loc, sink);
-    r.out[key] = v;
+    // A callable default is kept as written, its source normalized (formatting and comments do not count).
+    r.out[key] = key === "default" && isFunctionValue(v) ? functionValue(v.args[0] as string) : v;
   }
 }
 

@@ -14,6 +14,7 @@ import { FIELD_SPECS, type FieldType } from "../../fields";
 import {
   fieldColumn, fieldOption, isForeignKey, isManyToMany, type FieldState, type ModelState, type ProjectState,
 } from "../../state";
+import { wellKnownCallable } from "../../callables";
 import { CallValue, RefValue, type Value } from "../../values";
 import { type DatabaseFlavor, interpolate } from "./features";
 import {
@@ -177,8 +178,8 @@ export function toPlain(v: Value): unknown {
   return out;
 }
 
-/** The SQL expression of the current time for an `autoNow`/`autoNowAdd` field of this type. */
-function currentTimeSql(internal: string): string {
+/** The SQL expression of the current time for an `autoNow`/`autoNowAdd` field of this type (SQL standard: SQLite, PostgreSQL). */
+export function currentTimeSql(internal: string): string {
   if (internal === "DateField") return "CURRENT_DATE";
   if (internal === "TimeField") return "CURRENT_TIME";
   return "CURRENT_TIMESTAMP";
@@ -206,20 +207,34 @@ export function columnDefaultSql(ctx: ColumnContext, field: FieldState): string 
  * Django's `effective_default` as SQL: the value existing rows get when the
  * column is added or made NOT NULL by a table rebuild. `oneOffDefault`
  * (AddField/AlterField with `preserveDefault: false`) wins, then the
- * default, then the current time for auto-now fields, then `''` for blank
+ * default, then the current time for auto-now fields, then a per-row
+ * expression for a well-known callable default ({@link perRowFillSql}; a
+ * deliberate difference from Django), then `''` for blank
  * text fields that are NOT NULL, else NULL.
  */
 export function fillValueSql(ctx: ColumnContext, field: FieldState, oneOffDefault?: Value): string {
   if (oneOffDefault !== undefined && isLiteralDefault(oneOffDefault)) {
     return ctx.flavor.quoteValue(prepareSaveValue(ctx, field, oneOffDefault));
   }
-  const own = columnDefaultSql(ctx, field);
+  const own = columnDefaultSql(ctx, field) ?? perRowFillSql(ctx, field);
   if (own !== undefined) return own;
   const internal = internalType(field);
   if (!isNull(field) && fieldOption(field, "blank") === true && emptyStringsAllowed(internal)) {
     return internal === "BinaryField" ? "X''" : "''";
   }
   return "NULL";
+}
+
+/**
+ * The per-row SQL filling existing rows for a field whose `default` is a
+ * well-known callable (a random UUID, the current time), from the vendor's
+ * `perRowDefaultSql`; undefined for any other default. Our difference from
+ * Django, which calls the callable once and copies its value into every row.
+ */
+export function perRowFillSql(ctx: ColumnContext, field: FieldState): string | undefined {
+  const internal = internalType(field);
+  const kind = wellKnownCallable(field.options.default, internal);
+  return kind === undefined ? undefined : ctx.flavor.perRowDefaultSql(kind, internal);
 }
 
 /** SQL of a foreign key's ON DELETE action, or "" for DO_NOTHING / none (SQLite's NO ACTION). */

@@ -7,6 +7,7 @@
  * a PostgreSQL flavor can reuse it.
  */
 import type { SqlLiteral } from "./literals";
+import type { WellKnownCallable } from "../../callables";
 
 /** One vendor's facts. Templates use Django's Python placeholders: `%(max_length)s`, `%(column)s`. */
 export interface DatabaseFlavor {
@@ -37,6 +38,28 @@ export interface DatabaseFlavor {
   quoteDecimal(text: string): string;
   /** A UUID lookup parameter (32 hex digits) as the backend stores it: `'hex'` (SQLite), `'8-4-4-4-12'::uuid` (PostgreSQL). */
   quoteUuid(hex: string): string;
+  /**
+   * The SQL expression that computes a well-known callable default afresh
+   * for each row (no Django counterpart: Django calls the function once and
+   * gives every existing row that value). Used to fill existing rows when
+   * AddField adds a column whose `default` is such a callable (see
+   * `engine/callables.ts`), in `UPDATE ... SET col = <expr>` or a rebuild's
+   * `INSERT ... SELECT <expr>`; it must give a different value per row where
+   * the callable would (a random UUID), and be evaluated by the database.
+   *
+   * - `kind` `"uuid4"`: a random version 4 UUID as the column stores one.
+   *   `internalType` `"UUIDField"`: in the field's storage form (Django's:
+   *   32 lowercase hex digits on a database without a uuid type, a native
+   *   uuid elsewhere, e.g. PostgreSQL's `gen_random_uuid()`); a text field
+   *   (`"CharField"`, `"TextField"`): the canonical 8-4-4-4-12 lowercase form.
+   * - `kind` `"now"`: the current time for `"DateTimeField"`, date for
+   *   `"DateField"`, time of day for `"TimeField"` (as `autoNow` fills them:
+   *   `CURRENT_TIMESTAMP`, `CURRENT_DATE`, `CURRENT_TIME`).
+   *
+   * Returns undefined when the database cannot compute it; the caller then
+   * fills nothing per row (makemigrations asks for a one-off default first).
+   */
+  perRowDefaultSql(kind: WellKnownCallable, internalType: string): string | undefined;
 }
 
 /** Fills a Django data-type template: `varchar(%(max_length)s)` with `{ max_length: 50 }` is `varchar(50)`. */

@@ -10,6 +10,8 @@
  * from {@link postgresFeatures} / {@link POSTGRES_FLAVOR} and overrides what
  * differs; see docs/postgresql.md.
  */
+import type { WellKnownCallable } from "../../callables";
+import { currentTimeSql } from "../base/columns";
 import type { DatabaseFlavor } from "../base/features";
 import { quoteString, type SqlLiteral } from "../base/literals";
 
@@ -95,6 +97,16 @@ export const POSTGRES_FLAVOR: DatabaseFlavor = {
   sqlDeleteTable: "DROP TABLE %(table)s CASCADE",
   quoteValue: quotePostgresValue,
   quoteDecimal: (text: string) => text,
+  /**
+   * PostgreSQL computes these per row even as a column DEFAULT (volatile
+   * functions are evaluated for each existing row when a column is added):
+   * `gen_random_uuid()` (built in since PostgreSQL 13) as a native uuid or
+   * its canonical text; the current time as `autoNow` fills it.
+   */
+  perRowDefaultSql: (kind: WellKnownCallable, internalType: string) => {
+    if (kind === "now") return currentTimeSql(internalType);
+    return internalType === "UUIDField" ? "gen_random_uuid()" : "gen_random_uuid()::text";
+  },
   quoteUuid: (hex: string) => `'${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}'::uuid`,
 };
 

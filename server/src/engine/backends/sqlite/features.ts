@@ -2,8 +2,31 @@
  * The SQLite flavor: Django 3.2's `data_types`, `data_type_check_constraints`,
  * `data_types_suffix` and `operators` of `django/db/backends/sqlite3/base.py`.
  */
+import type { WellKnownCallable } from "../../callables";
+import { currentTimeSql } from "../base/columns";
 import type { DatabaseFlavor } from "../base/features";
 import { quoteString, renderLiteral } from "../base/literals";
+
+/** Random hex digits, uppercase (`hex(randomblob(n))` gives 2n): a fresh value per row, as randomblob is not constant. */
+const rand = (bytes: number) => `hex(randomblob(${bytes}))`;
+
+/**
+ * A random version 4 UUID computed by SQLite per row (RFC 4122: version
+ * nibble 4, variant nibble 8, 9, a or b), lowercase; `sep` between the
+ * 8-4-4-4-12 groups ("" for Django's 32-digit UUIDField storage, "-" for
+ * the canonical text form).
+ */
+function randomUuidSql(sep: string): string {
+  const s = sep ? ` || '${sep}' || ` : " || ";
+  return `lower(${rand(4)}${s}${rand(2)}${s}'4' || substr(${rand(2)}, 2)${s}` +
+    `substr('89ab', 1 + (abs(random()) % 4), 1) || substr(${rand(2)}, 2)${s}${rand(6)})`;
+}
+
+/** SQLite's per-row expressions of well-known callable defaults (see {@link DatabaseFlavor.perRowDefaultSql}). */
+function perRowDefaultSql(kind: WellKnownCallable, internalType: string): string | undefined {
+  if (kind === "now") return currentTimeSql(internalType);
+  return randomUuidSql(internalType === "UUIDField" ? "" : "-");
+}
 
 /** SQLite's facts for the vendor-neutral DDL code. */
 export const SQLITE_FLAVOR: DatabaseFlavor = {
@@ -73,4 +96,5 @@ export const SQLITE_FLAVOR: DatabaseFlavor = {
   quoteValue: renderLiteral,
   quoteDecimal: quoteString,
   quoteUuid: quoteString,
+  perRowDefaultSql,
 };

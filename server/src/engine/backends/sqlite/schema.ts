@@ -25,7 +25,7 @@ import {
 } from "../../state";
 import type { Value } from "../../values";
 import type { Emit, SchemaEditor } from "../base/schema";
-import { type ColumnContext, columnDefinition, columnSql, fillValueSql, isNull } from "../base/columns";
+import { type ColumnContext, columnDefinition, columnSql, fillValueSql, isNull, perRowFillSql } from "../base/columns";
 import {
   createTableSql, dropTableSql, fieldIndexSpec, indexOnTable, indexWithColumns, inlineConstraintSql, modelIndexSpecs,
   renameTableSql, type DdlContext,
@@ -160,7 +160,10 @@ export class SqliteSchemaEditor implements SchemaEditor {
     }
     if (canAddColumn(ctx, field, oneOffDefault)) {
       this.emit(`ALTER TABLE ${quoteName(table)} ADD COLUMN ${columnSql(ctx, name, field)}`);
-      if (oneOffDefault !== undefined) this.emit(`UPDATE ${quoteName(table)} SET ${quoteName(column)} = ${fill}`);
+      // A one-off default, or a callable computed per row (a nullable column: existing rows get values too, as in Django).
+      if (oneOffDefault !== undefined || perRowFillSql(ctx, field) !== undefined) {
+        this.emit(`UPDATE ${quoteName(table)} SET ${quoteName(column)} = ${fill}`);
+      }
       const spec = fieldIndexSpec(model, name, this.ddl(state));
       if (spec) this.indexes.push(spec);
       return;
