@@ -88,11 +88,15 @@ test("four migrate processes started together: all exit 0, each migration applie
 
 test("a migrate waiting longer than TSMIGRATE_LOCK_TIMEOUT gives up: exit 2 naming the holder", async () => {
   const p = await pgProject("shop", ["shop"]);
-  writeMigration(p, "0002_slow", "SELECT pg_sleep(4)");
+  // The holder sleeps far longer than the waiter can take to start on a loaded machine; it is cancelled at the end.
+  writeMigration(p, "0002_slow", "SELECT pg_sleep(120)");
   const holder = startCli(p, ["migrate"]);
-  await waitFor(p.url, "SELECT 1 FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(4)%' AND state = 'active'", 30000);
+  await waitFor(p.url, "SELECT 1 FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(120)%' AND state = 'active'", 30000);
   const waiter = await startCli(p, ["migrate"], { TSMIGRATE_LOCK_TIMEOUT: "1" }).done;
+  await pgQuery(p.url, "SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(120)%'");
   assert.equal(waiter.code, 2, waiter.stdout + waiter.stderr);
   assert.match(waiter.stderr, /Another migrate is running on database 'default': the migrate lock is held by server process \d+ \(tsmigrate \d+\)(?: from [\d.:]+)?; gave up after 1 s/);
-  assert.equal((await holder.done).code, 0);
+  const cancelled = await holder.done;
+  assert.equal(cancelled.code, 2, "the cancelled holder's migration failed and was rolled back");
+  assert.deepEqual(await recorded(p.url), ["shop.0001_initial"]);
 });
