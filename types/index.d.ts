@@ -286,8 +286,8 @@ export namespace models {
     indexes?: readonly IndexDef[];
     constraints?: readonly ConstraintDef[];
     /** `[["a", "b"], ...]` (a single `["a", "b"]` is accepted). */
-    uniqueTogether?: readonly (readonly string[])[] | readonly string[];
-    indexTogether?: readonly (readonly string[])[] | readonly string[];
+    uniqueTogether?: readonly (readonly string[])[] | readonly string[] | null;
+    indexTogether?: readonly (readonly string[])[] | readonly string[] | null;
     verboseName?: string;
     verboseNamePlural?: string;
     managed?: boolean;

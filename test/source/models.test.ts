@@ -327,3 +327,15 @@ test("the type-check fixture loads (its one unknown app aside)", () => {
   assert.deepEqual(p.options.permissions, [["can_sell", "Can sell"]]);
   assert.deepEqual([...r.state.get("shop", "tag")!.fields.keys()], ["id", "label"]);
 });
+
+test("uniqueTogether and indexTogether: null means none, as Django's None", () => {
+  const r = load({ shop: `import { models } from "tsmigrate";
+export class Product extends models.Model {
+  name = models.CharField({ maxLength: 10 });
+  static Meta = { uniqueTogether: null, indexTogether: null };
+}` });
+  assert.deepEqual(r.errors, []);
+  const options = r.state.get("shop", "product")!.options;
+  assert.equal(options.uniqueTogether, undefined);
+  assert.equal(options.indexTogether, undefined);
+});

@@ -198,7 +198,9 @@ class MetaReader {
       (f !== undefined && n.includes("__"));
   }
 
+  /** `uniqueTogether` / `indexTogether`: a list of field-name lists, one list, or null (Django's `None`: none). */
   private together(key: "uniqueTogether" | "indexTogether", v: Value): void {
+    if (v === null) return;
     const t = normalizeTogether(v)?.map((names) => this.fieldNames(names));
     if (t === undefined) {
       this.bad(key, `expected an array of arrays of field names, e.g. [["name", "category"]], found ${show(v)}`);
