@@ -11,9 +11,15 @@
  * indexes with predicates and opclasses, foreign keys with deferrability,
  * CHECKs), identity vs serial being the one difference allowed there;
  * the last rollback to 0001 must give back the step-1 schema and the last
- * rollback to zero must leave no table. Where Django 3.2 itself cannot roll
- * back (KNOWN_DJANGO_FAILURES), its error is asserted and tsmigrate is held
- * to those restore checks alone.
+ * rollback to zero must leave no table. Both databases are seeded with the
+ * same rows after step 1 (test/django/seed.ts through seed-pg.ts); at every
+ * step and rollback every row of every table must be equal on both sides
+ * (test/django/checks.ts rowProblems), and at every step and after the last
+ * rollback to 0001 the seeded rows must keep their keys and the values of
+ * the columns no migration changed (SurvivalTracker, following Django's
+ * column definitions). Where Django 3.2 itself cannot roll back
+ * (KNOWN_DJANGO_FAILURES), its error is asserted and tsmigrate is held to
+ * the restore and survival checks alone.
  *
  * TSM_HISTORIES=04,11 runs only some histories.
  */
