@@ -44,14 +44,17 @@ export function schemaProblems(django: SchemaSnapshot, ts: SchemaSnapshot): stri
   return out;
 }
 
-function show(row: Row | undefined): string {
+export function show(row: Row | undefined): string {
   return JSON.stringify(row, (_k, v: unknown) => (v && typeof v === "object" && (v as { type?: string }).type === "Buffer" ? `<blob ${JSON.stringify((v as { data: number[] }).data)}>` : v));
 }
 
-/** Every table's rows in tsmigrate's database against Django's (tables missing on one side are schema problems, skipped here). */
+/** Every table's rows in tsmigrate's database file against Django's (tables missing on one side are schema problems, skipped here). */
 export function dataProblems(djangoFile: string, tsFile: string): string[] {
-  const dj = withDb(djangoFile, allRows);
-  const ts = withDb(tsFile, allRows);
+  return rowProblems(withDb(djangoFile, allRows), withDb(tsFile, allRows));
+}
+
+/** {@link dataProblems} on table contents already read (table -> rows in primary key order), from any vendor. */
+export function rowProblems(dj: Readonly<Record<string, readonly Row[]>>, ts: Readonly<Record<string, readonly Row[]>>): string[] {
   const out: string[] = [];
   for (const [table, djRows] of Object.entries(dj)) {
     const tsRows = ts[table];
@@ -69,14 +72,25 @@ export function dataProblems(djangoFile: string, tsFile: string): string[] {
   return out;
 }
 
-/** Column definition as PRAGMA table_info gives it, for "unchanged column" tracking. */
-type ColumnDefs = Map<string, string>;
+/** Column name -> its definition as one comparable string (type, NOT NULL, primary key). */
+export type ColumnDefs = Map<string, string>;
 
-function columnDefs(file: string, table: string): ColumnDefs {
-  return withDb(file, (db) => {
-    const cols = db.prepare(`PRAGMA table_info("${table.replace(/"/g, '""')}")`).all() as { name: string; type: string; notnull: number; pk: number }[];
-    return new Map(cols.map((c) => [c.name, `${c.type.toLowerCase()}|${c.notnull}|${c.pk}`]));
-  });
+/**
+ * A database at one checkpoint as the survival checks read it: its user
+ * tables, each with its column definitions and rows (any vendor; SQLite's
+ * from {@link sqliteView}, PostgreSQL's from test/postgres/seed-pg.ts).
+ */
+export interface DbView {
+  readonly tables: ReadonlyMap<string, { readonly defs: ColumnDefs; readonly rows: readonly Row[] }>;
+}
+
+/** The {@link DbView} of an SQLite database file (definitions from PRAGMA table_info). */
+export function sqliteView(file: string): DbView {
+  return withDb(file, (db) => ({ tables: new Map(userTables(db).map((t) => {
+    const cols = db.prepare(`PRAGMA table_info("${t.replace(/"/g, '""')}")`).all() as { name: string; type: string; notnull: number; pk: number }[];
+    const defs: ColumnDefs = new Map(cols.map((c) => [c.name, `${c.type.toLowerCase()}|${c.notnull}|${c.pk}`]));
+    return [t, { defs, rows: db.prepare(`SELECT * FROM "${t.replace(/"/g, '""')}"`).all() as Row[] }];
+  })) }));
 }
 
 /**
@@ -84,7 +98,9 @@ function columnDefs(file: string, table: string): ColumnDefs {
  * exist without interruption, their current table, and which of their
  * step-1 columns kept exactly their definition (type, NOT NULL, primary key)
  * in Django's databases all along: the rows seeded at step 1 must still be
- * there with those columns' values unchanged.
+ * there with those columns' values unchanged. The seed's rows are compared
+ * as a {@link DbView} reads them (a vendor whose driver reads values back in
+ * another form passes the seeded rows as read from Django's step-1 database).
  */
 export class SurvivalTracker {
   /** Key ("app.model" / "app.model.field") -> step-1 table. */
@@ -99,12 +115,12 @@ export class SurvivalTracker {
   constructor(
     private readonly seed: Seed,
     step1: ProjectState,
-    djangoStep1Db: string,
+    djangoStep1: DbView,
   ) {
     this.firstTables = tablesOf(step1);
     for (const [key, table] of this.firstTables) {
       if (!seed.rows.has(table)) continue;
-      const defs = columnDefs(djangoStep1Db, table);
+      const defs = djangoStep1.tables.get(table)?.defs ?? new Map<string, string>();
       this.firstDefs.set(key, defs);
       this.pristine.set(key, new Set(defs.keys()));
       this.current.set(key, table);
@@ -112,17 +128,16 @@ export class SurvivalTracker {
   }
 
   /** Moves to a later step: its models and Django's database after it. */
-  advance(state: ProjectState, djangoDb: string): void {
+  advance(state: ProjectState, django: DbView): void {
     const tables = tablesOf(state);
-    const present = withDb(djangoDb, (db) => new Set(userTables(db)));
     for (const key of [...this.current.keys()]) {
       const table = tables.get(key);
-      if (table === undefined || !present.has(table)) {
+      if (table === undefined || !django.tables.has(table)) {
         this.current.delete(key);
         continue;
       }
       this.current.set(key, table);
-      const defs = columnDefs(djangoDb, table);
+      const defs = django.tables.get(table)!.defs;
       const first = this.firstDefs.get(key)!;
       const keep = this.pristine.get(key)!;
       for (const c of [...keep]) if (defs.get(c) !== first.get(c)) keep.delete(c);
@@ -130,36 +145,34 @@ export class SurvivalTracker {
   }
 
   /**
-   * The seeded rows of every tracked model, looked up in `tsFile` under
-   * `tables` (key -> table; default: the current tables): same count, same
-   * primary keys, unchanged columns with the seeded values.
+   * The seeded rows of every tracked model, looked up in tsmigrate's
+   * database `ts` under `tables` (key -> table; default: the current
+   * tables): same count, same primary keys, unchanged columns with the
+   * seeded values.
    */
-  problems(tsFile: string, tables: ReadonlyMap<string, string> = this.current): string[] {
+  problems(ts: DbView, tables: ReadonlyMap<string, string> = this.current): string[] {
     const out: string[] = [];
-    withDb(tsFile, (db) => {
-      const existing = new Set(userTables(db));
-      for (const [key, table] of tables) {
-        if (!this.current.has(key)) continue;
-        const seeded = this.seed.rows.get(this.firstTables.get(key)!) ?? [];
-        const pk = this.seed.pks.get(this.firstTables.get(key)!) ?? [];
-        if (!existing.has(table)) {
-          out.push(`[survival] table "${table}" of ${key} is missing`);
+    for (const [key, table] of tables) {
+      if (!this.current.has(key)) continue;
+      const seeded = this.seed.rows.get(this.firstTables.get(key)!) ?? [];
+      const pk = this.seed.pks.get(this.firstTables.get(key)!) ?? [];
+      const rows = ts.tables.get(table)?.rows;
+      if (!rows) {
+        out.push(`[survival] table "${table}" of ${key} is missing`);
+        continue;
+      }
+      if (rows.length !== seeded.length) out.push(`[survival] table "${table}" has ${rows.length} rows, ${seeded.length} were seeded`);
+      const cols = [...this.pristine.get(key)!];
+      for (const s of seeded) {
+        const match = rows.find((r) => pk.every((c) => isDeepStrictEqual(r[c], s[c])));
+        if (!match) {
+          out.push(`[survival] table "${table}": seeded row ${show(s)} is gone`);
           continue;
         }
-        const rows = db.prepare(`SELECT * FROM "${table.replace(/"/g, '""')}"`).all() as Row[];
-        if (rows.length !== seeded.length) out.push(`[survival] table "${table}" has ${rows.length} rows, ${seeded.length} were seeded`);
-        const cols = [...this.pristine.get(key)!];
-        for (const s of seeded) {
-          const match = rows.find((r) => pk.every((c) => r[c] === s[c]));
-          if (!match) {
-            out.push(`[survival] table "${table}": seeded row ${show(s)} is gone`);
-            continue;
-          }
-          const changed = cols.filter((c) => !isDeepStrictEqual(match[c], s[c]));
-          if (changed.length) out.push(`[survival] table "${table}": seeded row ${show(s)} now ${show(match)} (changed: ${changed.join(", ")})`);
-        }
+        const changed = cols.filter((c) => !isDeepStrictEqual(match[c], s[c]));
+        if (changed.length) out.push(`[survival] table "${table}": seeded row ${show(s)} now ${show(match)} (changed: ${changed.join(", ")})`);
       }
-    });
+    }
     return out;
   }
 

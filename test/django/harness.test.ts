@@ -15,7 +15,7 @@ import { makeField } from "../../server/src/engine/state";
 import { CallValue, RefValue } from "../../server/src/engine/values";
 import { dataProblems, schemaProblems } from "./checks";
 import { rollbackPlan } from "./replay";
-import { insertSeed, planSeed, tableRows } from "./seed";
+import { insertSeed, planSeed, sqliteSeedSource, tableRows } from "./seed";
 import { pyField, pyValue, snakeCase } from "./to-django";
 
 const BASE = `
@@ -71,7 +71,7 @@ test("the seed honours NOT NULL, UNIQUE, CHECKs and foreign keys, and dataProble
     for (const f of files) {
       const db = new Database(f);
       db.exec(BASE);
-      insertSeed(db, planSeed(db));
+      insertSeed(db, planSeed(sqliteSeedSource(db)));
       db.close();
     }
     const a = new Database(files[0]!);

@@ -20,7 +20,7 @@
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import { test } from "node:test";
-import { SurvivalTracker, dataProblems, freshOrderProblems, restoreProblems, schemaProblems, snapshotFile, withDb } from "./checks";
+import { SurvivalTracker, dataProblems, freshOrderProblems, restoreProblems, schemaProblems, snapshotFile, sqliteView, withDb } from "./checks";
 import { listHistories, loadHistory } from "./history";
 import { type Checkpoint, replay } from "./replay";
 import { userTables } from "./seed";
@@ -34,13 +34,13 @@ for (const name of listHistories().filter((n) => !ONLY || ONLY.some((p) => n.sta
   test(`history ${name}: tsmigrate's schema and data equal Django's at every step`, async (t) => {
     const history = loadHistory(name);
     const r = await replay(history);
-    const tracker = new SurvivalTracker(r.seed, history.steps[0]!.state, r.checkpoints[0]!.djangoDb);
+    const tracker = new SurvivalTracker(r.seed, history.steps[0]!.state, sqliteView(r.checkpoints[0]!.djangoDb));
     const tsStep1 = r.checkpoints[0]!.tsDb ? snapshotFile(r.checkpoints[0]!.tsDb) : undefined;
     const lastRollbackTo = (target: string) => r.checkpoints.filter((c) => c.target === target).at(-1);
 
     let failed = false;
     for (const cp of r.checkpoints) {
-      if (cp.kind === "step" && cp.step! > 1) tracker.advance(history.steps.find((s) => s.index === cp.step)!.state, cp.djangoDb);
+      if (cp.kind === "step" && cp.step! > 1) tracker.advance(history.steps.find((s) => s.index === cp.step)!.state, sqliteView(cp.djangoDb));
       const all = cp.tsDb ? checkpointProblems(cp.djangoDb, cp.tsDb, cp) : [];
       const djangoOrder = all.filter((p) => p.startsWith("[column order]"));
       const problems = all.filter((p) => !djangoOrder.includes(p));
@@ -67,10 +67,10 @@ for (const name of listHistories().filter((n) => !ONLY || ONLY.some((p) => n.sta
     function checkpointProblems(djangoDb: string, tsDb: string, cp: Checkpoint): string[] {
       const problems = schemaProblems(snapshotFile(djangoDb), snapshotFile(tsDb));
       if (cp.step !== 1) problems.push(...dataProblems(djangoDb, tsDb));
-      if (cp.kind === "step") problems.push(...tracker.problems(tsDb));
+      if (cp.kind === "step") problems.push(...tracker.problems(sqliteView(tsDb)));
       if (cp === lastRollbackTo("0001")) {
         if (tsStep1) problems.push(...restoreProblems(tsStep1, snapshotFile(tsDb), "step 1"));
-        problems.push(...tracker.problems(tsDb, tracker.step1Tables));
+        problems.push(...tracker.problems(sqliteView(tsDb), tracker.step1Tables));
       }
       if (cp === lastRollbackTo("zero")) {
         const left = withDb(tsDb, userTables);

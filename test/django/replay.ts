@@ -17,7 +17,7 @@ import { MigrationExecutor } from "../../server/src/engine/executor";
 import { MigrationLoader } from "../../server/src/engine/loader";
 import { runDjango } from "./django-runner";
 import { type History, copyStep } from "./history";
-import { type Seed, insertSeed, planSeed } from "./seed";
+import { type Seed, insertSeed, planSeed, sqliteSeedSource } from "./seed";
 import { runCliOk } from "./tsmigrate-runner";
 
 /** A point where both databases are compared. */
@@ -76,7 +76,7 @@ export async function replay(history: History): Promise<Replay> {
   const djLive = new Database(path.join(djDir, "db.sqlite3"));
   let seed: Seed;
   try {
-    seed = planSeed(djLive);
+    seed = planSeed(sqliteSeedSource(djLive));
     insertSeed(djLive, seed);
   } finally {
     djLive.close();

@@ -11,7 +11,8 @@ SPEC.json:
       "database": {"NAME": "db", "HOST": "127.0.0.1", "PORT": "5432", "USER": "postgres"},
       "steps": [{"index": 1, "models": {"accounts": "..."}}],
       "snapshots": true,                    # copy the database after each step / rollback (CREATE DATABASE ... TEMPLATE)
-      "rollback": [["blog", "0001"]]        # migrate <app> <target>, in order, after the steps (optional)
+      "rollback": [["blog", "0001"]],       # migrate <app> <target>, in order, after the steps (optional)
+      "fresh": false                        # keep workDir (its migrations) from an earlier call (default true)
     }
 
 For each step: writes every app's models.py, runs `makemigrations
@@ -145,7 +146,7 @@ def main(spec_path):
     with open(spec_path) as f:
         spec = json.load(f)
     work_dir = os.path.abspath(spec["workDir"])
-    if os.path.exists(work_dir):
+    if spec.get("fresh", True) and os.path.exists(work_dir):
         shutil.rmtree(work_dir)
     apps = spec["apps"]
     database = spec["database"]

@@ -11,18 +11,27 @@
  * indexes with predicates and opclasses, foreign keys with deferrability,
  * CHECKs), identity vs serial being the one difference allowed there;
  * the last rollback to 0001 must give back the step-1 schema and the last
- * rollback to zero must leave no table. Where Django 3.2 itself cannot roll
- * back (KNOWN_DJANGO_FAILURES), its error is asserted and tsmigrate is held
- * to those restore checks alone.
+ * rollback to zero must leave no table. Both databases are seeded with the
+ * same rows after step 1 (test/django/seed.ts through seed-pg.ts); at every
+ * step and rollback every row of every table must be equal on both sides
+ * (test/django/checks.ts rowProblems), and at every step and after the last
+ * rollback to 0001 the seeded rows must keep their keys and the values of
+ * the columns no migration changed (SurvivalTracker, following Django's
+ * column definitions). Where Django 3.2 itself cannot roll back
+ * (KNOWN_DJANGO_FAILURES), its error is asserted and tsmigrate is held to
+ * the restore and survival checks alone.
  *
  * TSM_HISTORIES=04,11 runs only some histories.
  */
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import { test } from "node:test";
+import { type DbView, SurvivalTracker, rowProblems } from "../django/checks";
 import { listHistories, loadHistory } from "../django/history";
+import type { Row } from "../django/seed";
 import { type PgReplay, replayPg } from "./replay-pg";
 import { schemaDifferences, snapshotSchema, withoutConstraintNames } from "./schema-pg";
+import { pgView, seedAsRead } from "./seed-pg";
 import { sqlDifferences } from "./sql-compare";
 import { withDatabase } from "./server";
 
@@ -60,7 +69,7 @@ const replays = new Map<string, Promise<PgReplay>>();
 }
 
 for (const name of NAMES) {
-  test(`PostgreSQL history ${name}: sqlmigrate and schema equal Django 3.2's`, async (t) => {
+  test(`PostgreSQL history ${name}: sqlmigrate, schema and data equal Django 3.2's`, async (t) => {
     const history = loadHistory(name);
     const r = await replays.get(name)!;
     let failed = false;
@@ -82,10 +91,16 @@ for (const name of NAMES) {
     const labels = [...history.steps.map((s) => `step ${s.index}`), ...r.plan.map(([app, target]) => `migrate ${app} ${target}`)];
     const schema = (db: string) => snapshotSchema(withDatabase(r.url, db));
     const step1 = await schema(r.django.snapshots[0]!);
+    const view = (db: string) => pgView(withDatabase(r.url, db));
+    const djStep1 = await view(r.django.snapshots[0]!);
+    // The seeded rows as PostgreSQL reads them back (row_to_json), the form every later view has.
+    const tracker = new SurvivalTracker(seedAsRead(r.seed, djStep1), history.steps[0]!.state, djStep1);
     const last = (target: string) => labels.map((l) => l.endsWith(` ${target}`)).lastIndexOf(true);
     for (const [i, label] of labels.entries()) {
       const ts = await schema(r.ts.snapshots[i]!);
+      const tsView = await view(r.ts.snapshots[i]!);
       const problems: string[] = [];
+      const step = history.steps[i];
       if (r.django.error && i >= r.django.error.index) {
         // Django 3.2 itself cannot run this rollback: the known bugs below, asserted, never skipped;
         // tsmigrate's database is then checked against what the rollbacks must restore.
@@ -93,17 +108,26 @@ for (const name of NAMES) {
           problems.push(`Django failed in an unexpected way:\n${r.django.error.text}`);
         }
       } else {
-        problems.push(...schemaDifferences(await schema(r.django.snapshots[i]!), ts));
+        const djView = await view(r.django.snapshots[i]!);
+        if (step && i > 0) tracker.advance(step.state, djView);
+        problems.push(...schemaDifferences(await schema(r.django.snapshots[i]!), ts), ...rowProblems(rowsOf(djView), rowsOf(tsView)));
       }
+      if (step) problems.push(...tracker.problems(tsView));
+      if (i === last("0001")) problems.push(...tracker.problems(tsView, tracker.step1Tables));
       if (i === last("0001") && r.plan.every(([, t]) => t === "0001" || t === "zero") && history.apps.length === 1) {
         problems.push(...schemaDifferences(withoutConstraintNames(step1), withoutConstraintNames(ts)).map((p) => `[restore to step 1] ${p}`));
       }
       if (i === last("zero") && ts.size) problems.push(`[restore] tables left after every app went to zero: ${[...ts.keys()].join(", ")}`);
       failed ||= problems.length > 0;
-      await t.test(`${label}: schema as Django's`, () => {
+      await t.test(`${label}: schema, data and seeded rows as Django's`, () => {
         assert.deepEqual(problems, [], `${name}, ${label}:\n${problems.join("\n")}\n--- tsmigrate:\n${r.ts.outputs[i]}\n--- django:\n${r.django.outputs[i] ?? r.django.error?.text}`);
       });
     }
     if (!failed) fs.rmSync(r.workDir, { recursive: true, force: true });
   });
+}
+
+/** Table -> rows of a view, for rowProblems. */
+function rowsOf(v: DbView): Record<string, readonly Row[]> {
+  return Object.fromEntries([...v.tables].map(([t, x]) => [t, x.rows]));
 }

@@ -7,6 +7,11 @@
  * unformatted, with the database at the previous step as Django's is), and
  * after every step and rollback command a copy of each database
  * (`CREATE DATABASE ... TEMPLATE`).
+ *
+ * After step 1 both databases get the same seed rows (test/django/seed.ts,
+ * planned on Django's step-1 schema, inserted by seed-pg.ts): Django runs in
+ * two calls of django_pg.py (step 1; then the other steps and the
+ * rollbacks), and tsmigrate waits for the seed after its own step 1.
  */
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
@@ -17,8 +22,10 @@ import { collectSql } from "../../server/src/engine/executor-sql";
 import { Project } from "../../server/src/engine/project";
 import { type History, copyStep } from "../django/history";
 import { rollbackPlan } from "../django/replay";
+import { type Seed, planSeed } from "../django/seed";
 import { runCliOk } from "../django/tsmigrate-runner";
 import { ensureBuilt } from "../cli/helpers";
+import { insertSeedPg, pgSeedSource } from "./seed-pg";
 import { freshDatabase, pgQuery, serverUrl, withDatabase } from "./server";
 
 /** One side's record of a history. */
@@ -39,6 +46,8 @@ export interface PgReplay {
   readonly django: SideRun;
   readonly ts: SideRun;
   readonly plan: [string, string][];
+  /** The rows seeded into both databases after step 1. */
+  readonly seed: Seed;
   readonly workDir: string;
   /** The server's URL (any database). */
   readonly url: string;
@@ -68,35 +77,51 @@ async function snapshot(url: string, from: string, to: string): Promise<string> 
   return to;
 }
 
-/** Django's side. */
-async function djangoSide(history: History, workDir: string, plan: [string, string][]): Promise<SideRun> {
+type DjangoOut = {
+  steps: { sql: Record<string, string>; sqlErrors: Record<string, string>; snapshot: string; output: string }[];
+  rollback: { snapshot?: string; output: string; error?: string }[];
+};
+
+/**
+ * Django's side: step 1, then the seed (planned here, handed to `seeded`),
+ * the step-1 copy, then the other steps and the rollbacks.
+ */
+async function djangoSide(history: History, workDir: string, plan: [string, string][], seeded: (seed: Seed) => void): Promise<SideRun> {
   const db = await freshDatabase(`dj_${history.name.slice(0, 2)}`);
   const u = new URL(db.url);
-  const spec = path.join(workDir, "django.spec.json");
-  fs.writeFileSync(spec, JSON.stringify({
-    workDir: path.join(workDir, "django"), apps: history.apps, snapshots: true, rollback: plan,
-    database: { NAME: db.name, HOST: u.hostname, PORT: u.port, USER: u.username },
-    steps: history.steps.map((s) => ({ index: s.index, models: s.python })),
-  }));
-  type Out = {
-    steps: { sql: Record<string, string>; sqlErrors: Record<string, string>; snapshot: string; output: string }[];
-    rollback: { snapshot?: string; output: string; error?: string }[];
+  const [first, ...others] = history.steps;
+  const call = async (n: number, extra: object, steps: History["steps"]): Promise<DjangoOut> => {
+    const spec = path.join(workDir, `django.spec${n}.json`);
+    fs.writeFileSync(spec, JSON.stringify({
+      workDir: path.join(workDir, "django"), apps: history.apps,
+      database: { NAME: db.name, HOST: u.hostname, PORT: u.port, USER: u.username },
+      steps: steps.map((s) => ({ index: s.index, models: s.python })), ...extra,
+    }));
+    return JSON.parse(await runPython(path.join(__dirname, "django_pg.py"), spec)) as DjangoOut;
   };
-  const r = JSON.parse(await runPython(path.join(__dirname, "django_pg.py"), spec)) as Out;
+  const a = await call(1, { snapshots: false }, [first!]);
+  const seed = planSeed(await pgSeedSource(db.url));
+  await insertSeedPg(db.url, seed).catch((e: Error) => {
+    throw new Error(`seeding Django's step-1 database: ${e.message}`);
+  });
+  seeded(seed);
+  a.steps[0]!.snapshot = await snapshot(db.url, db.name, `${db.name}_step${first!.index}`);
+  const b = await call(2, { snapshots: true, fresh: false, rollback: plan }, others);
+  const steps = [...a.steps, ...b.steps];
   const sql = new Map<string, string>();
   const sqlErrors = new Map<string, string>();
-  for (const s of r.steps) {
+  for (const s of steps) {
     for (const [k, v] of Object.entries(s.sql)) sql.set(byNumber(k), v);
     for (const [k, v] of Object.entries(s.sqlErrors)) sqlErrors.set(byNumber(k), v);
   }
-  const failed = r.rollback.findIndex((x) => x.error !== undefined);
-  const done = failed < 0 ? r.rollback : r.rollback.slice(0, failed);
+  const failed = b.rollback.findIndex((x) => x.error !== undefined);
+  const done = failed < 0 ? b.rollback : b.rollback.slice(0, failed);
   return {
     sql,
     sqlErrors,
-    snapshots: [...r.steps.map((s) => s.snapshot), ...done.map((x) => x.snapshot!)],
-    outputs: [...r.steps.map((s) => s.output), ...done.map((x) => x.output)],
-    error: failed < 0 ? undefined : { index: r.steps.length + failed, text: r.rollback[failed]!.error! },
+    snapshots: [...steps.map((s) => s.snapshot), ...done.map((x) => x.snapshot!)],
+    outputs: [...steps.map((s) => s.output), ...done.map((x) => x.output)],
+    error: failed < 0 ? undefined : { index: steps.length + failed, text: b.rollback[failed]!.error! },
   };
 }
 
@@ -137,8 +162,8 @@ async function migrateInProcess(dir: string, target: [string, string] | undefine
   return `${log.join("\n")}\n`;
 }
 
-/** tsmigrate's side. */
-async function tsSide(history: History, workDir: string, plan: [string, string][]): Promise<SideRun> {
+/** tsmigrate's side; after step 1 it waits for Django's side to plan the seed and inserts it too. */
+async function tsSide(history: History, workDir: string, plan: [string, string][], seed: Promise<Seed>): Promise<SideRun> {
   const db = await freshDatabase(`ts_${history.name.slice(0, 2)}`);
   const dir = path.join(workDir, "ts");
   fs.mkdirSync(dir, { recursive: true });
@@ -157,6 +182,11 @@ async function tsSide(history: History, workDir: string, plan: [string, string][
       run.sql.set(byNumber(key), collectSql(project.loader, m, false, dialect.schemaEditor, dialect.transactionalDdl).join("\n"));
     }
     out += await migrateInProcess(dir, undefined);
+    if (step === history.steps[0]) {
+      await insertSeedPg(db.url, await seed).catch((e: Error) => {
+        throw new Error(`seeding tsmigrate's step-1 database: ${e.message}`);
+      });
+    }
     run.outputs.push(out);
     run.snapshots.push(await snapshot(db.url, db.name, `${db.name}_step${step.index}`));
   }
@@ -172,8 +202,13 @@ export async function replayPg(history: History): Promise<PgReplay> {
   ensureBuilt();
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), `tsm-pg-hist-${history.name}-`));
   const plan = rollbackPlan(history.apps);
-  const [django, ts] = await Promise.all([djangoSide(history, workDir, plan), tsSide(history, workDir, plan)]);
-  return { django, ts, plan, workDir, url: await serverUrl() };
+  let seeded!: (seed: Seed) => void;
+  let failed!: (e: Error) => void;
+  const seed = new Promise<Seed>((resolve, reject) => ((seeded = resolve), (failed = reject)));
+  const django = djangoSide(history, workDir, plan, seeded);
+  django.catch((e: Error) => failed(new Error(`Django's side failed before the seed: ${e.message}`)));
+  const [dj, ts] = await Promise.all([django, tsSide(history, workDir, plan, seed)]);
+  return { django: dj, ts, plan, seed: await seed, workDir, url: await serverUrl() };
 }
 
 export { withDatabase };
