@@ -7,6 +7,8 @@
  */
 import { Command, CommanderError, Option } from "@commander-js/extra-typings";
 import { ExitCode } from "../engine/errors";
+import { diffSchema } from "./diffschema";
+import { inspectDb } from "./inspectdb";
 import { makeMigrations } from "./makemigrations";
 import { migrateCommand } from "./migrate";
 import { type Output, printErrors, processOutput } from "./output";
@@ -105,12 +107,32 @@ export function buildProgram(output: Output, run: (p: Promise<number>) => void):
       squashedName: opts.squashedName, noinput: !opts.input, project: opts.project,
     }, output)));
 
+  addSchemaCommands(program, output, run);
+
   program.command("lsp")
     .description("Starts the language server (for VS Code and other LSP editors).")
     .option("--stdio", "talk LSP over stdin/stdout (the default)")
     .action(() => run(startLanguageServer()));
 
   return program;
+}
+
+/** `inspectdb` and `diffschema`: the commands that read a database's schema. */
+function addSchemaCommands(program: Command, output: Output, run: (p: Promise<number>) => void): void {
+  program.command("inspectdb")
+    .description("Introspects the database tables and outputs a models.ts of the model language.")
+    .argument("[table...]", "selects what tables or views should be introspected")
+    .addOption(databaseOption())
+    .option("--app <label>", "write <app>/models.ts (a new app, or one without models yet) instead of printing")
+    .addOption(projectOption())
+    .action((tables, opts) => run(inspectDb(tables, { database: opts.database, app: opts.app, project: opts.project }, output)));
+
+  program.command("diffschema")
+    .description("Shows how the database's schema differs from the schema its applied migrations build (exit 1 when it does).")
+    .addOption(databaseOption())
+    .option("--json", "print the differences as JSON")
+    .addOption(projectOption())
+    .action((opts) => run(diffSchema({ database: opts.database, json: opts.json, project: opts.project }, output)));
 }
 
 /**

@@ -80,16 +80,30 @@ export class Project {
    *   of that database (unset environment variable), or an engine not supported yet.
    */
   connection(alias = "default"): Promise<Connection> {
-    let c = this.connections.get(alias);
+    return this.cached(alias, false);
+  }
+
+  /**
+   * A read-only connection to `alias` (inspectdb, diffschema): nothing can
+   * change the database through it. A SQLite file must exist.
+   * @throws as {@link connection}; TsMigrateError `database` when the file does not exist.
+   */
+  readOnlyConnection(alias = "default"): Promise<Connection> {
+    return this.cached(alias, true);
+  }
+
+  private cached(alias: string, readonly: boolean): Promise<Connection> {
+    const key = readonly ? `${alias}\u0000readonly` : alias;
+    let c = this.connections.get(key);
     if (!c) {
-      c = this.open(alias);
-      this.connections.set(alias, c);
-      c.catch(() => this.connections.delete(alias));
+      c = this.open(alias, readonly);
+      this.connections.set(key, c);
+      c.catch(() => this.connections.delete(key));
     }
     return c;
   }
 
-  private async open(alias: string): Promise<Connection> {
+  private async open(alias: string, readonly = false): Promise<Connection> {
     const db = this.config.databases[alias];
     if (!db) {
       const known = Object.keys(this.config.databases).join(", ");
@@ -97,9 +111,21 @@ export class Project {
     }
     if (db.error) throw db.error;
     if (db.engine === "sqlite") {
-      return openSqlite(alias, db.name ?? `${this.config.root}/db.sqlite3`, { defaultAutoField: this.config.defaultAutoField });
+      return openSqlite(alias, db.name ?? `${this.config.root}/db.sqlite3`, { defaultAutoField: this.config.defaultAutoField, readonly });
     }
     throw unsupportedEngine(alias, db.engine);
+  }
+
+  /**
+   * A private, empty, throw-away database of the same vendor as `alias`,
+   * for building the schema the migrations describe (diffschema): SQLite
+   * in memory. The caller closes it.
+   * @throws TsMigrateError code `config` for an unknown alias or an engine not supported yet.
+   */
+  async scratchConnection(alias = "default"): Promise<Connection> {
+    const { vendor } = this.dialect(alias);
+    if (vendor === "sqlite") return openSqlite(alias, ":memory:", { defaultAutoField: this.config.defaultAutoField });
+    throw new TsMigrateError(`database '${alias}': no scratch database for the ${vendor} engine yet`, { code: "config" });
   }
 
   /**

@@ -4,6 +4,7 @@
  * (`django/db/backends/base/base.py`). Asynchronous so that servers
  * (PostgreSQL) and embedded engines (SQLite) share one interface.
  */
+import type { DatabaseIntrospection } from "./introspection";
 import type { Emit, SchemaEditor } from "./schema";
 
 export interface Connection {
@@ -29,5 +30,7 @@ export interface Connection {
   tableNames(): Promise<string[]>;
   /** Column names of a table (for `--fake-initial`). */
   columnNames(table: string): Promise<string[]>;
+  /** This backend's introspection (Django's `connection.introspection`), for inspectdb and diffschema. */
+  introspection(): DatabaseIntrospection;
   close(): Promise<void>;
 }
