@@ -30,8 +30,9 @@ export interface InspectDbOptions extends CommonOptions {
 export async function inspectDb(tables: string[], opts: InspectDbOptions, output: Output): Promise<number> {
   const project = cliProject(opts);
   let text: string;
+  let count: number;
   try {
-    text = await inspectText(project, tables, opts);
+    ({ text, count } = await inspectText(project, tables, opts));
   } finally {
     await project.close();
   }
@@ -41,12 +42,12 @@ export async function inspectDb(tables: string[], opts: InspectDbOptions, output
   }
   const file = await appModelsFile(project, opts.app, opts, output);
   fs.writeFileSync(file, text);
-  output.out(`Wrote ${displayPath(file)} (${tables.length || "every"} table${tables.length === 1 ? "" : "s"} of database '${opts.database ?? "default"}').\n`);
+  output.out(`Wrote ${displayPath(file)} (${count} table${count === 1 ? "" : "s"} of database '${opts.database ?? "default"}').\n`);
   return 0;
 }
 
-/** The models.ts text for `tables` (all when empty) of the database. */
-export async function inspectText(project: Project, tables: readonly string[], opts: InspectDbOptions): Promise<string> {
+/** The models.ts text for `tables` (all when empty) of the database, and how many tables it holds. */
+export async function inspectText(project: Project, tables: readonly string[], opts: InspectDbOptions): Promise<{ text: string; count: number }> {
   const connection = await project.readOnlyConnection(opts.database ?? "default");
   const introspection = connection.introspection();
   if (tables.length) {
@@ -55,7 +56,8 @@ export async function inspectText(project: Project, tables: readonly string[], o
     if (missing.length) throw new TsMigrateError(`No table named ${missing.map((t) => `'${t}'`).join(", ")} in database '${connection.alias}'.`, { code: "inspectdb" });
   }
   const schema = await introspection.snapshot({ indexNames: true, ...(tables.length ? { tables } : {}) });
-  return inspectModels(schema, introspection, { app: opts.app });
+  const text = inspectModels(schema, introspection, { app: opts.app, defaultAutoField: project.config.defaultAutoField });
+  return { text, count: schema.tables.length };
 }
 
 /** The `models.ts` to write for `--app`: the app's own (without models yet), or a new app's. */

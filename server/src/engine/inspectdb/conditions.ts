@@ -12,7 +12,13 @@ const COMPARISONS: Readonly<Record<string, string>> = { "=": "", "==": "", ">": 
 /** A recursive-descent reader over tokens; `fields` maps a column to its field name. */
 class ConditionReader {
   private i = 0;
-  constructor(private readonly t: readonly SqlToken[], private readonly fields: ReadonlyMap<string, string>) {}
+  /** The column of the last field read. */
+  private column: string | undefined;
+
+  constructor(
+    private readonly t: readonly SqlToken[], private readonly fields: ReadonlyMap<string, string>,
+    private readonly floats: ReadonlySet<string> = new Set(),
+  ) {}
 
   read(): string | undefined {
     const q = this.or();
@@ -61,8 +67,9 @@ class ConditionReader {
   private field(): string | undefined {
     const t = this.t[this.i];
     if (!t || (t.kind !== "ident" && t.kind !== "word")) return undefined;
-    const name = this.fields.get(t.kind === "ident" ? t.value : t.text);
-    if (name !== undefined) this.i++;
+    const column = t.kind === "ident" ? t.value : t.text;
+    const name = this.fields.get(column);
+    if (name !== undefined) { this.i++; this.column = column; }
     return name;
   }
 
@@ -73,7 +80,8 @@ class ConditionReader {
     const v = this.t[this.i];
     if (!v) return undefined;
     this.i++;
-    if (v.kind === "number") return sign + v.text;
+    // A float field's value is written as a Python float ("0.0"): an integer literal there has no Q.
+    if (v.kind === "number") return this.column !== undefined && this.floats.has(this.column) && !/[.eE]/.test(v.text) ? undefined : sign + v.text;
     if (sign) return undefined;
     if (v.kind === "string") return JSON.stringify(v.value);
     if (v.kind === "word" && (v.value === "TRUE" || v.value === "FALSE")) return v.value.toLowerCase();
@@ -133,8 +141,10 @@ class ConditionReader {
 /**
  * `models.Q(...)` source for a condition's SQL text (`"price" >= 0`), or
  * undefined when it is not one a `Q` writes. `columns` maps column names to
- * field names.
+ * field names; `floats` names the FloatField columns, whose values a `Q`
+ * writes as Python floats (`0.0`), so an integer literal compared with one
+ * has no `Q` that writes the same SQL.
  */
-export function conditionToQ(sql: string, columns: ReadonlyMap<string, string>): string | undefined {
-  return new ConditionReader(tokenize(sql), columns).read();
+export function conditionToQ(sql: string, columns: ReadonlyMap<string, string>, floats?: ReadonlySet<string>): string | undefined {
+  return new ConditionReader(tokenize(sql), columns, floats).read();
 }

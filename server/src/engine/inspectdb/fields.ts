@@ -16,6 +16,8 @@ export interface ColumnContext {
   readonly fk?: ForeignKeySnapshot;
   /** The class name of the referenced table (when it is inspected too) or its quoted name. */
   readonly target?: string;
+  /** A `relatedName` when another relation of the table points at the same model (their reverse accessors would clash). */
+  readonly relatedName?: string;
   /** The referenced column's field name when it is not the target's primary key (`toField`). */
   readonly toField?: string;
   /** True when the column alone has a UNIQUE index (or constraint). */
@@ -25,6 +27,8 @@ export interface ColumnContext {
   /** The column is the table's only primary key column. */
   readonly primaryKey: boolean;
   readonly type: IntrospectedFieldType;
+  /** The project's `defaultAutoField`: an `id` primary key of that type is implicit. */
+  readonly defaultAutoField: string;
   readonly name: NormalizedName;
 }
 
@@ -72,6 +76,7 @@ function relation(ctx: ColumnContext, fk: ForeignKeySnapshot): { call: string; o
   const kind = ctx.unique || ctx.primaryKey ? "OneToOneField" : "ForeignKey";
   const options: [string, string][] = [["onDelete", `models.${ON_DELETE[fk.onDelete ?? "NO ACTION"] ?? "DO_NOTHING"}`]];
   if (ctx.toField !== undefined) options.push(["toField", JSON.stringify(ctx.toField)]);
+  if (ctx.relatedName !== undefined) options.push(["relatedName", JSON.stringify(ctx.relatedName)]);
   if (!ctx.indexed && !ctx.unique && !ctx.primaryKey) options.push(["dbIndex", "false"]);
   return { call: `models.${kind}(${ctx.target}, `, options };
 }
@@ -94,7 +99,7 @@ export function fieldLine(column: ColumnSnapshot, ctx: ColumnContext): string | 
     call = rel.call;
     options.push(...rel.options);
   } else {
-    if (ctx.name.name === "id" && ctx.primaryKey && ctx.type.field === "AutoField" && column.default == null) return undefined;
+    if (ctx.name.name === "id" && ctx.primaryKey && ctx.type.field === ctx.defaultAutoField && column.default == null) return undefined;
     call = `models.${ctx.type.field}(`;
     for (const [k, v] of Object.entries(ctx.type.options)) options.push([k, String(v)]);
     notes.push(...(ctx.type.notes ?? []));

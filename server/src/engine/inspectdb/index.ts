@@ -14,7 +14,7 @@
  * is a TODO comment, not a guessed TextField; with `--app`, the app's table
  * prefix is dropped from class names.
  */
-import type { DatabaseIntrospection } from "../backends/base/introspection";
+import type { DatabaseIntrospection, IntrospectedFieldType } from "../backends/base/introspection";
 import type { IndexSnapshot, SchemaSnapshot, TableSnapshot } from "../backends/base/snapshot";
 import { createIndexName } from "../names";
 import { conditionToQ } from "./conditions";
@@ -25,6 +25,8 @@ import { normalizeColName, table2model } from "./names";
 export interface InspectOptions {
   /** The app the models will live in (`--app`): its table prefix is dropped from class names. */
   readonly app?: string;
+  /** The project's `defaultAutoField` (default BigAutoField): an `id` primary key of that type is left out, as Django leaves out `id = AutoField`. */
+  readonly defaultAutoField?: string;
 }
 
 const HEADER = [
@@ -44,9 +46,31 @@ interface Names {
   readonly normalized: ReadonlyMap<string, ReadonlyMap<string, ReturnType<typeof normalizeColName>>>;
   /** The primary key column of each table with a one-column primary key. */
   readonly pk: ReadonlyMap<string, string>;
+  /**
+   * The auto field of each table whose integer primary key is referenced:
+   * BigAutoField when a foreign key to it is bigint, else AutoField (on
+   * SQLite both are `integer`; only the referencing columns tell them apart).
+   */
+  readonly autoPk: ReadonlyMap<string, string>;
+  readonly defaultAutoField: string;
 }
 
-function nameEverything(schema: SchemaSnapshot, app: string | undefined): Names {
+/** {@link Names.autoPk}: the auto field type the foreign keys to each table imply. */
+function referencedAutoFields(schema: SchemaSnapshot): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const t of schema.tables) {
+    for (const fk of t.foreignKeys) {
+      if (fk.columns.length !== 1) continue;
+      const type = t.columns.find((c) => c.name === fk.columns[0])?.type;
+      if (type === "bigint") out.set(fk.table, "BigAutoField");
+      else if (type === "smallint") out.set(fk.table, "SmallAutoField");
+      else if (type === "integer" && !out.has(fk.table)) out.set(fk.table, "AutoField");
+    }
+  }
+  return out;
+}
+
+function nameEverything(schema: SchemaSnapshot, app: string | undefined, defaultAutoField: string): Names {
   const model = new Map<string, string>();
   const taken = new Set<string>();
   for (const t of schema.tables) {
@@ -76,7 +100,7 @@ function nameEverything(schema: SchemaSnapshot, app: string | undefined): Names 
     const pks = t.columns.filter((c) => c.pk > 0);
     if (pks.length === 1) pk.set(t.name, pks[0]!.name);
   }
-  return { model, fields, normalized, pk };
+  return { model, fields, normalized, pk, autoPk: referencedAutoFields(schema), defaultAutoField };
 }
 
 /** An index on plain columns only (no expression), each maybe DESC. */
@@ -109,24 +133,34 @@ function splitIndexes(table: TableSnapshot): { unique: Set<string>; indexed: Set
 function fieldLines(
   table: TableSnapshot, names: Names, introspection: Pick<DatabaseIntrospection, "fieldType">,
   split: { unique: Set<string>; indexed: Set<string> }, defined: ReadonlySet<string>,
-): { lines: string[]; consumed: Set<string> } {
+): { lines: string[]; consumed: Set<string>; floats: Set<string> } {
   const pks = table.columns.filter((c) => c.pk > 0);
   const lines: string[] = [];
   const consumed = new Set<string>();
+  const floats = new Set<string>();
+  const targets = new Set<string>();
   if (pks.length > 1) lines.push(`// TODO: composite primary key (${pks.map((c) => c.name).join(", ")}) is not supported; tsmigrate adds an id`);
   for (const column of table.columns) {
     const fk = table.foreignKeys.find((f) => f.columns.length === 1 && f.columns[0] === column.name);
-    const type = introspection.fieldType(column, table.checks);
+    const type = autoField(introspection.fieldType(column, table.checks), names.autoPk.get(table.name) ?? names.defaultAutoField);
     if ("field" in type && type.check !== undefined) consumed.add(type.check);
+    if ("field" in type && type.field === "FloatField") floats.add(column.name);
     const ctx: ColumnContext = {
       table: table.name, fk, unique: split.unique.has(column.name), indexed: split.indexed.has(column.name),
-      primaryKey: pks.length === 1 && column.pk === 1, type, name: names.normalized.get(table.name)!.get(column.name)!,
+      primaryKey: pks.length === 1 && column.pk === 1, type, defaultAutoField: names.defaultAutoField, name: names.normalized.get(table.name)!.get(column.name)!,
       ...(fk ? relationTarget(fk, table, names, defined) : {}),
+      ...(fk && targets.has(fk.table) ? { relatedName: `${names.model.get(table.name)!.toLowerCase()}_${names.fields.get(table.name)!.get(column.name)!}_set` } : {}),
     };
+    if (fk) targets.add(fk.table);
     const line = fieldLine(column, ctx);
     if (line !== undefined) lines.push(line);
   }
-  return { lines, consumed };
+  return { lines, consumed, floats };
+}
+
+/** An AutoField read back as the auto field type the table's references imply. */
+function autoField(type: IntrospectedFieldType, auto: string): IntrospectedFieldType {
+  return "field" in type && type.field === "AutoField" ? { ...type, field: auto } : type;
 }
 
 function relationTarget(
@@ -141,7 +175,10 @@ function relationTarget(
 }
 
 /** The entries of `Meta` besides `dbTable`, and TODO comments for what cannot be written. */
-function metaEntries(table: TableSnapshot, names: Names, rest: IndexSnapshot[], consumed: Set<string>): { entries: string[]; todos: string[] } {
+function metaEntries(
+  table: TableSnapshot, names: Names, rest: IndexSnapshot[], fieldInfo: { consumed: Set<string>; floats: Set<string> },
+): { entries: string[]; todos: string[] } {
+  const { consumed, floats } = fieldInfo;
   const fields = names.fields.get(table.name)!;
   const todos: string[] = [];
   const together: string[] = [];
@@ -150,7 +187,7 @@ function metaEntries(table: TableSnapshot, names: Names, rest: IndexSnapshot[], 
   const constraints: string[] = [];
   for (const ix of rest) {
     const cols = plainColumns(ix, table);
-    const where = ix.where === null ? undefined : conditionToQ(ix.where, fields);
+    const where = ix.where === null ? undefined : conditionToQ(ix.where, fields, floats);
     if (!cols || (ix.where !== null && where === undefined) || (ix.unique && cols.some((c) => c.desc))) {
       todos.push(`// TODO: ${ix.unique ? "unique index" : "index"}${ix.name ? ` "${ix.name}"` : ""} on (${ix.columns.join(", ")})${ix.where ? ` WHERE ${ix.where}` : ""} has no equivalent here`);
       continue;
@@ -164,7 +201,7 @@ function metaEntries(table: TableSnapshot, names: Names, rest: IndexSnapshot[], 
   }
   for (const check of table.checks) {
     if (check.name === null && consumed.has(check.expression)) continue;
-    const q = conditionToQ(check.expression, fields);
+    const q = conditionToQ(check.expression, fields, floats);
     if (check.name === null || q === undefined) {
       todos.push(`// TODO: check${check.name ? ` "${check.name}"` : ""} (${check.expression}) has no equivalent here`);
       continue;
@@ -192,18 +229,18 @@ function list(key: string, items: string[]): string {
  * double quotes, trailing commas, one field per line.
  */
 export function inspectModels(schema: SchemaSnapshot, introspection: Pick<DatabaseIntrospection, "fieldType">, options: InspectOptions = {}): string {
-  const names = nameEverything(schema, options.app);
+  const names = nameEverything(schema, options.app, options.defaultAutoField ?? "BigAutoField");
   const out = [...HEADER];
   const defined = new Set<string>();
   for (const table of schema.tables) {
     const model = names.model.get(table.name)!;
     const split = splitIndexes(table);
-    const { lines, consumed } = fieldLines(table, names, introspection, split, defined);
-    const meta = metaEntries(table, names, split.rest, consumed);
+    const fieldInfo = fieldLines(table, names, introspection, split, defined);
+    const meta = metaEntries(table, names, split.rest, fieldInfo);
     out.push("", `export class ${model} extends models.Model {`);
-    for (const l of lines) out.push(`  ${l}`);
+    for (const l of fieldInfo.lines) out.push(`  ${l}`);
     for (const t of meta.todos) out.push(`  ${t}`);
-    if (lines.length) out.push("");
+    if (fieldInfo.lines.length || meta.todos.length) out.push("");
     out.push("  static Meta = {", `    dbTable: ${JSON.stringify(table.name)},`, ...meta.entries.map((e) => `    ${e},`), "  };", "}");
     defined.add(model);
   }

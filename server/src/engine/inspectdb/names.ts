@@ -53,7 +53,8 @@ export function normalizeColName(column: string, used: ReadonlySet<string>, isRe
     if (name.endsWith("_id")) name = name.slice(0, -3);
     else dbColumn = column;
   }
-  const replaced = name.replace(/[^\w]/g, "_");
+  // Python's \W is Unicode-aware: letters and digits of any script stay.
+  const replaced = name.replace(/[^\p{L}\p{N}_]/gu, "_");
   if (replaced !== name) notes.push("Field renamed to remove unsuitable characters.");
   name = replaced;
   if (name.includes("__")) {
@@ -63,7 +64,7 @@ export function normalizeColName(column: string, used: ReadonlySet<string>, isRe
   if (name.startsWith("_")) { name = `field${name}`; notes.push("Field renamed because it started with '_'."); }
   if (name.endsWith("_")) { name = `${name}field`; notes.push("Field renamed because it ended with '_'."); }
   if (RESERVED.has(name)) { name += "_field"; notes.push("Field renamed because it was a reserved word."); }
-  if (/^[0-9]/.test(name)) { name = `number_${name}`; notes.push("Field renamed because it wasn't a valid identifier."); }
+  if (/^\p{N}/u.test(name)) { name = `number_${name}`; notes.push("Field renamed because it wasn't a valid identifier."); }
   if (used.has(name)) {
     let n = 0;
     while (used.has(`${name}_${n}`)) n++;
