@@ -50,12 +50,17 @@ export async function inspectDb(tables: string[], opts: InspectDbOptions, output
 export async function inspectText(project: Project, tables: readonly string[], opts: InspectDbOptions): Promise<{ text: string; count: number }> {
   const connection = await project.readOnlyConnection(opts.database ?? "default");
   const introspection = connection.introspection();
-  if (tables.length) {
-    const known = new Set(await connection.tableNames());
-    const missing = tables.filter((t) => !known.has(t));
-    if (missing.length) throw new TsMigrateError(`No table named ${missing.map((t) => `'${t}'`).join(", ")} in database '${connection.alias}'.`, { code: "inspectdb" });
+  let schema;
+  try {
+    if (tables.length) {
+      const known = new Set(await introspection.tableNames());
+      const missing = tables.filter((t) => !known.has(t));
+      if (missing.length) throw new TsMigrateError(`No table named ${missing.map((t) => `'${t}'`).join(", ")} in database '${connection.alias}'.`, { code: "inspectdb" });
+    }
+    schema = await introspection.snapshot({ indexNames: true, ...(tables.length ? { tables } : {}) });
+  } finally {
+    await connection.close();
   }
-  const schema = await introspection.snapshot({ indexNames: true, ...(tables.length ? { tables } : {}) });
   const text = inspectModels(schema, introspection, { app: opts.app, defaultAutoField: project.config.defaultAutoField });
   return { text, count: schema.tables.length };
 }

@@ -80,27 +80,23 @@ export class Project {
    *   of that database (unset environment variable), or an engine not supported yet.
    */
   connection(alias = "default"): Promise<Connection> {
-    return this.cached(alias, false);
+    let c = this.connections.get(alias);
+    if (!c) {
+      c = this.open(alias);
+      this.connections.set(alias, c);
+      c.catch(() => this.connections.delete(alias));
+    }
+    return c;
   }
 
   /**
-   * A read-only connection to `alias` (inspectdb, diffschema): nothing can
-   * change the database through it. A SQLite file must exist.
+   * A new read-only connection to `alias` (inspectdb, diffschema), which
+   * the caller closes: nothing can change the database through it. A SQLite
+   * file must exist.
    * @throws as {@link connection}; TsMigrateError `database` when the file does not exist.
    */
   readOnlyConnection(alias = "default"): Promise<Connection> {
-    return this.cached(alias, true);
-  }
-
-  private cached(alias: string, readonly: boolean): Promise<Connection> {
-    const key = readonly ? `${alias}\u0000readonly` : alias;
-    let c = this.connections.get(key);
-    if (!c) {
-      c = this.open(alias, readonly);
-      this.connections.set(key, c);
-      c.catch(() => this.connections.delete(key));
-    }
-    return c;
+    return this.open(alias, true);
   }
 
   private async open(alias: string, readonly = false): Promise<Connection> {

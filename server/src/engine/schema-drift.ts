@@ -54,23 +54,28 @@ async function buildMigrated(project: Project, scratch: Connection, applied: Rea
 
 /**
  * Compares database `alias` with what its applied migrations describe.
- * Neither database is changed but the scratch one, which is closed after.
+ * Neither database is changed but the scratch one; both connections are closed after.
  * @throws TsMigrateError `database` when the database cannot be opened
  *   (a SQLite file that does not exist), `config` for an unknown alias,
  *   `database` naming the migration whose SQL fails on the scratch database.
  */
 export async function schemaDrift(project: Project, alias = "default"): Promise<SchemaDrift> {
   const live = await project.readOnlyConnection(alias);
-  const appliedRecords = await new MigrationRecorder(live).appliedMigrations();
-  project.loader.buildGraph(appliedRecords);
-  project.loader.throwIfErrors();
-  const applied = new Set(project.loader.appliedMigrations.keys());
-  const scratch = await project.scratchConnection(alias);
   try {
-    await buildMigrated(project, scratch, applied);
-    const [actual, expected] = [await live.introspection().snapshot(), await scratch.introspection().snapshot()];
-    return { database: alias, applied: appliedRecords.size, differences: diffSnapshots(actual, expected, WORDING) };
+    const appliedRecords = await new MigrationRecorder(live).appliedMigrations();
+    project.loader.buildGraph(appliedRecords);
+    project.loader.throwIfErrors();
+    const applied = new Set(project.loader.appliedMigrations.keys());
+    const actual = await live.introspection().snapshot();
+    const scratch = await project.scratchConnection(alias);
+    try {
+      await buildMigrated(project, scratch, applied);
+      const expected = await scratch.introspection().snapshot();
+      return { database: alias, applied: appliedRecords.size, differences: diffSnapshots(actual, expected, WORDING) };
+    } finally {
+      await scratch.close();
+    }
   } finally {
-    await scratch.close();
+    await live.close();
   }
 }
