@@ -7,6 +7,7 @@
  */
 import { lspBench, lspSection } from "./lsp";
 import { migrateBench } from "./migrate-bench";
+import { schemaBench } from "./schema-bench";
 import type { BenchSection } from "./section";
 import { startupSection } from "./startup";
 
@@ -19,6 +20,7 @@ export const BENCH_SECTIONS: readonly BenchSection[] = [
     ? migrateBench({ sideBySide: [20, 60], aloneSizes: [200], tsRuns: () => 1, djangoRuns: () => 1 })
     : migrateBench(),
   quick ? { title: "Language server (quick)", run: () => lspBench({ apps: 4, modelsPerApp: 25 }) } : lspSection,
+  quick ? schemaBench([30, 100], 1) : schemaBench(),
 ];
 
 async function main(): Promise<void> {

@@ -11,8 +11,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { TsMigrateError } from "../engine/errors";
 import { inspectModels } from "../engine/inspectdb";
-import type { Project } from "../engine/project";
-import { type CommonOptions, cliProject } from "./context";
+import { loadConfig } from "../engine/config";
+import { Project } from "../engine/project";
+import type { CommonOptions } from "./context";
 import { type Output, displayPath } from "./output";
 import { startApp } from "./startapp";
 
@@ -28,7 +29,8 @@ export interface InspectDbOptions extends CommonOptions {
  *   for a table that does not exist or a models.ts that already has models.
  */
 export async function inspectDb(tables: string[], opts: InspectDbOptions, output: Output): Promise<number> {
-  const project = cliProject(opts);
+  // The migration files are not read: inspectdb needs only the config and the database.
+  const project = new Project(loadConfig({ project: opts.project }));
   let text: string;
   let count: number;
   try {
