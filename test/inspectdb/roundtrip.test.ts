@@ -14,11 +14,11 @@ import { cleanTemps, histories, ok, replayHistory, run, schemaOf, tempDir } from
 after(cleanTemps);
 
 /** Adopts the database file `db` in a new project; returns the project folder and the generated models. */
-export async function adopt(db: string): Promise<{ dir: string; models: string }> {
+export async function adopt(db: string, app = "legacy"): Promise<{ dir: string; models: string }> {
   const dir = tempDir("tsm-adopt-");
   fs.copyFileSync(db, path.join(dir, "db.sqlite3"));
-  await ok(dir, ["inspectdb", "--app", "legacy"]);
-  const models = fs.readFileSync(path.join(dir, "legacy", "models.ts"), "utf8");
+  await ok(dir, ["inspectdb", "--app", app]);
+  const models = fs.readFileSync(path.join(dir, app, "models.ts"), "utf8");
   await ok(dir, ["makemigrations", "--noinput"]);
   await ok(dir, ["migrate", "--fake-initial", "--noinput"]);
   return { dir, models };
@@ -47,3 +47,16 @@ for (const history of histories()) {
     assert.deepEqual(diffSnapshots(schemaOf(db), await freshSchema(dir), { labels: ["original", "adopted"] }), [], models);
   });
 }
+
+test("join tables of the exact auto-created shape come back as ManyToManyFields (history 06, adopted as app 'library')", async () => {
+  const original = await replayHistory("06-many-to-many");
+  const db = path.join(original, "db.sqlite3");
+  const { dir, models } = await adopt(db, "library");
+  const m2m = [...models.matchAll(/^ {2}(\w+) = models\.ManyToManyField\(([^)]*)\);/gm)].map((m) => `${m[1]} -> ${m[2]}`);
+  assert.ok(m2m.length > 0, models);
+  assert.doesNotMatch(models, /extends models\.Model \{\n {2}\w+ = models\.ForeignKey\([^\n]*\n {2}\w+ = models\.ForeignKey\([^\n]*\n\n {2}static Meta = \{\n {4}dbTable: "library_\w+_\w+",\n {4}uniqueTogether/,
+    "no join table left as a model");
+  assert.equal((await run(dir, "diffschema")).code, 0, models);
+  assert.equal((await run(dir, "makemigrations", "--check")).code, 0);
+  assert.deepEqual(diffSnapshots(schemaOf(db), await freshSchema(dir), { labels: ["original", "adopted"] }), [], models);
+});

@@ -12,12 +12,14 @@
  * ON DELETE actions are kept; indexes, partial unique indexes and CHECKs
  * are written (Django writes only unique_together); an unknown column type
  * is a TODO comment, not a guessed TextField; with `--app`, the app's table
- * prefix is dropped from class names.
+ * prefix is dropped from class names; a join table of exactly the shape an
+ * auto-created one has is a ManyToManyField (`m2m.ts`).
  */
 import type { DatabaseIntrospection, IntrospectedFieldType } from "../backends/base/introspection";
 import type { IndexSnapshot, SchemaSnapshot, TableSnapshot } from "../backends/base/snapshot";
 import { createIndexName } from "../names";
 import { conditionToQ } from "./conditions";
+import { findJoinTables, type JoinTable } from "./m2m";
 import { type ColumnContext, fieldLine, optionsText } from "./fields";
 import { normalizeColName, table2model } from "./names";
 
@@ -230,12 +232,15 @@ function list(key: string, items: string[]): string {
  */
 export function inspectModels(schema: SchemaSnapshot, introspection: Pick<DatabaseIntrospection, "fieldType">, options: InspectOptions = {}): string {
   const names = nameEverything(schema, options.app, options.defaultAutoField ?? "BigAutoField");
+  const joins = findJoinTables(schema, (t) => names.model.get(t), (t, f) => [...names.fields.get(t)!.values()].includes(f));
   const out = [...HEADER];
   const defined = new Set<string>();
   for (const table of schema.tables) {
+    if (joins.has(table.name)) continue;
     const model = names.model.get(table.name)!;
     const split = splitIndexes(table);
     const fieldInfo = fieldLines(table, names, introspection, split, defined);
+    fieldInfo.lines.push(...manyToManyLines(table.name, joins, names, defined));
     const meta = metaEntries(table, names, split.rest, fieldInfo);
     out.push("", `export class ${model} extends models.Model {`);
     for (const l of fieldInfo.lines) out.push(`  ${l}`);
@@ -245,4 +250,16 @@ export function inspectModels(schema: SchemaSnapshot, introspection: Pick<Databa
     defined.add(model);
   }
   return `${out.join("\n")}\n`;
+}
+
+/** The ManyToManyField lines of the model of `table`, one per join table it is the source of. */
+function manyToManyLines(table: string, joins: ReadonlyMap<string, JoinTable>, names: Names, defined: ReadonlySet<string>): string[] {
+  const lines: string[] = [];
+  for (const j of joins.values()) {
+    if (j.source !== table) continue;
+    const model = names.model.get(j.target)!;
+    const target = j.target === table ? '"self"' : defined.has(model) ? model : JSON.stringify(model);
+    lines.push(`${j.field} = models.ManyToManyField(${target}); // The join table "${j.table}".`);
+  }
+  return lines;
 }
