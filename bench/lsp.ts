@@ -33,8 +33,9 @@ function modelName(i: number): string {
 
 function fieldsOf(app: number, i: number): string[] {
   const f = [
-    `name = models.CharField({ maxLength: ${50 + (i % 50)} })`,
+    `name = models.CharField({ maxLength: NAME_LENGTH + ${i % 50} })`,
     `count = models.IntegerField({ default: ${i % 7} })`,
+    `kind = models.CharField({ maxLength: 8, choices: Kind, default: Kind.Basic })`,
     `price = models.DecimalField({ maxDigits: 10, decimalPlaces: 2, null: true })`,
     `created = models.DateTimeField({ autoNowAdd: true })`,
   ];
@@ -48,6 +49,7 @@ function migrationFields(app: number, i: number): string {
     `["id", models.BigAutoField({ autoCreated: true, primaryKey: true, serialize: false, verboseName: "ID" })]`,
     `["name", models.CharField({ maxLength: ${50 + (i % 50)} })]`,
     `["count", models.IntegerField({ default: ${i % 7} })]`,
+    `["kind", models.CharField({ choices: [["basic", "Basic"], ["premium", "Premium"]], default: "basic", maxLength: 8 })]`,
     `["price", models.DecimalField({ maxDigits: 10, decimalPlaces: 2, null: true })]`,
     `["created", models.DateTimeField({ autoNowAdd: true })]`,
   ];
@@ -61,11 +63,16 @@ function appLabel(a: number): string {
 }
 
 /**
- * Writes the bench workspace under `dir`: `<app>/models.ts` and
+ * Writes the bench workspace under `dir`: `common/constants.ts` (a constant
+ * and an enum every models file imports), `<app>/models.ts` and
  * `<app>/migrations/NNNN_item.ts` for every app, and one extra field per app
  * (`extra` on its last model) that no migration has, so every app has drift.
  */
 export function generateWorkspace(dir: string, shape: BenchShape): void {
+  // Constants and an enum shared by every app, read through the type checker.
+  mkdirSync(path.join(dir, "common"), { recursive: true });
+  writeFileSync(path.join(dir, "common/constants.ts"),
+    `export const NAME_LENGTH = 50;\nexport enum Kind {\n  Basic = "basic",\n  Premium = "premium",\n}\n`);
   for (let a = 0; a < shape.apps; a++) {
     const label = appLabel(a);
     const appDir = path.join(dir, label);
@@ -93,7 +100,8 @@ ${migrationFields(a, i)}
 });
 `);
     }
-    writeFileSync(path.join(appDir, "models.ts"), `import { models } from "tsmigrate";\n\n${classes.join("\n")}`);
+    writeFileSync(path.join(appDir, "models.ts"),
+      `import { models } from "tsmigrate";\nimport { Kind, NAME_LENGTH } from "../common/constants";\n\n${classes.join("\n")}`);
   }
 }
 

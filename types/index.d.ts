@@ -41,8 +41,36 @@ export namespace models {
   /** A relation target: a model class, a model name of the same app (`"Category"`), `"app.Model"`, or `"self"`. */
   type RelationTarget = ModelClass | string;
 
-  /** `[value, label]` pairs, or `[groupLabel, [[value, label], ...]]` groups. */
-  type Choices<T> = readonly (readonly [T, string] | readonly [string, readonly (readonly [T, string])[]])[];
+  /**
+   * `[value, label]` pairs, or `[groupLabel, [[value, label], ...]]` groups;
+   * or a TypeScript `enum` (labels from member names, as Django's
+   * `TextChoices`: `SUPER_ADMIN` -> "Super Admin"); or `X.choices` of a
+   * {@link TextChoices} / {@link IntegerChoices}.
+   */
+  type Choices<T> =
+    | readonly (readonly [T, string] | readonly [string, readonly (readonly [T, string])[]])[]
+    | { readonly [member: string]: T | string }; // an enum (a numeric enum maps its values back to names)
+
+  /** Members of a choices helper: `Name: value` (label from the name) or `Name: [value, "Label"]`. */
+  type ChoicesMembers<V> = { readonly [name: string]: V | readonly [V, string] };
+
+  /** What a choices helper gives: each member's value, and Django's `choices`, `values`, `labels`. */
+  type ChoicesOf<V, M extends ChoicesMembers<V>> = {
+    readonly [K in keyof M]: M[K] extends readonly [infer X, string] ? X : M[K];
+  } & {
+    readonly choices: readonly (readonly [V, string])[];
+    readonly values: readonly V[];
+    readonly labels: readonly string[];
+  };
+
+  /**
+   * Django's `TextChoices`, read statically:
+   * `const Status = models.TextChoices({ Draft: "d", Published: ["p", "Published!"] })`,
+   * then `choices: Status.choices, default: Status.Draft`.
+   */
+  function TextChoices<const M extends ChoicesMembers<string>>(members: M): ChoicesOf<string, M>;
+  /** Django's `IntegerChoices`: as {@link TextChoices} with integer values. */
+  function IntegerChoices<const M extends ChoicesMembers<number>>(members: M): ChoicesOf<number, M>;
 
   /** Options every field accepts (Django's `Field.__init__`). */
   interface FieldOptions<T> {

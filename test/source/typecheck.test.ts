@@ -3,6 +3,7 @@
  * migration files under strict TypeScript, and reject misspelled options.
  */
 import assert from "node:assert/strict";
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { test } from "node:test";
 // The TypeScript users compile with (typescript 5.9, with its lib files), not ts-morph's bundled one.
@@ -91,4 +92,13 @@ export default migrations.Migration({
   });
   assert.equal(diags.length, 1, diags.join("\n"));
   assert.match(diags[0]!, /virtual_bad_migration\.ts:5: /);
+});
+
+test("the histories written the TypeScript way (constants, enums, choices helpers, field helpers) type-check", () => {
+  const root = path.join(repo, "test-fixtures/histories");
+  const files = fs.readdirSync(root, { recursive: true, encoding: "utf8" })
+    .filter((f) => /^(1[6-9]|2\d)-/.test(f) && f.endsWith(".ts"))
+    .map((f) => path.join(root, f));
+  assert.ok(files.length >= 16, `found ${files.length} files`);
+  assert.deepEqual(check(files), []);
 });

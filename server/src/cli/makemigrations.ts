@@ -15,6 +15,7 @@ import { type MigrationLoader } from "../engine/loader";
 import { keyString, Migration, type MigrationKey } from "../engine/migration";
 import type { Project } from "../engine/project";
 import { InteractiveQuestioner, NonInteractiveQuestioner, type Questioner } from "../engine/questioner";
+import { type MergeBranches, mergeBranches, type MergeOverlap, mergeOverlaps } from "../engine/merge";
 import { writeMigration } from "../engine/writer";
 import { type CommonOptions, cliProject, interactive, requireCleanMigrations, validateApps } from "./context";
 import { runDetector } from "./drift";
@@ -204,20 +205,13 @@ async function handleMerge(
   const s = styles(output);
   const loader = project.loader;
   const json: Record<string, NewMigrationJson[]> = {};
+  const overlapJson: Record<string, MergeOverlap[]> = {};
   for (const [app, names] of conflicts) {
-    const ancestries = names.map((n) => loader.graph.forwardsPlan([app, n]).filter((k) => k[0] === app).map(keyString));
-    let common = 0;
-    while (ancestries.every((a) => common < a.length && a[common] === ancestries[0]![common])) common++;
-    if (!common) throw new TsMigrateError(`Could not find common ancestor of ${names.join(", ")}`, { code: "conflict" });
-    if (!opts.json) output.out(`${s.heading(`Merging ${app}`)}\n`);
-    names.forEach((name, i) => {
-      const branch = ancestries[i]!.slice(common);
-      if (opts.json) return;
-      output.out(`${s.label(`  Branch ${name}`)}\n`);
-      for (const id of branch) {
-        for (const op of loader.graph.nodes.get(id)!.operations) output.out(`    - ${op.describe()}\n`);
-      }
-    });
+    const branches = mergeBranches(loader.graph, app, names);
+    if (!opts.json) printBranches(branches, output);
+    const overlaps = mergeOverlaps(branches, loader.projectState([app, branches.ancestor]));
+    if (overlaps.length) overlapJson[app] = overlaps;
+    if (!opts.json) printOverlaps(overlaps, output);
     if (!(await questioner.askMerge(app))) continue;
     const numbers = names.map(parseNumber).filter((n): n is number => n !== undefined);
     const biggest = numbers.length ? Math.max(...numbers) : 1;
@@ -231,6 +225,24 @@ async function handleMerge(
     (json[app] ??= []).push({ app, name: merge.name, file, written: write, operations: [], dependencies: deps.map((d) => [d[0], d[1]]) });
     if (write && !opts.json) output.out(`\nCreated new merge migration ${file}\n`);
   }
-  if (opts.json) output.out(`${JSON.stringify({ changes: json }, null, 2)}\n`);
-  return 0;
+  if (opts.json) output.out(`${JSON.stringify({ changes: json, overlaps: overlapJson }, null, 2)}\n`);
+  return opts.check && Object.keys(overlapJson).length ? ExitCode.DRIFT : 0;
+}
+
+/** Django's `Merging shop` / `  Branch 0002_a` / `    - Add field ...` listing. */
+function printBranches(merge: MergeBranches, output: Output): void {
+  const s = styles(output);
+  output.out(`${s.heading(`Merging ${merge.app}`)}\n`);
+  for (const branch of merge.branches) {
+    output.out(`${s.label(`  Branch ${branch.leaf}`)}\n`);
+    for (const m of branch.migrations) for (const op of m.operations) output.out(`    - ${op.describe()}\n`);
+  }
+}
+
+/** The overlaps between branches (not in Django): what both touch and what each does, to check by hand. */
+function printOverlaps(overlaps: readonly MergeOverlap[], output: Output): void {
+  const s = styles(output);
+  for (const o of overlaps) {
+    output.err(`${s.warning(`Warning: both branches touch ${o.subject}: ${o.changes[0]}; ${o.changes[1]} — check the merged result.`)}\n`);
+  }
 }

@@ -22,25 +22,21 @@ import type * as LanguageServer from "../lsp/main";
 const projectOption = () => new Option("--project <dir>", "project folder (default: nearest folder upwards holding tsmigrate.config.json, else the current folder)");
 const databaseOption = () => new Option("--database <alias>", 'database alias from the config (default: "default")');
 
-/**
- * Builds the program. `run` receives each command's promise of an exit
- * code; `output` is where commands write.
- */
-export function buildProgram(output: Output, run: (p: Promise<number>) => void): Command {
-  const program = new Command("tsmigrate")
-    .description("Django's migration system for models written in TypeScript.")
-    .version(packageVersion(), "-V, --version", "print the version of tsmigrate")
-    .showHelpAfterError()
-    .exitOverride()
-    .configureOutput({ writeOut: (s) => output.out(s), writeErr: (s) => output.err(s) });
+/** Receives each command's promise of an exit code. */
+type Run = (p: Promise<number>) => void;
 
+/** Registers `startapp`. */
+function addStartapp(program: Command, output: Output, run: Run): void {
   program.command("startapp")
     .description("Creates an app folder with a models.ts and lists the app in tsmigrate.config.json.")
     .argument("<name>", "name (label) of the application")
     .argument("[directory]", "the app folder to create (default: ./NAME)")
     .addOption(projectOption())
     .action((name: string, directory: string | undefined, opts) => run(startApp(name, directory, { project: opts.project }, output)));
+}
 
+/** Registers `makemigrations`. */
+function addMakemigrations(program: Command, output: Output, run: Run): void {
   program.command("makemigrations")
     .description("Creates new migration(s) for apps.")
     .argument("[app...]", "app label(s) to create migrations for")
@@ -56,7 +52,10 @@ export function buildProgram(output: Output, run: (p: Promise<number>) => void):
       name: opts.name, empty: opts.empty, merge: opts.merge, check: opts.check, dryRun: opts.dryRun,
       noinput: !opts.input, json: opts.json, project: opts.project,
     }, output)));
+}
 
+/** Registers `migrate`. */
+function addMigrate(program: Command, output: Output, run: Run): void {
   program.command("migrate")
     .description("Updates the database schema.")
     .argument("[app]", "app label of the application to migrate")
@@ -72,7 +71,10 @@ export function buildProgram(output: Output, run: (p: Promise<number>) => void):
       fake: opts.fake, fakeInitial: opts.fakeInitial, plan: opts.plan, check: opts.check,
       database: opts.database, noinput: !opts.input, project: opts.project,
     }, output)));
+}
 
+/** Registers `showmigrations`. */
+function addShowmigrations(program: Command, output: Output, run: Run): void {
   program.command("showmigrations")
     .description("Shows all migrations of the project and whether they are applied.")
     .argument("[app...]", "app labels to limit the output to")
@@ -83,7 +85,10 @@ export function buildProgram(output: Output, run: (p: Promise<number>) => void):
     .action((apps, opts) => run(showMigrations(apps, {
       plan: opts.plan, database: opts.database, json: opts.json, project: opts.project,
     }, output)));
+}
 
+/** Registers `sqlmigrate`. */
+function addSqlmigrate(program: Command, output: Output, run: Run): void {
   program.command("sqlmigrate")
     .description("Prints the SQL statements for the named migration.")
     .argument("<app>", "app label of the application containing the migration")
@@ -94,7 +99,10 @@ export function buildProgram(output: Output, run: (p: Promise<number>) => void):
     .action((app, migration, opts) => run(sqlMigrate(app, migration, {
       backwards: opts.backwards, database: opts.database, project: opts.project,
     }, output)));
+}
 
+/** Registers `squashmigrations`. */
+function addSquashmigrations(program: Command, output: Output, run: Run): void {
   program.command("squashmigrations")
     .description("Squashes an existing set of migrations (from first until specified) into a single new one.")
     .argument("<app>", "app label of the application to squash migrations for")
@@ -106,19 +114,10 @@ export function buildProgram(output: Output, run: (p: Promise<number>) => void):
     .action((app, start, end, opts) => run(squashMigrations(app, start, end, {
       squashedName: opts.squashedName, noinput: !opts.input, project: opts.project,
     }, output)));
-
-  addSchemaCommands(program, output, run);
-
-  program.command("lsp")
-    .description("Starts the language server (for VS Code and other LSP editors).")
-    .option("--stdio", "talk LSP over stdin/stdout (the default)")
-    .action(() => run(startLanguageServer()));
-
-  return program;
 }
 
-/** `inspectdb` and `diffschema`: the commands that read a database's schema. */
-function addSchemaCommands(program: Command, output: Output, run: (p: Promise<number>) => void): void {
+/** Registers `inspectdb`. */
+function addInspectdb(program: Command, output: Output, run: Run): void {
   program.command("inspectdb")
     .description("Introspects the database tables and outputs a models.ts of the model language.")
     .argument("[table...]", "selects what tables or views should be introspected")
@@ -126,13 +125,46 @@ function addSchemaCommands(program: Command, output: Output, run: (p: Promise<nu
     .option("--app <label>", "write <app>/models.ts (a new app, or one without models yet) instead of printing")
     .addOption(projectOption())
     .action((tables, opts) => run(inspectDb(tables, { database: opts.database, app: opts.app, project: opts.project }, output)));
+}
 
+/** Registers `diffschema`. */
+function addDiffschema(program: Command, output: Output, run: Run): void {
   program.command("diffschema")
     .description("Shows how the database's schema differs from the schema its applied migrations build (exit 1 when it does).")
     .addOption(databaseOption())
     .option("--json", "print the differences as JSON")
     .addOption(projectOption())
     .action((opts) => run(diffSchema({ database: opts.database, json: opts.json, project: opts.project }, output)));
+}
+
+/** Registers `lsp`. */
+function addLsp(program: Command, output: Output, run: Run): void {
+  program.command("lsp")
+    .description("Starts the language server (for VS Code and other LSP editors).")
+    .option("--stdio", "talk LSP over stdin/stdout (the default)")
+    .action(() => run(startLanguageServer()));
+}
+
+/** Every command, in the order `--help` lists them. */
+const COMMANDS: readonly ((program: Command, output: Output, run: Run) => void)[] = [
+  addStartapp, addMakemigrations, addMigrate, addShowmigrations, addSqlmigrate, addSquashmigrations, addInspectdb, addDiffschema,
+  addLsp,
+];
+
+/**
+ * Builds the program. `run` receives each command's promise of an exit
+ * code; `output` is where commands write.
+ */
+export function buildProgram(output: Output, run: Run): Command {
+  const program = new Command("tsmigrate")
+    .description("Django's migration system for models written in TypeScript.")
+    .version(packageVersion(), "-V, --version", "print the version of tsmigrate")
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => output.out(s), writeErr: (s) => output.err(s) });
+
+  for (const add of COMMANDS) add(program, output, run);
+  return program;
 }
 
 /**

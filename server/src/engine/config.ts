@@ -7,7 +7,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ts } from "ts-morph";
-import { type SourceLocation, MultipleErrors, TsMigrateError } from "./errors";
+import { ErrorCollector, type SourceLocation, TsMigrateError } from "./errors";
 import { type Value, isObjectValue } from "./values";
 import { locationOf, memberLocation, positionLocation, readValue, valueLocation } from "./source/read";
 
@@ -103,12 +103,20 @@ export function loadConfig(opts: { project?: string; cwd?: string; env?: NodeJS.
   return parseConfig(file, fs.readFileSync(file, "utf8"), root, opts.env ?? process.env);
 }
 
+/** True when `p` is a folder; false when nothing (or a file) is there. @throws TsMigrateError `config` when it cannot be checked (permissions...). */
 function isDir(p: string): boolean {
   try {
     return fs.statSync(p).isDirectory();
-  } catch {
-    return false;
+  } catch (e) {
+    if (isMissing(e)) return false;
+    throw new TsMigrateError(`cannot read ${p}: ${(e as Error).message}`, { code: "config", cause: e });
   }
+}
+
+/** True for the errors of a path that does not exist (ENOENT, or a file where a folder was expected). */
+export function isMissing(e: unknown): boolean {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  return code === "ENOENT" || code === "ENOTDIR";
 }
 
 /**
@@ -119,11 +127,14 @@ function isDir(p: string): boolean {
  */
 export function discoverApps(root: string): AppConfig[] {
   const dirs: string[] = [];
+  const errors = new ErrorCollector();
   const walk = (dir: string) => {
     let entries: fs.Dirent[];
     try {
       entries = fs.readdirSync(dir, { withFileTypes: true });
-    } catch {
+    } catch (e) {
+      // A folder removed while walking has no apps; one that cannot be read might hide one.
+      if (!isMissing(e)) errors.add(`cannot read folder ${path.relative(root, dir) || "."} while looking for apps: ${(e as Error).message}`, "config", undefined);
       return;
     }
     if (entries.some((e) => e.isFile() && e.name === "models.ts")) dirs.push(dir);
@@ -133,29 +144,28 @@ export function discoverApps(root: string): AppConfig[] {
   };
   walk(root);
   dirs.sort();
-  const errors: TsMigrateError[] = [];
   const apps: AppConfig[] = [];
   const seen = new Map<string, string>();
   for (const dir of dirs) {
     const label = path.basename(dir);
     const rel = path.relative(root, dir) || ".";
     if (!isLabel(label)) {
-      errors.push(new TsMigrateError(
+      errors.add(
         `folder ${rel} holds a models.ts but "${label}" is not a valid app label (letters, digits, _; not starting with a digit); ` +
-          `list the app in ${CONFIG_FILE} with a "label"`, { code: "config" }));
+          `list the app in ${CONFIG_FILE} with a "label"`, "config", undefined);
       continue;
     }
     const other = seen.get(label);
     if (other !== undefined) {
-      errors.push(new TsMigrateError(
+      errors.add(
         `app label "${label}" is used by two folders (${other} and ${rel}); list the apps in ${CONFIG_FILE} with distinct labels`,
-        { code: "config" }));
+        "config", undefined);
       continue;
     }
     seen.set(label, rel);
     apps.push(app(label, dir));
   }
-  raise(errors);
+  errors.throwIfAny();
   return apps;
 }
 
@@ -168,11 +178,6 @@ export function isLabel(s: string): boolean {
   return /^[A-Za-z_][A-Za-z0-9_]*$/.test(s);
 }
 
-function raise(errors: TsMigrateError[]): void {
-  if (errors.length === 1) throw errors[0]!;
-  if (errors.length > 1) throw new MultipleErrors(errors);
-}
-
 const ENV_RE = /\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
 /**
@@ -182,6 +187,28 @@ const ENV_RE = /\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}/g;
  * @throws TsMigrateError / MultipleErrors code `"config"` (see {@link loadConfig}).
  */
 export function parseConfig(file: string, text: string, root: string, env: NodeJS.ProcessEnv = process.env): ProjectConfig {
+  const fileLoc: SourceLocation = { file, line: 1, column: 1 };
+  const raw = readJson(file, text, fileLoc);
+  const r = new ConfigReader(file, root, env);
+  if (!isObjectValue(raw)) {
+    r.err("(top level)", "expected an object { \"apps\": [...], \"databases\": {...} }", locationOf(raw));
+    r.errors.throwIfAny();
+  }
+  const cfg = raw as Record<string, Value>;
+  for (const k of Object.keys(cfg)) {
+    if (!["apps", "databases", "defaultAutoField", "$schema"].includes(k)) {
+      r.err(k, `unknown key; expected "apps", "databases" or "defaultAutoField"`, memberLocation(cfg, k));
+    }
+  }
+  const apps = r.apps(cfg);
+  const databases = r.databases(cfg);
+  const defaultAutoField = r.defaultAutoField(cfg);
+  r.errors.throwIfAny();
+  return { root, configFile: file, apps, databases, defaultAutoField };
+}
+
+/** The config file's text as a Value (JSON with comments). @throws TsMigrateError `config` at the first syntax error. */
+function readJson(file: string, text: string, fileLoc: SourceLocation): Value {
   const sf = ts.parseJsonText(file, text);
   const diags = (sf as unknown as { parseDiagnostics?: readonly ts.Diagnostic[] }).parseDiagnostics ?? [];
   if (diags.length > 0) {
@@ -192,162 +219,150 @@ export function parseConfig(file: string, text: string, root: string, env: NodeJ
     });
   }
   const top = sf.statements[0]?.expression;
-  const fileLoc: SourceLocation = { file, line: 1, column: 1 };
   if (!top) throw new TsMigrateError(`${CONFIG_FILE} is empty; expected an object { "apps": [...], "databases": {...} }`,
     { code: "config", location: fileLoc });
-  let raw: Value;
   try {
-    raw = readValue(top, sf);
+    return readValue(top, sf);
   } catch (e) {
-    const loc = e instanceof TsMigrateError ? e.location : undefined;
-    throw new TsMigrateError(`${CONFIG_FILE}: expected plain JSON values`, { code: "config", location: loc ?? fileLoc });
+    if (!(e instanceof TsMigrateError)) throw e;
+    throw new TsMigrateError(`${CONFIG_FILE}: expected plain JSON values`, { code: "config", location: e.location ?? fileLoc, cause: e });
   }
-  const errors: TsMigrateError[] = [];
-  const err = (key: string, expected: string, loc: SourceLocation | undefined) =>
-    errors.push(new TsMigrateError(`${path.basename(file)}: ${key}: ${expected}`, { code: "config", location: loc ?? fileLoc }));
-
-  if (!isObjectValue(raw)) {
-    err("(top level)", "expected an object { \"apps\": [...], \"databases\": {...} }", locationOf(raw));
-    raise(errors);
-  }
-  const cfg = raw as Record<string, Value>;
-  for (const k of Object.keys(cfg)) {
-    if (!["apps", "databases", "defaultAutoField", "$schema"].includes(k)) {
-      err(k, `unknown key; expected "apps", "databases" or "defaultAutoField"`, memberLocation(cfg, k));
-    }
-  }
-
-  // apps
-  let apps: AppConfig[] = [];
-  if (cfg.apps === undefined) {
-    try {
-      apps = discoverApps(root);
-    } catch (e) {
-      if (e instanceof MultipleErrors) errors.push(...e.errors);
-      else if (e instanceof TsMigrateError) errors.push(e);
-      else throw e;
-    }
-  } else if (!Array.isArray(cfg.apps)) {
-    err("apps", `expected an array of app folders ("src/shop") or { "path": "src/shop", "label": "shop" }`, valueLocation(cfg, "apps"));
-  } else {
-    const seen = new Map<string, string>();
-    (cfg.apps as readonly Value[]).forEach((entry, i) => {
-      const key = `apps[${i}]`;
-      const loc = valueLocation(cfg.apps, i);
-      let p: string | undefined;
-      let label: string | undefined;
-      if (typeof entry === "string") {
-        p = entry;
-      } else if (isObjectValue(entry)) {
-        for (const k of Object.keys(entry)) {
-          if (k !== "path" && k !== "label") err(`${key}.${k}`, `unknown key; expected "path" or "label"`, memberLocation(entry, k));
-        }
-        if (typeof entry.path === "string") p = entry.path;
-        else err(`${key}.path`, "expected the app folder as a string, relative to the project root", valueLocation(entry, "path") ?? loc);
-        if (entry.label !== undefined) {
-          if (typeof entry.label === "string") label = entry.label;
-          else err(`${key}.label`, "expected a string", valueLocation(entry, "label"));
-        }
-      } else {
-        err(key, `expected an app folder ("src/shop") or { "path": "src/shop", "label": "shop" }`, loc);
-        return;
-      }
-      if (p === undefined) return;
-      if (p.length === 0) {
-        err(key, "expected a non-empty folder path", loc);
-        return;
-      }
-      const dir = path.resolve(root, p);
-      label ??= path.basename(dir);
-      if (!isDir(dir)) {
-        err(key, `folder ${p} does not exist (relative to ${root})`, loc);
-        return;
-      }
-      if (!isLabel(label)) {
-        err(key, `"${label}" is not a valid app label (letters, digits, _; not starting with a digit); give a "label"`, loc);
-        return;
-      }
-      const other = seen.get(label);
-      if (other !== undefined) {
-        err(key, `duplicate app label "${label}" (also ${other}); give one of them a distinct "label"`, loc);
-        return;
-      }
-      seen.set(label, key);
-      apps.push(app(label, dir));
-    });
-  }
-
-  // databases
-  const databases: Record<string, DatabaseConfig> = {};
-  if (cfg.databases === undefined) {
-    databases.default = { engine: "sqlite", name: path.join(root, "db.sqlite3") };
-  } else if (!isObjectValue(cfg.databases)) {
-    err("databases", `expected an object of aliases, e.g. { "default": { "engine": "sqlite", "name": "db.sqlite3" } }`,
-      valueLocation(cfg, "databases"));
-  } else {
-    const dbs = cfg.databases;
-    if (dbs.default === undefined) err("databases.default", "a \"default\" database is required", locationOf(dbs));
-    for (const alias of Object.keys(dbs)) {
-      const db = readDatabase(`databases.${alias}`, dbs[alias]!, valueLocation(dbs, alias), root, env, err);
-      if (db) databases[alias] = db;
-    }
-  }
-
-  // defaultAutoField
-  let defaultAutoField: ProjectConfig["defaultAutoField"] = "BigAutoField";
-  if (cfg.defaultAutoField !== undefined) {
-    const v = cfg.defaultAutoField;
-    if (typeof v === "string" && (AUTO_FIELDS as readonly string[]).includes(v)) {
-      defaultAutoField = v as ProjectConfig["defaultAutoField"];
-    } else {
-      err("defaultAutoField", `expected "AutoField", "BigAutoField" or "SmallAutoField", found ${JSON.stringify(v)}`,
-        valueLocation(cfg, "defaultAutoField"));
-    }
-  }
-  raise(errors);
-  return { root, configFile: file, apps, databases, defaultAutoField };
 }
 
-function readDatabase(
-  key: string, v: Value, loc: SourceLocation | undefined, root: string, env: NodeJS.ProcessEnv,
-  err: (key: string, expected: string, loc: SourceLocation | undefined) => void,
-): DatabaseConfig | undefined {
-  if (!isObjectValue(v)) {
-    err(key, `expected { "engine": "sqlite", "name": "db.sqlite3" } or { "engine": "postgresql", "url": "postgres://..." }`, loc);
-    return undefined;
+/** Reads the sections of one config file, collecting every problem. */
+class ConfigReader {
+  readonly errors = new ErrorCollector();
+  private readonly fileLoc: SourceLocation;
+
+  constructor(private readonly file: string, private readonly root: string, private readonly env: NodeJS.ProcessEnv) {
+    this.fileLoc = { file, line: 1, column: 1 };
   }
-  const engine = v.engine;
-  if (engine !== "sqlite" && engine !== "postgresql") {
-    err(`${key}.engine`, `expected "sqlite" or "postgresql", found ${engine === undefined ? "nothing" : JSON.stringify(engine)}`,
-      valueLocation(v, "engine") ?? loc);
-    return undefined;
+
+  /** A `config` problem: `<file>: <key>: <expected>` at `loc` (the file's start when unknown). */
+  err(key: string, expected: string, loc: SourceLocation | undefined): void {
+    this.errors.add(`${path.basename(this.file)}: ${key}: ${expected}`, "config", loc ?? this.fileLoc);
   }
-  const want = engine === "sqlite" ? "name" : "url";
-  for (const k of Object.keys(v)) {
-    if (k !== "engine" && k !== want) err(`${key}.${k}`, `unknown key; a ${engine} database takes "engine" and "${want}"`, memberLocation(v, k));
-  }
-  const raw = v[want];
-  if (typeof raw !== "string" || raw.length === 0) {
-    err(`${key}.${want}`, engine === "sqlite"
-      ? "expected the database file path as a string (relative to the project root)"
-      : "expected a connection URL string such as \"postgres://user:pass@host:5432/db\" or \"${env:DATABASE_URL}\"",
-    valueLocation(v, want) ?? loc);
-    return undefined;
-  }
-  let unset: string | undefined;
-  const expanded = raw.replace(ENV_RE, (_m, name: string) => {
-    const val = env[name];
-    if (val === undefined) {
-      unset ??= name;
-      return "";
+
+  /** `apps`: folders or `{ path, label }`; discovered (embedded default) when absent. */
+  apps(cfg: Record<string, Value>): AppConfig[] {
+    if (cfg.apps === undefined) return this.errors.attempt(() => discoverApps(this.root)) ?? [];
+    if (!Array.isArray(cfg.apps)) {
+      this.err("apps", `expected an array of app folders ("src/shop") or { "path": "src/shop", "label": "shop" }`, valueLocation(cfg, "apps"));
+      return [];
     }
-    return val;
-  });
-  const error = unset === undefined ? undefined : new TsMigrateError(
-    `${key}.${want}: environment variable ${unset} is not set`, { code: "config", location: valueLocation(v, want) ?? loc });
-  if (engine === "sqlite") {
-    const name = expanded === ":memory:" ? expanded : path.resolve(root, expanded);
-    return error ? { engine, name, error } : { engine, name };
+    const apps: AppConfig[] = [];
+    const seen = new Map<string, string>();
+    (cfg.apps as readonly Value[]).forEach((entry, i) => {
+      const a = this.app(entry, `apps[${i}]`, valueLocation(cfg.apps, i), seen);
+      if (a) apps.push(a);
+    });
+    return apps;
   }
-  return error ? { engine, url: expanded, error } : { engine, url: expanded };
+
+  private app(entry: Value, key: string, loc: SourceLocation | undefined, seen: Map<string, string>): AppConfig | undefined {
+    const spec = this.appEntry(entry, key, loc);
+    if (spec === undefined) return undefined;
+    if (spec.path.length === 0) return void this.err(key, "expected a non-empty folder path", loc);
+    const dir = path.resolve(this.root, spec.path);
+    const label = spec.label ?? path.basename(dir);
+    if (!isDir(dir)) return void this.err(key, `folder ${spec.path} does not exist (relative to ${this.root})`, loc);
+    if (!isLabel(label)) {
+      return void this.err(key, `"${label}" is not a valid app label (letters, digits, _; not starting with a digit); give a "label"`, loc);
+    }
+    const other = seen.get(label);
+    if (other !== undefined) return void this.err(key, `duplicate app label "${label}" (also ${other}); give one of them a distinct "label"`, loc);
+    seen.set(label, key);
+    return app(label, dir);
+  }
+
+  /** An `apps` entry's path and label as written; undefined when unusable (problems recorded). */
+  private appEntry(entry: Value, key: string, loc: SourceLocation | undefined): { path: string; label?: string } | undefined {
+    if (typeof entry === "string") return { path: entry };
+    if (!isObjectValue(entry)) {
+      return void this.err(key, `expected an app folder ("src/shop") or { "path": "src/shop", "label": "shop" }`, loc);
+    }
+    for (const k of Object.keys(entry)) {
+      if (k !== "path" && k !== "label") this.err(`${key}.${k}`, `unknown key; expected "path" or "label"`, memberLocation(entry, k));
+    }
+    let label: string | undefined;
+    if (entry.label !== undefined) {
+      if (typeof entry.label === "string") label = entry.label;
+      else this.err(`${key}.label`, "expected a string", valueLocation(entry, "label"));
+    }
+    if (typeof entry.path === "string") return { path: entry.path, label };
+    this.err(`${key}.path`, "expected the app folder as a string, relative to the project root", valueLocation(entry, "path") ?? loc);
+    return undefined;
+  }
+
+  /** `databases`: aliases to entries; SQLite `db.sqlite3` at the root when absent. */
+  databases(cfg: Record<string, Value>): Record<string, DatabaseConfig> {
+    const databases: Record<string, DatabaseConfig> = {};
+    if (cfg.databases === undefined) {
+      databases.default = { engine: "sqlite", name: path.join(this.root, "db.sqlite3") };
+    } else if (!isObjectValue(cfg.databases)) {
+      this.err("databases", `expected an object of aliases, e.g. { "default": { "engine": "sqlite", "name": "db.sqlite3" } }`,
+        valueLocation(cfg, "databases"));
+    } else {
+      const dbs = cfg.databases;
+      if (dbs.default === undefined) this.err("databases.default", "a \"default\" database is required", locationOf(dbs));
+      for (const alias of Object.keys(dbs)) {
+        const db = this.database(`databases.${alias}`, dbs[alias]!, valueLocation(dbs, alias));
+        if (db) databases[alias] = db;
+      }
+    }
+    return databases;
+  }
+
+  /** `defaultAutoField`: Django's DEFAULT_AUTO_FIELD. */
+  defaultAutoField(cfg: Record<string, Value>): ProjectConfig["defaultAutoField"] {
+    const v = cfg.defaultAutoField;
+    if (v === undefined) return "BigAutoField";
+    if (typeof v === "string" && (AUTO_FIELDS as readonly string[]).includes(v)) return v as ProjectConfig["defaultAutoField"];
+    this.err("defaultAutoField", `expected "AutoField", "BigAutoField" or "SmallAutoField", found ${JSON.stringify(v)}`,
+      valueLocation(cfg, "defaultAutoField"));
+    return "BigAutoField";
+  }
+
+  /** One database entry; undefined when unusable (problems recorded). */
+  private database(key: string, v: Value, loc: SourceLocation | undefined): DatabaseConfig | undefined {
+    const { root, env } = this;
+    if (!isObjectValue(v)) {
+      this.err(key, `expected { "engine": "sqlite", "name": "db.sqlite3" } or { "engine": "postgresql", "url": "postgres://..." }`, loc);
+      return undefined;
+    }
+    const engine = v.engine;
+    if (engine !== "sqlite" && engine !== "postgresql") {
+      this.err(`${key}.engine`, `expected "sqlite" or "postgresql", found ${engine === undefined ? "nothing" : JSON.stringify(engine)}`,
+        valueLocation(v, "engine") ?? loc);
+      return undefined;
+    }
+    const want = engine === "sqlite" ? "name" : "url";
+    for (const k of Object.keys(v)) {
+      if (k !== "engine" && k !== want) this.err(`${key}.${k}`, `unknown key; a ${engine} database takes "engine" and "${want}"`, memberLocation(v, k));
+    }
+    const raw = v[want];
+    if (typeof raw !== "string" || raw.length === 0) {
+      this.err(`${key}.${want}`, engine === "sqlite"
+        ? "expected the database file path as a string (relative to the project root)"
+        : "expected a connection URL string such as \"postgres://user:pass@host:5432/db\" or \"${env:DATABASE_URL}\"",
+      valueLocation(v, want) ?? loc);
+      return undefined;
+    }
+    let unset: string | undefined;
+    const expanded = raw.replace(ENV_RE, (_m, name: string) => {
+      const val = env[name];
+      if (val === undefined) {
+        unset ??= name;
+        return "";
+      }
+      return val;
+    });
+    const error = unset === undefined ? undefined : new TsMigrateError(
+      `${key}.${want}: environment variable ${unset} is not set`, { code: "config", location: valueLocation(v, want) ?? loc });
+    if (engine === "sqlite") {
+      const name = expanded === ":memory:" ? expanded : path.resolve(root, expanded);
+      return error ? { engine, name, error } : { engine, name };
+    }
+    return error ? { engine, url: expanded, error } : { engine, url: expanded };
+  }
 }

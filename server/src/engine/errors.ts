@@ -82,3 +82,56 @@ export class MultipleErrors extends TsMigrateError {
     this.errors = errors;
   }
 }
+
+/**
+ * Collects located problems found while reading files (models, migrations,
+ * the config), so that every problem is reported, not only the first.
+ * The one collector of the engine: readers take one, add to it, and the
+ * caller throws or shows what it holds.
+ *
+ * Only {@link TsMigrateError}s are collected: anything else thrown while
+ * reading is a bug of tsmigrate and {@link take} / {@link attempt} rethrow it
+ * untouched (with its stack), never blaming the user's file.
+ */
+export class ErrorCollector {
+  /** The problems so far, in the order found. */
+  readonly errors: TsMigrateError[] = [];
+
+  /** Records a problem `message` of kind `code` at `location`. */
+  add(message: string, code: string, location: SourceLocation | undefined): void {
+    this.errors.push(new TsMigrateError(message, { code, location }));
+  }
+
+  /** Records errors already built (a MultipleErrors counts as its parts). */
+  push(...errors: readonly TsMigrateError[]): void {
+    for (const e of errors) this.take(e);
+  }
+
+  /** Records a thrown TsMigrateError (all of a MultipleErrors); rethrows anything else. */
+  take(e: unknown): void {
+    if (e instanceof MultipleErrors) this.errors.push(...e.errors);
+    else if (e instanceof TsMigrateError) this.errors.push(e);
+    else throw e;
+  }
+
+  /** Runs `fn`, recording a TsMigrateError it throws (then returns undefined); anything else propagates. */
+  attempt<T>(fn: () => T): T | undefined {
+    try {
+      return fn();
+    } catch (e) {
+      this.take(e);
+      return undefined;
+    }
+  }
+
+  /** True when nothing has been recorded. */
+  get empty(): boolean {
+    return this.errors.length === 0;
+  }
+
+  /** Throws the one problem, or a MultipleErrors of all; does nothing when there are none. */
+  throwIfAny(): void {
+    if (this.errors.length === 1) throw this.errors[0]!;
+    if (this.errors.length > 1) throw new MultipleErrors(this.errors);
+  }
+}

@@ -12,7 +12,7 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { AppConfig, ProjectConfig } from "./config";
+import { type AppConfig, type ProjectConfig, isMissing } from "./config";
 import { MultipleErrors, type SourceLocation, TsMigrateError } from "./errors";
 import { MigrationGraph } from "./graph";
 import { readMigrationFile } from "./loader-file";
@@ -106,16 +106,23 @@ export class MigrationLoader {
     return this.config.apps.find((a) => path.resolve(a.migrationsDir) === dir);
   }
 
-  /** The migration files of `app`, sorted by name (absolute paths), plus override files in its folder. */
+  /**
+   * The migration files of `app`, sorted by name (absolute paths), plus override files in its folder.
+   * No migrations folder means no migrations.
+   * @throws TsMigrateError code `io` when the folder exists but cannot be read.
+   */
   migrationFiles(app: AppConfig, overrides?: ReadonlyMap<string, string>): string[] {
     const files = new Set<string>();
+    let names: string[] = [];
     try {
-      for (const name of fs.readdirSync(app.migrationsDir)) {
-        if (MIGRATION_FILE_RE.test(name)) files.add(path.join(app.migrationsDir, name));
+      names = fs.readdirSync(app.migrationsDir);
+    } catch (e) {
+      if (!isMissing(e)) {
+        throw new TsMigrateError(`cannot read the migrations folder ${app.migrationsDir}: ${(e as Error).message}`,
+          { code: "io", location: { file: app.migrationsDir, line: 1, column: 1 }, cause: e });
       }
-    } catch {
-      // no migrations folder
     }
+    for (const name of names) if (MIGRATION_FILE_RE.test(name)) files.add(path.join(app.migrationsDir, name));
     for (const file of overrides?.keys() ?? []) {
       if (path.dirname(path.resolve(file)) === path.resolve(app.migrationsDir) && MIGRATION_FILE_RE.test(path.basename(file))) {
         files.add(path.resolve(file));
@@ -135,7 +142,14 @@ export class MigrationLoader {
     for (const app of this.config.apps) {
       if (fs.existsSync(app.migrationsDir)) this.migratedApps.add(app.label);
       else this.unmigratedApps.add(app.label);
-      for (const file of this.migrationFiles(app, overrides)) {
+      let files: string[] = [];
+      try {
+        files = this.migrationFiles(app, overrides);
+      } catch (e) {
+        if (!(e instanceof TsMigrateError)) throw e;
+        this.fileErrors.push(e);
+      }
+      for (const file of files) {
         seen.add(file);
         const key = `${app.label}.${path.basename(file, ".ts")}`;
         const entry = this.loadEntry(app, file, overrides?.get(file));
@@ -175,20 +189,23 @@ export class MigrationLoader {
         const st = fs.statSync(file);
         stamp = `stat:${st.mtimeMs}:${st.size}`;
       } catch (err) {
-        const e = new TsMigrateError(`cannot read ${file}: ${(err as Error).message}`, {
-          code: "bad-migration", location: { file, line: 1, column: 1 },
-        });
-        return { stamp: "missing", errors: [e] };
+        return { stamp: "missing", errors: [cannotRead(file, err)] };
       }
     }
     const cached = this.cache.get(file);
     if (cached && cached.stamp === stamp) return cached;
     let entry: CacheEntry;
+    let source = text;
     try {
-      const source = text ?? fs.readFileSync(file, "utf8");
-      const migration = readMigrationFile(app.label, file, source);
-      entry = { stamp, migration, errors: [] };
+      source ??= fs.readFileSync(file, "utf8");
     } catch (err) {
+      return { stamp: "missing", errors: [cannotRead(file, err)] };
+    }
+    try {
+      entry = { stamp, migration: readMigrationFile(app.label, file, source), errors: [] };
+    } catch (err) {
+      // A bug of ours (not a TsMigrateError) is not the file's fault: it escapes with its stack.
+      if (!(err instanceof TsMigrateError)) throw err;
       entry = { stamp, errors: asBadMigration(err, file) };
     }
     this.cache.set(file, entry);
@@ -368,13 +385,18 @@ export class MigrationLoader {
 }
 
 /** Every error of a failed parse as code `bad-migration`, each with a location (the file's start when unknown). */
-function asBadMigration(err: unknown, file: string): TsMigrateError[] {
-  const list = err instanceof MultipleErrors ? [...err.errors] : [err];
+function asBadMigration(err: TsMigrateError, file: string): TsMigrateError[] {
+  const list = err instanceof MultipleErrors ? err.errors : [err];
   return list.map((e) => {
-    if (e instanceof TsMigrateError && e.code === "bad-migration" && e.location) return e;
-    const message = e instanceof Error ? e.message : String(e);
-    const location = (e instanceof TsMigrateError ? e.location : undefined) ?? { file, line: 1, column: 1 };
-    return new TsMigrateError(message, { code: "bad-migration", location, cause: e });
+    if (e.code === "bad-migration" && e.location) return e;
+    return new TsMigrateError(e.message, { code: "bad-migration", location: e.location ?? { file, line: 1, column: 1 }, cause: e });
+  });
+}
+
+/** A migration file that exists in the listing but cannot be read (I/O, permissions). */
+function cannotRead(file: string, err: unknown): TsMigrateError {
+  return new TsMigrateError(`cannot read ${file}: ${(err as Error).message}`, {
+    code: "bad-migration", location: { file, line: 1, column: 1 }, cause: err,
   });
 }
 

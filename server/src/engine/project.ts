@@ -162,12 +162,9 @@ export class Project {
   async close(): Promise<void> {
     const all = [...this.connections.values()];
     this.connections.clear();
-    for (const c of all) {
-      try {
-        await (await c).close();
-      } catch {
-        // already failed to open or close: nothing to release
-      }
+    // A connection that failed to open was reported to whoever awaited it and holds nothing to release.
+    for (const opened of await Promise.allSettled(all)) {
+      if (opened.status === "fulfilled") await opened.value.close();
     }
   }
 }

@@ -10,7 +10,8 @@
  * `conflict`, ...).
  */
 import { type Diagnostic, DiagnosticSeverity, DiagnosticTag } from "vscode-languageserver";
-import type { TsMigrateError } from "../engine/errors";
+import { TsMigrateError } from "../engine/errors";
+import { mergeBranches, mergeOverlaps } from "../engine/merge";
 import type { MigrationLoader } from "../engine/loader";
 import { DiagnosticSource } from "../protocol";
 import type { DriftItem } from "./drift";
@@ -99,7 +100,7 @@ export function conflictDiagnostics(loader: MigrationLoader, text: (file: string
   const out = new Map<string, Diagnostic[]>();
   for (const [app, leaves] of loader.detectConflicts()) {
     const message = `Conflicting migrations detected; multiple leaf nodes in the migration graph: ` +
-      `(${leaves.join(", ")} in ${app}). To fix them run 'tsmigrate makemigrations --merge'`;
+      `(${leaves.join(", ")} in ${app}). To fix them run 'tsmigrate makemigrations --merge'` + overlapLines(loader, app, leaves);
     const data: ConflictData = { kind: "conflict", app, leaves };
     for (const name of leaves) {
       const file = loader.diskMigrations.get(`${app}.${name}`)?.file;
@@ -116,6 +117,18 @@ export function conflictDiagnostics(loader: MigrationLoader, text: (file: string
     }
   }
   return out;
+}
+
+/** The overlaps between the branches (engine/merge.ts), one line each, as `makemigrations --merge` warns; "" when none or unreadable. */
+function overlapLines(loader: MigrationLoader, app: string, leaves: readonly string[]): string {
+  try {
+    const branches = mergeBranches(loader.graph, app, leaves);
+    const overlaps = mergeOverlaps(branches, loader.projectState([app, branches.ancestor]));
+    return overlaps.map((o) => `\nBoth branches touch ${o.subject}: ${o.changes[0]}; ${o.changes[1]} — check the merged result.`).join("");
+  } catch (e) {
+    if (e instanceof TsMigrateError) return ""; // a broken history has its own diagnostics
+    throw e;
+  }
 }
 
 /** The range of `migrations.Migration` in a migration file's text (its first line when absent). */

@@ -90,8 +90,13 @@ function shapeKey(file: ParsedModelFile): string {
   return file.classes.map((c) => `${c.name}<${c.base ?? ""}${c.abstract ? "!" : ""}`).join(",");
 }
 
-function hasRelativeImports(file: ParsedModelFile): boolean {
-  for (const imp of file.imports.values()) if (imp.relative) return true;
+function importsModelsFile(file: ParsedModelFile, files: readonly ParsedModelFile[]): boolean {
+  // Imports of project files of no app (constants, enums, shared abstract bases) do not involve another app's parse.
+  const stems = new Set(files.flatMap((f) => {
+    const stem = f.file.replace(/\.(ts|tsx|js|mjs|cjs|mts|cts)$/, "");
+    return [stem, stem.slice(0, Math.max(stem.lastIndexOf("/"), stem.lastIndexOf("\\")))];
+  }));
+  for (const imp of file.imports.values()) if (imp.relative && stems.has(imp.module)) return true;
   return false;
 }
 
@@ -146,7 +151,7 @@ export class IncrementalModels {
   private partialSafe(file: ParsedModelFile, files: readonly ParsedModelFile[]): boolean {
     const before = this.files.get(file.app)!;
     if (shapeKey(before) !== shapeKey(file)) return false;
-    if (hasRelativeImports(file) || hasRelativeImports(before)) return false;
+    if (importsModelsFile(file, files) || importsModelsFile(before, files)) return false;
     // Another models file importing from this one (abstract bases across apps).
     const stem = file.file.replace(/\.(ts|tsx|js|mjs|cjs|mts|cts)$/, "");
     const dir = stem.slice(0, Math.max(stem.lastIndexOf("/"), stem.lastIndexOf("\\")));

@@ -34,54 +34,136 @@ export abstract class IndexOperation extends BaseOperation {
     if (!idx) throw this.fail(`model ${model.key} has no index named "${name}"`);
     return idx;
   }
+}
 
-  protected requireConstraint(model: ModelState, name: string): ConstraintState {
-    const c = model.options.constraints?.find((i) => i.name === name);
-    if (!c) throw this.fail(`model ${model.key} has no constraint named "${name}"`);
-    return c;
+/**
+ * One of the two Meta lists of named entries (`indexes`, `constraints`):
+ * its option key, its noun in messages, and how the schema editor adds and
+ * removes an entry. The Add/Remove operations of both lists share their
+ * logic through it.
+ */
+interface MetaList<T extends { readonly name: string }> {
+  readonly noun: "index" | "constraint";
+  /** The list's entries in `model`'s Meta. */
+  entries(model: ModelState): readonly T[];
+  /** `model` with the list set to `entries` (the option removed when empty). */
+  withEntries(model: ModelState, entries: readonly T[]): ModelState;
+  add(editor: SchemaEditor, model: ModelState, entry: T, state: ProjectState): void;
+  remove(editor: SchemaEditor, model: ModelState, entry: T, state: ProjectState): void;
+}
+
+const INDEXES: MetaList<IndexState> = {
+  noun: "index",
+  entries: (model) => model.options.indexes ?? [],
+  withEntries: (model, indexes) => model.withOptions({ ...model.options, indexes: indexes.length ? indexes : undefined }),
+  add: (editor, model, entry, state) => editor.addIndex(model, entry, state),
+  remove: (editor, model, entry, state) => editor.removeIndex(model, entry, state),
+};
+
+const CONSTRAINTS: MetaList<ConstraintState> = {
+  noun: "constraint",
+  entries: (model) => model.options.constraints ?? [],
+  withEntries: (model, constraints) => model.withOptions({ ...model.options, constraints: constraints.length ? constraints : undefined }),
+  add: (editor, model, entry, state) => editor.addConstraint(model, entry, state),
+  remove: (editor, model, entry, state) => editor.removeConstraint(model, entry, state),
+};
+
+/** Django's `AddIndex` / `AddConstraint`: adds `entry` to a Meta list. */
+abstract class AddMetaEntry<T extends { readonly name: string }> extends IndexOperation {
+  protected abstract readonly list: MetaList<T>;
+  protected abstract readonly entry: T;
+
+  override stateForwards(app: string, state: ProjectState): void {
+    const model = this.requireModel(state, app, this.modelName);
+    const entries = this.list.entries(model);
+    if (entries.some((e) => e.name === this.entry.name)) {
+      throw this.fail(`model ${model.key} already has ${this.list.noun === "index" ? "an" : "a"} ${this.list.noun} named "${this.entry.name}"`);
+    }
+    state.put(this.list.withEntries(model, [...entries, this.entry]));
+  }
+
+  override databaseForwards(app: string, editor: SchemaEditor, _from: ProjectState, to: ProjectState): void {
+    const model = this.requireModel(to, app, this.modelName);
+    if (canMigrate(model)) this.list.add(editor, model, this.entry, to);
+  }
+
+  override databaseBackwards(app: string, editor: SchemaEditor, from: ProjectState, _to: ProjectState): void {
+    const model = this.requireModel(from, app, this.modelName);
+    if (canMigrate(model)) this.list.remove(editor, model, this.entry, from);
+  }
+
+  override target(): OperationTarget {
+    return { model: this.modelName, [this.list.noun]: this.entry.name };
+  }
+
+  override get migrationNameFragment(): string {
+    return `${this.modelNameLower}_${this.entry.name.toLowerCase()}`;
+  }
+}
+
+/** Django's `RemoveIndex` / `RemoveConstraint`: removes entry `name` from a Meta list. */
+abstract class RemoveMetaEntry<T extends { readonly name: string }> extends IndexOperation {
+  protected abstract readonly list: MetaList<T>;
+
+  constructor(modelName: string, readonly name: string) {
+    super(modelName);
+  }
+
+  override deconstruct(): Deconstructed {
+    return { name: this.kind, args: { modelName: this.modelName, name: this.name } };
+  }
+
+  override stateForwards(app: string, state: ProjectState): void {
+    const model = this.requireModel(state, app, this.modelName);
+    this.requireEntry(model);
+    state.put(this.list.withEntries(model, this.list.entries(model).filter((e) => e.name !== this.name)));
+  }
+
+  override databaseForwards(app: string, editor: SchemaEditor, from: ProjectState, _to: ProjectState): void {
+    const model = this.requireModel(from, app, this.modelName);
+    if (canMigrate(model)) this.list.remove(editor, model, this.requireEntry(model), from);
+  }
+
+  override databaseBackwards(app: string, editor: SchemaEditor, _from: ProjectState, to: ProjectState): void {
+    const model = this.requireModel(to, app, this.modelName);
+    if (canMigrate(model)) this.list.add(editor, model, this.requireEntry(model), to);
+  }
+
+  override get migrationNameFragment(): string {
+    return `remove_${this.modelNameLower}_${this.name.toLowerCase()}`;
+  }
+
+  /** Shown on the model's `Meta` (the entry is no longer written there). */
+  override target(): OperationTarget {
+    return { model: this.modelName, [this.list.noun]: this.name, meta: true };
+  }
+
+  private requireEntry(model: ModelState): T {
+    const entry = this.list.entries(model).find((e) => e.name === this.name);
+    if (!entry) throw this.fail(`model ${model.key} has no ${this.list.noun} named "${this.name}"`);
+    return entry;
   }
 }
 
 /** Django's `AddIndex` (the index must be named). */
-export class AddIndex extends IndexOperation {
+export class AddIndex extends AddMetaEntry<IndexState> {
   readonly kind = "AddIndex";
+  protected readonly list = INDEXES;
 
   constructor(modelName: string, readonly index: IndexState) {
     super(modelName);
+  }
+
+  protected get entry(): IndexState {
+    return this.index;
   }
 
   override deconstruct(): Deconstructed {
     return { name: this.kind, args: { modelName: this.modelName, index: indexToValue(this.index) } };
   }
 
-  override stateForwards(app: string, state: ProjectState): void {
-    const model = this.requireModel(state, app, this.modelName);
-    if (model.options.indexes?.some((i) => i.name === this.index.name)) {
-      throw this.fail(`model ${model.key} already has an index named "${this.index.name}"`);
-    }
-    state.put(model.withOptions({ ...model.options, indexes: [...(model.options.indexes ?? []), this.index] }));
-  }
-
-  override databaseForwards(app: string, editor: SchemaEditor, _from: ProjectState, to: ProjectState): void {
-    const model = this.requireModel(to, app, this.modelName);
-    if (canMigrate(model)) editor.addIndex(model, this.index, to);
-  }
-
-  override databaseBackwards(app: string, editor: SchemaEditor, from: ProjectState, _to: ProjectState): void {
-    const model = this.requireModel(from, app, this.modelName);
-    if (canMigrate(model)) editor.removeIndex(model, this.index, from);
-  }
-
-  override target(): OperationTarget {
-    return { model: this.modelName, index: this.index.name };
-  }
-
   override describe(): string {
     return `Create index ${this.index.name} on field(s) ${this.index.fields.join(", ")} of model ${this.modelName}`;
-  }
-
-  override get migrationNameFragment(): string {
-    return `${this.modelNameLower}_${this.index.name.toLowerCase()}`;
   }
 
   override reduce(other: Operation, app: string): Operation[] | boolean {
@@ -94,40 +176,12 @@ export class AddIndex extends IndexOperation {
 }
 
 /** Django's `RemoveIndex`. */
-export class RemoveIndex extends IndexOperation {
+export class RemoveIndex extends RemoveMetaEntry<IndexState> {
   readonly kind = "RemoveIndex";
-
-  constructor(modelName: string, readonly name: string) {
-    super(modelName);
-  }
-
-  override deconstruct(): Deconstructed {
-    return { name: this.kind, args: { modelName: this.modelName, name: this.name } };
-  }
-
-  override stateForwards(app: string, state: ProjectState): void {
-    const model = this.requireModel(state, app, this.modelName);
-    this.requireIndex(model, this.name);
-    const indexes = model.options.indexes!.filter((i) => i.name !== this.name);
-    state.put(model.withOptions({ ...model.options, indexes: indexes.length ? indexes : undefined }));
-  }
-
-  override databaseForwards(app: string, editor: SchemaEditor, from: ProjectState, _to: ProjectState): void {
-    const model = this.requireModel(from, app, this.modelName);
-    if (canMigrate(model)) editor.removeIndex(model, this.requireIndex(model, this.name), from);
-  }
-
-  override databaseBackwards(app: string, editor: SchemaEditor, _from: ProjectState, to: ProjectState): void {
-    const model = this.requireModel(to, app, this.modelName);
-    if (canMigrate(model)) editor.addIndex(model, this.requireIndex(model, this.name), to);
-  }
+  protected readonly list = INDEXES;
 
   override describe(): string {
     return `Remove index ${this.name} from ${this.modelName}`;
-  }
-
-  override get migrationNameFragment(): string {
-    return `remove_${this.modelNameLower}_${this.name.toLowerCase()}`;
   }
 }
 
@@ -216,45 +270,24 @@ export class RenameIndex extends IndexOperation {
 }
 
 /** Django's `AddConstraint`. */
-export class AddConstraint extends IndexOperation {
+export class AddConstraint extends AddMetaEntry<ConstraintState> {
   readonly kind = "AddConstraint";
+  protected readonly list = CONSTRAINTS;
 
   constructor(modelName: string, readonly constraint: ConstraintState) {
     super(modelName);
+  }
+
+  protected get entry(): ConstraintState {
+    return this.constraint;
   }
 
   override deconstruct(): Deconstructed {
     return { name: this.kind, args: { modelName: this.modelName, constraint: constraintToValue(this.constraint) } };
   }
 
-  override stateForwards(app: string, state: ProjectState): void {
-    const model = this.requireModel(state, app, this.modelName);
-    if (model.options.constraints?.some((c) => c.name === this.constraint.name)) {
-      throw this.fail(`model ${model.key} already has a constraint named "${this.constraint.name}"`);
-    }
-    state.put(model.withOptions({ ...model.options, constraints: [...(model.options.constraints ?? []), this.constraint] }));
-  }
-
-  override databaseForwards(app: string, editor: SchemaEditor, _from: ProjectState, to: ProjectState): void {
-    const model = this.requireModel(to, app, this.modelName);
-    if (canMigrate(model)) editor.addConstraint(model, this.constraint, to);
-  }
-
-  override databaseBackwards(app: string, editor: SchemaEditor, from: ProjectState, _to: ProjectState): void {
-    const model = this.requireModel(from, app, this.modelName);
-    if (canMigrate(model)) editor.removeConstraint(model, this.constraint, from);
-  }
-
-  override target(): OperationTarget {
-    return { model: this.modelName, constraint: this.constraint.name };
-  }
-
   override describe(): string {
     return `Create constraint ${this.constraint.name} on model ${this.modelName}`;
-  }
-
-  override get migrationNameFragment(): string {
-    return `${this.modelNameLower}_${this.constraint.name.toLowerCase()}`;
   }
 
   override reduce(other: Operation, app: string): Operation[] | boolean {
@@ -266,39 +299,11 @@ export class AddConstraint extends IndexOperation {
 }
 
 /** Django's `RemoveConstraint`. */
-export class RemoveConstraint extends IndexOperation {
+export class RemoveConstraint extends RemoveMetaEntry<ConstraintState> {
   readonly kind = "RemoveConstraint";
-
-  constructor(modelName: string, readonly name: string) {
-    super(modelName);
-  }
-
-  override deconstruct(): Deconstructed {
-    return { name: this.kind, args: { modelName: this.modelName, name: this.name } };
-  }
-
-  override stateForwards(app: string, state: ProjectState): void {
-    const model = this.requireModel(state, app, this.modelName);
-    this.requireConstraint(model, this.name);
-    const constraints = model.options.constraints!.filter((c) => c.name !== this.name);
-    state.put(model.withOptions({ ...model.options, constraints: constraints.length ? constraints : undefined }));
-  }
-
-  override databaseForwards(app: string, editor: SchemaEditor, from: ProjectState, _to: ProjectState): void {
-    const model = this.requireModel(from, app, this.modelName);
-    if (canMigrate(model)) editor.removeConstraint(model, this.requireConstraint(model, this.name), from);
-  }
-
-  override databaseBackwards(app: string, editor: SchemaEditor, _from: ProjectState, to: ProjectState): void {
-    const model = this.requireModel(to, app, this.modelName);
-    if (canMigrate(model)) editor.addConstraint(model, this.requireConstraint(model, this.name), to);
-  }
+  protected readonly list = CONSTRAINTS;
 
   override describe(): string {
     return `Remove constraint ${this.name} from model ${this.modelName}`;
-  }
-
-  override get migrationNameFragment(): string {
-    return `remove_${this.modelNameLower}_${this.name.toLowerCase()}`;
   }
 }

@@ -15,12 +15,12 @@
  * `indexes.py`, `constraints.py`); each problem is a TsMigrateError at the
  * option it is about.
  */
-import { type SourceLocation, TsMigrateError } from "../errors";
+import { ErrorCollector, type SourceLocation, TsMigrateError } from "../errors";
 import { FIELD_SPECS, FIELD_TYPES, ON_DELETE, type FieldType, allowedOptions, isFieldType } from "../fields";
 import { type FieldState, makeField } from "../state";
 import { CallValue, type ObjectValue, RefValue, type Value, isObjectValue } from "../values";
 import { checkQ, isLiteral, nearest } from "./q";
-import { Sink, show } from "./util";
+import { show } from "./util";
 import { locationOf, memberLocation, valueLocation } from "./read";
 
 export { checkQ, isLiteral } from "./q";
@@ -74,7 +74,7 @@ function modelsMember(callee: string): string | undefined {
   return callee.startsWith("models.") ? callee.slice("models.".length) : undefined;
 }
 
-function checkOptionValue(type: FieldType, key: string, v: Value, loc: SourceLocation | undefined, sink: Sink): void {
+function checkOptionValue(type: FieldType, key: string, v: Value, loc: SourceLocation | undefined, sink: ErrorCollector): void {
   const bad = (expected: string) => sink.add(`${type} option ${key} must be ${expected}, found ${show(v)}`, "bad-option", loc);
   if (BOOL_OPTIONS.has(key)) {
     if (typeof v !== "boolean") bad("true or false");
@@ -93,6 +93,7 @@ function checkOptionValue(type: FieldType, key: string, v: Value, loc: SourceLoc
     if (typeof v !== "string" || !["both", "ipv4", "ipv6"].includes(v.toLowerCase())) bad(`"both", "IPv4" or "IPv6"`);
   } else if (key === "default") {
     if (!isLiteral(v)) bad("a literal value (string, number, boolean, null, array or object of those)");
+    else if (hasNul(v)) bad("a value the database can store: a string with a NUL character (\\0) cannot be a column default");
   } else if (key === "choices") {
     if (!Array.isArray(v) || !v.every((c) => isChoice(c))) {
       bad("an array of [value, label] pairs or [group, [[value, label], ...]] groups (fields.E005)");
@@ -100,11 +101,18 @@ function checkOptionValue(type: FieldType, key: string, v: Value, loc: SourceLoc
   } else if (key === "errorMessages") {
     if (!isObjectValue(v) || !Object.values(v).every((m) => typeof m === "string")) bad("an object of strings");
   } else if (key === "limitChoicesTo") {
-    if (v instanceof CallValue) checkQ(v, loc, sink.errors);
+    if (v instanceof CallValue) checkQ(v, loc, sink);
     else if (!isObjectValue(v) || !isLiteral(v)) bad("an object of lookups or a models.Q(...)");
   } else if (key === "throughFields") {
     if (!Array.isArray(v) || v.length !== 2 || !v.every((s) => typeof s === "string")) bad("an array of two field names");
   }
+}
+
+/** True when a string in `v` (nested in arrays and objects too) holds a NUL character. */
+function hasNul(v: Value): boolean {
+  if (typeof v === "string") return v.includes("\0");
+  if (Array.isArray(v)) return v.some(hasNul);
+  return isObjectValue(v) && Object.values(v).some(hasNul);
 }
 
 /** Django's fields.E306 check, `%(class)s`, `%(model_name)s` and `%(app_label)s` placeholders allowed. */
@@ -137,124 +145,127 @@ function isScalar(v: Value | undefined): boolean {
  *   `unknown-model`, each located at the option concerned.
  */
 export function fieldFromCall(call: CallValue, ctx: FieldContext): FieldState {
-  const sink = new Sink();
+  const sink = new ErrorCollector();
   const callLoc = locationOf(call) ?? ctx.location;
-  const typeName = modelsMember(call.callee);
-  if (typeName === undefined || !isFieldType(typeName)) {
-    const guess = typeName === undefined ? undefined : nearest(typeName, FIELD_TYPES);
-    throw new TsMigrateError(
-      `unknown field type ${call.callee}; expected models.<FieldType> such as models.CharField` +
-        (guess ? ` (did you mean models.${guess}?)` : ""),
-      { code: "unknown-field-type", location: callLoc },
-    );
-  }
-  const type: FieldType = typeName;
-  const spec = FIELD_SPECS[type];
-  const relation = spec.relation !== undefined;
+  const type = fieldType(call, callLoc);
+  const relation = FIELD_SPECS[type].relation !== undefined;
   const optIndex = relation ? 1 : 0;
   const out: Record<string, Value> = {};
-
   if (call.args.length > optIndex + 1) {
     sink.add(`${type} takes ${relation ? "a target and an options object" : "one options object"}; found ${call.args.length} arguments`,
       "bad-option", memberLocation(call.args, optIndex + 1) ?? callLoc);
   }
-  if (relation) {
-    const target = call.args[0];
-    if (target === undefined) {
-      sink.add(`${type} needs its target model as first argument (a model class, "ModelName", "app.Model" or "self")`,
-        "missing-option", callLoc);
-    } else {
-      try {
-        out.to = ctx.resolveTarget(target, "to", valueLocation(call.args, 0) ?? callLoc);
-      } catch (e) {
-        sink.take(e);
-      }
-    }
-  }
-  const rawOpts = call.args[optIndex];
-  let opts: ObjectValue = {};
-  if (rawOpts !== undefined) {
-    if (isObjectValue(rawOpts)) opts = rawOpts;
-    else sink.add(`${type} options must be an object literal { ... }, found ${show(rawOpts)}`, "bad-option",
-      valueLocation(call.args, optIndex) ?? callLoc);
-  }
-  const allowed = allowedOptions(type);
-  const optsLoc = locationOf(opts) ?? callLoc;
-  for (const key of Object.keys(opts)) {
-    const v = opts[key]!;
-    const loc = valueLocation(opts, key) ?? optsLoc;
-    if (key === "to" && relation) {
-      sink.add(`give the ${type} target as the first argument, not as option "to"`, "unknown-option", memberLocation(opts, key) ?? optsLoc);
-      continue;
-    }
-    if (!allowed.has(key) || key === "to") {
-      const guess = nearest(key, [...allowed].filter((k) => k !== "to"));
-      sink.add(`unknown option ${key} for ${type}` + (guess ? ` (did you mean ${guess}?)` : "") +
-        `; expected one of: ${[...allowed].filter((k) => k !== "to").join(", ")}`, "unknown-option",
-        memberLocation(opts, key) ?? optsLoc);
-      continue;
-    }
-    if (key === "onDelete") {
-      const name = v instanceof RefValue ? modelsMember(v.name) : undefined;
-      if (name === undefined || !(ON_DELETE as readonly string[]).includes(name)) {
-        sink.add(`onDelete must be one of ${ON_DELETE.map((n) => `models.${n}`).join(", ")}, found ${show(v)}`, "bad-option", loc);
-      } else {
-        out.onDelete = name;
-      }
-      continue;
-    }
-    if (key === "through") {
-      try {
-        out.through = ctx.resolveTarget(v, "through", loc);
-      } catch (e) {
-        sink.take(e);
-      }
-      continue;
-    }
-    checkOptionValue(type, key, v, loc, sink);
-    out[key] = v;
-  }
+  if (relation) readTarget(call, type, ctx, callLoc, out, sink);
+  const opts = optionsObject(call, type, optIndex, callLoc, sink);
+  const read: OptionReader = { type, ctx, opts, optsLoc: locationOf(opts) ?? callLoc, allowed: allowedOptions(type), out, sink };
+  for (const key of Object.keys(opts)) readOption(read, key);
+  checkRequired(read);
+  sink.throwIfAny();
+  return makeField(type, out);
+}
 
-  // Required options (Django's system checks).
-  const missing = (key: string, what: string) =>
-    sink.add(`${type} requires option ${key}: ${what}`, "missing-option", optsLoc);
+/** The field type of `models.<Type>(...)`. @throws TsMigrateError `unknown-field-type` with a "did you mean". */
+function fieldType(call: CallValue, callLoc: SourceLocation | undefined): FieldType {
+  const typeName = modelsMember(call.callee);
+  if (typeName !== undefined && isFieldType(typeName)) return typeName;
+  const guess = typeName === undefined ? undefined : nearest(typeName, FIELD_TYPES);
+  throw new TsMigrateError(
+    `unknown field type ${call.callee}; expected models.<FieldType> such as models.CharField` +
+      (guess ? ` (did you mean models.${guess}?)` : ""),
+    { code: "unknown-field-type", location: callLoc },
+  );
+}
+
+/** A relation's positional target, resolved through `ctx` into `out.to`. */
+function readTarget(call: CallValue, type: FieldType, ctx: FieldContext, callLoc: SourceLocation | undefined,
+  out: Record<string, Value>, sink: ErrorCollector): void {
+  const target = call.args[0];
+  if (target === undefined) {
+    sink.add(`${type} needs its target model as first argument (a model class, "ModelName", "app.Model" or "self")`,
+      "missing-option", callLoc);
+    return;
+  }
+  const to = sink.attempt(() => ctx.resolveTarget(target, "to", valueLocation(call.args, 0) ?? callLoc));
+  if (to !== undefined) out.to = to;
+}
+
+/** The options object argument (`{}` when absent or in error). */
+function optionsObject(call: CallValue, type: FieldType, optIndex: number, callLoc: SourceLocation | undefined,
+  sink: ErrorCollector): ObjectValue {
+  const rawOpts = call.args[optIndex];
+  if (rawOpts === undefined || isObjectValue(rawOpts)) return rawOpts ?? {};
+  sink.add(`${type} options must be an object literal { ... }, found ${show(rawOpts)}`, "bad-option",
+    valueLocation(call.args, optIndex) ?? callLoc);
+  return {};
+}
+
+/** The state of reading one field call's options. */
+interface OptionReader {
+  readonly type: FieldType;
+  readonly ctx: FieldContext;
+  readonly opts: ObjectValue;
+  readonly optsLoc: SourceLocation | undefined;
+  readonly allowed: ReadonlySet<string>;
+  /** The options read so far (relation target, `onDelete` by name). */
+  readonly out: Record<string, Value>;
+  readonly sink: ErrorCollector;
+}
+
+/** Checks the option `key` and copies it into `r.out` (unless unknown). */
+function readOption(r: OptionReader, key: string): void {
+  const { type, opts, sink } = r;
+  const v = opts[key]!;
+  const loc = valueLocation(opts, key) ?? r.optsLoc;
+  const relation = FIELD_SPECS[type].relation !== undefined;
+  if (key === "to" && relation) {
+    sink.add(`give the ${type} target as the first argument, not as option "to"`, "unknown-option", memberLocation(opts, key) ?? r.optsLoc);
+  } else if (!r.allowed.has(key) || key === "to") {
+    const names = [...r.allowed].filter((k) => k !== "to");
+    const guess = nearest(key, names);
+    sink.add(`unknown option ${key} for ${type}` + (guess ? ` (did you mean ${guess}?)` : "") +
+      `; expected one of: ${names.join(", ")}`, "unknown-option", memberLocation(opts, key) ?? r.optsLoc);
+  } else if (key === "onDelete") {
+    const name = v instanceof RefValue ? modelsMember(v.name) : undefined;
+    if (name === undefined || !(ON_DELETE as readonly string[]).includes(name)) {
+      sink.add(`onDelete must be one of ${ON_DELETE.map((n) => `models.${n}`).join(", ")}, found ${show(v)}`, "bad-option", loc);
+    } else {
+      r.out.onDelete = name;
+    }
+  } else if (key === "through") {
+    const through = sink.attempt(() => r.ctx.resolveTarget(v, "through", loc));
+    if (through !== undefined) r.out.through = through;
+  } else {
+    checkOptionValue(type, key, v, loc, sink);
+    r.out[key] = v;
+  }
+}
+
+/** Django's system checks on option combinations and required options. */
+function checkRequired(r: OptionReader): void {
+  const { type, opts, out, sink } = r;
+  const missing = (key: string, what: string) => sink.add(`${type} requires option ${key}: ${what}`, "missing-option", r.optsLoc);
+  const bad = (message: string, key: string) => sink.add(message, "bad-option", valueLocation(opts, key));
   if (type === "CharField" && opts.maxLength === undefined) missing("maxLength", "a positive integer (fields.E120)");
   if (type === "DecimalField") {
     if (opts.maxDigits === undefined) missing("maxDigits", "a positive integer (fields.E132)");
     if (opts.decimalPlaces === undefined) missing("decimalPlaces", "a non-negative integer (fields.E130)");
     if (typeof opts.maxDigits === "number" && typeof opts.decimalPlaces === "number" && opts.decimalPlaces > opts.maxDigits) {
-      sink.add("maxDigits must be greater or equal to decimalPlaces (fields.E134)", "bad-option", valueLocation(opts, "maxDigits"));
+      bad("maxDigits must be greater or equal to decimalPlaces (fields.E134)", "maxDigits");
     }
   }
   if ((type === "ForeignKey" || type === "OneToOneField") && opts.onDelete === undefined) {
     missing("onDelete", `one of ${ON_DELETE.map((n) => `models.${n}`).join(", ")}`);
   }
-  if (spec.auto && opts.primaryKey !== true) {
-    sink.add(`${type} must set primaryKey: true (fields.E100)`, "missing-option", optsLoc);
-  }
-  if (opts.primaryKey === true && opts.null === true) {
-    sink.add("a primary key must not have null: true (fields.E007)", "bad-option", valueLocation(opts, "null"));
-  }
+  if (FIELD_SPECS[type].auto && opts.primaryKey !== true) sink.add(`${type} must set primaryKey: true (fields.E100)`, "missing-option", r.optsLoc);
+  if (opts.primaryKey === true && opts.null === true) bad("a primary key must not have null: true (fields.E007)", "null");
   const exclusive = ["autoNow", "autoNowAdd", "default"].filter((k) => opts[k] !== undefined && opts[k] !== false);
-  if (exclusive.length > 1) {
-    sink.add("the options autoNow, autoNowAdd and default are mutually exclusive (fields.E160)", "bad-option",
-      valueLocation(opts, exclusive[1]!));
-  }
-  if (out.onDelete === "SET_NULL" && opts.null !== true) {
-    sink.add("onDelete: models.SET_NULL needs null: true (fields.E320)", "bad-option", valueLocation(opts, "onDelete"));
-  }
-  if (out.onDelete === "SET_DEFAULT" && opts.default === undefined) {
-    sink.add("onDelete: models.SET_DEFAULT needs a default (fields.E321)", "bad-option", valueLocation(opts, "onDelete"));
-  }
+  if (exclusive.length > 1) bad("the options autoNow, autoNowAdd and default are mutually exclusive (fields.E160)", exclusive[1]!);
+  if (out.onDelete === "SET_NULL" && opts.null !== true) bad("onDelete: models.SET_NULL needs null: true (fields.E320)", "onDelete");
+  if (out.onDelete === "SET_DEFAULT" && opts.default === undefined) bad("onDelete: models.SET_DEFAULT needs a default (fields.E321)", "onDelete");
   if (type === "GenericIPAddressField" && opts.blank === true && opts.null !== true) {
-    sink.add("GenericIPAddressField cannot have blank: true unless null: true (fields.E150)", "bad-option",
-      valueLocation(opts, "blank"));
+    bad("GenericIPAddressField cannot have blank: true unless null: true (fields.E150)", "blank");
   }
-  if (type === "ManyToManyField" && opts.unique === true) {
-    sink.add("ManyToManyField cannot be unique (fields.E330)", "bad-option", valueLocation(opts, "unique"));
-  }
-  sink.throwIfAny();
-  return makeField(type, out);
+  if (type === "ManyToManyField" && opts.unique === true) bad("ManyToManyField cannot be unique (fields.E330)", "unique");
 }
 
 /**

@@ -5,16 +5,16 @@
  * `models.CheckConstraint({ check, name })`. Follows Django 3.2's
  * `django/db/models/indexes.py` and `constraints.py`.
  */
-import { type SourceLocation, TsMigrateError } from "../errors";
+import { ErrorCollector, type SourceLocation, TsMigrateError } from "../errors";
 import type { ConstraintState, IndexState } from "../state";
 import { CallValue, type ObjectValue, RefValue, type Value, isObjectValue } from "../values";
-import { Sink, show } from "./util";
+import { show } from "./util";
 import { checkQ, nearest } from "./q";
 import { locationOf, memberLocation, valueLocation } from "./read";
 
 /* ------------------------------------------------------------------ indexes */
 
-function stringList(v: Value | undefined, what: string, loc: SourceLocation | undefined, sink: Sink): string[] | undefined {
+function stringList(v: Value | undefined, what: string, loc: SourceLocation | undefined, sink: ErrorCollector): string[] | undefined {
   if (!Array.isArray(v) || v.length === 0 || !v.every((s) => typeof s === "string" && s.length > 0)) {
     sink.add(`${what} must be a non-empty array of field names, found ${show(v)}`, "bad-option", loc);
     return undefined;
@@ -22,7 +22,7 @@ function stringList(v: Value | undefined, what: string, loc: SourceLocation | un
   return [...(v as string[])];
 }
 
-function checkKeys(o: ObjectValue, kind: string, allowed: readonly string[], sink: Sink): void {
+function checkKeys(o: ObjectValue, kind: string, allowed: readonly string[], sink: ErrorCollector): void {
   for (const k of Object.keys(o)) {
     if (!allowed.includes(k)) {
       const guess = nearest(k, allowed);
@@ -32,7 +32,7 @@ function checkKeys(o: ObjectValue, kind: string, allowed: readonly string[], sin
   }
 }
 
-function checkName(v: Value | undefined, kind: string, loc: SourceLocation | undefined, sink: Sink, index: boolean): string | undefined {
+function checkName(v: Value | undefined, kind: string, loc: SourceLocation | undefined, sink: ErrorCollector, index: boolean): string | undefined {
   if (typeof v !== "string" || v.length === 0) {
     sink.add(`${kind} name must be a non-empty string, found ${show(v)}`, "bad-option", loc);
     return undefined;
@@ -73,14 +73,14 @@ function optionsArg(value: Value, kind: string, fallback: SourceLocation | undef
 export function indexFromValue(value: Value, opts: { requireName?: boolean; location?: SourceLocation } = {}): IndexState {
   const o = optionsArg(value, "Index", opts.location);
   const loc = locationOf(o) ?? opts.location;
-  const sink = new Sink();
+  const sink = new ErrorCollector();
   checkKeys(o, "models.Index", ["fields", "name", "condition"], sink);
   const fields = stringList(o.fields, "Index fields", valueLocation(o, "fields") ?? loc, sink);
   let name = "";
   if (o.name !== undefined) name = checkName(o.name, "Index", valueLocation(o, "name"), sink, true) ?? "";
   else if (opts.requireName !== false) sink.add("models.Index needs a name in a migration", "missing-option", loc);
   if (o.condition !== undefined) {
-    checkQ(o.condition, valueLocation(o, "condition"), sink.errors);
+    checkQ(o.condition, valueLocation(o, "condition"), sink);
     if (o.name === undefined && opts.requireName === false) sink.add("an index with a condition must be named", "missing-option", loc);
   }
   sink.throwIfAny();
@@ -106,14 +106,14 @@ export function indexToValue(index: IndexState): CallValue {
 export function constraintFromValue(value: Value, opts: { location?: SourceLocation } = {}): ConstraintState {
   const loc0 = locationOf(value) ?? opts.location;
   const kind = value instanceof CallValue ? value.callee : undefined;
-  const sink = new Sink();
+  const sink = new ErrorCollector();
   if (kind === "models.UniqueConstraint") {
     const o = optionsArg(value, "UniqueConstraint", opts.location);
     const loc = locationOf(o) ?? loc0;
     checkKeys(o, "models.UniqueConstraint", ["fields", "name", "condition", "deferrable"], sink);
     const fields = stringList(o.fields, "UniqueConstraint fields", valueLocation(o, "fields") ?? loc, sink);
     const name = checkName(o.name, "UniqueConstraint", valueLocation(o, "name") ?? loc, sink, false);
-    if (o.condition !== undefined) checkQ(o.condition, valueLocation(o, "condition"), sink.errors);
+    if (o.condition !== undefined) checkQ(o.condition, valueLocation(o, "condition"), sink);
     let deferrable: "DEFERRED" | "IMMEDIATE" | undefined;
     if (o.deferrable !== undefined) {
       const d = o.deferrable instanceof RefValue ? o.deferrable.name : "";
@@ -136,7 +136,7 @@ export function constraintFromValue(value: Value, opts: { location?: SourceLocat
     checkKeys(o, "models.CheckConstraint", ["check", "name"], sink);
     const name = checkName(o.name, "CheckConstraint", valueLocation(o, "name") ?? loc, sink, false);
     if (o.check === undefined) sink.add("models.CheckConstraint requires check: models.Q({ ... })", "missing-option", loc);
-    else checkQ(o.check, valueLocation(o, "check") ?? loc, sink.errors);
+    else checkQ(o.check, valueLocation(o, "check") ?? loc, sink);
     sink.throwIfAny();
     return { kind: "CheckConstraint", name: name!, check: o.check! };
   }

@@ -9,9 +9,11 @@
  */
 import * as path from "node:path";
 import { ts } from "ts-morph";
-import { type SourceLocation, MultipleErrors, TsMigrateError } from "../errors";
+import { ErrorCollector, type SourceLocation, TsMigrateError } from "../errors";
 import { CallValue, type Value, isObjectValue } from "../values";
-import { dottedName, nodeLocation, parseSource, propertyNameText, readValue, syntaxErrors, unwrap } from "./read";
+import { PACKAGE, StaticEvaluator, modelsAliases } from "./evaluate";
+import { ModelProgram } from "./program";
+import { type ReadOptions, copyWithout, dottedName, fromSpread, nodeLocation, propertyNameText, readValue, syntaxErrors, unwrap } from "./read";
 
 /** A field property as written: `name = models.CharField({...})`. */
 export interface ParsedField {
@@ -62,16 +64,7 @@ export interface ParsedModelFile {
   readonly errors: readonly TsMigrateError[];
 }
 
-/** The module specifier user files import the model language from. */
-export const PACKAGE = "tsmigrate";
-
-/** Collects a thrown TsMigrateError (or MultipleErrors) into `errors`; anything else becomes an `internal` error at `at`. */
-export function collect(errors: TsMigrateError[], e: unknown, at?: SourceLocation): void {
-  if (e instanceof MultipleErrors) errors.push(...e.errors);
-  else if (e instanceof TsMigrateError) errors.push(e);
-  else errors.push(new TsMigrateError(`internal error while reading: ${e instanceof Error ? e.message : String(e)}`,
-    { code: "internal", location: at, cause: e }));
-}
+export { PACKAGE } from "./evaluate";
 
 function stripExt(p: string): string {
   return p.replace(/\.(ts|tsx|js|mjs|cjs|mts|cts)$/, "");
@@ -82,121 +75,120 @@ function stripExt(p: string): string {
  * `text`). Every top-level class is recorded; which ones are models is
  * decided by {@link resolveModels}.
  */
-export function parseModelFile(app: string, file: string, text: string): ParsedModelFile {
-  const errors: TsMigrateError[] = [];
-  const classes: ParsedClass[] = [];
-  const imports = new Map<string, ImportedName>();
-  let sf: ts.SourceFile;
-  try {
-    sf = parseSource(file, text);
-  } catch (e) {
-    collect(errors, e);
-    return { app, file, classes, imports, errors };
-  }
+export function parseModelFile(app: string, file: string, text: string, program = new ModelProgram()): ParsedModelFile {
+  const errors = new ErrorCollector();
+  const sf = program.sourceFile(file, text);
   errors.push(...syntaxErrors(sf));
+  const imports = readImports(sf, file);
+  const evaluator = new StaticEvaluator(program);
+  const reader: ClassReader = { sf, aliases: modelsAliases(sf), evaluator, read: evaluator.optionsFor(sf), errors };
+  const classes: ParsedClass[] = [];
+  for (const st of sf.statements) {
+    if (ts.isClassDeclaration(st) && st.name) classes.push(readClass(st, reader));
+  }
+  return { app, file, classes, imports, errors: errors.errors };
+}
 
-  // Local aliases of `models` (import { models as m } from "tsmigrate").
-  const aliases = new Set<string>();
+/** The file's names imported from other modules (the model language's own import aside). */
+function readImports(sf: ts.SourceFile, file: string): Map<string, ImportedName> {
+  const imports = new Map<string, ImportedName>();
   for (const st of sf.statements) {
     if (!ts.isImportDeclaration(st) || !ts.isStringLiteral(st.moduleSpecifier)) continue;
     const spec = st.moduleSpecifier.text;
     const named = st.importClause?.namedBindings;
-    if (!named || !ts.isNamedImports(named)) continue;
+    if (spec === PACKAGE || !named || !ts.isNamedImports(named)) continue;
     const relative = spec.startsWith(".");
     for (const el of named.elements) {
-      const imported = (el.propertyName ?? el.name).text;
-      if (spec === PACKAGE) {
-        if (imported === "models") aliases.add(el.name.text);
-        continue;
-      }
       imports.set(el.name.text, {
         module: relative ? stripExt(path.resolve(path.dirname(file), spec)) : spec,
-        name: imported,
+        name: (el.propertyName ?? el.name).text,
         relative,
       });
     }
   }
-  if (aliases.size === 0) aliases.add("models");
-  const rename = (name: string): string => {
-    const dot = name.indexOf(".");
-    const head = dot < 0 ? name : name.slice(0, dot);
-    return aliases.has(head) && head !== "models" ? `models${name.slice(head.length)}` : name;
-  };
-
-  for (const st of sf.statements) {
-    if (!ts.isClassDeclaration(st) || !st.name) continue;
-    try {
-      classes.push(parseClass(st, sf, rename, aliases, errors));
-    } catch (e) {
-      collect(errors, e, nodeLocation(st.name, sf));
-    }
-  }
-  return { app, file, classes, imports, errors };
+  return imports;
 }
 
-function parseClass(
-  st: ts.ClassDeclaration, sf: ts.SourceFile, rename: (n: string) => string, aliases: ReadonlySet<string>,
-  errors: TsMigrateError[],
-): ParsedClass {
+/** What reading one class needs: the file, the aliases of `models`, and where problems go. */
+interface ClassReader {
+  readonly sf: ts.SourceFile;
+  readonly aliases: ReadonlySet<string>;
+  readonly evaluator: StaticEvaluator;
+  /** Read options of this file (evaluator, `models` aliases). */
+  readonly read: ReadOptions;
+  readonly errors: ErrorCollector;
+}
+
+const META_SHAPE = "Meta must be an object literal: static Meta = { ... }";
+
+function readClass(st: ts.ClassDeclaration, r: ClassReader): ParsedClass {
   const name = st.name!.text;
   const exported = (ts.getCombinedModifierFlags(st) & ts.ModifierFlags.Export) !== 0;
-  let base: string | undefined;
-  let baseLocation: SourceLocation | undefined;
-  for (const h of st.heritageClauses ?? []) {
-    if (h.token !== ts.SyntaxKind.ExtendsKeyword) continue;
-    const t = h.types[0];
-    if (!t) continue;
-    const n = dottedName(t.expression);
-    if (n !== undefined) {
-      base = rename(n);
-      baseLocation = nodeLocation(t.expression, sf);
-    }
-  }
   const fields: ParsedField[] = [];
-  let meta: Value | undefined;
-  let metaLocation: SourceLocation | undefined;
+  let meta: { value?: Value; location: SourceLocation } | undefined;
   for (const m of st.members) {
     if (!ts.isPropertyDeclaration(m)) continue;
     const propName = propertyNameText(m.name);
     if (propName === undefined) continue;
-    const isStatic = (ts.getCombinedModifierFlags(m) & ts.ModifierFlags.Static) !== 0;
-    const location = nodeLocation(m, sf);
-    if (isStatic) {
-      if (propName !== "Meta") continue;
-      metaLocation = location;
-      if (!m.initializer) {
-        errors.push(new TsMigrateError("Meta must be an object literal: static Meta = { ... }", { code: "bad-meta", location }));
-        continue;
-      }
-      try {
-        const v = readValue(m.initializer, sf, { rename });
-        if (!isObjectValue(v)) {
-          errors.push(new TsMigrateError("Meta must be an object literal: static Meta = { ... }", {
-            code: "bad-meta", location: nodeLocation(m.initializer, sf),
-          }));
-        } else {
-          meta = v;
-        }
-      } catch (e) {
-        collect(errors, e, location);
-      }
+    if ((ts.getCombinedModifierFlags(m) & ts.ModifierFlags.Static) !== 0) {
+      if (propName === "Meta") meta = readMetaProperty(m, r);
       continue;
     }
-    const init = m.initializer ? unwrap(m.initializer) : undefined;
-    if (!init || !ts.isCallExpression(init)) continue;
-    const callee = dottedName(init.expression);
-    if (callee === undefined) continue;
-    const head = callee.split(".")[0]!;
-    if (!aliases.has(head)) continue;
-    try {
-      const call = readValue(init, sf, { rename });
-      if (call instanceof CallValue) fields.push({ name: propName, call, location, nameLocation: nodeLocation(m.name, sf) });
-    } catch (e) {
-      collect(errors, e, location);
-    }
+    const field = readFieldProperty(m, propName, r);
+    if (field) fields.push(field);
   }
-  const abstract = meta !== undefined && (meta as Record<string, Value>).abstract === true;
+  const abstract = meta?.value !== undefined && (meta.value as Record<string, Value>).abstract === true;
   return {
-    name, exported, location: nodeLocation(st.name!, sf), base, baseLocation, fields, meta, metaLocation, abstract,
+    name, exported, location: nodeLocation(st.name!, r.sf), ...readBase(st, r), fields,
+    meta: meta?.value, metaLocation: meta?.location, abstract,
   };
+}
+
+/** The `extends` clause as a dotted name (`models.Model` normalized from an alias). */
+function readBase(st: ts.ClassDeclaration, r: ClassReader): { base?: string; baseLocation?: SourceLocation } {
+  for (const h of st.heritageClauses ?? []) {
+    const t = h.token === ts.SyntaxKind.ExtendsKeyword ? h.types[0] : undefined;
+    const n = t ? dottedName(t.expression) : undefined;
+    if (t && n !== undefined) return { base: r.read.rename!(n), baseLocation: nodeLocation(t.expression, r.sf) };
+  }
+  return {};
+}
+
+/** `static Meta = { ... }`: its value when it reads as an object, else a `bad-meta` problem. */
+function readMetaProperty(m: ts.PropertyDeclaration, r: ClassReader): { value?: Value; location: SourceLocation } {
+  const location = nodeLocation(m, r.sf);
+  if (!m.initializer) {
+    r.errors.add(META_SHAPE, "bad-meta", location);
+    return { location };
+  }
+  const init = m.initializer;
+  const v = r.errors.attempt(() => readValue(init, r.sf, r.read));
+  if (v === undefined) return { location };
+  if (!isObjectValue(v)) {
+    r.errors.add(META_SHAPE, "bad-meta", nodeLocation(init, r.sf));
+    return { location };
+  }
+  // Django resets `abstract` on the Meta a child inherits: an abstract base's Meta spread (or referred to) does not make the child abstract.
+  const written = ts.isObjectLiteralExpression(unwrap(init));
+  if (v.abstract !== undefined && (!written || fromSpread(v, "abstract"))) return { value: copyWithout(v, "abstract"), location };
+  return { value: v, location };
+}
+
+/** A property initialised with a `models.*` call (through an alias of `models`); undefined for anything else. */
+function readFieldProperty(m: ts.PropertyDeclaration, name: string, r: ClassReader): ParsedField | undefined {
+  const init = m.initializer ? unwrap(m.initializer) : undefined;
+  if (!init || !ts.isCallExpression(init)) return undefined;
+  const callee = dottedName(init.expression);
+  const helper = callee !== undefined && !r.aliases.has(callee.split(".")[0]!);
+  // A call of a project function is a field when the function returns one (a custom field helper).
+  if (callee === undefined || (helper && !r.evaluator.helperOf(init, r.sf))) return undefined;
+  const location = nodeLocation(m, r.sf);
+  const call = r.errors.attempt(() => readValue(init, r.sf, r.read));
+  if (call === undefined) return undefined;
+  if (!(call instanceof CallValue) || !call.callee.startsWith("models.")) {
+    r.errors.add(`${callee}(...) does not return a models.* field, so ${name} is not a field; a field helper returns e.g. models.CharField({ ... })`,
+      "unknown-field-type", nodeLocation(init, r.sf));
+    return undefined;
+  }
+  return { name, call, location, nameLocation: nodeLocation(m.name, r.sf) };
 }

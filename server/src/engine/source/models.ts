@@ -11,14 +11,15 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { ProjectConfig } from "../config";
-import { type SourceLocation, TsMigrateError } from "../errors";
+import { type ProjectConfig, isMissing } from "../config";
+import { ErrorCollector, type SourceLocation, TsMigrateError } from "../errors";
 import { FIELD_SPECS } from "../fields";
 import { type FieldState, ModelState, ProjectState, fieldOption, isManyToMany, makeField, modelKey } from "../state";
-import { RefValue, type Value } from "../values";
+import { RefValue, type Value, isObjectValue } from "../values";
 import { type FieldContext, fieldFromCall, show } from "./field-values";
 import { formatName, readMeta } from "./meta";
-import { type ParsedClass, type ParsedModelFile, collect, parseModelFile } from "./model-file";
+import { type ParsedClass, type ParsedField, type ParsedModelFile, parseModelFile } from "./model-file";
+import { ModelProgram } from "./program";
 import { nearest } from "./q";
 
 export { parseModelFile } from "./model-file";
@@ -62,163 +63,232 @@ interface Concrete {
 
 const MODEL_BASE = "models.Model";
 
+/** A concrete model's fields as read, before Meta. */
+interface Built {
+  readonly c: Concrete;
+  readonly fields: Map<string, FieldState>;
+  readonly fieldLocs: Map<string, SourceLocation>;
+  readonly meta?: Value;
+  readonly metaLoc?: SourceLocation;
+}
+
 /**
  * Joins parsed model files into project state.
  *
  * @param files one parse per app models file (files of apps not in `config` are ignored)
  * @param config apps (labels, files) and `defaultAutoField`
- * @returns state, locations and all errors (never throws for bad user code)
+ * @returns state, locations and all errors (never throws for bad user code;
+ *   a bug of tsmigrate escapes as the exception it is)
  */
-export function resolveModels(files: readonly ParsedModelFile[], config: ProjectConfig): LoadedModels {
-  const errors: TsMigrateError[] = [];
-  const locations = new Map<string, ModelLocations>();
-  const appLabels = new Set(config.apps.map((a) => a.label));
-  const appOrder = new Map(config.apps.map((a, i) => [a.label, i]));
-  const used = [...files].filter((f) => appLabels.has(f.app))
-    .sort((a, b) => (appOrder.get(a.app)! - appOrder.get(b.app)!));
-  for (const f of used) errors.push(...f.errors);
+export function resolveModels(
+  files: readonly ParsedModelFile[], config: ProjectConfig, modules: ModuleReader = moduleReader(new ModelProgram()),
+): LoadedModels {
+  return new ModelResolver(files, config, modules).resolve();
+}
 
-  // Module path (extension stripped) or app folder -> file, for relative imports.
-  const modules = new Map<string, ParsedModelFile>();
-  for (const f of used) {
-    modules.set(f.file.replace(/\.(ts|tsx|js|mjs|cjs|mts|cts)$/, ""), f);
-    if (!modules.has(path.dirname(f.file))) modules.set(path.dirname(f.file), f);
+/**
+ * Reads a project file that is not an app's models.ts (abstract bases shared
+ * by apps): absolute module path without extension -> its parse, or
+ * undefined when there is no such file.
+ */
+export type ModuleReader = (moduleNoExt: string) => ParsedModelFile | undefined;
+
+/**
+ * The {@link ModuleReader} of the files on disk (or in `overrides`):
+ * `<module>.ts`, then `<module>/index.ts`, parsed in `program`, each once.
+ */
+export function moduleReader(program: ModelProgram, overrides?: ReadonlyMap<string, string>): ModuleReader {
+  const cache = new Map<string, ParsedModelFile | undefined>();
+  return (moduleNoExt) => {
+    if (cache.has(moduleNoExt)) return cache.get(moduleNoExt);
+    let parsed: ParsedModelFile | undefined;
+    for (const file of [`${moduleNoExt}.ts`, path.join(moduleNoExt, "index.ts")]) {
+      const text = overrides?.get(file) ?? readIfExists(file);
+      if (text !== undefined) {
+        parsed = parseModelFile("", file, text, program);
+        break;
+      }
+    }
+    cache.set(moduleNoExt, parsed);
+    return parsed;
+  };
+}
+
+/** The text of `file`, or undefined when there is no such file. */
+function readIfExists(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, "utf8");
+  } catch (e) {
+    if (isMissing(e)) return undefined;
+    throw new TsMigrateError(`cannot read ${file}: ${(e as Error).message}`, { code: "io", location: { file, line: 1, column: 1 }, cause: e });
   }
-  const byFile = (moduleNoExt: string) => modules.get(moduleNoExt);
+}
+
+/** The steps of {@link resolveModels}, sharing the files, the classes found and the error collector. */
+class ModelResolver {
+  private readonly errors = new ErrorCollector();
+  private readonly appLabels: Set<string>;
+  private readonly used: ParsedModelFile[];
+  /** Module path (extension stripped) or app folder -> file, for relative imports. */
+  private readonly modules = new Map<string, ParsedModelFile>();
+  private readonly chainCache = new Map<ParsedClass, readonly ClassRef[] | null>();
+  private readonly concretes: Concrete[] = [];
+  private readonly byKey = new Map<string, Concrete>();
+  private readonly byClass = new Map<ParsedClass, Concrete>();
+  private readonly abstracts: ClassRef[] = [];
+
+  constructor(files: readonly ParsedModelFile[], private readonly config: ProjectConfig, private readonly readModule: ModuleReader) {
+    this.appLabels = new Set(config.apps.map((a) => a.label));
+    const appOrder = new Map(config.apps.map((a, i) => [a.label, i]));
+    this.used = files.filter((f) => this.appLabels.has(f.app)).sort((a, b) => appOrder.get(a.app)! - appOrder.get(b.app)!);
+    for (const f of this.used) {
+      this.errors.push(...f.errors);
+      this.modules.set(f.file.replace(/\.(ts|tsx|js|mjs|cjs|mts|cts)$/, ""), f);
+      if (!this.modules.has(path.dirname(f.file))) this.modules.set(path.dirname(f.file), f);
+    }
+  }
+
+  resolve(): LoadedModels {
+    this.findModels();
+    const built: Built[] = [];
+    for (const c of this.concretes) built.push(this.buildFields(c));
+    const { state, locations } = this.readMetas(built);
+    this.checkUnusedAbstracts();
+    return { state, locations, errors: sortErrors(dedupe(this.errors.errors)) };
+  }
+
   /** A class visible under `name` in `file`: declared there or imported from another models file. */
-  const lookupClass = (file: ParsedModelFile, name: string): ClassRef | undefined => {
+  private lookupClass(file: ParsedModelFile, name: string): ClassRef | undefined {
     const local = file.classes.find((c) => c.name === name);
     if (local) return { file, cls: local };
     const imp = file.imports.get(name);
     if (!imp || !imp.relative) return undefined;
-    const other = byFile(imp.module);
+    const other = this.modules.get(imp.module) ?? this.sharedModule(imp.module);
     const cls = other?.classes.find((c) => c.name === imp.name);
     return other && cls ? { file: other, cls } : undefined;
-  };
+  }
+
+  /** A project file of no app (shared abstract bases), parsed on first use; its problems are reported once. */
+  private sharedModule(moduleNoExt: string): ParsedModelFile | undefined {
+    if (this.modules.has(moduleNoExt)) return this.modules.get(moduleNoExt);
+    const parsed = this.errors.attempt(() => this.readModule(moduleNoExt));
+    if (parsed) {
+      this.modules.set(moduleNoExt, parsed);
+      this.errors.push(...parsed.errors);
+    }
+    return parsed;
+  }
 
   /** The chain root..self when `ref` is a model class (extends reaches models.Model), else undefined. */
-  const chainCache = new Map<ParsedClass, readonly ClassRef[] | null>();
-  const chainOf = (ref: ClassRef, seen: Set<ParsedClass> = new Set()): readonly ClassRef[] | undefined => {
-    const cached = chainCache.get(ref.cls);
+  private chainOf(ref: ClassRef, seen: Set<ParsedClass> = new Set()): readonly ClassRef[] | undefined {
+    const cached = this.chainCache.get(ref.cls);
     if (cached !== undefined) return cached ?? undefined;
     if (seen.has(ref.cls) || !ref.cls.base) return undefined;
     seen.add(ref.cls);
     let chain: readonly ClassRef[] | undefined;
     if (ref.cls.base === MODEL_BASE) chain = [ref];
     else if (!ref.cls.base.includes(".")) {
-      const parent = lookupClass(ref.file, ref.cls.base);
-      const pc = parent ? chainOf(parent, seen) : undefined;
+      const parent = this.lookupClass(ref.file, ref.cls.base);
+      const pc = parent ? this.chainOf(parent, seen) : undefined;
       chain = pc ? [...pc, ref] : undefined;
     }
-    chainCache.set(ref.cls, chain ?? null);
+    this.chainCache.set(ref.cls, chain ?? null);
     return chain;
-  };
+  }
 
-  // Pass 1: concrete models and their keys.
-  const concretes: Concrete[] = [];
-  const byKey = new Map<string, Concrete>();
-  const byClass = new Map<ParsedClass, Concrete>();
-  const abstracts: ClassRef[] = [];
-  for (const file of used) {
-    for (const cls of file.classes) {
-      const ref = { file, cls };
-      const chain = chainOf(ref);
-      if (!chain) continue;
-      if (cls.abstract) {
-        abstracts.push(ref);
-        continue;
+  /** Pass 1: the model classes; concrete ones get their keys. */
+  private findModels(): void {
+    for (const file of this.used) {
+      for (const cls of file.classes) {
+        const ref = { file, cls };
+        const chain = this.chainOf(ref);
+        if (!chain) continue;
+        if (cls.abstract) this.abstracts.push(ref);
+        else this.addConcrete(ref, chain);
       }
-      const concreteParent = chain.slice(0, -1).find((c) => !c.cls.abstract);
-      if (concreteParent) {
-        errors.push(new TsMigrateError(
-          `${cls.name} extends the concrete model ${concreteParent.cls.name}: multi-table inheritance is not supported; ` +
-            `make ${concreteParent.cls.name} abstract (Meta.abstract: true) or extend models.Model`,
-          { code: "bad-model", location: cls.baseLocation ?? cls.location }));
-        continue;
-      }
-      const key = modelKey(file.app, cls.name);
-      if (byKey.has(key)) {
-        errors.push(new TsMigrateError(`model ${cls.name} is declared twice in app ${file.app}`,
-          { code: "bad-model", location: cls.location }));
-        continue;
-      }
-      const c: Concrete = { key, app: file.app, ref, chain };
-      concretes.push(c);
-      byKey.set(key, c);
-      byClass.set(cls, c);
     }
   }
 
-  const expectedTarget = (app: string) =>
-    `expected a model class, a model name of app ${app} ("Category"), "app.Model" or "self"`;
+  private addConcrete(ref: ClassRef, chain: readonly ClassRef[]): void {
+    const { file, cls } = ref;
+    const concreteParent = chain.slice(0, -1).find((c) => !c.cls.abstract);
+    if (concreteParent) {
+      this.errors.add(
+        `${cls.name} extends the concrete model ${concreteParent.cls.name}: multi-table inheritance is not supported; ` +
+          `make ${concreteParent.cls.name} abstract (Meta.abstract: true) or extend models.Model`,
+        "bad-model", cls.baseLocation ?? cls.location);
+      return;
+    }
+    const key = modelKey(file.app, cls.name);
+    if (this.byKey.has(key)) {
+      this.errors.add(`model ${cls.name} is declared twice in app ${file.app}`, "bad-model", cls.location);
+      return;
+    }
+    const c: Concrete = { key, app: file.app, ref, chain };
+    this.concretes.push(c);
+    this.byKey.set(key, c);
+    this.byClass.set(cls, c);
+  }
+
   /** A FieldContext for fields written in `defFile`, belonging to model `selfKey` of `app`. */
-  const contextFor = (defFile: ParsedModelFile, app: string, selfKey: string, location: SourceLocation): FieldContext => ({
-    location,
-    resolveTarget(target: Value, option: "to" | "through", loc: SourceLocation | undefined): string {
-      const unknown = (what: string, guessFrom?: Iterable<string>) => {
-        const guess = guessFrom ? nearest(what, guessFrom) : undefined;
-        return new TsMigrateError(`unknown model ${what}` + (guess ? ` (did you mean ${guess}?)` : "") + `; ${expectedTarget(app)}`,
-          { code: "unknown-model", location: loc });
-      };
-      if (typeof target === "string") {
-        if (target === "self") return selfKey;
-        const dot = target.indexOf(".");
-        if (dot < 0) {
-          const key = modelKey(app, target);
-          if (byKey.has(key)) return key;
-          throw unknown(`"${target}"`, concretes.filter((c) => c.app === app).map((c) => c.ref.cls.name));
-        }
-        const [a, m] = [target.slice(0, dot), target.slice(dot + 1)];
-        if (!appLabels.has(a)) {
-          throw new TsMigrateError(`unknown app "${a}" in "${target}"; installed apps: ${[...appLabels].join(", ")}`,
-            { code: "unknown-model", location: loc });
-        }
-        const key = modelKey(a, m);
-        if (byKey.has(key)) return key;
-        throw unknown(`"${target}"`, concretes.filter((c) => c.app === a).map((c) => `${a}.${c.ref.cls.name}`));
-      }
-      if (target instanceof RefValue && !target.name.includes(".")) {
-        const ref = lookupClass(defFile, target.name);
-        if (!ref) {
-          throw unknown(target.name, defFile.classes.map((c) => c.name));
-        }
-        const c = byClass.get(ref.cls);
-        if (!c) {
-          const why = ref.cls.abstract ? "is abstract" : "is not a model (it does not extend models.Model)";
-          throw new TsMigrateError(`${option === "to" ? "relation" : "through"} target ${target.name} ${why} (fields.E300); ${expectedTarget(app)}`,
-            { code: "unknown-model", location: loc });
-        }
-        return c.key;
-      }
-      throw new TsMigrateError(`${option === "to" ? "relation target" : "through"}: ${expectedTarget(app)}, found ${show(target)}`,
-        { code: "bad-option", location: loc });
-    },
-  });
-
-  // Pass 2: fields of each concrete model.
-  interface Built { c: Concrete; fields: Map<string, FieldState>; fieldLocs: Map<string, SourceLocation>; meta?: Value; metaLoc?: SourceLocation }
-  const built: Built[] = [];
-  for (const c of concretes) {
-    try {
-      built.push(buildFields(c));
-    } catch (e) {
-      collect(errors, e, c.ref.cls.location);
-    }
+  private contextFor(defFile: ParsedModelFile, app: string, selfKey: string, location: SourceLocation): FieldContext {
+    return {
+      location,
+      resolveTarget: (target, option, loc) => typeof target === "string"
+        ? this.targetByName(target, app, selfKey, loc)
+        : this.targetByClass(target, option, defFile, app, loc),
+    };
   }
-  function buildFields(c: Concrete): Built {
-    const own = c.ref.cls;
+
+  private expectedTarget(app: string): string {
+    return `expected a model class, a model name of app ${app} ("Category"), "app.Model" or "self"`;
+  }
+
+  private unknownModel(what: string, app: string, loc: SourceLocation | undefined, guessFrom: Iterable<string>): TsMigrateError {
+    const guess = nearest(what, guessFrom);
+    return new TsMigrateError(`unknown model ${what}` + (guess ? ` (did you mean ${guess}?)` : "") + `; ${this.expectedTarget(app)}`,
+      { code: "unknown-model", location: loc });
+  }
+
+  /** A target written as a string: `"self"`, `"Category"` (same app) or `"app.Model"`. */
+  private targetByName(target: string, app: string, selfKey: string, loc: SourceLocation | undefined): string {
+    if (target === "self") return selfKey;
+    const dot = target.indexOf(".");
+    const [a, m] = dot < 0 ? [app, target] : [target.slice(0, dot), target.slice(dot + 1)];
+    if (!this.appLabels.has(a)) {
+      throw new TsMigrateError(`unknown app "${a}" in "${target}"; installed apps: ${[...this.appLabels].join(", ")}`,
+        { code: "unknown-model", location: loc });
+    }
+    const key = modelKey(a, m);
+    if (this.byKey.has(key)) return key;
+    const names = this.concretes.filter((c) => c.app === a).map((c) => (dot < 0 ? c.ref.cls.name : `${a}.${c.ref.cls.name}`));
+    throw this.unknownModel(`"${target}"`, app, loc, names);
+  }
+
+  /** A target written as a class reference (`Category`, declared in or imported by `defFile`). */
+  private targetByClass(target: Value, option: "to" | "through", defFile: ParsedModelFile, app: string, loc: SourceLocation | undefined): string {
+    if (!(target instanceof RefValue) || target.name.includes(".")) {
+      throw new TsMigrateError(`${option === "to" ? "relation target" : "through"}: ${this.expectedTarget(app)}, found ${show(target)}`,
+        { code: "bad-option", location: loc });
+    }
+    const ref = this.lookupClass(defFile, target.name);
+    if (!ref) throw this.unknownModel(target.name, app, loc, defFile.classes.map((c) => c.name));
+    const c = this.byClass.get(ref.cls);
+    if (c) return c.key;
+    const why = ref.cls.abstract ? "is abstract" : "is not a model (it does not extend models.Model)";
+    throw new TsMigrateError(`${option === "to" ? "relation" : "through"} target ${target.name} ${why} (fields.E300); ${this.expectedTarget(app)}`,
+      { code: "unknown-model", location: loc });
+  }
+
+  /** Pass 2: the fields of a concrete model, inherited ones first, with the implicit primary key. */
+  private buildFields(c: Concrete): Built {
     // Meta in effect: own, else the nearest abstract ancestor's (Django inherits the parent's Meta class).
-    let metaRef: ClassRef | undefined;
-    for (let i = c.chain.length - 1; i >= 0 && !metaRef; i--) if (c.chain[i]!.cls.meta !== undefined) metaRef = c.chain[i];
+    const metaRef = [...c.chain].reverse().find((r) => r.cls.meta !== undefined);
     const meta = metaRef?.cls.meta;
-    const defaultRelatedName = meta && typeof meta === "object" && !Array.isArray(meta) && typeof (meta as Record<string, Value>).defaultRelatedName === "string"
-      ? (meta as Record<string, string>).defaultRelatedName : undefined;
     const fields = new Map<string, FieldState>();
     const fieldLocs = new Map<string, SourceLocation>();
-    const fmt = (s: string) => s.replaceAll("%(class)s", own.name.toLowerCase()).replaceAll("%(model_name)s", own.name.toLowerCase())
-      .replaceAll("%(app_label)s", c.app.toLowerCase());
     // Parent fields first; a child's field of the same name replaces the parent's (Django: not copied).
-    const declared = new Map<string, { ref: ClassRef; field: ParsedClass["fields"][number] }>();
+    const declared = new Map<string, { ref: ClassRef; field: ParsedField }>();
     for (const ref of c.chain) {
       for (const f of ref.cls.fields) {
         declared.delete(f.name);
@@ -226,53 +296,104 @@ export function resolveModels(files: readonly ParsedModelFile[], config: Project
       }
     }
     for (const { ref, field } of declared.values()) {
-      const problem = fieldNameProblem(field.name);
-      if (problem) {
-        errors.push(new TsMigrateError(problem, { code: "bad-field-name", location: field.nameLocation }));
-        continue;
-      }
-      try {
-        let fs = fieldFromCall(field.call, contextFor(ref.file, c.app, c.key, field.location));
-        const spec = FIELD_SPECS[fs.type];
-        if (spec.relation) {
-          const opts: Record<string, Value> = { ...fs.options };
-          if (opts.relatedName === undefined && defaultRelatedName !== undefined) opts.relatedName = defaultRelatedName;
-          for (const k of ["relatedName", "relatedQueryName"]) if (typeof opts[k] === "string") opts[k] = fmt(opts[k] as string);
-          fs = makeField(fs.type, opts);
-        }
-        fields.set(field.name, fs);
-        fieldLocs.set(field.name, field.location);
-      } catch (e) {
-        collect(errors, e, field.location);
-      }
+      const fs = this.readField(c, ref, field, meta);
+      if (!fs) continue;
+      fields.set(field.name, fs);
+      fieldLocs.set(field.name, field.location);
     }
-    // Django: local_fields, then many-to-many fields.
-    const ordered = new Map<string, FieldState>();
-    for (const [n, f] of fields) if (!isManyToMany(f)) ordered.set(n, f);
-    for (const [n, f] of fields) if (isManyToMany(f)) ordered.set(n, f);
-    const pks = [...ordered].filter(([, f]) => fieldOption(f, "primaryKey") === true);
-    if (pks.length > 1) {
-      errors.push(new TsMigrateError(
-        `The model cannot have more than one field with primaryKey: true (models.E026): ${pks.map(([n]) => n).join(", ")}`,
-        { code: "bad-option", location: fieldLocs.get(pks[1]![0]) ?? own.location }));
-    }
-    let result = ordered;
-    if (pks.length === 0) {
-      if (ordered.has("id")) {
-        errors.push(new TsMigrateError(
-          "'id' can only be used as a field name if the field also sets primaryKey: true (models.E004)",
-          { code: "bad-field-name", location: fieldLocs.get("id") ?? own.location }));
-        ordered.delete("id");
-      }
-      result = new Map([["id", makeField(config.defaultAutoField, {
-        autoCreated: true, primaryKey: true, serialize: false, verboseName: "ID",
-      })], ...ordered]);
-      fieldLocs.set("id", own.location);
-    }
-    return { c, fields: result, fieldLocs, meta, metaLoc: metaRef?.cls.metaLocation };
+    return { c, fields: this.withPrimaryKey(c, orderFields(fields), fieldLocs), fieldLocs, meta, metaLoc: metaRef?.cls.metaLocation };
   }
 
-  // Reverse query names for `ordering` (Django's related_query_name()).
+  /** One field of concrete model `c`, declared in `ref`; relation names get Meta.defaultRelatedName and `%(class)s`. */
+  private readField(c: Concrete, ref: ClassRef, field: ParsedField, meta: Value | undefined): FieldState | undefined {
+    const problem = fieldNameProblem(field.name);
+    if (problem) return void this.errors.add(problem, "bad-field-name", field.nameLocation);
+    const fs = this.errors.attempt(() => fieldFromCall(field.call, this.contextFor(ref.file, c.app, c.key, field.location)));
+    if (!fs || !FIELD_SPECS[fs.type].relation) return fs;
+    const defaultRelatedName = isObjectValue(meta) && typeof meta.defaultRelatedName === "string" ? meta.defaultRelatedName : undefined;
+    const lower = c.ref.cls.name.toLowerCase();
+    const fmt = (s: string) => s.replaceAll("%(class)s", lower).replaceAll("%(model_name)s", lower)
+      .replaceAll("%(app_label)s", c.app.toLowerCase());
+    const opts: Record<string, Value> = { ...fs.options };
+    if (opts.relatedName === undefined && defaultRelatedName !== undefined) opts.relatedName = defaultRelatedName;
+    for (const k of ["relatedName", "relatedQueryName"]) if (typeof opts[k] === "string") opts[k] = fmt(opts[k] as string);
+    return makeField(fs.type, opts);
+  }
+
+  /** Django's models.E026/E004 checks, and the implicit `id` (config.defaultAutoField) when no field is the primary key. */
+  private withPrimaryKey(c: Concrete, ordered: Map<string, FieldState>, fieldLocs: Map<string, SourceLocation>): Map<string, FieldState> {
+    const own = c.ref.cls;
+    const pks = [...ordered].filter(([, f]) => fieldOption(f, "primaryKey") === true);
+    if (pks.length > 1) {
+      this.errors.add(`The model cannot have more than one field with primaryKey: true (models.E026): ${pks.map(([n]) => n).join(", ")}`,
+        "bad-option", fieldLocs.get(pks[1]![0]) ?? own.location);
+    }
+    if (pks.length > 0) return ordered;
+    if (ordered.has("id")) {
+      this.errors.add("'id' can only be used as a field name if the field also sets primaryKey: true (models.E004)",
+        "bad-field-name", fieldLocs.get("id") ?? own.location);
+      ordered.delete("id");
+    }
+    fieldLocs.set("id", own.location);
+    return new Map([["id", makeField(this.config.defaultAutoField, {
+      autoCreated: true, primaryKey: true, serialize: false, verboseName: "ID",
+    })], ...ordered]);
+  }
+
+  /** Pass 3: Meta, state, locations; project-wide name checks (models.E029/E031). */
+  private readMetas(built: readonly Built[]): { state: ProjectState; locations: Map<string, ModelLocations> } {
+    const state = new ProjectState();
+    const locations = new Map<string, ModelLocations>();
+    const reverse = reverseQueryNames(built);
+    const indexOwners = new Map<string, string>();
+    const constraintOwners = new Map<string, string>();
+    for (const b of built) {
+      const own = b.c.ref.cls;
+      const m = readMeta(b.meta, {
+        app: b.c.app, name: own.name, fields: b.fields, reverseNames: reverse.get(b.c.key) ?? new Set(),
+        location: b.metaLoc ?? own.location,
+      }, this.errors);
+      this.checkUnique(m.indexes, indexOwners, b.c.key, "index", "E029");
+      this.checkUnique(m.constraints, constraintOwners, b.c.key, "constraint", "E031");
+      state.put(new ModelState(b.c.app, own.name, b.fields, m.options));
+      locations.set(b.c.key, {
+        model: own.location, fields: b.fieldLocs, meta: b.metaLoc, indexes: m.indexes, constraints: m.constraints,
+      });
+    }
+    return { state, locations };
+  }
+
+  private checkUnique(names: Map<string, SourceLocation>, owners: Map<string, string>, key: string, what: string, check: string): void {
+    for (const [name, loc] of names) {
+      const other = owners.get(name);
+      if (other !== undefined && other !== key) {
+        this.errors.add(`${what} name "${name}" is not unique among models: ${other}, ${key} (models.${check})`, "bad-meta", loc);
+      }
+      owners.set(name, key);
+    }
+  }
+
+  /** Abstract classes nobody extends still get their fields checked. */
+  private checkUnusedAbstracts(): void {
+    const extended = new Set(this.concretes.flatMap((c) => c.chain.map((r) => r.cls)));
+    for (const ref of this.abstracts) {
+      if (extended.has(ref.cls)) continue;
+      const ctx = (f: ParsedField) => this.contextFor(ref.file, ref.file.app, modelKey(ref.file.app, ref.cls.name), f.location);
+      for (const f of ref.cls.fields) this.errors.attempt(() => fieldFromCall(f.call, ctx(f)));
+    }
+  }
+}
+
+/** Django's field order: local fields, then many-to-many fields. */
+function orderFields(fields: ReadonlyMap<string, FieldState>): Map<string, FieldState> {
+  const ordered = new Map<string, FieldState>();
+  for (const [n, f] of fields) if (!isManyToMany(f)) ordered.set(n, f);
+  for (const [n, f] of fields) if (isManyToMany(f)) ordered.set(n, f);
+  return ordered;
+}
+
+/** Reverse query names for `ordering` (Django's related_query_name()): target key -> names. */
+function reverseQueryNames(built: readonly Built[]): Map<string, Set<string>> {
   const reverse = new Map<string, Set<string>>();
   for (const b of built) {
     for (const f of b.fields.values()) {
@@ -286,54 +407,7 @@ export function resolveModels(files: readonly ParsedModelFile[], config: Project
       }
     }
   }
-
-  // Pass 3: Meta, state, locations; project-wide name checks (models.E029/E031).
-  const state = new ProjectState();
-  const indexOwners = new Map<string, string>();
-  const constraintOwners = new Map<string, string>();
-  for (const b of built) {
-    const own = b.c.ref.cls;
-    const metaErrors: TsMigrateError[] = [];
-    const m = readMeta(b.meta, {
-      app: b.c.app, name: own.name, fields: b.fields, reverseNames: reverse.get(b.c.key) ?? new Set(),
-      location: b.metaLoc ?? own.location,
-    }, metaErrors);
-    errors.push(...metaErrors);
-    for (const [name, loc] of m.indexes) {
-      const other = indexOwners.get(name);
-      if (other !== undefined && other !== b.c.key) {
-        errors.push(new TsMigrateError(`index name "${name}" is not unique among models: ${other}, ${b.c.key} (models.E029)`,
-          { code: "bad-meta", location: loc }));
-      }
-      indexOwners.set(name, b.c.key);
-    }
-    for (const [name, loc] of m.constraints) {
-      const other = constraintOwners.get(name);
-      if (other !== undefined && other !== b.c.key) {
-        errors.push(new TsMigrateError(`constraint name "${name}" is not unique among models: ${other}, ${b.c.key} (models.E031)`,
-          { code: "bad-meta", location: loc }));
-      }
-      constraintOwners.set(name, b.c.key);
-    }
-    state.put(new ModelState(b.c.app, own.name, b.fields, m.options));
-    locations.set(b.c.key, {
-      model: own.location, fields: b.fieldLocs, meta: b.metaLoc, indexes: m.indexes, constraints: m.constraints,
-    });
-  }
-
-  // Abstract classes nobody extends still get their fields checked.
-  const extended = new Set(concretes.flatMap((c) => c.chain.map((r) => r.cls)));
-  for (const ref of abstracts) {
-    if (extended.has(ref.cls)) continue;
-    for (const f of ref.cls.fields) {
-      try {
-        fieldFromCall(f.call, contextFor(ref.file, ref.file.app, modelKey(ref.file.app, ref.cls.name), f.location));
-      } catch (e) {
-        collect(errors, e, f.location);
-      }
-    }
-  }
-  return { state, locations, errors: sortErrors(dedupe(errors)) };
+  return reverse;
 }
 
 /** Django's field-name checks (fields.E001-E003). */
@@ -372,6 +446,7 @@ function dedupe(errors: TsMigrateError[]): TsMigrateError[] {
 export function loadModels(config: ProjectConfig, overrides?: ReadonlyMap<string, string>): LoadedModels {
   const parsed: ParsedModelFile[] = [];
   const readErrors: TsMigrateError[] = [];
+  const program = new ModelProgram(overrides);
   for (const app of config.apps) {
     let text = overrides?.get(app.modelsFile);
     if (text === undefined) {
@@ -384,9 +459,9 @@ export function loadModels(config: ProjectConfig, overrides?: ReadonlyMap<string
         continue;
       }
     }
-    parsed.push(parseModelFile(app.label, app.modelsFile, text));
+    parsed.push(parseModelFile(app.label, app.modelsFile, text, program));
   }
-  const loaded = resolveModels(parsed, config);
+  const loaded = resolveModels(parsed, config, moduleReader(program, overrides));
   return readErrors.length ? { ...loaded, errors: [...readErrors, ...loaded.errors] } : loaded;
 }
 

@@ -11,7 +11,7 @@
  * - `models.Q.and(q1, q2, ...)`, `models.Q.or(q1, q2, ...)`: `q1 & q2`, `q1 | q2`.
  * - `models.Q.not(q)`: `~q`.
  */
-import { type SourceLocation, TsMigrateError } from "../errors";
+import type { ErrorCollector, SourceLocation } from "../errors";
 import { CallValue, RefValue, type Value, isObjectValue } from "../values";
 import { locationOf, valueLocation } from "./read";
 
@@ -33,10 +33,9 @@ export function isF(v: Value | undefined): boolean {
  * Checks that `v` is a Q expression of the shape documented above, pushing a
  * TsMigrateError (code `"bad-option"`) per problem into `errors`.
  */
-export function checkQ(v: Value, fallback: SourceLocation | undefined, errors: TsMigrateError[]): void {
+export function checkQ(v: Value, fallback: SourceLocation | undefined, errors: ErrorCollector): void {
   const loc = locationOf(v) ?? fallback;
-  const fail = (msg: string, at?: SourceLocation) =>
-    errors.push(new TsMigrateError(msg, { code: "bad-option", location: at ?? loc }));
+  const fail = (msg: string, at?: SourceLocation) => errors.add(msg, "bad-option", at ?? loc);
   if (!(v instanceof CallValue)) {
     fail(`expected a condition models.Q({ field__lookup: value }), found ${v instanceof RefValue ? v.name : JSON.stringify(v)}`);
     return;

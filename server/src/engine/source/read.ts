@@ -80,6 +80,18 @@ export function valueLocation(container: unknown, key: string | number): SourceL
   return locationOf(v) ?? memberLocation(container, key) ?? locationOf(container);
 }
 
+const unresolvedReasons = new WeakMap<RefValue, string>();
+
+/** Records why a reference read from a model file could not be followed to a value (for messages). */
+export function setUnresolved(ref: RefValue, reason: string): void {
+  unresolvedReasons.set(ref, reason);
+}
+
+/** Why `ref` could not be followed to a value (e.g. "not declared in this file nor imported; ..."), if known. */
+export function unresolvedReason(ref: RefValue): string | undefined {
+  return unresolvedReasons.get(ref);
+}
+
 /** Records where a value came from (for values built by hand from source, e.g. by other readers). */
 export function setLocation(value: object, loc: SourceLocation | undefined): void {
   if (loc) locations.set(value, loc);
@@ -91,8 +103,30 @@ function setMember(container: object, key: string | number, loc: SourceLocation)
   m.set(key, loc);
 }
 
+/**
+ * Reads what plain {@link readValue} does not: names of constants, operators,
+ * templates, calls of project helpers (see `evaluate.ts`). Model files are
+ * read with one; migration files and the config are not.
+ */
+export interface Evaluator {
+  /**
+   * The value of a name (`KINDS`, `Role.Admin`, `Base.Meta`, `KINDS[0]`);
+   * undefined keeps it as a {@link RefValue} (`models.CASCADE`, a model class).
+   * @throws TsMigrateError code `unreadable-value` when it cannot be read statically.
+   */
+  reference(node: ts.Identifier | ts.PropertyAccessExpression | ts.ElementAccessExpression, sf: ts.SourceFile): Value | undefined;
+  /** The value of an operator expression or template; undefined when it is not one it folds. */
+  expression(node: ts.Expression, sf: ts.SourceFile): Value | undefined;
+  /** The value of a call of a project function (a custom field helper); undefined keeps a {@link CallValue}. */
+  call(node: ts.CallExpression, sf: ts.SourceFile): Value | undefined;
+  /** The read options for values written in `sf` (its own `models` aliases). */
+  optionsFor(sf: ts.SourceFile): ReadOptions;
+}
+
 /** Options of {@link readValue}. */
 export interface ReadOptions {
+  /** Reads names, spreads, operators and helper calls statically (model files). */
+  readonly evaluator?: Evaluator;
   /**
    * Called for a node readValue cannot read; a Value returned is used in its
    * place, undefined means "unsupported" (an error). Lets the migration
@@ -191,83 +225,20 @@ function unsupported(node: ts.Node, sf: ts.SourceFile, what?: string): TsMigrate
  */
 export function readValue(node: ts.Expression, sf: ts.SourceFile, opts: ReadOptions = {}): Value {
   const n = unwrap(node);
-  switch (n.kind) {
-    case ts.SyntaxKind.StringLiteral:
-    case ts.SyntaxKind.NoSubstitutionTemplateLiteral:
-      return (n as ts.StringLiteral).text;
-    case ts.SyntaxKind.NumericLiteral:
-      return Number((n as ts.NumericLiteral).text);
-    case ts.SyntaxKind.TrueKeyword:
-      return true;
-    case ts.SyntaxKind.FalseKeyword:
-      return false;
-    case ts.SyntaxKind.NullKeyword:
-      return null;
-    default:
-      break;
-  }
-  if (ts.isPrefixUnaryExpression(n) &&
-    (n.operator === ts.SyntaxKind.MinusToken || n.operator === ts.SyntaxKind.PlusToken)) {
-    const inner = unwrap(n.operand);
-    if (ts.isNumericLiteral(inner)) {
-      const v = Number(inner.text);
-      return n.operator === ts.SyntaxKind.MinusToken ? -v : v;
-    }
-  }
-  if (ts.isArrayLiteralExpression(n)) {
-    const out: Value[] = [];
-    n.elements.forEach((el, i) => {
-      if (ts.isSpreadElement(el) || ts.isOmittedExpression(el)) {
-        const c = opts.custom?.(el as ts.Expression);
-        if (c === undefined) throw unsupported(el, sf);
-        out.push(c);
-      } else {
-        out.push(readValue(el, sf, opts));
-      }
-      setMember(out, i, nodeLocation(el, sf));
-    });
-    locations.set(out, nodeLocation(n, sf));
-    return out;
-  }
-  if (ts.isObjectLiteralExpression(n)) {
-    const out: Record<string, Value> = {};
-    for (const prop of n.properties) {
-      if (!ts.isPropertyAssignment(prop)) throw unsupported(prop, sf);
-      const key = propertyNameText(prop.name);
-      if (key === undefined) throw unsupported(prop.name, sf, "a computed property name");
-      if (Object.prototype.hasOwnProperty.call(out, key)) {
-        throw new TsMigrateError(`duplicate key "${key}" in object literal`, {
-          code: "unsupported-syntax",
-          location: nodeLocation(prop.name, sf),
-        });
-      }
-      out[key] = readValue(prop.initializer, sf, opts);
-      setMember(out, key, nodeLocation(prop, sf));
-    }
-    locations.set(out, nodeLocation(n, sf));
-    return out as ObjectValue;
-  }
+  const literal = readLiteral(n);
+  if (literal !== undefined) return literal;
+  if (ts.isArrayLiteralExpression(n)) return readArray(n, sf, opts);
+  if (ts.isObjectLiteralExpression(n)) return readObject(n, sf, opts);
   if (ts.isCallExpression(n)) {
-    const written = dottedName(n.expression);
-    if (written !== undefined) {
-      const callee = opts.rename ? opts.rename(written) : written;
-      const args: Value[] = [];
-      n.arguments.forEach((a, i) => {
-        if (ts.isSpreadElement(a)) {
-          const c = opts.custom?.(a as unknown as ts.Expression);
-          if (c === undefined) throw unsupported(a, sf);
-          args.push(c);
-        } else {
-          args.push(readValue(a, sf, opts));
-        }
-        setMember(args, i, nodeLocation(a, sf));
-      });
-      const call = new CallValue(callee, args);
-      locations.set(call, nodeLocation(n, sf));
-      locations.set(call.args, nodeLocation(n, sf));
-      return call;
-    }
+    const call = opts.evaluator?.call(n, sf) ?? readCall(n, sf, opts);
+    if (call !== undefined) return call;
   }
+  if (opts.evaluator && (ts.isIdentifier(n) || ts.isPropertyAccessExpression(n) || ts.isElementAccessExpression(n))) {
+    const v = opts.evaluator.reference(n, sf);
+    if (v !== undefined) return v;
+  }
+  const folded = opts.evaluator?.expression(n, sf);
+  if (folded !== undefined) return folded;
   if (ts.isIdentifier(n) || ts.isPropertyAccessExpression(n)) {
     const name = dottedName(n);
     if (name !== undefined) {
@@ -279,4 +250,143 @@ export function readValue(node: ts.Expression, sf: ts.SourceFile, opts: ReadOpti
   const c = opts.custom?.(n);
   if (c !== undefined) return c;
   throw unsupported(n, sf);
+}
+
+/** A string, number (also `-1`, `+1`), boolean or null literal; undefined for anything else. */
+function readLiteral(n: ts.Expression): Value | undefined {
+  switch (n.kind) {
+    case ts.SyntaxKind.StringLiteral:
+    case ts.SyntaxKind.NoSubstitutionTemplateLiteral: return (n as ts.StringLiteral).text;
+    case ts.SyntaxKind.NumericLiteral: return Number((n as ts.NumericLiteral).text);
+    case ts.SyntaxKind.TrueKeyword: return true;
+    case ts.SyntaxKind.FalseKeyword: return false;
+    case ts.SyntaxKind.NullKeyword: return null;
+    default: break;
+  }
+  if (ts.isPrefixUnaryExpression(n) && (n.operator === ts.SyntaxKind.MinusToken || n.operator === ts.SyntaxKind.PlusToken)) {
+    const inner = unwrap(n.operand);
+    if (ts.isNumericLiteral(inner)) {
+      const v = Number(inner.text);
+      return n.operator === ts.SyntaxKind.MinusToken ? -v : v;
+    }
+  }
+  return undefined;
+}
+
+/** An element that is a spread or a hole: only `opts.custom` may read it. */
+function readSpecial(el: ts.Node, sf: ts.SourceFile, opts: ReadOptions): Value {
+  const c = opts.custom?.(el as ts.Expression);
+  if (c === undefined) throw unsupported(el, sf);
+  return c;
+}
+
+function readArray(n: ts.ArrayLiteralExpression, sf: ts.SourceFile, opts: ReadOptions): Value[] {
+  const out: Value[] = [];
+  for (const el of n.elements) {
+    if (ts.isSpreadElement(el) && opts.evaluator) {
+      const items = readValue(el.expression, sf, opts);
+      if (!Array.isArray(items)) throw spreadError(el, sf, "an array", items);
+      (items as readonly Value[]).forEach((item, j) => {
+        setMember(out, out.length, memberLocation(items, j) ?? nodeLocation(el, sf));
+        out.push(item);
+      });
+      continue;
+    }
+    setMember(out, out.length, nodeLocation(el, sf));
+    out.push(ts.isSpreadElement(el) || ts.isOmittedExpression(el) ? readSpecial(el, sf, opts) : readValue(el, sf, opts));
+  }
+  locations.set(out, nodeLocation(n, sf));
+  return out;
+}
+
+function readObject(n: ts.ObjectLiteralExpression, sf: ts.SourceFile, opts: ReadOptions): ObjectValue {
+  const out: Record<string, Value> = {};
+  for (const prop of n.properties) {
+    if (opts.evaluator && readObjectMember(prop, out, sf, opts)) continue;
+    if (!ts.isPropertyAssignment(prop)) throw unsupported(prop, sf);
+    const key = propertyNameText(prop.name);
+    if (key === undefined) throw unsupported(prop.name, sf, "a computed property name");
+    if (Object.prototype.hasOwnProperty.call(out, key) && !fromSpread(out, key)) {
+      throw new TsMigrateError(`duplicate key "${key}" in object literal`, {
+        code: "unsupported-syntax",
+        location: nodeLocation(prop.name, sf),
+      });
+    }
+    out[key] = readValue(prop.initializer, sf, opts);
+    spreadKeys.get(out)?.delete(key);
+    setMember(out, key, nodeLocation(prop, sf));
+  }
+  locations.set(out, nodeLocation(n, sf));
+  return out as ObjectValue;
+}
+
+const spreadKeys = new WeakMap<object, Set<string>>();
+
+/** A shallow copy of a read object without `key`, member locations kept. */
+export function copyWithout(obj: ObjectValue, key: string): ObjectValue {
+  const out: Record<string, Value> = {};
+  for (const [k, v] of Object.entries(obj)) {
+    if (k === key) continue;
+    out[k] = v;
+    const at = memberLocation(obj, k);
+    if (at) setMember(out, k, at);
+  }
+  setLocation(out, locationOf(obj));
+  return out;
+}
+
+/** True when `obj[key]` came from a spread (`{ ...Base.Meta }`) rather than being written in the literal. */
+export function fromSpread(obj: object, key: string): boolean {
+  return spreadKeys.get(obj)?.has(key) ?? false;
+}
+
+/** `...other` and `{ name }` in an object literal (with an evaluator); false for other members. */
+function readObjectMember(prop: ts.ObjectLiteralElementLike, out: Record<string, Value>, sf: ts.SourceFile, opts: ReadOptions): boolean {
+  if (ts.isSpreadAssignment(prop)) {
+    const src = readValue(prop.expression, sf, opts);
+    if (!isPlainObject(src)) throw spreadError(prop, sf, "an object", src);
+    let keys = spreadKeys.get(out);
+    if (!keys) spreadKeys.set(out, (keys = new Set()));
+    for (const [k, v] of Object.entries(src)) {
+      delete out[k];
+      out[k] = v;
+      keys.add(k);
+      setMember(out, k, memberLocation(src, k) ?? nodeLocation(prop, sf));
+    }
+    return true;
+  }
+  if (ts.isShorthandPropertyAssignment(prop)) {
+    const v = readValue(prop.name, sf, opts);
+    out[prop.name.text] = v;
+    setMember(out, prop.name.text, nodeLocation(prop, sf));
+    return true;
+  }
+  return false;
+}
+
+function isPlainObject(v: Value): v is ObjectValue {
+  return typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof CallValue) && !(v instanceof RefValue);
+}
+
+function spreadError(node: ts.Node, sf: ts.SourceFile, expected: string, found: Value): TsMigrateError {
+  const what = Array.isArray(found) ? "an array" : found instanceof CallValue ? `${found.callee}(...)`
+    : found instanceof RefValue ? found.name : isPlainObject(found) ? "an object" : JSON.stringify(found);
+  const why = found instanceof RefValue ? unresolvedReason(found) : undefined;
+  return new TsMigrateError(`a spread here must spread ${expected}, found ${what}${why ? ` (${why})` : ""}`,
+    { code: "unsupported-syntax", location: nodeLocation(node, sf) });
+}
+
+/** `a.b(...)` as a CallValue; undefined when the callee is not a dotted name. */
+function readCall(n: ts.CallExpression, sf: ts.SourceFile, opts: ReadOptions): CallValue | undefined {
+  const written = dottedName(n.expression);
+  if (written === undefined) return undefined;
+  const args: Value[] = [];
+  n.arguments.forEach((a, i) => {
+    args.push(ts.isSpreadElement(a) ? readSpecial(a, sf, opts) : readValue(a, sf, opts));
+    setMember(args, i, nodeLocation(a, sf));
+  });
+  const call = new CallValue(opts.rename ? opts.rename(written) : written, args);
+  locations.set(call, nodeLocation(n, sf));
+  locations.set(call.args, nodeLocation(n, sf));
+  return call;
 }

@@ -1,0 +1,41 @@
+import { models } from "tsmigrate";
+import { CODE_LENGTH, KINDS, Limits, NAME_LENGTH, Priority, Role, Status } from "../common/choices";
+import { CodeField, MoneyField } from "../common/fields";
+
+const PREFIX = "store";
+const SECONDS_PER_DAY = 24 * 3600;
+
+abstract class Stamped extends models.Model {
+  created = models.DateTimeField({ null: true });
+
+  static Meta = {
+    abstract: true,
+    ordering: ["-created"],
+  } satisfies models.Meta;
+}
+
+export class Product extends Stamped {
+  code = CodeField({ unique: true });
+  name = models.CharField({ maxLength: NAME_LENGTH });
+  kind = models.CharField({ maxLength: 10, choices: KINDS, default: KINDS[0][0] });
+  status = models.CharField({ maxLength: 10, choices: Status.choices, default: Status.Draft });
+  price = MoneyField();
+  tax = MoneyField({ null: true });
+  ttl = models.IntegerField({ default: 30 * SECONDS_PER_DAY });
+  offset = models.IntegerField({ default: -CODE_LENGTH });
+
+  static Meta = {
+    ...Stamped.Meta,
+    dbTable: `${PREFIX}_product`,
+  };
+}
+
+export class Member extends models.Model {
+  title = models.CharField({ maxLength: Limits.title });
+  role = models.CharField({ maxLength: 10, choices: Role, default: Role.Regular });
+  priority = models.IntegerField({ default: Priority.High });
+
+  static Meta = {
+    indexes: [models.Index({ fields: ["role", "priority"], name: PREFIX + "_member_role_idx" })],
+  };
+}

@@ -1,0 +1,20 @@
+import { models } from "tsmigrate";
+
+export const Status = models.TextChoices({
+  New: "new",
+  Paid: "paid",
+  Shipped: ["shipped", "Shipped to customer"],
+});
+
+export enum Channel {
+  Web = 1,
+  Shop = 2,
+  Phone = 3,
+}
+
+export const REGIONS = [
+  ["Europe", [["fr", "France"], ["de", "Germany"]]],
+  ["America", [["us", "United States"]]],
+] as const;
+
+export const MIN_QUANTITY = 1;
