@@ -50,8 +50,9 @@ export function optionsText(options: ReadonlyArray<readonly [string, string]>): 
 /**
  * A column DEFAULT read back as a `default` (or `autoNowAdd`) option: a
  * number, a string, true/false for a BooleanField, CURRENT_TIMESTAMP /
- * CURRENT_DATE / CURRENT_TIME as `autoNowAdd: true`. Undefined for none,
- * NULL, or an expression (listed in the notes by the caller).
+ * CURRENT_DATE / CURRENT_TIME as `autoNowAdd: true`, `DEFAULT NULL` as
+ * `default: null`. Undefined for none; "expression" for an expression
+ * (listed in the notes by the caller).
  */
 export function defaultOption(sqlDefault: string | null | undefined, field: string): readonly [string, string] | "expression" | undefined {
   if (sqlDefault === null || sqlDefault === undefined) return undefined;
@@ -66,9 +67,20 @@ export function defaultOption(sqlDefault: string | null | undefined, field: stri
   }
   if (t.kind === "string") return ["default", JSON.stringify(t.value)];
   if (t.kind === "word" && ["CURRENT_TIMESTAMP", "CURRENT_DATE", "CURRENT_TIME"].includes(t.value)) return ["autoNowAdd", "true"];
-  if (t.kind === "word" && t.value === "NULL") return undefined;
+  if (t.kind === "word" && t.value === "NULL") return ["default", "null"];
   if (t.kind === "word" && (t.value === "TRUE" || t.value === "FALSE")) return ["default", t.value.toLowerCase()];
   return "expression";
+}
+
+/**
+ * A DecimalField's guessed `decimalPlaces` taken from its DEFAULT instead
+ * (`'0.00'` has 2): tsmigrate writes a decimal default with the field's
+ * places, so only that many make the same DEFAULT again.
+ */
+function decimalPlacesFromDefault(options: (readonly [string, string])[], dflt: readonly [string, string] | undefined): void {
+  const places = dflt && dflt[0] === "default" ? /^"-?\d+(?:\.(\d+))?"$/.exec(dflt[1]) : null;
+  const at = options.findIndex(([k]) => k === "decimalPlaces");
+  if (places && at >= 0) options[at] = ["decimalPlaces", String(places[1]?.length ?? 0)];
 }
 
 /** The class and first options of a relation field. */
@@ -113,6 +125,7 @@ export function fieldLine(column: ColumnSnapshot, ctx: ColumnContext): string | 
   const dflt = defaultOption(column.default, fk ? "" : ctx.type.field);
   if (dflt === "expression") notes.push(`DEFAULT ${column.default} is not a literal; not kept.`);
   else if (dflt !== undefined) options.push(dflt);
+  if (!fk && ctx.type.field === "DecimalField" && dflt !== "expression") decimalPlacesFromDefault(options, dflt);
   const text = optionsText(options);
   const line = `${ctx.name.name} = ${call.endsWith(", ") && !text ? call.slice(0, -2) : call}${text})`;
   return `${line};${notes.length ? ` // ${notes.join(" ")}` : ""}`;
