@@ -9,6 +9,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { introspectionOf } from "../engine/backends/base/introspection";
 import { TsMigrateError } from "../engine/errors";
 import { inspectModels } from "../engine/inspectdb";
 import { loadConfig } from "../engine/config";
@@ -51,9 +52,10 @@ export async function inspectDb(tables: string[], opts: InspectDbOptions, output
 /** The models.ts text for `tables` (all when empty) of the database, and how many tables it holds. */
 export async function inspectText(project: Project, tables: readonly string[], opts: InspectDbOptions): Promise<{ text: string; count: number }> {
   const connection = await project.readOnlyConnection(opts.database ?? "default");
-  const introspection = connection.introspection();
   let schema;
+  let introspection;
   try {
+    introspection = introspectionOf(connection);
     if (tables.length) {
       const known = new Set(await introspection.tableNames());
       const missing = tables.filter((t) => !known.has(t));

@@ -132,12 +132,21 @@ const DRIFT_WARNING_LINES = 10;
  * Warns when the database about to be migrated differs from what its
  * applied migrations build (diffschema's check): a hand change the next
  * migration may trip over. Silent when nothing is applied yet (a database
- * being adopted) and with --fake / --fake-initial, where existing tables are expected.
+ * being adopted) and with --fake / --fake-initial, where existing tables are expected;
+ * skipped on a backend without introspection; a check that fails is a warning, never a failed migrate.
  */
 async function warnSchemaDrift(project: Project, alias: string, output: Output): Promise<void> {
-  const drift = await schemaDrift(project, alias);
-  if (!drift.applied || !drift.differences.length) return;
   const s = styles(output);
+  let drift;
+  try {
+    drift = await schemaDrift(project, alias);
+  } catch (e) {
+    // A backend without introspection (PostgreSQL so far) is not checked; another failure only says so.
+    if (e instanceof TsMigrateError && e.code !== "unsupported") output.err(`${s.warning(`Warning: could not compare database '${alias}' with its migrations: ${e.message}`)}\n`);
+    if (e instanceof TsMigrateError) return;
+    throw e;
+  }
+  if (!drift.applied || !drift.differences.length) return;
   const n = drift.differences.length;
   const lines = drift.differences.slice(0, DRIFT_WARNING_LINES).map((d) => `  - ${d}\n`).join("");
   const more = n > DRIFT_WARNING_LINES ? `  ... and ${n - DRIFT_WARNING_LINES} more\n` : "";

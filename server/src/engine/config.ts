@@ -35,8 +35,14 @@ export interface AppConfig {
  */
 export interface DatabaseConfig {
   readonly engine: "sqlite" | "postgresql";
+  /** SQLite: the file; PostgreSQL (without `url`): the database name. */
   readonly name?: string;
   readonly url?: string;
+  /** PostgreSQL without `url`: where and as whom to connect (`${env:VAR}` expanded). */
+  readonly host?: string;
+  readonly port?: number;
+  readonly user?: string;
+  readonly password?: string;
   readonly error?: TsMigrateError;
 }
 
@@ -336,9 +342,12 @@ class ConfigReader {
         valueLocation(v, "engine") ?? loc);
       return undefined;
     }
-    const want = engine === "sqlite" ? "name" : "url";
+    const want = engine === "sqlite" ? "name" : v.url === undefined && v.host !== undefined ? "host" : "url";
+    const allowed = engine === "sqlite" ? ["name"] : want === "url" ? ["url"] : PG_FIELDS;
     for (const k of Object.keys(v)) {
-      if (k !== "engine" && k !== want) this.err(`${key}.${k}`, `unknown key; a ${engine} database takes "engine" and "${want}"`, memberLocation(v, k));
+      if (k !== "engine" && !allowed.includes(k)) {
+        this.err(`${key}.${k}`, `unknown key; a ${engine} database takes "engine" and ${engine === "sqlite" ? '"name"' : '"url", or "host", "port", "name", "user", "password"'}`, memberLocation(v, k));
+      }
     }
     const raw = v[want];
     if (typeof raw !== "string" || raw.length === 0) {
@@ -348,21 +357,37 @@ class ConfigReader {
       valueLocation(v, want) ?? loc);
       return undefined;
     }
-    let unset: string | undefined;
-    const expanded = raw.replace(ENV_RE, (_m, name: string) => {
-      const val = env[name];
-      if (val === undefined) {
-        unset ??= name;
-        return "";
-      }
-      return val;
-    });
+    const { values, unset } = expandEnv(v, want === "host" ? PG_FIELDS : [want], env);
     const error = unset === undefined ? undefined : new TsMigrateError(
-      `${key}.${want}: environment variable ${unset} is not set`, { code: "config", location: valueLocation(v, want) ?? loc });
-    if (engine === "sqlite") {
-      const name = expanded === ":memory:" ? expanded : path.resolve(root, expanded);
-      return error ? { engine, name, error } : { engine, name };
-    }
-    return error ? { engine, url: expanded, error } : { engine, url: expanded };
+      `${key}.${unset.key}: environment variable ${unset.name} is not set`, { code: "config", location: valueLocation(v, unset.key) ?? loc });
+    const expanded = values[want]!;
+    let db: DatabaseConfig;
+    if (engine === "sqlite") db = { engine, name: expanded === ":memory:" ? expanded : path.resolve(root, expanded) };
+    else if (want === "url") db = { engine, url: expanded };
+    else db = { engine, ...values, port: values.port === undefined ? undefined : Number(values.port) };
+    return error ? { ...db, error } : db;
   }
+}
+
+/** The keys of a PostgreSQL database given by parts rather than a `url`. */
+const PG_FIELDS = ["host", "port", "name", "user", "password"];
+
+/**
+ * `keys` of database entry `v` with `${env:VAR}` expanded from `env`
+ * (absent keys left out), and the first variable that is not set.
+ */
+function expandEnv(
+  v: Readonly<Record<string, Value>>, keys: readonly string[], env: NodeJS.ProcessEnv,
+): { values: Record<string, string>; unset?: { key: string; name: string } } {
+  const values: Record<string, string> = {};
+  let unset: { key: string; name: string } | undefined;
+  for (const key of keys) {
+    if (v[key] === undefined) continue;
+    values[key] = String(v[key]).replace(ENV_RE, (_m, name: string) => {
+      const x = env[name];
+      if (x === undefined) unset ??= { key, name };
+      return x ?? "";
+    });
+  }
+  return { values, unset };
 }

@@ -282,7 +282,8 @@ export class MigrationExecutor {
       }
       await record();
     };
-    if (migration.atomic) await this.connection.atomic(body);
+    // Django's `atomic and connection.features.can_rollback_ddl`.
+    if (migration.atomic && this.connection.transactionalDdl) await this.connection.atomic(body);
     else await body();
   }
 

@@ -7,7 +7,9 @@
 import * as fs from "node:fs";
 import type { Connection } from "./backends/base/base";
 import type { Emit, SchemaEditor } from "./backends/base/schema";
-import { openSqlite, sqliteSchemaEditor } from "./backends/sqlite/base";
+import { schemaEditorFor } from "./backends/editors";
+import { openPostgres } from "./backends/postgresql/base";
+import { openSqlite } from "./backends/sqlite/base";
 import { loadConfig, type ProjectConfig } from "./config";
 import { TsMigrateError } from "./errors";
 import { MigrationExecutor } from "./executor";
@@ -77,7 +79,7 @@ export class Project {
   /**
    * The connection for `alias` (default `"default"`), opened on first use.
    * @throws TsMigrateError code `config` for an unknown alias, a config error
-   *   of that database (unset environment variable), or an engine not supported yet.
+   *   of that database (unset environment variable); code `database` when it cannot be reached.
    */
   connection(alias = "default"): Promise<Connection> {
     let c = this.connections.get(alias);
@@ -106,10 +108,10 @@ export class Project {
       throw new TsMigrateError(`The connection '${alias}' doesn't exist (databases in the config: ${known})`, { code: "config" });
     }
     if (db.error) throw db.error;
-    if (db.engine === "sqlite") {
-      return openSqlite(alias, db.name ?? `${this.config.root}/db.sqlite3`, { defaultAutoField: this.config.defaultAutoField, readonly });
-    }
-    throw unsupportedEngine(alias, db.engine);
+    const options = { defaultAutoField: this.config.defaultAutoField };
+    if (db.engine === "sqlite") return openSqlite(alias, db.name ?? `${this.config.root}/db.sqlite3`, { ...options, readonly });
+    // No read-only session on PostgreSQL yet; inspectdb and diffschema stop at its missing introspection.
+    return openPostgres(alias, db, options);
   }
 
   /**
@@ -127,7 +129,7 @@ export class Project {
   /**
    * The SQL dialect of `alias` without connecting: a schema editor factory
    * (for `sqlmigrate` and hovers), the vendor, and whether DDL is transactional.
-   * @throws TsMigrateError code `config` for an unknown alias or an engine not supported yet.
+   * @throws TsMigrateError code `config` for an unknown alias.
    */
   dialect(alias = "default"): { vendor: "sqlite" | "postgresql"; transactionalDdl: boolean; schemaEditor: (emit: Emit) => SchemaEditor } {
     const db = this.config.databases[alias];
@@ -135,11 +137,8 @@ export class Project {
       const known = Object.keys(this.config.databases).join(", ");
       throw new TsMigrateError(`The connection '${alias}' doesn't exist (databases in the config: ${known})`, { code: "config" });
     }
-    if (db.engine === "sqlite") {
-      const options = { defaultAutoField: this.config.defaultAutoField };
-      return { vendor: "sqlite", transactionalDdl: true, schemaEditor: (emit) => sqliteSchemaEditor(emit, options) };
-    }
-    throw unsupportedEngine(alias, db.engine);
+    const options = { defaultAutoField: this.config.defaultAutoField };
+    return { vendor: db.engine, transactionalDdl: true, schemaEditor: (emit) => schemaEditorFor(db.engine, emit, options) };
   }
 
   /**
@@ -167,10 +166,6 @@ export class Project {
       if (opened.status === "fulfilled") await opened.value.close();
     }
   }
-}
-
-function unsupportedEngine(alias: string, engine: string): TsMigrateError {
-  return new TsMigrateError(`database '${alias}': the ${engine} engine is not supported yet; use "sqlite"`, { code: "config" });
 }
 
 /**

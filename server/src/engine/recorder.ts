@@ -13,7 +13,7 @@
  * transaction open, so each migration still runs in its own transaction.
  */
 import { hostname } from "node:os";
-import type { Connection } from "./backends/base/base";
+import type { Connection, MigrateLockOptions } from "./backends/base/base";
 import { TsMigrateError } from "./errors";
 
 /** The table's name. */
@@ -130,12 +130,17 @@ export class MigrationRecorder {
   }
 
   /**
-   * Takes the migrate lock (see the module comment). Throws TsMigrateError
+   * Takes the migrate lock: the backend's own when it has one (PostgreSQL's
+   * advisory lock, waited for; `onWait` defaults to a line on stderr), else
+   * the lock row (see the module comment). Throws TsMigrateError
    * code `locked` when another live process holds it. Returns the release
    * function, which deletes the row only if this process still owns it.
    */
-  async acquireLock(): Promise<() => Promise<void>> {
+  async acquireLock(options: MigrateLockOptions = {}): Promise<() => Promise<void>> {
     const c = this.connection;
+    if (c.acquireMigrateLock) {
+      return c.acquireMigrateLock({ onWait: (m) => process.stderr.write(`${m}\n`), ...options, timeoutSeconds: options.timeoutSeconds ?? lockTimeoutFromEnv() });
+    }
     await c.execute(lockDdl(c.vendor));
     const pid = process.pid;
     const host = hostname();
@@ -192,4 +197,10 @@ function processAlive(pid: number): boolean {
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === "EPERM";
   }
+}
+
+/** `TSMIGRATE_LOCK_TIMEOUT` (seconds) when set to a number, else undefined (the backend's default, 60 s). */
+function lockTimeoutFromEnv(): number | undefined {
+  const v = Number(process.env.TSMIGRATE_LOCK_TIMEOUT);
+  return process.env.TSMIGRATE_LOCK_TIMEOUT && Number.isFinite(v) && v >= 0 ? v : undefined;
 }

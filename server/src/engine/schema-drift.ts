@@ -9,6 +9,7 @@
  * database is only read, on a read-only connection.
  */
 import type { Connection } from "./backends/base/base";
+import { introspectionOf } from "./backends/base/introspection";
 import { diffSnapshots } from "./backends/base/snapshot";
 import { collectStatements } from "./executor-sql";
 import { keyString } from "./migration";
@@ -66,11 +67,11 @@ export async function schemaDrift(project: Project, alias = "default"): Promise<
     project.loader.buildGraph(appliedRecords);
     project.loader.throwIfErrors();
     const applied = new Set(project.loader.appliedMigrations.keys());
-    const actual = await live.introspection().snapshot();
+    const actual = await introspectionOf(live).snapshot();
     const scratch = await project.scratchConnection(alias);
     try {
       await buildMigrated(project, scratch, applied);
-      const expected = await scratch.introspection().snapshot();
+      const expected = await introspectionOf(scratch).snapshot();
       return { database: alias, applied: appliedRecords.size, differences: diffSnapshots(actual, expected, WORDING) };
     } finally {
       await scratch.close();

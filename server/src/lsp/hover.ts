@@ -36,10 +36,6 @@ function markdown(value: string, range?: Range): Hover {
   return { contents: { kind: "markdown", value }, range };
 }
 
-function vendorNote(target: SqlTarget): string {
-  return target.vendor === "sqlite" ? "" : `\n\n_SQL shown for SQLite: the ${target.vendor} backend has no SQL preview yet._`;
-}
-
 function offsetAt(text: string, pos: Position): number {
   let offset = 0;
   for (let line = 0; line < pos.line; line++) {
@@ -78,10 +74,10 @@ function modelHover(ws: Workspace, app: string, text: string, pos: Position, ana
     if (mine.length) {
       const lines = pendingSql(pending, new Set(mine), app, analysis.migrationState, vendor);
       const list = mine.map((op) => `- ${op.describe()}`).join("\n");
-      return markdown(`**${className}**: changes not in any migration\n\n${list}\n\n${sqlBlock(formatLines(lines, vendor) || "-- no SQL")}${vendorNote(vendor)}`, range);
+      return markdown(`**${className}**: changes not in any migration\n\n${list}\n\n${sqlBlock(formatLines(lines, vendor) || "-- no SQL")}`, range);
     }
     const lines = createModelSql(model, analysis.models.state, vendor);
-    return markdown(`**${className}** (\`${model.dbTable}\`): no pending changes\n\n${sqlBlock(formatLines(lines, vendor))}${vendorNote(vendor)}`, range);
+    return markdown(`**${className}** (\`${model.dbTable}\`): no pending changes\n\n${sqlBlock(formatLines(lines, vendor))}`, range);
   } catch (e) {
     return markdown(`**${className}**: cannot compute its SQL: ${describeError(e).split("\n")[0]}`, range);
   }
@@ -131,7 +127,7 @@ function migrationHover(ws: Workspace, app: string, file: string, text: string, 
       const state = ws.stateBefore(migration);
       const lines = operationSql(migration, best.index, state, vendor);
       const sql = lines.length ? formatLines(lines, vendor) : "-- this operation changes no schema";
-      return markdown(`**${op.describe()}** (${title})\n\n${sqlBlock(sql)}${vendorNote(vendor)}`, best.range);
+      return markdown(`**${op.describe()}** (${title})\n\n${sqlBlock(sql)}`, best.range);
     } catch (e) {
       return markdown(`**${op.describe()}**: cannot compute its SQL: ${describeError(e).split("\n")[0]}`, best.range);
     }
@@ -143,7 +139,7 @@ function migrationHover(ws: Workspace, app: string, file: string, text: string, 
     const backwards = migrationSql(loader, migration, true, vendor);
     const fw = forwards.length ? formatLines(forwards, vendor) : "-- No operations found.";
     const bw = backwards.length ? formatLines(backwards, vendor) : "-- No operations found.";
-    return markdown(`**sqlmigrate ${migration.app} ${migration.name}**\n\n${sqlBlock(fw)}\n\n**Backwards** (\`--backwards\`)\n\n${sqlBlock(bw)}${vendorNote(vendor)}`, call);
+    return markdown(`**sqlmigrate ${migration.app} ${migration.name}**\n\n${sqlBlock(fw)}\n\n**Backwards** (\`--backwards\`)\n\n${sqlBlock(bw)}`, call);
   } catch (e) {
     return markdown(`**${title}**: cannot compute its SQL: ${describeError(e).split("\n")[0]}`, call);
   }

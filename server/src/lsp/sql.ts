@@ -5,7 +5,7 @@
  * prints them (sql-formatter, the database's dialect).
  */
 import type { Emit, SchemaEditor } from "../engine/backends/base/schema";
-import { SqliteSchemaEditor } from "../engine/backends/sqlite/schema";
+import { schemaEditorFor } from "../engine/backends/editors";
 import { TsMigrateError } from "../engine/errors";
 import { collectSql } from "../engine/executor";
 import type { MigrationLoader } from "../engine/loader";
@@ -24,12 +24,9 @@ export interface SqlTarget {
   readonly defaultAutoField?: FieldType;
 }
 
-/**
- * A schema editor for the target's vendor sending statements to `emit`.
- * PostgreSQL has no editor yet: SQLite's is used and hovers say so.
- */
+/** A schema editor for the target's vendor sending statements to `emit`. */
 export function makeEditor(target: SqlTarget, emit: Emit): SchemaEditor {
-  return new SqliteSchemaEditor(emit, { defaultAutoField: target.defaultAutoField });
+  return schemaEditorFor(target.vendor, emit, { defaultAutoField: target.defaultAutoField });
 }
 
 /** Formats collected lines (`--` comments kept as they are) as `sqlmigrate` prints them. */

@@ -141,7 +141,7 @@ function fReference(v: Value): string | undefined {
  * `field.get_db_prep_value(value)` then `quote_value`: the SQL literal a
  * lookup value becomes, by the field's type.
  */
-function lookupLiteral(rf: ResolvedField, value: Value, lookupText: string): string {
+function lookupLiteral(rf: ResolvedField, value: Value, lookupText: string, flavor: DatabaseFlavor): string {
   const field = rf.valueField;
   const internal = internalType(field);
   const fail = (): never => {
@@ -168,12 +168,12 @@ function lookupLiteral(rf: ResolvedField, value: Value, lookupText: string): str
     if (typeof value !== "number" && typeof value !== "string") return fail();
     const maxDigits = field.options.maxDigits;
     const text = decimalLookupText(value as number | string, typeof maxDigits === "number" ? maxDigits : 28);
-    return text === undefined ? fail() : quoteString(text);
+    return text === undefined ? fail() : flavor.quoteDecimal(text);
   }
   if (internal === "UUIDField") {
     if (typeof value !== "string") return fail();
     const hex = uuidHex(value as string);
-    return hex === value && !/^[0-9a-f]{32}$/.test(hex) ? fail() : quoteString(hex);
+    return hex === value && !/^[0-9a-f]{32}$/.test(hex) ? fail() : flavor.quoteUuid(hex);
   }
   if (internal === "JSONField" || internal === "BinaryField") {
     throw bad(`condition "${lookupText}": ${field.type} values are not supported in conditions`);
@@ -232,13 +232,13 @@ function buildFilter(ctx: ConditionContext, child: QLookup, currentNegated: bool
     for (const v of value as readonly Value[]) {
       if (v === null || seen.has(valueKey(v))) continue;
       seen.add(valueKey(v));
-      items.push(lookupLiteral(rf, v, child.lookup));
+      items.push(lookupLiteral(rf, v, child.lookup, ctx.flavor));
     }
     leaf = items.length === 0 ? { sql: "", empty: true } : { sql: op("in", `(${items.join(", ")})`) };
   } else if (lookup === "range") {
     if (!Array.isArray(value) || value.length !== 2) throw bad(`condition "${child.lookup}": "range" takes [low, high]`);
     const [lo, hi] = value as readonly Value[];
-    leaf = { sql: `${lhs} BETWEEN ${lookupLiteral(rf, lo!, child.lookup)} AND ${lookupLiteral(rf, hi!, child.lookup)}` };
+    leaf = { sql: `${lhs} BETWEEN ${lookupLiteral(rf, lo!, child.lookup, ctx.flavor)} AND ${lookupLiteral(rf, hi!, child.lookup, ctx.flavor)}` };
   } else if (PATTERNS[lookup]) {
     if (value instanceof CallValue || (typeof value === "object" && value !== null)) {
       throw bad(`condition "${child.lookup}": ${lookup} takes a string`);
@@ -246,7 +246,7 @@ function buildFilter(ctx: ConditionContext, child: QLookup, currentNegated: bool
     const text = typeof value === "boolean" ? (value ? "True" : "False") : String(toPlain(value));
     leaf = { sql: op(lookup, quoteString(PATTERNS[lookup]!(likeEscape(text)))) };
   } else {
-    leaf = { sql: op(lookup, lookupLiteral(rf, value, child.lookup)) };
+    leaf = { sql: op(lookup, lookupLiteral(rf, value, child.lookup, ctx.flavor)) };
   }
   const clause: WhereNode = { connector: "AND", negated: false, children: [leaf] };
   const isnullTrue = lookup === "isnull" && value === true;

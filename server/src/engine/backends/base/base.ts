@@ -30,7 +30,26 @@ export interface Connection {
   tableNames(): Promise<string[]>;
   /** Column names of a table (for `--fake-initial`). */
   columnNames(table: string): Promise<string[]>;
-  /** This backend's introspection (Django's `connection.introspection`), for inspectdb and diffschema. */
-  introspection(): DatabaseIntrospection;
+  /**
+   * This backend's introspection (Django's `connection.introspection`), for
+   * inspectdb and diffschema; a backend without one leaves it out (the
+   * commands then say so, as Django's "Database inspection isn't supported").
+   */
+  introspection?(): DatabaseIntrospection;
+  /**
+   * The backend's own migrate lock, when it has one (PostgreSQL: a session
+   * advisory lock, waited for up to `timeoutSeconds`). Backends without one
+   * (SQLite) use the recorder's lock row. Returns the release function.
+   * @throws TsMigrateError code `locked` when the wait times out.
+   */
+  acquireMigrateLock?(options?: MigrateLockOptions): Promise<() => Promise<void>>;
   close(): Promise<void>;
+}
+
+/** Options of {@link Connection.acquireMigrateLock}. */
+export interface MigrateLockOptions {
+  /** How long to wait for another migrate to finish, in seconds (default 60). */
+  readonly timeoutSeconds?: number;
+  /** Told once, with who holds the lock, when the lock has to be waited for. */
+  readonly onWait?: (message: string) => void;
 }

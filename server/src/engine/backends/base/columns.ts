@@ -17,7 +17,7 @@ import {
 import { CallValue, RefValue, type Value } from "../../values";
 import { type DatabaseFlavor, interpolate } from "./features";
 import {
-  decimalSaveText, pythonFloatRepr, pythonJsonDumps, quoteName, renderLiteral, type SqlLiteral, uuidHex,
+  decimalSaveText, pythonFloatRepr, pythonJsonDumps, quoteName, type SqlLiteral, uuidHex,
 } from "./literals";
 import { fkTarget } from "./related";
 
@@ -199,7 +199,7 @@ export function columnDefaultSql(ctx: ColumnContext, field: FieldState): string 
   if (hasAutoNow(field)) return currentTimeSql(internalType(field));
   const d = field.options.default;
   if (!isLiteralDefault(d)) return undefined;
-  return renderLiteral(prepareSaveValue(ctx, field, d));
+  return ctx.flavor.quoteValue(prepareSaveValue(ctx, field, d));
 }
 
 /**
@@ -211,7 +211,7 @@ export function columnDefaultSql(ctx: ColumnContext, field: FieldState): string 
  */
 export function fillValueSql(ctx: ColumnContext, field: FieldState, oneOffDefault?: Value): string {
   if (oneOffDefault !== undefined && isLiteralDefault(oneOffDefault)) {
-    return renderLiteral(prepareSaveValue(ctx, field, oneOffDefault));
+    return ctx.flavor.quoteValue(prepareSaveValue(ctx, field, oneOffDefault));
   }
   const own = columnDefaultSql(ctx, field);
   if (own !== undefined) return own;

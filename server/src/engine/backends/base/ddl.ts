@@ -12,7 +12,7 @@ import { createIndexName } from "../../names";
 import { fieldColumn, fieldOption, type ConstraintState, type ModelState, type ProjectState } from "../../state";
 import { compileCondition } from "../expressions";
 import { type ColumnSqlOptions, columnSql, concreteFields, isUnique } from "./columns";
-import { type DatabaseFlavor, indexNameLimit } from "./features";
+import { type DatabaseFlavor, indexNameLimit, interpolate } from "./features";
 import { quoteName } from "./literals";
 
 /** What DDL is computed against. */
@@ -90,7 +90,7 @@ export function indexKey(spec: IndexSpec): string {
 
 /** True when the UniqueConstraint can exist on this vendor (SQLite has no deferrable unique constraints: Django emits nothing). */
 function uniqueSupported(c: ConstraintState, flavor: DatabaseFlavor): boolean {
-  return c.kind === "UniqueConstraint" && (c.deferrable === undefined || flavor.vendor === "postgresql");
+  return c.kind === "UniqueConstraint" && (c.deferrable === undefined || flavor.supportsDeferrableUnique);
 }
 
 /**
@@ -190,9 +190,9 @@ export function createTableSql(model: ModelState, ctx: DdlContext, table = model
   return `CREATE TABLE ${quoteName(table)} (${parts.join(", ")})`;
 }
 
-/** `DROP TABLE "t"` (SQLite; PostgreSQL adds CASCADE). */
+/** The flavor's `sql_delete_table`: `DROP TABLE "t"` (SQLite), `DROP TABLE "t" CASCADE` (PostgreSQL). */
 export function dropTableSql(table: string, flavor: DatabaseFlavor): string {
-  return `DROP TABLE ${quoteName(table)}${flavor.vendor === "postgresql" ? " CASCADE" : ""}`;
+  return interpolate(flavor.sqlDeleteTable, { table: quoteName(table) });
 }
 
 /** `ALTER TABLE "old" RENAME TO "new"`. */

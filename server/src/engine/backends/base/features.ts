@@ -6,6 +6,7 @@
  * vendor-neutral DDL code in this folder is written against this shape, so
  * a PostgreSQL flavor can reuse it.
  */
+import type { SqlLiteral } from "./literals";
 
 /** One vendor's facts. Templates use Django's Python placeholders: `%(max_length)s`, `%(column)s`. */
 export interface DatabaseFlavor {
@@ -26,6 +27,16 @@ export interface DatabaseFlavor {
   readonly inlineForeignKeys: boolean;
   /** Django's `_collate_sql`: `COLLATE x` (SQLite) or `COLLATE "x"` (PostgreSQL), with a leading space. */
   collateSql(collation: string): string;
+  /** Django's `features.supports_deferrable_unique_constraints`: false on SQLite (a deferrable UniqueConstraint makes nothing). */
+  readonly supportsDeferrableUnique: boolean;
+  /** Django's `sql_delete_table`: `DROP TABLE %(table)s` (SQLite), with ` CASCADE` (PostgreSQL). */
+  readonly sqlDeleteTable: string;
+  /** Django's schema editor `quote_value`: a prepared value as an SQL literal (booleans `1`/`0` on SQLite, `true`/`false` on PostgreSQL). */
+  quoteValue(lit: SqlLiteral): string;
+  /** A decimal lookup parameter as the driver writes it: `'1.5'` (SQLite), `1.5` (psycopg2). */
+  quoteDecimal(text: string): string;
+  /** A UUID lookup parameter (32 hex digits) as the backend stores it: `'hex'` (SQLite), `'8-4-4-4-12'::uuid` (PostgreSQL). */
+  quoteUuid(hex: string): string;
 }
 
 /** Fills a Django data-type template: `varchar(%(max_length)s)` with `{ max_length: 50 }` is `varchar(50)`. */

@@ -7,6 +7,7 @@
  * column's declared type reads back as. `inspectdb` and `diffschema` are
  * written against this interface only.
  */
+import { TsMigrateError } from "../../errors";
 import type { CheckSnapshot, ColumnSnapshot, SchemaSnapshot } from "./snapshot";
 
 /** Options of {@link DatabaseIntrospection.snapshot}. */
@@ -50,4 +51,16 @@ export interface DatabaseIntrospection {
    * inspectdb does not write it again as a constraint.
    */
   fieldType(column: ColumnSnapshot, checks: readonly CheckSnapshot[]): IntrospectedFieldType;
+}
+
+/**
+ * The introspection of `connection`.
+ * @throws TsMigrateError code `unsupported` when its backend has none (Django's
+ *   "Database inspection isn't supported for the currently selected database backend.").
+ */
+export function introspectionOf(connection: { readonly vendor: string; introspection?(): DatabaseIntrospection }): DatabaseIntrospection {
+  if (connection.introspection === undefined) {
+    throw new TsMigrateError(`Database inspection isn't supported for the ${connection.vendor} backend yet.`, { code: "unsupported" });
+  }
+  return connection.introspection();
 }

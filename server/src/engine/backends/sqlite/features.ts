@@ -3,6 +3,7 @@
  * `data_types_suffix` and `operators` of `django/db/backends/sqlite3/base.py`.
  */
 import type { DatabaseFlavor } from "../base/features";
+import { quoteString, renderLiteral } from "../base/literals";
 
 /** SQLite's facts for the vendor-neutral DDL code. */
 export const SQLITE_FLAVOR: DatabaseFlavor = {
@@ -67,4 +68,9 @@ export const SQLITE_FLAVOR: DatabaseFlavor = {
   relatedFieldsMatchType: false,
   inlineForeignKeys: true,
   collateSql: (collation: string) => ` COLLATE ${collation}`,
+  supportsDeferrableUnique: false,
+  sqlDeleteTable: "DROP TABLE %(table)s",
+  quoteValue: renderLiteral,
+  quoteDecimal: quoteString,
+  quoteUuid: quoteString,
 };
