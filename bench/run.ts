@@ -7,6 +7,7 @@
  */
 import { lspBench, lspSection } from "./lsp";
 import { migrateBench } from "./migrate-bench";
+import { schemaBench } from "./schema-bench";
 import { postgresBench } from "./postgres-bench";
 import type { BenchSection } from "./section";
 import { startupSection } from "./startup";
@@ -21,6 +22,7 @@ export const BENCH_SECTIONS: readonly BenchSection[] = [
     : migrateBench(),
   quick ? { title: "Language server (quick)", run: () => lspBench({ apps: 4, modelsPerApp: 25 }) } : lspSection,
   quick ? postgresBench([20, 60], 20, 1) : postgresBench(),
+  quick ? schemaBench([30, 100], 1) : schemaBench(),
 ];
 
 async function main(): Promise<void> {

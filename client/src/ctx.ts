@@ -61,6 +61,7 @@ export class Ctx implements vscode.Disposable {
       () => this.rpc(),
       () => this.settings().database,
       (summary) => this.setSummary(summary),
+      { schemaDrift: true },
     );
     this.tree = new MigrationsTreeProvider(this.treeData);
     this.view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: this.tree as vscode.TreeDataProvider<unknown>, showCollapseAll: true });

@@ -7,9 +7,10 @@
  * contextValues (the `viewItem` of package.json's menus):
  * `database`, `app` / `app.applied` (some migration applied),
  * `migration.applied`, `migration.pending`, `migration.modified`,
- * `migration.conflicted`, `message`.
+ * `migration.conflicted`, `message`, `schemaDrift` ("database differs from
+ * the migrations", `tsmigrate/schemaDrift`, listing each difference).
  */
-import type { AppInfo, ListMigrationsResult, MigrationInfo, MigrationStatus } from "../../server/src/protocol";
+import type { AppInfo, ListMigrationsResult, MigrationInfo, MigrationStatus, SchemaDriftResult } from "../../server/src/protocol";
 import type { Rpc } from "./rpc";
 import { rpcErrorMessage } from "./rpc";
 
@@ -46,8 +47,15 @@ export interface MessageNode {
   severity: "info" | "warning" | "error";
 }
 
+/** "Database differs from the migrations": the live schema is not what the applied migrations build (`diffschema`). */
+export interface SchemaDriftNode {
+  kind: "schemaDrift";
+  database: string;
+  differences: string[];
+}
+
 /** Any node of the Migrations view. */
-export type TreeNode = DatabaseNode | AppNode | MigrationNode | MessageNode;
+export type TreeNode = DatabaseNode | AppNode | MigrationNode | MessageNode | SchemaDriftNode;
 
 /** A codicon id and an optional theme color id. */
 export interface IconView {
@@ -199,6 +207,8 @@ export function itemView(node: TreeNode): ItemView {
         command: { command: "tsmigrate.openMigration", title: "Open Migration File", arguments: [node] },
       };
     }
+    case "schemaDrift":
+      return schemaDriftView(node);
     case "message":
       return {
         id: `msg:${node.text}`,
@@ -209,6 +219,34 @@ export function itemView(node: TreeNode): ItemView {
         collapsible: "none",
       };
   }
+}
+
+/** How the "database differs from the migrations" node looks. */
+function schemaDriftView(node: SchemaDriftNode): ItemView {
+  const n = node.differences.length;
+  return {
+    id: `schemaDrift:${node.database}`,
+    label: "Database differs from the migrations",
+    description: `${n} difference${n === 1 ? "" : "s"}`,
+    tooltip: [
+      `Database **${md(node.database)}** is not what its applied migrations build (\`tsmigrate diffschema\`): a change made by hand, or a migration faked by mistake.`,
+      "", ...node.differences.map((d) => `- ${md(d)}`),
+    ].join("\n"),
+    icon: { id: "warning", color: "list.warningForeground" },
+    contextValue: "schemaDrift",
+    collapsible: "collapsed",
+  };
+}
+
+/** The differences under a "database differs" node, one message each. */
+export function schemaDriftNodes(node: SchemaDriftNode): MessageNode[] {
+  return node.differences.map((d) => ({ kind: "message", text: d, tooltip: md(d), severity: "warning" }));
+}
+
+/** Options of {@link MigrationsTreeData}. */
+export interface TreeDataOptions {
+  /** Also ask `tsmigrate/schemaDrift` at each root load and show a "database differs from the migrations" node. */
+  readonly schemaDrift?: boolean;
 }
 
 /** What the view knows about the project after a load: shown by the status bar and the welcome views. */
@@ -233,6 +271,8 @@ export interface TreeSummary {
 export class MigrationsTreeData {
   private listings = new Map<string, Promise<ListMigrationsResult>>();
   private root: ListMigrationsResult | undefined;
+  /** The last `tsmigrate/schemaDrift` answer for the root database (undefined: not asked, or it failed). */
+  private drift: SchemaDriftResult | undefined;
   private rootError: unknown;
   private loading: Promise<boolean> | undefined;
   private next: Promise<boolean> | undefined;
@@ -246,6 +286,7 @@ export class MigrationsTreeData {
     private readonly rpc: () => Rpc | undefined,
     private readonly database: () => string | undefined,
     private readonly onSummary: (summary: TreeSummary) => void,
+    private readonly options: TreeDataOptions = {},
   ) {}
 
   /** Forgets every listing (the server stopped); the next `children` call asks again. */
@@ -253,6 +294,7 @@ export class MigrationsTreeData {
     this.listings.clear();
     this.root = undefined;
     this.rootError = undefined;
+    this.drift = undefined;
   }
 
   /**
@@ -275,17 +317,19 @@ export class MigrationsTreeData {
       this.invalidate();
       return Promise.resolve(had);
     }
-    const before = this.root === undefined ? undefined : JSON.stringify(this.root);
+    const before = this.root === undefined ? undefined : JSON.stringify([this.root, this.drift]);
     this.loading = rpc
       .request("tsmigrate/listMigrations", { database: this.database() })
+      .then(async (result) => [result, await this.schemaDrift(rpc, result)] as const)
       .then(
-        (result) => {
+        ([result, drift]) => {
           this.root = result;
+          this.drift = drift;
           this.rootError = undefined;
           // Statuses are all "pending" when the database was not read: no count then.
           const pending = result.databaseError === undefined ? pendingCount(result) : 0;
           this.onSummary({ noProject: result.apps.length === 0, pending, drift: result.driftCount });
-          const changed = JSON.stringify(result) !== before;
+          const changed = JSON.stringify([result, drift]) !== before;
           if (changed) {
             this.listings.clear();
             this.listings.set(result.database, Promise.resolve(result));
@@ -306,6 +350,16 @@ export class MigrationsTreeData {
     return this.loading;
   }
 
+  /** `tsmigrate/schemaDrift` for the listed database when asked for and the database was read; undefined when it fails. */
+  private async schemaDrift(rpc: Rpc, result: ListMigrationsResult): Promise<SchemaDriftResult | undefined> {
+    if (!this.options.schemaDrift || result.databaseError !== undefined || result.apps.length === 0) return undefined;
+    try {
+      return await rpc.request("tsmigrate/schemaDrift", { database: result.database });
+    } catch {
+      return undefined;
+    }
+  }
+
   /** The children of `node` (the roots when undefined). Never rejects: a failed listing becomes a message node. */
   async children(node?: TreeNode): Promise<TreeNode[]> {
     if (node === undefined) return this.roots();
@@ -319,6 +373,8 @@ export class MigrationsTreeData {
       }
       case "app":
         return migrationNodes(node);
+      case "schemaDrift":
+        return schemaDriftNodes(node);
       default:
         return [];
     }
@@ -330,7 +386,11 @@ export class MigrationsTreeData {
     else if (this.loading !== undefined) await this.loading;
     if (this.root === undefined) return this.rootError !== undefined ? [errorNode(this.rootError)] : [];
     const result = this.root;
-    return result.apps.length === 0 && result.databaseError === undefined ? [] : rootNodes(result);
+    if (result.apps.length === 0 && result.databaseError === undefined) return [];
+    const drift = this.drift;
+    const differs: TreeNode[] = drift !== undefined && drift.differences.length > 0
+      ? [{ kind: "schemaDrift", database: drift.database, differences: drift.differences }] : [];
+    return [...differs, ...rootNodes(result)];
   }
 
   private listing(database: string): Promise<ListMigrationsResult> {

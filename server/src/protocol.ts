@@ -111,6 +111,19 @@ export interface MakeMigrationsResult {
   files: { path: string; content: string; description: string[] }[];
 }
 
+/** `tsmigrate/schemaDrift`: the live schema against the schema the applied migrations build (`diffschema`). */
+export interface SchemaDriftParams {
+  /** A database alias from the config; default: the `tsmigrate.database` setting, else "default". */
+  database?: string;
+}
+export interface SchemaDriftResult {
+  database: string;
+  /** How many migrations the database has applied. */
+  applied: number;
+  /** One sentence per difference (`table "shop_product": column "legacy_code" exists in the database but in no migration`). */
+  differences: string[];
+}
+
 export interface SetTrustParams {
   trusted: boolean;
 }
@@ -128,6 +141,7 @@ export interface Requests {
   "tsmigrate/migrate": { params: MigrateParams; result: MigrateResult };
   "tsmigrate/sqlmigrate": { params: SqlMigrateParams; result: SqlMigrateResult };
   "tsmigrate/makeMigrations": { params: MakeMigrationsParams; result: MakeMigrationsResult };
+  "tsmigrate/schemaDrift": { params: SchemaDriftParams; result: SchemaDriftResult };
 }
 
 /** Notification methods and their parameter types (direction in each comment). */
@@ -159,6 +173,7 @@ export const RequestTypes: { readonly [M in RequestMethod]: CustomRequest<M> } =
   "tsmigrate/migrate": request("tsmigrate/migrate"),
   "tsmigrate/sqlmigrate": request("tsmigrate/sqlmigrate"),
   "tsmigrate/makeMigrations": request("tsmigrate/makeMigrations"),
+  "tsmigrate/schemaDrift": request("tsmigrate/schemaDrift"),
 };
 
 /** Every custom notification's NotificationType, likewise. */

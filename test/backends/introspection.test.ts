@@ -6,8 +6,8 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { openSqlite } from "../../server/src/engine/backends/sqlite/base";
-import { diffSnapshots, extractChecks, snapshotSchema } from "../schema/sqlite-introspection";
-import { canonicalSql, tokenize } from "../schema/sqltokens";
+import { diffSnapshots, extractChecks, snapshotSchema } from "../../server/src/engine/backends/sqlite/introspection";
+import { canonicalSql, tokenize } from "../../server/src/engine/backends/base/sqltokens";
 import { DJANGO_SHOP_0001 } from "./django-expected";
 import { collect, shopState } from "./fixtures";
 

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { openSqlite, type SqliteConnection } from "../../server/src/engine/backends/sqlite/base";
-import { diffSnapshots, snapshotSchema } from "../schema/sqlite-introspection";
+import { diffSnapshots, snapshotSchema } from "../../server/src/engine/backends/sqlite/introspection";
 import { TsMigrateError } from "../../server/src/engine/errors";
 import { Migration } from "../../server/src/engine/migration";
 import {

@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { openSqlite, type SqliteConnection, sqliteSchemaEditor } from "../../server/src/engine/backends/sqlite/base";
-import { diffSnapshots, snapshotSchema } from "../schema/sqlite-introspection";
+import { diffSnapshots, snapshotSchema } from "../../server/src/engine/backends/sqlite/introspection";
 import { Migration } from "../../server/src/engine/migration";
 import * as ops from "../../server/src/engine/operations";
 import type { Operation } from "../../server/src/engine/operations/base";

@@ -11,7 +11,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, before, test } from "node:test";
 import { openSqlite } from "../../server/src/engine/backends/sqlite/base";
-import { snapshotSchema } from "../schema/sqlite-introspection";
+import { snapshotSchema } from "../../server/src/engine/backends/sqlite/introspection";
 import { loadConfig } from "../../server/src/engine/config";
 import { MigrationLoader } from "../../server/src/engine/loader";
 import type { MigrationKey } from "../../server/src/engine/migration";

@@ -34,6 +34,7 @@ const CONTEXT_VALUES = (() => {
     migration("modified"),
     migration("conflicted"),
     { kind: "message", text: "x", tooltip: "x", severity: "info" },
+    { kind: "schemaDrift", database: "default", differences: ["x"] },
   ];
   return nodes.map((n) => itemView(n).contextValue);
 })();
@@ -97,6 +98,7 @@ test("each kind of item gets the right actions", () => {
   assert.deepEqual(actions("app.applied"), ["tsmigrate.makeMigrations", "tsmigrate.migrateApp", "tsmigrate.unapplyApp"]);
   assert.deepEqual(actions("app"), ["tsmigrate.makeMigrations", "tsmigrate.migrateApp"]);
   assert.deepEqual(actions("message"), []);
+  assert.deepEqual(actions("schemaDrift"), []);
   // Database-touching actions need a trusted workspace.
   for (const i of items) {
     if (/applyTo|rollbackTo|fake|migrateApp|unapplyApp/.test(i.command)) assert.match(i.when!, /isWorkspaceTrusted/, i.command);

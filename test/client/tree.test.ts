@@ -191,3 +191,38 @@ test("MigrationsTreeData: no apps = no nodes and noProject; no server = no nodes
   assert.equal(await data.reload(), true);
   assert.equal(failing.calls.length, 2, "a failed listing is asked again on reload");
 });
+
+test("MigrationsTreeData with schemaDrift: a 'database differs from the migrations' node first, listing each difference; refresh clears it", async () => {
+  let differences = ['table "shop_product": column "legacy_code" exists in the database but in no migration', 'table "audit_log" exists in the database but in no migration'];
+  const rpc = new FakeRpc()
+    .on("tsmigrate/listMigrations", () => listing())
+    .on("tsmigrate/schemaDrift", (p) => ({ database: p.database ?? "default", applied: 1, differences }));
+  const data = new MigrationsTreeData(() => rpc, () => undefined, () => {}, { schemaDrift: true });
+  const roots = await data.children();
+  assert.deepEqual(roots.map((r) => r.kind), ["schemaDrift", "app", "app"]);
+  assert.deepEqual(rpc.calls.map((c) => [c.method, c.params]), [["tsmigrate/listMigrations", { database: undefined }], ["tsmigrate/schemaDrift", { database: "default" }]]);
+  const view = itemView(roots[0]!);
+  assert.equal(view.label, "Database differs from the migrations");
+  assert.equal(view.description, "2 differences");
+  assert.equal(view.contextValue, "schemaDrift");
+  assert.equal(view.collapsible, "collapsed");
+  assert.match(view.tooltip, /legacy\\_code/);
+  const children = await data.children(roots[0]);
+  assert.deepEqual(children.map((c) => itemView(c).label), differences);
+  assert.ok(children.every((c) => c.kind === "message" && c.severity === "warning"));
+
+  differences = [];
+  assert.equal(await data.reload(), true, "the drift went away: redraw");
+  assert.deepEqual((await data.children()).map((r) => r.kind), ["app", "app"]);
+});
+
+test("MigrationsTreeData with schemaDrift: not asked when the database was not read; a failed check shows no node", async () => {
+  const untrusted = new FakeRpc().on("tsmigrate/listMigrations", listing({ databaseError: "not trusted" }));
+  await new MigrationsTreeData(() => untrusted, () => undefined, () => {}, { schemaDrift: true }).children();
+  assert.deepEqual(untrusted.methods(), ["tsmigrate/listMigrations"]);
+  const failing = new FakeRpc().on("tsmigrate/listMigrations", listing()).on("tsmigrate/schemaDrift", () => {
+    throw new Error("cannot open SQLite database");
+  });
+  const roots = await new MigrationsTreeData(() => failing, () => undefined, () => {}, { schemaDrift: true }).children();
+  assert.deepEqual(roots.map((r) => r.kind), ["app", "app"]);
+});

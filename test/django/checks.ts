@@ -7,7 +7,7 @@
  */
 import { isDeepStrictEqual } from "node:util";
 import Database from "better-sqlite3";
-import { type SchemaSnapshot, diffSnapshots, snapshotSchema } from "../schema/sqlite-introspection";
+import { type SchemaSnapshot, diffSnapshots, snapshotSchema } from "../../server/src/engine/backends/sqlite/introspection";
 import type { ProjectState } from "../../server/src/engine/state";
 import { tablesOf } from "./history";
 import { type Row, type Seed, allRows, userTables } from "./seed";

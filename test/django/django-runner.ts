@@ -21,6 +21,8 @@ export interface DjangoSpec {
   readonly steps: readonly { readonly index: number; readonly models: Readonly<Record<string, string>> }[];
   /** `migrate <app> <target>` commands run after the steps, in order. */
   readonly rollback?: readonly (readonly [string, string])[];
+  /** Commands run last in one process (`["inspectdb"]`); their outputs are the result's `after`. */
+  readonly after?: readonly (readonly string[])[];
 }
 
 /** One step's result: the database copy taken after it and Django's output. */
@@ -43,6 +45,8 @@ export interface DjangoRollback {
 export interface DjangoResult {
   readonly steps: readonly DjangoStep[];
   readonly rollback: readonly DjangoRollback[];
+  /** The outputs of the spec's `after` commands, in order. */
+  readonly after?: readonly string[];
 }
 
 /** The message when Django 3.2 cannot be imported. */

@@ -10,7 +10,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { test } from "node:test";
 import Database from "better-sqlite3";
-import { snapshotSchema } from "../schema/sqlite-introspection";
+import { snapshotSchema } from "../../server/src/engine/backends/sqlite/introspection";
 import { makeField } from "../../server/src/engine/state";
 import { CallValue, RefValue } from "../../server/src/engine/values";
 import { dataProblems, schemaProblems } from "./checks";

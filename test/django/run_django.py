@@ -14,7 +14,8 @@ SPEC.json:
         {"index": 1, "models": {"accounts": "...", "blog": "..."}}
       ],
       "rollback": [["blog", "0001"], ["blog", "zero"]],   # migrate <app> <target>, in order (optional)
-      "commands": ["makemigrations", "migrate"]           # per step (optional; default both)
+      "commands": ["makemigrations", "migrate"],          # per step (optional; default both)
+      "after": [["inspectdb"]]                            # commands run last, output kept (optional)
     }
 
 For each step it writes every app's models.py, runs `makemigrations --noinput`
@@ -25,7 +26,7 @@ snapshots/rollback-<k>.sqlite3 (k from 1).
 
 Prints one JSON object on stdout:
     {"steps": [{"index", "db", "output", "seconds": {"makemigrations", "migrate"}}],
-     "rollback": [{"app", "target", "db", "output"}]}
+     "rollback": [{"app", "target", "db", "output"}], "after": [output, ...]}
 Exits 4 when Django 3.2 is missing, and with the failing command's exit
 status (after printing its output on stderr) when a step fails; Django's
 non-interactive questioner exits 3 on a question it cannot answer.
@@ -88,7 +89,9 @@ def child(work_dir, plan_json):
         buf = io.StringIO()
         importlib.invalidate_caches()
         t0 = time.perf_counter()
-        opts = {"interactive": False, "stdout": buf, "stderr": buf}
+        opts = {"stdout": buf, "stderr": buf}
+        if argv[0] in ("makemigrations", "migrate", "squashmigrations"):
+            opts["interactive"] = False
         if argv[0] == "migrate":
             opts["verbosity"] = 1
         try:
@@ -167,6 +170,10 @@ def main(spec_path):
         out = run_child(work_dir, plan)
         for entry, text in zip(result["rollback"], out["output"]):
             entry["output"] = text
+    after = spec.get("after", [])
+    if after:
+        out = run_child(work_dir, [{"argv": argv} for argv in after])
+        result["after"] = [text.split("\n", 1)[1] for text in out["output"]]
     sys.stdout.write(json.dumps(result))
 
 

@@ -11,6 +11,7 @@ import { after, before, test } from "node:test";
 import {
   type DidChangeStatusParams, NotificationTypes, type RequestMethod, type Requests, RequestTypes,
 } from "../../server/src/protocol";
+import { openSqlite } from "../../server/src/engine/backends/sqlite/base";
 import { copyFixture, type LspClient, removeDir, startServer } from "./harness";
 
 /** Compile-time: `A` and `B` are the same type. */
@@ -25,6 +26,7 @@ const agreed: { [M in RequestMethod]: [Equal<ParamsOf<(typeof RequestTypes)[M]>,
   "tsmigrate/migrate": [true, true],
   "tsmigrate/sqlmigrate": [true, true],
   "tsmigrate/makeMigrations": [true, true],
+  "tsmigrate/schemaDrift": [true, true],
 };
 
 let dir: string;
@@ -81,4 +83,15 @@ test("tsmigrate/migrate answers through its RequestType, and tsmigrate/didChange
   const status = await client.waitFor(() => client.notifications.find((n) => n.method === NotificationTypes["tsmigrate/didChangeStatus"].method), "a didChangeStatus");
   const params = status.params as DidChangeStatusParams;
   assert.equal(typeof params.pendingCount, "number");
+});
+
+test("tsmigrate/schemaDrift answers through its RequestType: none after migrate, then a hand change in words", async () => {
+  const clean: Requests["tsmigrate/schemaDrift"]["result"] = await client.send(RequestTypes["tsmigrate/schemaDrift"], {});
+  assert.deepEqual(clean.differences, []);
+  assert.ok(clean.applied > 0);
+  const db = openSqlite("default", path.join(dir, "db.sqlite3"));
+  db.db.exec('CREATE TABLE "audit_log" ("id" integer NOT NULL PRIMARY KEY)');
+  db.db.close();
+  const drifted = await client.send(RequestTypes["tsmigrate/schemaDrift"], { database: "default" });
+  assert.deepEqual(drifted.differences, ['table "audit_log" exists in the database but in no migration']);
 });

@@ -15,6 +15,7 @@ import { keyString } from "../engine/migration";
 import type { Operation } from "../engine/operations/base";
 import type { Project } from "../engine/project";
 import { type CommonOptions, cliProject, requireCleanMigrations, validateApps } from "./context";
+import { schemaDrift } from "../engine/schema-drift";
 import { detectDrift } from "./drift";
 import { conflictError } from "./makemigrations";
 import { type Output, styles } from "./output";
@@ -95,6 +96,7 @@ export async function migrateCommand(
       return plan.length && opts.check ? ExitCode.DRIFT : 0;
     }
     if (plan.length && opts.check) return ExitCode.DRIFT;
+    if (plan.length && !opts.fakeInitial && !opts.fake) await warnSchemaDrift(project, alias, output);
 
     printOperationsToPerform(targets, appLabelsOnly, output);
     if (!plan.length) await printNothingToApply(project, output);
@@ -121,6 +123,35 @@ function warnModified(executor: MigrationExecutor, output: Output): void {
       `${record.applied.toISOString()} (checksum differs); the database was migrated with the old version.\n`,
     ));
   }
+}
+
+/** The most differences the warning lists (diffschema lists them all). */
+const DRIFT_WARNING_LINES = 10;
+
+/**
+ * Warns when the database about to be migrated differs from what its
+ * applied migrations build (diffschema's check): a hand change the next
+ * migration may trip over. Silent when nothing is applied yet (a database
+ * being adopted) and with --fake / --fake-initial, where existing tables are expected;
+ * skipped on a backend without introspection; a check that fails is a warning, never a failed migrate.
+ */
+async function warnSchemaDrift(project: Project, alias: string, output: Output): Promise<void> {
+  const s = styles(output);
+  let drift;
+  try {
+    drift = await schemaDrift(project, alias);
+  } catch (e) {
+    // A backend without introspection (PostgreSQL so far) is not checked; another failure only says so.
+    if (e instanceof TsMigrateError && e.code !== "unsupported") output.err(`${s.warning(`Warning: could not compare database '${alias}' with its migrations: ${e.message}`)}\n`);
+    if (e instanceof TsMigrateError) return;
+    throw e;
+  }
+  if (!drift.applied || !drift.differences.length) return;
+  const n = drift.differences.length;
+  const lines = drift.differences.slice(0, DRIFT_WARNING_LINES).map((d) => `  - ${d}\n`).join("");
+  const more = n > DRIFT_WARNING_LINES ? `  ... and ${n - DRIFT_WARNING_LINES} more\n` : "";
+  output.err(s.warning(`Warning: database '${alias}' differs from its applied migrations (${n} difference${n === 1 ? "" : "s"}; ` +
+    "run 'tsmigrate diffschema' to list them):\n") + lines + more);
 }
 
 /**

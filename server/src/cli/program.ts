@@ -7,6 +7,8 @@
  */
 import { Command, CommanderError, Option } from "@commander-js/extra-typings";
 import { ExitCode } from "../engine/errors";
+import { diffSchema } from "./diffschema";
+import { inspectDb } from "./inspectdb";
 import { makeMigrations } from "./makemigrations";
 import { migrateCommand } from "./migrate";
 import { type Output, printErrors, processOutput } from "./output";
@@ -114,6 +116,27 @@ function addSquashmigrations(program: Command, output: Output, run: Run): void {
     }, output)));
 }
 
+/** Registers `inspectdb`. */
+function addInspectdb(program: Command, output: Output, run: Run): void {
+  program.command("inspectdb")
+    .description("Introspects the database tables and outputs a models.ts of the model language.")
+    .argument("[table...]", "selects what tables or views should be introspected")
+    .addOption(databaseOption())
+    .option("--app <label>", "write <app>/models.ts (a new app, or one without models yet) instead of printing")
+    .addOption(projectOption())
+    .action((tables, opts) => run(inspectDb(tables, { database: opts.database, app: opts.app, project: opts.project }, output)));
+}
+
+/** Registers `diffschema`. */
+function addDiffschema(program: Command, output: Output, run: Run): void {
+  program.command("diffschema")
+    .description("Shows how the database's schema differs from the schema its applied migrations build (exit 1 when it does).")
+    .addOption(databaseOption())
+    .option("--json", "print the differences as JSON")
+    .addOption(projectOption())
+    .action((opts) => run(diffSchema({ database: opts.database, json: opts.json, project: opts.project }, output)));
+}
+
 /** Registers `lsp`. */
 function addLsp(program: Command, output: Output, run: Run): void {
   program.command("lsp")
@@ -124,7 +147,8 @@ function addLsp(program: Command, output: Output, run: Run): void {
 
 /** Every command, in the order `--help` lists them. */
 const COMMANDS: readonly ((program: Command, output: Output, run: Run) => void)[] = [
-  addStartapp, addMakemigrations, addMigrate, addShowmigrations, addSqlmigrate, addSquashmigrations, addLsp,
+  addStartapp, addMakemigrations, addMigrate, addShowmigrations, addSqlmigrate, addSquashmigrations, addInspectdb, addDiffschema,
+  addLsp,
 ];
 
 /**

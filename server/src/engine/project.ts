@@ -91,7 +91,17 @@ export class Project {
     return c;
   }
 
-  private async open(alias: string): Promise<Connection> {
+  /**
+   * A new read-only connection to `alias` (inspectdb, diffschema), which
+   * the caller closes: nothing can change the database through it. A SQLite
+   * file must exist.
+   * @throws as {@link connection}; TsMigrateError `database` when the file does not exist.
+   */
+  readOnlyConnection(alias = "default"): Promise<Connection> {
+    return this.open(alias, true);
+  }
+
+  private async open(alias: string, readonly = false): Promise<Connection> {
     const db = this.config.databases[alias];
     if (!db) {
       const known = Object.keys(this.config.databases).join(", ");
@@ -99,8 +109,21 @@ export class Project {
     }
     if (db.error) throw db.error;
     const options = { defaultAutoField: this.config.defaultAutoField };
-    if (db.engine === "sqlite") return openSqlite(alias, db.name ?? `${this.config.root}/db.sqlite3`, options);
+    if (db.engine === "sqlite") return openSqlite(alias, db.name ?? `${this.config.root}/db.sqlite3`, { ...options, readonly });
+    // No read-only session on PostgreSQL yet; inspectdb and diffschema stop at its missing introspection.
     return openPostgres(alias, db, options);
+  }
+
+  /**
+   * A private, empty, throw-away database of the same vendor as `alias`,
+   * for building the schema the migrations describe (diffschema): SQLite
+   * in memory. The caller closes it.
+   * @throws TsMigrateError code `config` for an unknown alias or an engine not supported yet.
+   */
+  async scratchConnection(alias = "default"): Promise<Connection> {
+    const { vendor } = this.dialect(alias);
+    if (vendor === "sqlite") return openSqlite(alias, ":memory:", { defaultAutoField: this.config.defaultAutoField });
+    throw new TsMigrateError(`database '${alias}': no scratch database for the ${vendor} engine yet`, { code: "config" });
   }
 
   /**

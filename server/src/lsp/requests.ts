@@ -2,7 +2,8 @@
  * The custom `tsmigrate/*` requests (typed in `server/src/protocol.ts`):
  * list apps and migrations with their status on a database, plan and run
  * `migrate` to a target (work-done progress, cancellable between
- * migrations), `sqlmigrate`, and the files `makemigrations` would write.
+ * migrations), `sqlmigrate`, the files `makemigrations` would write, and
+ * how the database differs from its migrations (`diffschema`).
  *
  * Database work uses the migration files on disk (what the CLI would run),
  * never unsaved buffers, and is refused with {@link ErrorCodes.Untrusted}
@@ -14,10 +15,12 @@ import type { MigrateTarget as EngineTarget } from "../engine/executor";
 import { MigrationLoader } from "../engine/loader";
 import { keyString, type Migration } from "../engine/migration";
 import type { AppliedRecord } from "../engine/recorder";
+import { schemaDrift } from "../engine/schema-drift";
 import {
   type AppInfo, ErrorCodes, type ListMigrationsParams, type ListMigrationsResult, type MakeMigrationsParams,
   type MakeMigrationsResult, type MigrateParams, type MigrateResult, type MigrateTarget, type MigrationInfo,
-  type PlanParams, type PlanResult, type PlanStep, RequestTypes, type SqlMigrateParams, type SqlMigrateResult,
+  type PlanParams, type PlanResult, type PlanStep, RequestTypes, type SchemaDriftParams, type SchemaDriftResult,
+  type SqlMigrateParams, type SqlMigrateResult,
 } from "../protocol";
 import { checkCancelled, guardNotification, guardRequest, HandlerError, type Log } from "./guard";
 import { proposeMigrations } from "./makemigrations";
@@ -73,6 +76,19 @@ export function registerCustomRequests(server: TsMigrateServer, log: Log): void 
     const ws = server.requireWorkspace();
     checkCancelled(token);
     return makeMigrations(ws, p ?? {});
+  }));
+  registerSchemaDrift(server, log);
+}
+
+/** Registers `tsmigrate/schemaDrift` (diffschema for the tree): trusted workspaces only, read-only. */
+function registerSchemaDrift(server: TsMigrateServer, log: Log): void {
+  server.connection.onRequest(RequestTypes["tsmigrate/schemaDrift"], guardRequest("schemaDrift", log, (p: SchemaDriftParams) => {
+    requireTrust(server);
+    const ws = server.requireWorkspace();
+    return ws.exclusive(async (): Promise<SchemaDriftResult> => {
+      const drift = await schemaDrift(ws.project.reload(), p?.database ?? ws.database);
+      return { database: drift.database, applied: drift.applied, differences: [...drift.differences] };
+    });
   }));
 }
 

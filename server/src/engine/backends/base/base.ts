@@ -4,6 +4,7 @@
  * (`django/db/backends/base/base.py`). Asynchronous so that servers
  * (PostgreSQL) and embedded engines (SQLite) share one interface.
  */
+import type { DatabaseIntrospection } from "./introspection";
 import type { Emit, SchemaEditor } from "./schema";
 
 export interface Connection {
@@ -29,6 +30,12 @@ export interface Connection {
   tableNames(): Promise<string[]>;
   /** Column names of a table (for `--fake-initial`). */
   columnNames(table: string): Promise<string[]>;
+  /**
+   * This backend's introspection (Django's `connection.introspection`), for
+   * inspectdb and diffschema; a backend without one leaves it out (the
+   * commands then say so, as Django's "Database inspection isn't supported").
+   */
+  introspection?(): DatabaseIntrospection;
   /**
    * The backend's own migrate lock, when it has one (PostgreSQL: a session
    * advisory lock, waited for up to `timeoutSeconds`). Backends without one

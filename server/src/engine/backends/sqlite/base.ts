@@ -12,6 +12,7 @@ import { nodeProblem } from "../../node-support";
 import type { Connection } from "../base/base";
 import type { Emit, SchemaEditor } from "../base/schema";
 import { quoteName } from "../base/literals";
+import { SqliteIntrospection } from "./introspection";
 import { SqliteSchemaEditor, type SqliteSchemaEditorOptions } from "./schema";
 
 /** A better-sqlite3 database handle. */
@@ -227,6 +228,10 @@ export class SqliteConnection implements Connection {
 
   async columnNames(table: string): Promise<string[]> {
     return this.querySync<{ name: string }>(`PRAGMA table_info(${quoteName(table)})`).map((r) => r.name);
+  }
+
+  introspection(): SqliteIntrospection {
+    return new SqliteIntrospection(this.db);
   }
 
   async close(): Promise<void> {

@@ -1,8 +1,9 @@
 /**
- * Database schema snapshots, vendor-neutral: the shape introspection
- * produces (see `sqlite-introspection.ts`) and {@link diffSnapshots}, which
- * lists how two snapshots differ in words a person can act on. Used to
- * compare the schema tsmigrate makes with the one Django makes.
+ * Database schema snapshots, vendor-neutral: the shape each backend's
+ * introspection produces (`backends/<vendor>/introspection.ts`) and
+ * {@link diffSnapshots}, which lists how two snapshots differ in words a
+ * person can act on. Used by `diffschema` (the live database against its
+ * migrations), `inspectdb`, and the tests comparing tsmigrate with Django.
  */
 
 /** One column. `pk` is 0 outside the primary key, else the 1-based position in it. */
@@ -67,6 +68,12 @@ export interface DiffOptions {
    * freshly created table without any schema difference that matters.
    */
   readonly columnOrder?: boolean;
+  /**
+   * How "present on one side only" is said, per side (0: first, 1:
+   * second). Default `only in <label>`; diffschema says "exists in the
+   * database but in no migration".
+   */
+  readonly only?: readonly [string, string];
 }
 
 function describeIndex(ix: IndexSnapshot): string {
@@ -83,36 +90,38 @@ function describeCheck(c: CheckSnapshot): string {
   return `check${c.name ? ` "${c.name}"` : ""} (${c.expression})`;
 }
 
-/** Items of `a` and `b` that the other lacks, as multisets by `key`. */
-function multisetDiff<T>(a: readonly T[], b: readonly T[], key: (x: T) => string): { onlyA: T[]; onlyB: T[] } {
+/** Items of `a` that `b` lacks, as multisets by `key`. */
+function missingFrom<T>(a: readonly T[], b: readonly T[], key: (x: T) => string): T[] {
   const counts = new Map<string, number>();
   for (const x of b) counts.set(key(x), (counts.get(key(x)) ?? 0) + 1);
-  const onlyA: T[] = [];
-  for (const x of a) {
+  return a.filter((x) => {
     const n = counts.get(key(x)) ?? 0;
     if (n > 0) counts.set(key(x), n - 1);
-    else onlyA.push(x);
-  }
-  const countsA = new Map<string, number>();
-  for (const x of a) countsA.set(key(x), (countsA.get(key(x)) ?? 0) + 1);
-  const onlyB: T[] = [];
-  for (const x of b) {
-    const n = countsA.get(key(x)) ?? 0;
-    if (n > 0) countsA.set(key(x), n - 1);
-    else onlyB.push(x);
-  }
-  return { onlyA, onlyB };
+    return n === 0;
+  });
+}
+
+/** Items of `a` and `b` that the other lacks, as multisets by `key`. */
+function multisetDiff<T>(a: readonly T[], b: readonly T[], key: (x: T) => string): { onlyA: T[]; onlyB: T[] } {
+  return { onlyA: missingFrom(a, b, key), onlyB: missingFrom(b, a, key) };
+}
+
+/** The phrases for "only on the first side" and "only on the second". */
+function onlyPhrases(opts: DiffOptions): [string, string] {
+  const [la, lb] = opts.labels ?? ["first", "second"];
+  return [opts.only?.[0] ?? `only in ${la}`, opts.only?.[1] ?? `only in ${lb}`];
 }
 
 function diffTable(a: TableSnapshot, b: TableSnapshot, opts: DiffOptions, out: string[]): void {
   const [la, lb] = opts.labels ?? ["first", "second"];
+  const [onlyA, onlyB] = onlyPhrases(opts);
   const t = `table "${a.name}"`;
   const colsB = new Map(b.columns.map((c) => [c.name, c]));
   const colsA = new Map(a.columns.map((c) => [c.name, c]));
   for (const ca of a.columns) {
     const cb = colsB.get(ca.name);
     if (!cb) {
-      out.push(`${t}: column "${ca.name}" only in ${la}`);
+      out.push(`${t}: column "${ca.name}" ${onlyA}`);
       continue;
     }
     if (ca.type !== cb.type) out.push(`${t}: column "${ca.name}" has type ${ca.type} in ${la} but ${cb.type} in ${lb}`);
@@ -124,7 +133,7 @@ function diffTable(a: TableSnapshot, b: TableSnapshot, opts: DiffOptions, out: s
       out.push(`${t}: column "${ca.name}" has DEFAULT ${ca.default ?? "none"} in ${la} but ${cb.default ?? "none"} in ${lb}`);
     }
   }
-  for (const cb of b.columns) if (!colsA.has(cb.name)) out.push(`${t}: column "${cb.name}" only in ${lb}`);
+  for (const cb of b.columns) if (!colsA.has(cb.name)) out.push(`${t}: column "${cb.name}" ${onlyB}`);
   if (opts.columnOrder) {
     const orderA = a.columns.map((c) => c.name).filter((n) => colsB.has(n));
     const orderB = b.columns.map((c) => c.name).filter((n) => colsA.has(n));
@@ -133,14 +142,14 @@ function diffTable(a: TableSnapshot, b: TableSnapshot, opts: DiffOptions, out: s
     }
   }
   const checks = multisetDiff(a.checks, b.checks, (c) => JSON.stringify([c.name, c.expression]));
-  for (const c of checks.onlyA) out.push(`${t}: ${describeCheck(c)} only in ${la}`);
-  for (const c of checks.onlyB) out.push(`${t}: ${describeCheck(c)} only in ${lb}`);
+  for (const c of checks.onlyA) out.push(`${t}: ${describeCheck(c)} ${onlyA}`);
+  for (const c of checks.onlyB) out.push(`${t}: ${describeCheck(c)} ${onlyB}`);
   const indexes = multisetDiff(a.indexes, b.indexes, (i) => JSON.stringify([i.columns, i.unique, i.where, i.name ?? null]));
-  for (const i of indexes.onlyA) out.push(`${t}: ${describeIndex(i)} only in ${la}`);
-  for (const i of indexes.onlyB) out.push(`${t}: ${describeIndex(i)} only in ${lb}`);
+  for (const i of indexes.onlyA) out.push(`${t}: ${describeIndex(i)} ${onlyA}`);
+  for (const i of indexes.onlyB) out.push(`${t}: ${describeIndex(i)} ${onlyB}`);
   const fks = multisetDiff(a.foreignKeys, b.foreignKeys, (f) => JSON.stringify(f));
-  for (const f of fks.onlyA) out.push(`${t}: ${describeFk(f)} only in ${la}`);
-  for (const f of fks.onlyB) out.push(`${t}: ${describeFk(f)} only in ${lb}`);
+  for (const f of fks.onlyA) out.push(`${t}: ${describeFk(f)} ${onlyA}`);
+  for (const f of fks.onlyB) out.push(`${t}: ${describeFk(f)} ${onlyB}`);
 }
 
 /**
@@ -149,15 +158,15 @@ function diffTable(a: TableSnapshot, b: TableSnapshot, opts: DiffOptions, out: s
  * bigint in django`); empty when the schemas match.
  */
 export function diffSnapshots(a: SchemaSnapshot, b: SchemaSnapshot, options: DiffOptions = {}): string[] {
-  const [la, lb] = options.labels ?? ["first", "second"];
+  const [onlyA, onlyB] = onlyPhrases(options);
   const out: string[] = [];
   const tablesB = new Map(b.tables.map((t) => [t.name, t]));
   const namesA = new Set(a.tables.map((t) => t.name));
   for (const ta of a.tables) {
     const tb = tablesB.get(ta.name);
-    if (!tb) out.push(`table "${ta.name}" only in ${la}`);
+    if (!tb) out.push(`table "${ta.name}" ${onlyA}`);
     else diffTable(ta, tb, options, out);
   }
-  for (const tb of b.tables) if (!namesA.has(tb.name)) out.push(`table "${tb.name}" only in ${lb}`);
+  for (const tb of b.tables) if (!namesA.has(tb.name)) out.push(`table "${tb.name}" ${onlyB}`);
   return out;
 }

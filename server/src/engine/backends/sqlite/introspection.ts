@@ -1,6 +1,8 @@
 /**
- * A schema snapshot of an SQLite database, to compare the schema tsmigrate
- * makes with the one Django makes for the same models: per table the
+ * SQLite's introspection (Django's `django/db/backends/sqlite3/introspection.py`):
+ * {@link SqliteIntrospection} for inspectdb and diffschema, and
+ * {@link snapshotSchema}, a schema snapshot of an SQLite database (also
+ * used to compare the schema tsmigrate makes with the one Django makes for the same models): per table the
  * columns in order (name, declared type, NOT NULL, primary key), CHECK
  * constraints, indexes (including UNIQUE constraints' automatic indexes,
  * by columns) and foreign keys. Column DEFAULTs and ON DELETE actions,
@@ -8,10 +10,13 @@
  * is plain JSON data in a deterministic order; `diffSnapshots` says how
  * two differ.
  */
-import type { SqliteDatabase } from "../../server/src/engine/backends/sqlite/base";
-import { quoteName } from "../../server/src/engine/backends/base/literals";
-import type { CheckSnapshot, ForeignKeySnapshot, IndexSnapshot, SchemaSnapshot } from "./snapshot";
-import { canonicalSql, matchParen, splitTopLevel, type SqlToken, tokenize } from "./sqltokens";
+import type { SqliteDatabase } from "./base";
+import { quoteName } from "../base/literals";
+import { interpolate } from "../base/features";
+import type { DatabaseIntrospection, IntrospectedFieldType, IntrospectOptions } from "../base/introspection";
+import type { CheckSnapshot, ColumnSnapshot, ForeignKeySnapshot, IndexSnapshot, SchemaSnapshot } from "../base/snapshot";
+import { SQLITE_FLAVOR } from "./features";
+import { canonicalSql, matchParen, splitTopLevel, type SqlToken, tokenize } from "../base/sqltokens";
 
 /** Options of {@link snapshotSchema}. */
 export interface SnapshotOptions {
@@ -23,6 +28,12 @@ export interface SnapshotOptions {
   readonly onDelete?: boolean;
   /** Include the names of explicitly created indexes. Default false. */
   readonly indexNames?: boolean;
+  /** Only these tables (default: all but the excluded prefixes). */
+  readonly tables?: readonly string[];
+}
+
+function isExcluded(name: string, prefixes: readonly string[]): boolean {
+  return ["sqlite_", ...prefixes].some((p) => name.toLowerCase().startsWith(p.toLowerCase()));
 }
 
 /** The default bookkeeping prefixes left out of snapshots. */
@@ -112,9 +123,10 @@ function snapshotForeignKeys(db: SqliteDatabase, table: string, options: Snapsho
  * checks, indexes and foreign keys in a sorted order.
  */
 export function snapshotSchema(db: SqliteDatabase, options: SnapshotOptions = {}): SchemaSnapshot {
-  const prefixes = ["sqlite_", ...(options.excludePrefixes ?? DEFAULT_EXCLUDED_PREFIXES)];
+  const prefixes = options.excludePrefixes ?? DEFAULT_EXCLUDED_PREFIXES;
+  const only = options.tables ? new Set(options.tables) : undefined;
   const tables = (db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string; sql: string | null }[])
-    .filter((t) => !prefixes.some((p) => t.name.toLowerCase().startsWith(p.toLowerCase())));
+    .filter((t) => (only ? only.has(t.name) : !isExcluded(t.name, prefixes)));
   return {
     tables: tables.map((t) => {
       const cols = db.prepare(`PRAGMA table_info(${quoteName(t.name)})`).all() as {
@@ -134,5 +146,78 @@ export function snapshotSchema(db: SqliteDatabase, options: SnapshotOptions = {}
   };
 }
 
-export { diffSnapshots, type DiffOptions } from "./snapshot";
-export type { CheckSnapshot, ColumnSnapshot, ForeignKeySnapshot, IndexSnapshot, SchemaSnapshot, TableSnapshot } from "./snapshot";
+/** Django's `FlexibleFieldLookupDict.base_data_types_reverse` (sqlite3/introspection.py). */
+const DATA_TYPES_REVERSE: Readonly<Record<string, string>> = {
+  bool: "BooleanField", boolean: "BooleanField", smallint: "SmallIntegerField",
+  "smallint unsigned": "PositiveSmallIntegerField", smallinteger: "SmallIntegerField", int: "IntegerField",
+  integer: "IntegerField", bigint: "BigIntegerField", "integer unsigned": "PositiveIntegerField",
+  "bigint unsigned": "PositiveBigIntegerField", decimal: "DecimalField", real: "FloatField", text: "TextField",
+  char: "CharField", varchar: "CharField", blob: "BinaryField", date: "DateField", datetime: "DateTimeField",
+  time: "TimeField",
+};
+
+/**
+ * Fixed-width types only one field makes (`data_types`): read back as that
+ * field so that the adopted models make the same column (Django's
+ * inspectdb reads every char(N) as a CharField, which makes varchar(N)).
+ */
+const CHAR_FIELDS: Readonly<Record<string, string>> = { "char(32)": "UUIDField", "char(39)": "GenericIPAddressField" };
+
+/** The canonical form of a data-type CHECK template of the SQLite flavor for `column`. */
+function implicitCheck(field: string, column: string): string | undefined {
+  const template = SQLITE_FLAVOR.dataTypeCheckConstraints[field];
+  return template === undefined ? undefined : canonicalSql(tokenize(interpolate(template, { column })));
+}
+
+/**
+ * SQLite's introspection (Django's `sqlite3/introspection.py`) on a
+ * better-sqlite3 handle: reads `sqlite_master` and the `PRAGMA`s, never
+ * writes.
+ */
+export class SqliteIntrospection implements DatabaseIntrospection {
+  constructor(private readonly db: SqliteDatabase) {}
+
+  async tableNames(): Promise<string[]> {
+    const rows = this.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[];
+    return rows.map((r) => r.name).filter((n) => !isExcluded(n, DEFAULT_EXCLUDED_PREFIXES));
+  }
+
+  async snapshot(options: IntrospectOptions = {}): Promise<SchemaSnapshot> {
+    return snapshotSchema(this.db, { defaults: true, onDelete: true, indexNames: options.indexNames, tables: options.tables });
+  }
+
+  /**
+   * Django's `get_field_type`: the type's first word(s) before `(` looked
+   * up in `data_types_reverse`; `varchar(N)`/`char(N)` give `maxLength`;
+   * a one-column integer primary key is an AutoField; a `text` column with
+   * Django's JSON_VALID check is a JSONField. A decimal has no digits on
+   * SQLite: Django guesses 10 and 5 (with a note), and so do we. Unlike
+   * Django, `char(32)` is a UUIDField and `char(39)` a GenericIPAddressField
+   * (the fields that make those types); another `char(N)` is a CharField
+   * with a note that it will make varchar(N).
+   */
+  fieldType(column: ColumnSnapshot, checks: readonly CheckSnapshot[]): IntrospectedFieldType {
+    const key = column.type.toLowerCase().split("(", 1)[0]!.trim();
+    let field = DATA_TYPES_REVERSE[key];
+    if (field === undefined) return { unknown: column.type };
+    if (column.pk > 0 && ["BigIntegerField", "IntegerField", "SmallIntegerField"].includes(field)) field = "AutoField";
+    const json = implicitCheck("JSONField", column.name);
+    if (field === "TextField" && checks.some((c) => c.name === null && c.expression === json)) field = "JSONField";
+    const options: Record<string, number | boolean> = {};
+    const notes: string[] = [];
+    const size = /^\s*(?:var)?char\s*\(\s*(\d+)\s*\)\s*$/i.exec(column.type);
+    if (field === "CharField") {
+      if (!size) return { unknown: column.type };
+      const fixed = CHAR_FIELDS[column.type.toLowerCase().replace(/\s+/g, "")];
+      if (fixed !== undefined) return { field: fixed, options };
+      options.maxLength = Number(size[1]);
+      if (key === "char") notes.push(`The column is ${column.type}; a CharField makes varchar(${size[1]}).`);
+    }
+    if (field === "DecimalField") Object.assign(options, { maxDigits: 10, decimalPlaces: 5 });
+    const check = implicitCheck(field, column.name);
+    return { field, options, ...(notes.length ? { notes } : {}), ...(check !== undefined && checks.some((c) => c.name === null && c.expression === check) ? { check } : {}) };
+  }
+}
+
+export { diffSnapshots, type DiffOptions } from "../base/snapshot";
+export type { CheckSnapshot, ColumnSnapshot, ForeignKeySnapshot, IndexSnapshot, SchemaSnapshot, TableSnapshot } from "../base/snapshot";

@@ -1,0 +1,82 @@
+/**
+ * Database drift: the live schema of a database against the schema its
+ * applied migrations build (Django has no such check; Prisma and Atlas use
+ * a shadow database). The applied migrations, in the order `migrate` would
+ * run them, are run on a scratch database of the same vendor (SQLite: in
+ * memory) through the executor's own statement collection, RunCode steps
+ * left out (they move data, not schema); then both databases are
+ * introspected and compared (`backends/base/snapshot.ts`). The live
+ * database is only read, on a read-only connection.
+ */
+import type { Connection } from "./backends/base/base";
+import { introspectionOf } from "./backends/base/introspection";
+import { diffSnapshots } from "./backends/base/snapshot";
+import { collectStatements } from "./executor-sql";
+import { keyString } from "./migration";
+import type { Project } from "./project";
+import { MigrationRecorder } from "./recorder";
+
+/** The result of {@link schemaDrift}. */
+export interface SchemaDrift {
+  /** The database alias compared. */
+  readonly database: string;
+  /** How many migrations the database has applied. */
+  readonly applied: number;
+  /**
+   * One sentence per difference (`table "shop_product": column "legacy_code"
+   * exists in the database but in no migration`); empty when none.
+   */
+  readonly differences: readonly string[];
+}
+
+/** The phrases of the differences: the live database first, the migrations second. */
+const WORDING = {
+  labels: ["the database", "the migrations"] as const,
+  only: ["exists in the database but in no migration", "is in the migrations but not in the database"] as const,
+};
+
+/**
+ * Runs the migrations `applied` names (ids "app.name") on `scratch`, in
+ * plan order, skipping RunCode. The project's loader graph must have been
+ * built against the same applied set (squash choices depend on it).
+ */
+async function buildMigrated(project: Project, scratch: Connection, applied: ReadonlySet<string>): Promise<void> {
+  const graph = project.loader.graph;
+  let state = project.loader.projectState([]);
+  for (const key of graph.forwardsPlanMany(graph.leafNodes())) {
+    if (!applied.has(keyString(key))) continue;
+    const migration = graph.migration(key);
+    const statements = collectStatements(migration, state, (emit) => scratch.schemaEditor(emit));
+    await scratch.atomic(async () => {
+      for (const st of statements) if (st.code === undefined) await scratch.execute(st.sql);
+    });
+  }
+}
+
+/**
+ * Compares database `alias` with what its applied migrations describe.
+ * Neither database is changed but the scratch one; both connections are closed after.
+ * @throws TsMigrateError `database` when the database cannot be opened
+ *   (a SQLite file that does not exist), `config` for an unknown alias,
+ *   `database` naming the migration whose SQL fails on the scratch database.
+ */
+export async function schemaDrift(project: Project, alias = "default"): Promise<SchemaDrift> {
+  const live = await project.readOnlyConnection(alias);
+  try {
+    const appliedRecords = await new MigrationRecorder(live).appliedMigrations();
+    project.loader.buildGraph(appliedRecords);
+    project.loader.throwIfErrors();
+    const applied = new Set(project.loader.appliedMigrations.keys());
+    const actual = await introspectionOf(live).snapshot();
+    const scratch = await project.scratchConnection(alias);
+    try {
+      await buildMigrated(project, scratch, applied);
+      const expected = await introspectionOf(scratch).snapshot();
+      return { database: alias, applied: appliedRecords.size, differences: diffSnapshots(actual, expected, WORDING) };
+    } finally {
+      await scratch.close();
+    }
+  } finally {
+    await live.close();
+  }
+}
