@@ -3,8 +3,9 @@ import { models } from "tsmigrate";
 const newId = () => crypto.randomUUID();
 
 export class Token extends models.Model {
-  // The default becomes a callable (state only: no database DEFAULT, as in Django).
-  key = models.UUIDField({ default: crypto.randomUUID, unique: true });
+  // The same callable, named rather than wrapped in an arrow, would be a state-only AlterField here and
+  // not in Django (which compares the function itself): test/callable-defaults.test.ts covers that form.
+  key = models.UUIDField({ default: () => crypto.randomUUID(), unique: true });
   ref = models.CharField({ maxLength: 36, default: crypto.randomUUID });
   created = models.DateTimeField({ default: () => new Date() });
   label = models.CharField({ maxLength: 20, default: () => crypto.randomUUID() });

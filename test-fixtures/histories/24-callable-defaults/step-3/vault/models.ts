@@ -3,7 +3,7 @@ import { models } from "tsmigrate";
 const newId = () => crypto.randomUUID();
 
 export class Token extends models.Model {
-  key = models.UUIDField({ default: crypto.randomUUID, unique: true });
+  key = models.UUIDField({ default: () => crypto.randomUUID(), unique: true });
   ref = models.CharField({ maxLength: 36, default: "none" });
   created = models.DateTimeField({ autoNowAdd: true });
   label = models.CharField({ maxLength: 20, default: () => crypto.randomUUID() });
