@@ -88,6 +88,9 @@ export class MigrationRecorder {
     try {
       await this.connection.execute(migrationsDdl(this.connection.vendor));
     } catch (err) {
+      // Two processes creating it at once: PostgreSQL's CREATE TABLE IF NOT EXISTS is not safe
+      // against that (a unique violation on pg_type); the table the other made is the same.
+      if (await this.hasTable()) return;
       throw new TsMigrateError(`Unable to create the ${MIGRATIONS_TABLE} table (${(err as Error).message})`, {
         code: "database", cause: err,
       });
