@@ -110,20 +110,26 @@ export class Project {
     if (db.error) throw db.error;
     const options = { defaultAutoField: this.config.defaultAutoField };
     if (db.engine === "sqlite") return openSqlite(alias, db.name ?? `${this.config.root}/db.sqlite3`, { ...options, readonly });
-    // No read-only session on PostgreSQL yet; inspectdb and diffschema stop at its missing introspection.
-    return openPostgres(alias, db, options);
+    return openPostgres(alias, db, options, { readonly });
   }
 
   /**
    * A private, empty, throw-away database of the same vendor as `alias`,
    * for building the schema the migrations describe (diffschema): SQLite
-   * in memory. The caller closes it.
-   * @throws TsMigrateError code `config` for an unknown alias or an engine not supported yet.
+   * in memory; on PostgreSQL a new session on the same database whose
+   * `search_path` is only its temporary schema (everything it creates is a
+   * temporary table, gone when it closes; the user's tables are out of
+   * reach of its unqualified names). The caller closes it.
+   * @throws TsMigrateError code `config` for an unknown alias; `database`
+   *   when the server cannot be reached or the user may not create temporary tables.
    */
   async scratchConnection(alias = "default"): Promise<Connection> {
     const { vendor } = this.dialect(alias);
-    if (vendor === "sqlite") return openSqlite(alias, ":memory:", { defaultAutoField: this.config.defaultAutoField });
-    throw new TsMigrateError(`database '${alias}': no scratch database for the ${vendor} engine yet`, { code: "config" });
+    const options = { defaultAutoField: this.config.defaultAutoField };
+    if (vendor === "sqlite") return openSqlite(alias, ":memory:", options);
+    const db = this.config.databases[alias]!;
+    if (db.error) throw db.error;
+    return openPostgres(alias, db, options, { scratch: true });
   }
 
   /**

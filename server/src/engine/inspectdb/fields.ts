@@ -104,6 +104,7 @@ export function fieldLine(column: ColumnSnapshot, ctx: ColumnContext): string | 
     return `// TODO: unknown type "${ctx.type.unknown}": column "${column.name}" has no field; write one by hand (${ctx.name.name})`;
   }
   const fk = ctx.fk;
+  const columnDefault = ctx.type.ownsDefault ? null : column.default;
   let call: string;
   const options: (readonly [string, string])[] = [];
   if (fk) {
@@ -111,21 +112,21 @@ export function fieldLine(column: ColumnSnapshot, ctx: ColumnContext): string | 
     call = rel.call;
     options.push(...rel.options);
   } else {
-    if (ctx.name.name === "id" && ctx.primaryKey && ctx.type.field === ctx.defaultAutoField && column.default == null) return undefined;
+    if (ctx.name.name === "id" && ctx.primaryKey && ctx.type.field === ctx.defaultAutoField && columnDefault == null) return undefined;
     call = `models.${ctx.type.field}(`;
     for (const [k, v] of Object.entries(ctx.type.options)) options.push([k, String(v)]);
     notes.push(...(ctx.type.notes ?? []));
-    if (ctx.type.field === "DecimalField") notes.push("maxDigits and decimalPlaces have been guessed, as this database handles decimal fields as float.");
+    if (ctx.type.guessedDigits) notes.push("maxDigits and decimalPlaces have been guessed, as this database handles decimal fields as float.");
   }
   if (ctx.primaryKey) options.push(["primaryKey", "true"]);
   else if (ctx.unique && !fk) options.push(["unique", "true"]);
   if (ctx.indexed && !fk && !ctx.unique && !ctx.primaryKey) options.push(["dbIndex", "true"]);
   if (ctx.name.dbColumn !== undefined) options.push(["dbColumn", JSON.stringify(ctx.name.dbColumn)]);
   if (!column.notNull && !ctx.primaryKey) options.push(["blank", "true"], ["null", "true"]);
-  const dflt = defaultOption(column.default, fk ? "" : ctx.type.field);
-  if (dflt === "expression") notes.push(`DEFAULT ${column.default} is not a literal; not kept.`);
+  const dflt = defaultOption(columnDefault, fk ? "" : ctx.type.field);
+  if (dflt === "expression") notes.push(`DEFAULT ${columnDefault} is not a literal; not kept.`);
   else if (dflt !== undefined) options.push(dflt);
-  if (!fk && ctx.type.field === "DecimalField" && dflt !== "expression") decimalPlacesFromDefault(options, dflt);
+  if (!fk && ctx.type.guessedDigits && dflt !== "expression") decimalPlacesFromDefault(options, dflt);
   const text = optionsText(options);
   const line = `${ctx.name.name} = ${call.endsWith(", ") && !text ? call.slice(0, -2) : call}${text})`;
   return `${line};${notes.length ? ` // ${notes.join(" ")}` : ""}`;

@@ -16,7 +16,7 @@
  * auto-created one has is a ManyToManyField (`m2m.ts`).
  */
 import type { DatabaseIntrospection, IntrospectedFieldType } from "../backends/base/introspection";
-import type { IndexSnapshot, SchemaSnapshot, TableSnapshot } from "../backends/base/snapshot";
+import type { ColumnSnapshot, IndexSnapshot, SchemaSnapshot, TableSnapshot } from "../backends/base/snapshot";
 import { createIndexName } from "../names";
 import { conditionToQ } from "./conditions";
 import { findJoinTables, type JoinTable } from "./m2m";
@@ -116,8 +116,11 @@ function plainColumns(ix: IndexSnapshot, table: TableSnapshot): { column: string
   return out.every((c) => c !== undefined) ? out as { column: string; desc: boolean }[] : undefined;
 }
 
-/** Which one-column indexes the fields take (`unique`, `dbIndex`); the rest go to Meta. */
-function splitIndexes(table: TableSnapshot): { unique: Set<string>; indexed: Set<string>; rest: IndexSnapshot[] } {
+/**
+ * Which one-column indexes the fields take (`unique`, `dbIndex`); the rest
+ * go to Meta, but for those a field makes on its own (`impliedIndex`).
+ */
+function splitIndexes(table: TableSnapshot, introspection: Pick<DatabaseIntrospection, "impliedIndex">): { unique: Set<string>; indexed: Set<string>; rest: IndexSnapshot[] } {
   const unique = new Set<string>();
   const indexed = new Set<string>();
   const rest: IndexSnapshot[] = [];
@@ -128,7 +131,8 @@ function splitIndexes(table: TableSnapshot): { unique: Set<string>; indexed: Set
     else if (single !== undefined && !ix.unique && !indexed.has(single)) indexed.add(single);
     else rest.push(ix);
   }
-  return { unique, indexed, rest };
+  const implied = (ix: IndexSnapshot) => introspection.impliedIndex?.(ix, table, { unique, indexed }) === true;
+  return { unique, indexed, rest: rest.filter((ix) => !implied(ix)) };
 }
 
 /** The field lines of a table and the unnamed CHECKs its fields account for. */
@@ -162,7 +166,7 @@ function fieldLines(
 
 /** An AutoField read back as the auto field type the table's references imply. */
 function autoField(type: IntrospectedFieldType, auto: string): IntrospectedFieldType {
-  return "field" in type && type.field === "AutoField" ? { ...type, field: auto } : type;
+  return "field" in type && type.sizeFromReferences ? { ...type, field: auto } : type;
 }
 
 function relationTarget(
@@ -230,15 +234,19 @@ function list(key: string, items: string[]): string {
  * orders them), formatted like the migration writer's files: 2 spaces,
  * double quotes, trailing commas, one field per line.
  */
-export function inspectModels(schema: SchemaSnapshot, introspection: Pick<DatabaseIntrospection, "fieldType">, options: InspectOptions = {}): string {
+export function inspectModels(schema: SchemaSnapshot, introspection: Pick<DatabaseIntrospection, "fieldType" | "impliedIndex">, options: InspectOptions = {}): string {
   const names = nameEverything(schema, options.app, options.defaultAutoField ?? "BigAutoField");
-  const joins = findJoinTables(schema, (t) => names.model.get(t), (t, f) => [...names.fields.get(t)!.values()].includes(f));
+  const autoId = (t: TableSnapshot, c: ColumnSnapshot) => {
+    const type = autoField(introspection.fieldType(c, t.checks), names.autoPk.get(t.name) ?? names.defaultAutoField);
+    return "field" in type && type.field === names.defaultAutoField;
+  };
+  const joins = findJoinTables(schema, (t) => names.model.get(t), (t, f) => [...names.fields.get(t)!.values()].includes(f), autoId);
   const out = [...HEADER];
   const defined = new Set<string>();
   for (const table of schema.tables) {
     if (joins.has(table.name)) continue;
     const model = names.model.get(table.name)!;
-    const split = splitIndexes(table);
+    const split = splitIndexes(table, introspection);
     const fieldInfo = fieldLines(table, names, introspection, split, defined);
     fieldInfo.lines.push(...manyToManyLines(table.name, joins, names, defined));
     const meta = metaEntries(table, names, split.rest, fieldInfo);

@@ -3,13 +3,16 @@
  * shape an auto-created join table has (Django 3.2's
  * `create_many_to_many_intermediary_model`, as tsmigrate makes it) is
  * recognised, so that the ManyToManyField written instead makes the same
- * table again: named `<source table>_<field>`; columns `id` (integer primary
+ * table again: named `<source table>_<field>`; columns `id` (the default auto field primary
  * key), `<source>_id` and `<target>_id` (`from_<model>_id` / `to_<model>_id`
  * for a self reference), both NOT NULL foreign keys ON DELETE CASCADE with
  * an index each; a unique index on the pair; nothing else. Any other table
  * stays a model with two foreign keys (as Django's inspectdb leaves it).
  */
-import type { SchemaSnapshot, TableSnapshot } from "../backends/base/snapshot";
+import type { ColumnSnapshot, SchemaSnapshot, TableSnapshot } from "../backends/base/snapshot";
+
+/** Whether a column is an auto field primary key of the project's `defaultAutoField` (the join table's `id`). */
+export type IsDefaultAutoId = (table: TableSnapshot, column: ColumnSnapshot) => boolean;
 
 /** A join table read as the ManyToManyField `field` of the model of `source`. */
 export interface JoinTable {
@@ -27,10 +30,10 @@ function hasJoinIndexes(table: TableSnapshot, a: string, b: string): boolean {
 }
 
 /** The join table `table` is, read with its first foreign key as the source, or undefined. */
-function asJoinTable(table: TableSnapshot, model: (table: string) => string | undefined): JoinTable | undefined {
+function asJoinTable(table: TableSnapshot, model: (table: string) => string | undefined, autoId: IsDefaultAutoId): JoinTable | undefined {
   const cols = table.columns;
   const id = cols.find((c) => c.pk === 1);
-  if (cols.length !== 3 || !id || id.name !== "id" || id.type !== "integer" || table.foreignKeys.length !== 2) return undefined;
+  if (cols.length !== 3 || !id || id.name !== "id" || !autoId(table, id) || table.foreignKeys.length !== 2) return undefined;
   const [fa, fb] = table.foreignKeys;
   if ([fa!, fb!].some((fk) => fk.columns.length !== 1 || fk.onDelete !== "CASCADE" || !cols.find((c) => c.name === fk.columns[0])?.notNull)) return undefined;
   for (const [src, tgt] of [[fa!, fb!], [fb!, fa!]] as const) {
@@ -48,14 +51,15 @@ function asJoinTable(table: TableSnapshot, model: (table: string) => string | un
 /**
  * The join tables of `schema` by table name. `model` names the class of a
  * table (undefined for a table not inspected); `taken` says whether a
- * field name is already used in a model's class (then the table stays a model).
+ * field name is already used in a model's class (then the table stays a model);
+ * `autoId` whether the `id` is the auto field an auto-created table has.
  */
 export function findJoinTables(
-  schema: SchemaSnapshot, model: (table: string) => string | undefined, taken: (table: string, field: string) => boolean,
+  schema: SchemaSnapshot, model: (table: string) => string | undefined, taken: (table: string, field: string) => boolean, autoId: IsDefaultAutoId,
 ): Map<string, JoinTable> {
   const out = new Map<string, JoinTable>();
   for (const t of schema.tables) {
-    const join = asJoinTable(t, model);
+    const join = asJoinTable(t, model, autoId);
     if (join && !taken(join.source, join.field)) out.set(t.name, join);
   }
   return out;

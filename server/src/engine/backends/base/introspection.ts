@@ -8,7 +8,7 @@
  * written against this interface only.
  */
 import { TsMigrateError } from "../../errors";
-import type { CheckSnapshot, ColumnSnapshot, SchemaSnapshot } from "./snapshot";
+import type { CheckSnapshot, ColumnSnapshot, IndexSnapshot, SchemaSnapshot, TableSnapshot } from "./snapshot";
 
 /** Options of {@link DatabaseIntrospection.snapshot}. */
 export interface IntrospectOptions {
@@ -27,6 +27,16 @@ export type IntrospectedFieldType =
     readonly notes?: readonly string[];
     /** The CHECK (canonical expression) the field type adds on its own, when the table has it. */
     readonly check?: string;
+    /** The column's DEFAULT is the field's own (an identity or serial auto field's): not written as `default`. */
+    readonly ownsDefault?: boolean;
+    /** `maxDigits`/`decimalPlaces` are guesses (SQLite keeps no precision): a note says so, and a DEFAULT's places win. */
+    readonly guessedDigits?: boolean;
+    /**
+     * An AutoField whose size the column type does not tell (SQLite's
+     * `integer` for all three): inspectdb takes it from the foreign keys
+     * to the table, else the project's `defaultAutoField`.
+     */
+    readonly sizeFromReferences?: boolean;
   }
   | { readonly unknown: string };
 
@@ -51,6 +61,13 @@ export interface DatabaseIntrospection {
    * inspectdb does not write it again as a constraint.
    */
   fieldType(column: ColumnSnapshot, checks: readonly CheckSnapshot[]): IntrospectedFieldType;
+  /**
+   * Whether `index` is one a field of the table makes on its own besides
+   * its `unique`/`dbIndex` index (PostgreSQL's `_like` index of a varchar
+   * column), so inspectdb writes nothing for it. `fields` are the columns
+   * read as `unique` and as `dbIndex`. Absent: no such indexes.
+   */
+  impliedIndex?(index: IndexSnapshot, table: TableSnapshot, fields: { readonly unique: ReadonlySet<string>; readonly indexed: ReadonlySet<string> }): boolean;
 }
 
 /**

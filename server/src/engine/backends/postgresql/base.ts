@@ -12,6 +12,7 @@ import type { Connection, MigrateLockOptions } from "../base/base";
 import type { Emit, SchemaEditor } from "../base/schema";
 import { quoteName } from "../base/literals";
 import { POSTGRES_FEATURES, type PostgresFeatures } from "./features";
+import { type NamespaceSql, PostgresIntrospection } from "./introspection";
 import { PostgresSchemaEditor, type PostgresSchemaEditorOptions } from "./schema";
 
 /** `url` with its password replaced by `***` (for messages). */
@@ -51,8 +52,15 @@ export class PostgresConnection implements Connection {
   constructor(
     readonly alias: string, readonly client: Client, private readonly options: PostgresSchemaEditorOptions = {},
     readonly features: PostgresFeatures = POSTGRES_FEATURES,
+    /** The schema this connection's tables live in: `current_schema()`, or the session's temporary one (a scratch connection). */
+    readonly namespace: NamespaceSql = "current",
   ) {
     this.transactionalDdl = features.canRollbackDdl;
+  }
+
+  /** PostgreSQL's introspection of {@link namespace} (Django's `connection.introspection`). */
+  introspection(): PostgresIntrospection {
+    return new PostgresIntrospection(this, this.namespace);
   }
 
   async execute(sql: string, params?: readonly unknown[]): Promise<void> {
@@ -175,12 +183,33 @@ export interface PostgresTarget {
   readonly password?: string;
 }
 
+/** What kind of session {@link openPostgres} opens. */
+export interface PostgresSession {
+  /**
+   * Every transaction READ ONLY (and REPEATABLE READ, so that one
+   * introspection sees one state): nothing can change the database through
+   * the connection (inspectdb, diffschema).
+   */
+  readonly readonly?: boolean;
+  /**
+   * A scratch session: `search_path` is only the session's temporary schema,
+   * so every table it creates is a temporary table, dropped when the
+   * connection closes, and no unqualified name reaches the user's tables
+   * (diffschema builds the migrations' schema there). Needs the TEMPORARY
+   * privilege on the database (PUBLIC has it by default).
+   */
+  readonly scratch?: boolean;
+}
+
 /**
  * Connects to PostgreSQL. The application name is `tsmigrate <pid>`, so the
  * lock holder can be told.
- * @throws TsMigrateError code `database` naming the alias and host (never the password) when the server cannot be reached.
+ * @throws TsMigrateError code `database` naming the alias and host (never the password) when the server cannot be reached,
+ *   or, for a scratch session, when the user may not create temporary tables.
  */
-export async function openPostgres(alias: string, target: PostgresTarget, options: PostgresSchemaEditorOptions = {}): Promise<PostgresConnection> {
+export async function openPostgres(
+  alias: string, target: PostgresTarget, options: PostgresSchemaEditorOptions = {}, session: PostgresSession = {},
+): Promise<PostgresConnection> {
   const config: ClientConfig = target.url
     ? { connectionString: target.url }
     : { host: target.host, port: target.port, database: target.name, user: target.user, password: target.password };
@@ -197,7 +226,32 @@ export async function openPostgres(alias: string, target: PostgresTarget, option
     if (target.password) msg = msg.split(target.password).join("***");
     throw new TsMigrateError(`cannot connect to PostgreSQL database '${alias}' at ${where}: ${msg}`, { code: "database", cause: e });
   }
-  return new PostgresConnection(alias, client, options);
+  const connection = new PostgresConnection(alias, client, options, POSTGRES_FEATURES, session.scratch ? "temporary" : "current");
+  try {
+    if (session.readonly) await connection.execute("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+    if (session.scratch) await startScratch(connection);
+  } catch (e) {
+    await connection.close();
+    throw e;
+  }
+  return connection;
+}
+
+/**
+ * Makes `connection` a scratch session ({@link PostgresSession.scratch}).
+ * @throws TsMigrateError code `database` when the user lacks the TEMPORARY privilege.
+ */
+async function startScratch(connection: PostgresConnection): Promise<void> {
+  const [row] = await connection.query<{ ok: boolean; db: string; usr: string }>(
+    "SELECT has_database_privilege(current_database(), 'TEMPORARY') AS ok, current_database() AS db, current_user AS usr");
+  if (!row?.ok) {
+    throw new TsMigrateError(
+      `database '${connection.alias}': cannot build the schema of the migrations: user "${row?.usr}" may not create temporary tables ` +
+      `in database "${row?.db}" (diffschema builds it in a temporary schema; GRANT TEMPORARY ON DATABASE ${quoteName(row?.db ?? "")} TO ${quoteName(row?.usr ?? "")})`,
+      { code: "database" },
+    );
+  }
+  await connection.execute("SET search_path = pg_temp");
 }
 
 /** A PostgreSQL schema editor whose statements go to `emit` (for `sqlmigrate` and hovers: no database needed). */

@@ -215,7 +215,10 @@ export class SqliteIntrospection implements DatabaseIntrospection {
     }
     if (field === "DecimalField") Object.assign(options, { maxDigits: 10, decimalPlaces: 5 });
     const check = implicitCheck(field, column.name);
-    return { field, options, ...(notes.length ? { notes } : {}), ...(check !== undefined && checks.some((c) => c.name === null && c.expression === check) ? { check } : {}) };
+    return {
+      field, options, ...(notes.length ? { notes } : {}), ...(check !== undefined && checks.some((c) => c.name === null && c.expression === check) ? { check } : {}),
+      ...(field === "DecimalField" ? { guessedDigits: true } : {}), ...(field === "AutoField" ? { sizeFromReferences: true } : {}),
+    };
   }
 }
 
