@@ -12,7 +12,8 @@ SPEC.json:
       "steps": [{"index": 1, "models": {"accounts": "..."}}],
       "snapshots": true,                    # copy the database after each step / rollback (CREATE DATABASE ... TEMPLATE)
       "rollback": [["blog", "0001"]],       # migrate <app> <target>, in order, after the steps (optional)
-      "fresh": false                        # keep workDir (its migrations) from an earlier call (default true)
+      "fresh": false,                       # keep workDir (its migrations) from an earlier call (default true)
+      "after": [["inspectdb"]]              # commands run at the end, their output in "after" (optional)
     }
 
 For each step: writes every app's models.py, runs `makemigrations
@@ -23,7 +24,7 @@ is reported as {"error"} and ends the rollbacks. With "snapshots", the database 
 `<NAME>_step<index>` / `<NAME>_rb<k>` after each step / rollback command.
 
 Prints JSON: {"steps": [{"index", "sql": {"app.name": text}, "output", "snapshot"}],
-"rollback": [{"app", "target", "snapshot", "output"}]}.
+"rollback": [{"app", "target", "snapshot", "output"}], "after": [text]}.
 Exits 4 when Django 3.2 or psycopg2 is missing.
 """
 import io
@@ -98,7 +99,7 @@ def child(work_dir, plan_json):
         buf = io.StringIO()
         importlib.invalidate_caches()
         try:
-            extra = {} if argv[0] == "sqlmigrate" else {"interactive": False}
+            extra = {} if argv[0] in ("sqlmigrate", "inspectdb") else {"interactive": False}
             call_command(*argv, stdout=buf, stderr=buf, **extra)
         except SystemExit as e:
             sys.stderr.write(buf.getvalue() + "\n%s exited with %s\n" % (" ".join(argv), e.code))
@@ -183,6 +184,8 @@ def main(spec_path):
             result["rollback"].append({"app": o["argv"][1], "target": o["argv"][2], "output": o["text"], "error": o["error"]})
         else:
             result["rollback"].append({"app": o["argv"][1], "target": o["argv"][2], "output": o["text"]})
+    if spec.get("after"):
+        result["after"] = [o["text"] for o in run_child(work_dir, spec["after"])]
     sys.stdout.write(json.dumps(result))
 
 

@@ -55,7 +55,8 @@ export interface PgReplay {
 
 const PY = "/usr/bin/python3";
 
-function runPython(script: string, spec: string): Promise<string> {
+/** Runs a Python script with a spec file; resolves with its stdout, rejects with its stderr when it fails. */
+export function runPython(script: string, spec: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(PY, [script, spec], { stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
