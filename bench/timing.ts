@@ -3,6 +3,9 @@
  * module loading count on both sides (tsmigrate's node and Django's python).
  */
 import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 
 /** The result of one timed process. */
@@ -43,4 +46,29 @@ export function best(times: readonly number[]): number {
 export function fmtSeconds(s: number | undefined): string {
   if (s === undefined) return "-";
   return s >= 10 ? `${s.toFixed(1)} s` : `${s.toFixed(3)} s`;
+}
+
+/** Wall-clock and CPU seconds of one node process. */
+export interface TimedCpu {
+  /** Wall-clock seconds from spawn to exit. */
+  readonly seconds: number;
+  /** The process's own CPU seconds (user + system, read at exit by bench/cpu-at-exit.cjs). */
+  readonly cpu: number;
+  readonly stdout: string;
+}
+
+/**
+ * Runs `node args` in `cwd` as {@link timeCommand} does, and reads its CPU
+ * time (the child writes `process.cpuUsage()` at exit).
+ * @throws as {@link timeCommand}.
+ */
+export async function timeNode(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<TimedCpu> {
+  const cpuFile = path.join(os.tmpdir(), `tsm-cpu-${process.pid}-${Math.random().toString(36).slice(2)}.json`);
+  try {
+    const t = await timeCommand(process.execPath, ["--require", path.join(__dirname, "cpu-at-exit.cjs"), ...args], cwd, { ...env, BENCH_CPU_FILE: cpuFile });
+    const u = JSON.parse(fs.readFileSync(cpuFile, "utf8")) as { user: number; system: number };
+    return { seconds: t.seconds, cpu: (u.user + u.system) / 1e6, stdout: t.stdout };
+  } finally {
+    fs.rmSync(cpuFile, { force: true });
+  }
 }
