@@ -57,3 +57,21 @@ test("the read-only connection of inspectdb and diffschema cannot write", async 
     await c.close();
   }
 });
+
+test("the scratch session is never committed: a RunSQL writing to public.<table> leaves no trace", async () => {
+  const dir = await changed(POSTGRES, migrated(), "");
+  fs.writeFileSync(`${dir}/shop/migrations/0002_seed.ts`, `import { migrations } from "tsmigrate";
+
+export default migrations.Migration({
+  dependencies: [["shop", "0001_initial"]],
+  operations: [migrations.RunSQL({ sql: "INSERT INTO public.shop_product (name, price) VALUES ('seeded', 1)", reverseSql: "" })],
+});
+`);
+  const url = pgUrlOf(dir);
+  assert.equal((await run(dir, "migrate", "--noinput")).code, 0);
+  const rows = "SELECT name FROM public.shop_product ORDER BY id";
+  assert.deepEqual(await pgQuery(url, rows), [{ name: "seeded" }]);
+  const r = await run(dir, "diffschema");
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.deepEqual(await pgQuery(url, rows), [{ name: "seeded" }], "the scratch replay's INSERT reached the database");
+});

@@ -141,7 +141,7 @@ async function warnSchemaDrift(project: Project, alias: string, output: Output):
   try {
     drift = await schemaDrift(project, alias);
   } catch (e) {
-    // A backend without introspection (PostgreSQL so far) is not checked; another failure only says so.
+    // A backend without introspection (none of ours: both backends have one) is not checked; another failure only says so.
     if (e instanceof TsMigrateError && e.code !== "unsupported") output.err(`${s.warning(`Warning: could not compare database '${alias}' with its migrations: ${e.message}`)}\n`);
     if (e instanceof TsMigrateError) return;
     throw e;

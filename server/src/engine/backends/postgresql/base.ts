@@ -101,6 +101,16 @@ export class PostgresConnection implements Connection {
     }
   }
 
+  /**
+   * Opens a transaction that is never committed (a scratch session's): every
+   * later `atomic` is a savepoint inside it, and closing the connection rolls
+   * back all that was done through it.
+   */
+  async beginUncommitted(): Promise<void> {
+    await this.execute("BEGIN");
+    this.depth++;
+  }
+
   schemaEditor(emit: Emit): SchemaEditor {
     return new PostgresSchemaEditor(emit, this.options);
   }
@@ -193,10 +203,12 @@ export interface PostgresSession {
   readonly readonly?: boolean;
   /**
    * A scratch session: `search_path` is only the session's temporary schema,
-   * so every table it creates is a temporary table, dropped when the
-   * connection closes, and no unqualified name reaches the user's tables
-   * (diffschema builds the migrations' schema there). Needs the TEMPORARY
-   * privilege on the database (PUBLIC has it by default).
+   * so every table it creates is a temporary table and no unqualified name
+   * reaches the user's tables; and all it does is one transaction that is
+   * never committed (rolled back when the connection closes), so not even
+   * SQL naming `public.x` leaves a trace (diffschema builds the migrations'
+   * schema there). Needs the TEMPORARY privilege on the database (PUBLIC
+   * has it by default).
    */
   readonly scratch?: boolean;
 }
@@ -252,6 +264,7 @@ async function startScratch(connection: PostgresConnection): Promise<void> {
     );
   }
   await connection.execute("SET search_path = pg_temp");
+  await connection.beginUncommitted();
 }
 
 /** A PostgreSQL schema editor whose statements go to `emit` (for `sqlmigrate` and hovers: no database needed). */
