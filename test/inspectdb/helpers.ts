@@ -194,7 +194,8 @@ export const POSTGRES: DbBackend = {
   },
   async fingerprint(dir) {
     const url = pgUrlOf(dir);
-    const rows = await pgQuery(url, "SELECT app || '.' || name AS m FROM tsmigrate_migrations ORDER BY id");
+    const [{ has }] = await pgQuery<{ has: boolean }>(url, "SELECT to_regclass('tsmigrate_migrations') IS NOT NULL AS has");
+    const rows = has ? await pgQuery(url, "SELECT app || '.' || name AS m FROM tsmigrate_migrations ORDER BY id") : [];
     return JSON.stringify([await pgSchemaOf(url), rows]);
   },
 };

@@ -116,7 +116,6 @@ export function fieldLine(column: ColumnSnapshot, ctx: ColumnContext): string | 
     call = `models.${ctx.type.field}(`;
     for (const [k, v] of Object.entries(ctx.type.options)) options.push([k, String(v)]);
     notes.push(...(ctx.type.notes ?? []));
-    if (ctx.type.guessedDigits) notes.push("maxDigits and decimalPlaces have been guessed, as this database handles decimal fields as float.");
   }
   if (ctx.primaryKey) options.push(["primaryKey", "true"]);
   else if (ctx.unique && !fk) options.push(["unique", "true"]);

@@ -188,7 +188,8 @@ export class PostgresIntrospection implements DatabaseIntrospection {
     const guessed = field === "DecimalField" && !size;
     if (guessed) Object.assign(options, { maxDigits: 10, decimalPlaces: 5 });
     const made = interpolate(POSTGRES_FLAVOR.dataTypes[field]!, { max_length: options.maxLength as number, max_digits: options.maxDigits as number, decimal_places: options.decimalPlaces as number });
-    const notes = made === column.type || guessed ? [] : [`The column is ${column.type}; a ${field} makes ${made}.`];
+    const notes = guessed ? ["The column is numeric without precision; maxDigits and decimalPlaces have been guessed."]
+      : made === column.type ? [] : [`The column is ${column.type}; a ${field} makes ${made}.`];
     return {
       field, options, ...(notes.length ? { notes } : {}), ...(positive ? { check } : {}),
       ...(auto ? { ownsDefault: true } : {}), ...(guessed ? { guessedDigits: true } : {}),

@@ -213,7 +213,10 @@ export class SqliteIntrospection implements DatabaseIntrospection {
       options.maxLength = Number(size[1]);
       if (key === "char") notes.push(`The column is ${column.type}; a CharField makes varchar(${size[1]}).`);
     }
-    if (field === "DecimalField") Object.assign(options, { maxDigits: 10, decimalPlaces: 5 });
+    if (field === "DecimalField") {
+      Object.assign(options, { maxDigits: 10, decimalPlaces: 5 });
+      notes.push("maxDigits and decimalPlaces have been guessed, as this database handles decimal fields as float.");
+    }
     const check = implicitCheck(field, column.name);
     return {
       field, options, ...(notes.length ? { notes } : {}), ...(check !== undefined && checks.some((c) => c.name === null && c.expression === check) ? { check } : {}),
