@@ -4,6 +4,7 @@
  * the model histories of test-fixtures/histories, schema snapshots, and the
  * two backends the same tests run on ({@link SQLITE}, {@link POSTGRES}).
  */
+import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -32,6 +33,15 @@ export async function run(dir: string, ...args: string[]): Promise<Ran> {
     out: (t) => void (stdout += t), err: (t) => void (stderr += t), color: false,
   });
   return { code, stdout, stderr };
+}
+
+/** `inspectdb message` prints only the table `message`; `inspectdb message nope` is exit 2 naming `nope`. */
+export async function assertTableFilter(dir: string): Promise<void> {
+  const r = await ok(dir, ["inspectdb", "message"]);
+  assert.deepEqual([...r.stdout.matchAll(/^export class (\w+)/gm)].map((m) => m[1]), ["Message"]);
+  const bad = await run(dir, "inspectdb", "message", "nope");
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /No table named 'nope' in database 'default'\./);
 }
 
 /** Runs a command and throws with its output unless it exits `expected` (default 0). */

@@ -13,7 +13,7 @@ import { after, before, test } from "node:test";
 import { conditionToQ } from "../../server/src/engine/inspectdb/conditions";
 import { normalizeColName, table2model } from "../../server/src/engine/inspectdb/names";
 import { PYTHON } from "../django/django-runner";
-import { REPO, cleanTemps, execSql, ok, run, tempDir } from "./helpers";
+import { REPO, assertTableFilter, cleanTemps, execSql, ok, run, tempDir } from "./helpers";
 
 after(cleanTemps);
 
@@ -36,13 +36,7 @@ test("inspectdb prints the reviewed models.ts and leaves the database as it was"
   assert.equal(fs.existsSync(path.join(project, "legacy")), false);
 });
 
-test("inspectdb TABLE prints only that table; an unknown table is exit 2", async () => {
-  const r = await ok(project, ["inspectdb", "message"]);
-  assert.deepEqual([...r.stdout.matchAll(/^export class (\w+)/gm)].map((m) => m[1]), ["Message"]);
-  const bad = await run(project, "inspectdb", "message", "nope");
-  assert.equal(bad.code, 2);
-  assert.match(bad.stderr, /No table named 'nope' in database 'default'\./);
-});
+test("inspectdb TABLE prints only that table; an unknown table is exit 2", () => assertTableFilter(project));
 
 test("adopting the hand-written database: what inspectdb could not write is what diffschema reports", async () => {
   const dir = tempDir("tsm-legacy-adopt-");

@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, before, test } from "node:test";
-import { cleanTemps, ok, POSTGRES, REPO, run, tempDir } from "../inspectdb/helpers";
+import { assertTableFilter, cleanTemps, ok, POSTGRES, REPO, run, tempDir } from "../inspectdb/helpers";
 
 after(cleanTemps);
 
@@ -30,13 +30,7 @@ test("inspectdb on PostgreSQL prints the reviewed models.ts and leaves the datab
   assert.equal(await POSTGRES.fingerprint(project), before);
 });
 
-test("inspectdb TABLE on PostgreSQL prints only that table; an unknown table is exit 2", async () => {
-  const r = await ok(project, ["inspectdb", "message"]);
-  assert.deepEqual([...r.stdout.matchAll(/^export class (\w+)/gm)].map((m) => m[1]), ["Message"]);
-  const bad = await run(project, "inspectdb", "message", "nope");
-  assert.equal(bad.code, 2);
-  assert.match(bad.stderr, /No table named 'nope' in database 'default'\./);
-});
+test("inspectdb TABLE on PostgreSQL prints only that table; an unknown table is exit 2", () => assertTableFilter(project));
 
 test("adopting the hand-written PostgreSQL database: what inspectdb could not write or noted is what diffschema reports", async () => {
   const dir = tempDir("tsm-legacy-pg-adopt-");
