@@ -5,7 +5,8 @@
 // index, CHECKs with IN and with a function): the whole models.ts against a
 // reviewed copy, the database left as it was, a table filter; and after
 // adoption, diffschema reports exactly what inspectdb could not write or
-// noted (never a silent guess).
+// noted (never a silent guess), and the foreign key made without
+// DEFERRABLE (tsmigrate's, like Django's, are DEFERRABLE INITIALLY DEFERRED).
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -43,6 +44,8 @@ test("adopting the hand-written PostgreSQL database: what inspectdb could not wr
   assert.deepEqual(drift.stdout.split("\n").filter((l) => l.startsWith("  - ")), [
     '  - table "message": check "body_not_empty" (LENGTH("body") > 0) exists in the database but in no migration',
     "  - table \"message\": index on (USING gin, TO_TSVECTOR('english', \"body\")) exists in the database but in no migration",
+    '  - table "message": foreign key (author_id) -> person (id) ON DELETE CASCADE exists in the database but in no migration',
+    '  - table "message": foreign key (author_id) -> person (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED is in the migrations but not in the database',
     '  - table "person": column "code" has type char(10) in the database but varchar(10) in the migrations',
     '  - table "person": column "salary" exists in the database but in no migration',
     '  - table "person": column "born" has type timestamp in the database but timestamp with time zone in the migrations',

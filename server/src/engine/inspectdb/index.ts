@@ -126,7 +126,7 @@ function splitIndexes(table: TableSnapshot, introspection: Pick<DatabaseIntrospe
   const rest: IndexSnapshot[] = [];
   for (const ix of table.indexes) {
     const cols = plainColumns(ix, table);
-    const single = cols?.length === 1 && !cols[0]!.desc && ix.where === null ? cols[0]!.column : undefined;
+    const single = cols?.length === 1 && !cols[0]!.desc && ix.where === null && ix.deferrable === undefined ? cols[0]!.column : undefined;
     if (single !== undefined && ix.unique && !unique.has(single)) unique.add(single);
     else if (single !== undefined && !ix.unique && !indexed.has(single)) indexed.add(single);
     else rest.push(ix);
@@ -200,9 +200,12 @@ function metaEntries(
     }
     const fieldList = `[${cols.map((c) => JSON.stringify(`${c.desc ? "-" : ""}${fields.get(c.column)!}`)).join(", ")}]`;
     const name = JSON.stringify(ix.name ?? `${table.name}_${cols.map((c) => c.column).join("_")}_uniq`);
-    if (ix.unique && where === undefined) together.push(fieldList);
+    const deferrable = ix.deferrable ? [["deferrable", `models.Deferrable.${ix.deferrable}`] as [string, string]] : [];
+    if (ix.unique && where === undefined && !deferrable.length) together.push(fieldList);
     else if (!ix.unique && where === undefined && ix.name === createIndexName(table.name, cols.map((c) => c.column), "_idx")) indexTogether.push(fieldList);
-    else if (ix.unique) constraints.push(`models.UniqueConstraint(${optionsText([["fields", fieldList], ["condition", where!], ["name", name]])})`);
+    else if (ix.unique) {
+      constraints.push(`models.UniqueConstraint(${optionsText([["fields", fieldList], ...(where ? [["condition", where] as [string, string]] : []), ["name", name], ...deferrable])})`);
+    }
     else indexes.push(`models.Index(${optionsText([["fields", fieldList], ...(where ? [["condition", where] as [string, string]] : []), ["name", name]])})`);
   }
   for (const check of table.checks) {

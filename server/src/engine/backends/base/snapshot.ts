@@ -32,6 +32,8 @@ export interface IndexSnapshot {
   readonly where: string | null;
   /** The index name (only with `indexNames: true`, and never for automatic indexes). */
   readonly name?: string;
+  /** The unique constraint it backs is DEFERRABLE: INITIALLY `DEFERRED` or `IMMEDIATE` (absent: not deferrable). */
+  readonly deferrable?: "DEFERRED" | "IMMEDIATE";
 }
 
 /** A foreign key: local columns -> table and columns (null column: the primary key). */
@@ -42,6 +44,8 @@ export interface ForeignKeySnapshot {
   /** ON DELETE / ON UPDATE actions (only with `onDelete: true`). */
   readonly onDelete?: string;
   readonly onUpdate?: string;
+  /** DEFERRABLE: INITIALLY `DEFERRED` or `IMMEDIATE` (absent: not deferrable, or not read). */
+  readonly deferrable?: "DEFERRED" | "IMMEDIATE";
 }
 
 /** One table. */
@@ -76,14 +80,19 @@ export interface DiffOptions {
   readonly only?: readonly [string, string];
 }
 
+/** ` DEFERRABLE INITIALLY DEFERRED`, or "" when not deferrable. */
+function deferrableText(d: string | undefined): string {
+  return d ? ` DEFERRABLE INITIALLY ${d}` : "";
+}
+
 function describeIndex(ix: IndexSnapshot): string {
-  return `${ix.unique ? "unique index" : "index"}${ix.name ? ` "${ix.name}"` : ""} on (${ix.columns.join(", ")})${ix.where ? ` WHERE ${ix.where}` : ""}`;
+  return `${ix.unique ? "unique index" : "index"}${ix.name ? ` "${ix.name}"` : ""} on (${ix.columns.join(", ")})${ix.where ? ` WHERE ${ix.where}` : ""}${deferrableText(ix.deferrable)}`;
 }
 
 function describeFk(fk: ForeignKeySnapshot): string {
   const to = fk.to.map((c) => c ?? "<primary key>").join(", ");
   const actions = fk.onDelete !== undefined ? ` ON DELETE ${fk.onDelete}` : "";
-  return `foreign key (${fk.columns.join(", ")}) -> ${fk.table} (${to})${actions}`;
+  return `foreign key (${fk.columns.join(", ")}) -> ${fk.table} (${to})${actions}${deferrableText(fk.deferrable)}`;
 }
 
 function describeCheck(c: CheckSnapshot): string {
@@ -144,7 +153,7 @@ function diffTable(a: TableSnapshot, b: TableSnapshot, opts: DiffOptions, out: s
   const checks = multisetDiff(a.checks, b.checks, (c) => JSON.stringify([c.name, c.expression]));
   for (const c of checks.onlyA) out.push(`${t}: ${describeCheck(c)} ${onlyA}`);
   for (const c of checks.onlyB) out.push(`${t}: ${describeCheck(c)} ${onlyB}`);
-  const indexes = multisetDiff(a.indexes, b.indexes, (i) => JSON.stringify([i.columns, i.unique, i.where, i.name ?? null]));
+  const indexes = multisetDiff(a.indexes, b.indexes, (i) => JSON.stringify([i.columns, i.unique, i.where, i.name ?? null, i.deferrable ?? null]));
   for (const i of indexes.onlyA) out.push(`${t}: ${describeIndex(i)} ${onlyA}`);
   for (const i of indexes.onlyB) out.push(`${t}: ${describeIndex(i)} ${onlyB}`);
   const fks = multisetDiff(a.foreignKeys, b.foreignKeys, (f) => JSON.stringify(f));

@@ -17,12 +17,12 @@
  * - indexes with every column as `name`, `name varchar_pattern_ops` (a
  *   non-default operator class), `... DESC`, `... NULLS FIRST`, or an
  *   expression; a method other than btree as a first element `USING gin`;
- *   the primary key's index left out, unique constraints' indexes in;
+ *   the primary key's index left out, unique constraints' indexes in (with
+ *   their deferrability; so are foreign keys');
  * - a CHECK PostgreSQL named itself for a positive integer field
  *   (`<table>_<column>_check`, `"column" >= 0`) is unnamed, as on SQLite,
  *   so that the field type accounts for it.
- * Not compared: deferrability of foreign keys and unique constraints,
- * sequences' own settings, comments, views, partitions' children.
+ * Not compared: sequences' own settings, comments, views, partitions' children.
  */
 import type { Connection } from "../base/base";
 import { interpolate } from "../base/features";
@@ -83,8 +83,17 @@ const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const sortedByJson = <T>(xs: T[]): T[] => xs.sort((a, b) => byText(JSON.stringify(a), JSON.stringify(b)));
 
 interface ColumnRow { t: number; name: string; type: string; notnull: boolean; identity: string; dflt: string | null }
-interface ConstraintRow { t: number; name: string; type: string; cols: string[]; expr: string | null; reftable: string | null; refcols: string[] | null; ondelete: string; onupdate: string }
-interface IndexRow { t: number; name: string; uniq: boolean; pred: string | null; nkeys: number; cols: string[]; options: number[]; opclasses: string[]; method: string; backs: boolean }
+interface ConstraintRow {
+  t: number; name: string; type: string; cols: string[]; expr: string | null; reftable: string | null; refcols: string[] | null;
+  ondelete: string; onupdate: string; deferrable: "DEFERRED" | "IMMEDIATE" | null;
+}
+interface IndexRow {
+  t: number; name: string; uniq: boolean; pred: string | null; nkeys: number; cols: string[]; options: number[]; opclasses: string[];
+  method: string; deferrable: "DEFERRED" | "IMMEDIATE" | null;
+}
+
+/** SQL of a constraint's deferrability, `DEFERRED` / `IMMEDIATE` / NULL, from `pg_constraint` row `k`. */
+const DEFERRABLE_SQL = "CASE WHEN k.condeferrable THEN CASE WHEN k.condeferred THEN 'DEFERRED' ELSE 'IMMEDIATE' END END";
 
 /**
  * PostgreSQL's {@link DatabaseIntrospection} on a connection; reads only
@@ -142,7 +151,7 @@ export class PostgresIntrospection implements DatabaseIntrospection {
       `SELECT k.conrelid::int AS t, k.conname AS name, k.contype::text AS type, ${names("k.conrelid", "k.conkey")} AS cols,
               CASE WHEN k.contype = 'c' THEN pg_catalog.pg_get_expr(k.conbin, k.conrelid) END AS expr,
               r.relname AS reftable, CASE WHEN k.contype = 'f' THEN ${names("k.confrelid", "k.confkey")} END AS refcols,
-              k.confdeltype::text AS ondelete, k.confupdtype::text AS onupdate
+              k.confdeltype::text AS ondelete, k.confupdtype::text AS onupdate, ${DEFERRABLE_SQL} AS deferrable
          FROM pg_catalog.pg_constraint k JOIN pg_catalog.pg_class c ON c.oid = k.conrelid
          LEFT JOIN pg_catalog.pg_class r ON r.oid = k.confrelid
         WHERE c.relnamespace = ${this.ns} AND k.contype IN ('p', 'f', 'c')`);
@@ -155,7 +164,7 @@ export class PostgresIntrospection implements DatabaseIntrospection {
               i.indoption::int2[]::int[] AS options, am.amname AS method,
               ARRAY(SELECT CASE WHEN o.opcdefault THEN '' ELSE o.opcname::text END FROM unnest(i.indclass::oid[]) WITH ORDINALITY u(oid, n)
                       JOIN pg_catalog.pg_opclass o ON o.oid = u.oid ORDER BY u.n) AS opclasses,
-              EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k WHERE k.conindid = i.indexrelid AND k.contype IN ('p', 'u', 'x')) AS backs
+              (SELECT ${DEFERRABLE_SQL} FROM pg_catalog.pg_constraint k WHERE k.conindid = i.indexrelid AND k.contype IN ('u', 'x') LIMIT 1) AS deferrable
          FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = i.indrelid JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
          JOIN pg_catalog.pg_am am ON am.oid = ic.relam
         WHERE c.relnamespace = ${this.ns} AND NOT i.indisprimary`);
@@ -225,6 +234,7 @@ function tableSnapshot(name: string, cols: ColumnRow[], cons: ConstraintRow[], i
   });
   const foreignKeys: ForeignKeySnapshot[] = cons.filter((k) => k.type === "f").map((k) => ({
     columns: k.cols, table: k.reftable ?? "", to: k.refcols ?? [], onDelete: ON_DELETE[k.ondelete] ?? k.ondelete, onUpdate: ON_DELETE[k.onupdate] ?? k.onupdate,
+    ...(k.deferrable ? { deferrable: k.deferrable } : {}),
   }));
   return { name, columns, checks: sortedByJson(checks), indexes: sortedByJson(idx.map((i) => indexSnapshot(i, indexNames))), foreignKeys: sortedByJson(foreignKeys) };
 }
@@ -243,6 +253,6 @@ function indexSnapshot(i: IndexRow, indexNames: boolean): IndexSnapshot {
   return {
     columns: i.method === "btree" ? columns : [`USING ${i.method}`, ...columns],
     unique: i.uniq, where: i.pred === null ? null : canonicalPgSql(i.pred),
-    ...(indexNames && !i.backs ? { name: i.name } : {}),
+    ...(indexNames ? { name: i.name } : {}), ...(i.deferrable ? { deferrable: i.deferrable } : {}),
   };
 }
