@@ -36,7 +36,7 @@ import { canonicalPgSql } from "./expressions";
 /** The DEFAULT of an identity or serial column in a snapshot. */
 export const AUTO_INCREMENT = "AUTO_INCREMENT (identity or serial)";
 
-/** SQL for the oid of the schema a {@link PostgresIntrospection} reads. */
+/** Which schema a {@link PostgresIntrospection} reads: the connection's `current_schema()`, or the session's temporary schema. */
 export type NamespaceSql = "current" | "temporary";
 
 const NAMESPACE: Readonly<Record<NamespaceSql, string>> = {
