@@ -19,13 +19,15 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { test } from "node:test";
+import { after, test } from "node:test";
 import { listHistories, loadHistory } from "../django/history";
 import { compareWithDjango } from "../inspectdb/django-models";
-import { ok, pgSchemaOf, POSTGRES, tempDir } from "../inspectdb/helpers";
+import { cleanTemps, ok, pgSchemaOf, POSTGRES, tempDir } from "../inspectdb/helpers";
 import { adopt, assertAdopted } from "../inspectdb/roundtrip-cases";
 import { runPython } from "./replay-pg";
 import { freshDatabase } from "./server";
+
+after(cleanTemps);
 
 /** Django 3.2 makes the models of `history`'s last step on a new database; returns its URL and Django's inspectdb output. */
 async function djangoDatabase(name: string): Promise<{ url: string; inspectdb: string }> {
