@@ -82,13 +82,14 @@ const ON_DELETE: Readonly<Record<string, string>> = { a: "NO ACTION", r: "RESTRI
 const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const sortedByJson = <T>(xs: T[]): T[] => xs.sort((a, b) => byText(JSON.stringify(a), JSON.stringify(b)));
 
-interface ColumnRow { t: number; name: string; type: string; notnull: boolean; identity: string; dflt: string | null }
+/** Catalog rows; `t` is the table's oid as text (oids are unsigned 32-bit: past int4). */
+interface ColumnRow { t: string; name: string; type: string; notnull: boolean; identity: string; dflt: string | null }
 interface ConstraintRow {
-  t: number; name: string; type: string; cols: string[]; expr: string | null; reftable: string | null; refcols: string[] | null;
+  t: string; name: string; type: string; cols: string[]; expr: string | null; reftable: string | null; refcols: string[] | null;
   ondelete: string; onupdate: string; deferrable: "DEFERRED" | "IMMEDIATE" | null;
 }
 interface IndexRow {
-  t: number; name: string; uniq: boolean; pred: string | null; nkeys: number; cols: string[]; options: number[]; opclasses: string[];
+  t: string; name: string; uniq: boolean; pred: string | null; nkeys: number; cols: string[]; options: number[]; opclasses: string[];
   method: string; deferrable: "DEFERRED" | "IMMEDIATE" | null;
 }
 
@@ -119,12 +120,12 @@ export class PostgresIntrospection implements DatabaseIntrospection {
 
   private async read(options: IntrospectOptions): Promise<SchemaSnapshot> {
     const only = options.tables ? new Set(options.tables) : new Set(await this.tableNames());
-    const tables = (await this.connection.query<{ oid: number; name: string }>(
-      `SELECT c.oid::int AS oid, c.relname AS name FROM pg_catalog.pg_class c WHERE c.relkind IN ('r', 'p') AND c.relnamespace = ${this.ns} ORDER BY c.relname`,
+    const tables = (await this.connection.query<{ oid: string; name: string }>(
+      `SELECT c.oid::text AS oid, c.relname AS name FROM pg_catalog.pg_class c WHERE c.relkind IN ('r', 'p') AND c.relnamespace = ${this.ns} ORDER BY c.relname`,
     )).filter((t) => only.has(t.name));
     const [columns, constraints, indexes] = [await this.columnRows(), await this.constraintRows(), await this.indexRows()];
-    const group = <T extends { t: number }>(rows: T[]) => {
-      const m = new Map<number, T[]>();
+    const group = <T extends { t: string }>(rows: T[]) => {
+      const m = new Map<string, T[]>();
       for (const r of rows) m.set(r.t, [...(m.get(r.t) ?? []), r]);
       return m;
     };
@@ -136,7 +137,7 @@ export class PostgresIntrospection implements DatabaseIntrospection {
 
   private columnRows(): Promise<ColumnRow[]> {
     return this.connection.query<ColumnRow>(
-      `SELECT a.attrelid::int AS t, a.attname AS name, pg_catalog.format_type(a.atttypid, a.atttypmod) AS type,
+      `SELECT a.attrelid::text AS t, a.attname AS name, pg_catalog.format_type(a.atttypid, a.atttypmod) AS type,
               a.attnotnull AS notnull, a.attidentity::text AS identity, pg_catalog.pg_get_expr(d.adbin, d.adrelid) AS dflt
          FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
          LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
@@ -148,7 +149,7 @@ export class PostgresIntrospection implements DatabaseIntrospection {
     const names = (rel: string, keys: string) =>
       `ARRAY(SELECT a.attname::text FROM unnest(${keys}) WITH ORDINALITY u(n, i) JOIN pg_catalog.pg_attribute a ON a.attrelid = ${rel} AND a.attnum = u.n ORDER BY u.i)`;
     return this.connection.query<ConstraintRow>(
-      `SELECT k.conrelid::int AS t, k.conname AS name, k.contype::text AS type, ${names("k.conrelid", "k.conkey")} AS cols,
+      `SELECT k.conrelid::text AS t, k.conname AS name, k.contype::text AS type, ${names("k.conrelid", "k.conkey")} AS cols,
               CASE WHEN k.contype = 'c' THEN pg_catalog.pg_get_expr(k.conbin, k.conrelid) END AS expr,
               r.relname AS reftable, CASE WHEN k.contype = 'f' THEN ${names("k.confrelid", "k.confkey")} END AS refcols,
               k.confdeltype::text AS ondelete, k.confupdtype::text AS onupdate, ${DEFERRABLE_SQL} AS deferrable
@@ -159,7 +160,7 @@ export class PostgresIntrospection implements DatabaseIntrospection {
 
   private indexRows(): Promise<IndexRow[]> {
     return this.connection.query<IndexRow>(
-      `SELECT i.indrelid::int AS t, ic.relname AS name, i.indisunique AS uniq, pg_catalog.pg_get_expr(i.indpred, i.indrelid) AS pred,
+      `SELECT i.indrelid::text AS t, ic.relname AS name, i.indisunique AS uniq, pg_catalog.pg_get_expr(i.indpred, i.indrelid) AS pred,
               i.indnkeyatts::int AS nkeys, ARRAY(SELECT pg_catalog.pg_get_indexdef(i.indexrelid, k, false) FROM generate_series(1, i.indnatts) k ORDER BY k) AS cols,
               i.indoption::int2[]::int[] AS options, am.amname AS method,
               ARRAY(SELECT CASE WHEN o.opcdefault THEN '' ELSE o.opcname::text END FROM unnest(i.indclass::oid[]) WITH ORDINALITY u(oid, n)
