@@ -112,11 +112,26 @@ export function pyMeta(model: ModelState): string[] {
   return lines.length ? ["", "    class Meta:", ...lines] : [];
 }
 
+/**
+ * The Python base class of a model: `models.Model`, or its parent's class
+ * (multi-table inheritance, proxies), imported from the parent's app when
+ * that is another one.
+ */
+function pyBase(state: ProjectState, model: ModelState, imports: Set<string>): string {
+  const base = model.bases[0];
+  if (base === undefined) return "models.Model";
+  const parent = state.resolve(base);
+  if (!parent) throw new Error(`${model.key} extends ${base}, which is not in the state`);
+  if (parent.app !== model.app) imports.add(`from ${parent.app}.models import ${parent.name}`);
+  return parent.name;
+}
+
 /** The `models.py` source of one app: its models in state order, fields in order. */
 export function appToPython(state: ProjectState, app: string): string {
   const out = ["import uuid", "", "from django.db import models", "from django.utils import timezone", ""];
+  const imports = new Set<string>();
   for (const model of state.appModels(app)) {
-    out.push("", `class ${model.name}(models.Model):`);
+    out.push("", `class ${model.name}(${pyBase(state, model, imports)}):`);
     const body: string[] = [];
     for (const [name, field] of model.fields) {
       const line = pyField(name, field);
@@ -126,6 +141,7 @@ export function appToPython(state: ProjectState, app: string): string {
     if (body.length === 0) body.push("    pass");
     out.push(...body);
   }
+  out.splice(5, 0, ...imports);
   return out.join("\n") + "\n";
 }
 
