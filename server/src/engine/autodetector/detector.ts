@@ -126,11 +126,11 @@ export class Detector {
   /**
    * Relations pointing at a model of the old state: Django's
    * `related_objects`, which leaves out hidden relations (`relatedName`
-   * ending in "+") unless they are many-to-many.
+   * ending in "+") unless they are many-to-many or `includeHidden`.
    */
-  reverseOld(key: string): readonly Reverse[] {
+  reverseOld(key: string, includeHidden = false): readonly Reverse[] {
     this.fromReverse ??= reverseIndex(this.from);
-    return (this.fromReverse.get(key) ?? []).filter((r) => !isHidden(r.field) || isManyToMany(r.field));
+    return (this.fromReverse.get(key) ?? []).filter((r) => includeHidden || !isHidden(r.field) || isManyToMany(r.field));
   }
 
   /** Relations pointing at a model of the new state, hidden ones left out (Django's `get_fields()`). */

@@ -8,7 +8,7 @@
 import { type Asking, runAsync, runSync } from "./questions";
 import { arrangeForGraph, buildMigrationList, optimizeMigrations, sortAll, trimToApps } from "./arrange";
 import { Detector } from "./detector";
-import { checkBaseChanges, generateCreatedProxies, generateDeletedProxies } from "./inheritance";
+import { checkBaseChanges, generateCreatedProxies, generateDeletedProxies, generateSwitchedRelations } from "./inheritance";
 import { generateAddedFields, generateAlteredFields, generateRemovedFields, generateRenamedFields } from "./fields";
 import type { Migration } from "../migration";
 import type { Operation } from "../operations/base";
@@ -46,6 +46,7 @@ function* detect(from: ProjectState, to: ProjectState, leaf: (app: string) => st
   d.generateCreatedModels();
   generateDeletedProxies(d);
   generateCreatedProxies(d);
+  generateSwitchedRelations(d);
   d.generateAlteredOptions();
   d.createAlteredIndexesAndConstraints();
   d.generateRemovedConstraints();

@@ -6,8 +6,9 @@
  * model's parent, which Django 3.2 does not detect.
  */
 import { TsMigrateError } from "../errors";
+import { AlterField } from "../operations/fields";
 import { CreateModel, DeleteModel } from "../operations/models";
-import type { ModelState } from "../state";
+import { type ModelState, isManyToMany } from "../state";
 import type { Dependency } from "./deps";
 import { type Detector, appOf, modelOf } from "./detector";
 
@@ -34,12 +35,25 @@ export function baseDependencies(d: Detector, model: ModelState, movedFields: bo
   return out;
 }
 
-/** Django's `generate_deleted_proxies`: DeleteModel for each proxy gone (it runs no SQL). */
+/**
+ * Django's `generate_deleted_proxies`: DeleteModel for each proxy gone (it
+ * runs no SQL). Unlike Django, the DeleteModel comes after the removal or
+ * change of the relations pointing at the proxy, as `generate_deleted_models`
+ * orders it for a concrete model: Django may put it first, leaving a state
+ * whose relation names no model, which unapplying the migration then
+ * cannot use.
+ */
 export function generateDeletedProxies(d: Detector): void {
   const deleted = [...d.oldProxyKeys].filter((k) => !d.newProxyKeys.has(k)).sort();
   for (const key of deleted) {
     const model = d.from.models.get(key)!;
-    d.addOperation(model.app, new DeleteModel(model.name));
+    const deps: Dependency[] = [];
+    // A proxy turned concrete keeps its relations (generateSwitchedRelations alters them after the CreateModel).
+    for (const r of d.to.models.has(key) ? [] : d.reverseOld(key, true)) {
+      deps.push({ app: r.owner.app, model: r.owner.nameLower, field: r.name, kind: false });
+      if (!isManyToMany(r.field)) deps.push({ app: r.owner.app, model: r.owner.nameLower, field: r.name, kind: "alter" });
+    }
+    d.addOperation(model.app, new DeleteModel(model.name), deps);
   }
 }
 
@@ -82,4 +96,37 @@ export function checkBaseChanges(d: Detector): void {
       `(RunSQL to move the rows)`,
     { code: "inheritance-change" },
   );
+}
+
+/**
+ * Django's "Fix relationships if the model changed from a proxy model to a
+ * concrete model" (`generate_created_models`): a relation to a proxy that
+ * becomes a concrete model keeps its state but now references the new
+ * table, so it gets an AlterField after the new model's CreateModel.
+ * Unlike Django, only relations that existed before are altered (Django
+ * also alters relations added in the same step, and its migration then
+ * fails: "Tag has no field named ..."). The other way (a concrete model
+ * with relations pointing at it turned into a proxy) is rejected: Django
+ * drops the table its relations reference.
+ * @throws TsMigrateError code `inheritance-change` for a concrete model with relations turned into a proxy.
+ */
+export function generateSwitchedRelations(d: Detector): void {
+  const switched = [...d.to.models.keys()].filter((k) => {
+    const old = d.from.models.get(k);
+    return old !== undefined && old.isProxy !== d.to.models.get(k)!.isProxy;
+  }).sort();
+  for (const key of switched) {
+    const toProxy = d.to.models.get(key)!.isProxy;
+    for (const r of d.reverseNew(key)) {
+      const before = d.from.models.get(r.owner.key)?.fields.get(r.name);
+      if (before === undefined || before.options.to !== key) continue;
+      if (toProxy) {
+        throw new TsMigrateError(`${key} becomes a proxy model while ${r.owner.key}.${r.name} points at it: its table would be ` +
+          `dropped under the relation. Remove or repoint the relation in one migration, then make the model a proxy in the next`,
+          { code: "inheritance-change" });
+      }
+      d.addOperation(r.owner.app, new AlterField(r.owner.nameLower, r.name, r.field),
+        [{ app: appOf(key), model: modelOf(key), field: null, kind: true }]);
+    }
+  }
 }
