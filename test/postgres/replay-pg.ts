@@ -93,7 +93,7 @@ async function djangoSide(history: History, workDir: string, plan: [string, stri
   const call = async (n: number, extra: object, steps: History["steps"]): Promise<DjangoOut> => {
     const spec = path.join(workDir, `django.spec${n}.json`);
     fs.writeFileSync(spec, JSON.stringify({
-      workDir: path.join(workDir, "django"), apps: history.apps,
+      workDir: path.join(workDir, "django"), apps: history.apps, ...history.autoFields,
       database: { NAME: db.name, HOST: u.hostname, PORT: u.port, USER: u.username },
       steps: steps.map((s) => ({ index: s.index, models: s.python })), ...extra,
     }));

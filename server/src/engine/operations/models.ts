@@ -93,7 +93,7 @@ export class CreateModel extends ModelOperation {
   }
 
   override describe(): string {
-    return `Create model ${this.name}`;
+    return `Create ${this.options.proxy === true ? "proxy " : ""}model ${this.name}`;
   }
 
   override provisions(): readonly Provision[] {

@@ -11,7 +11,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { type ProjectConfig, isMissing } from "../config";
+import { type ProjectConfig, appDefaultAutoField, isMissing } from "../config";
 import { ErrorCollector, type SourceLocation, TsMigrateError } from "../errors";
 import { FIELD_SPECS } from "../fields";
 import { type FieldState, ModelState, ProjectState, fieldOption, isManyToMany, makeField, modelKey } from "../state";
@@ -359,7 +359,7 @@ class ModelResolver {
       ordered.delete("id");
     }
     fieldLocs.set("id", own.location);
-    return new Map([["id", makeField(this.config.defaultAutoField, {
+    return new Map([["id", makeField(appDefaultAutoField(this.config, c.app), {
       autoCreated: true, primaryKey: true, serialize: false, verboseName: "ID",
     })], ...ordered]);
   }
