@@ -11,6 +11,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { appRelativeFunctionRef } from "../callables";
 import { type ProjectConfig, appDefaultAutoField, isMissing } from "../config";
 import { ErrorCollector, type SourceLocation, TsMigrateError } from "../errors";
 import { FIELD_SPECS } from "../fields";
@@ -332,7 +333,8 @@ class ModelResolver {
   private readField(c: Concrete, ref: ClassRef, field: ParsedField, meta: Value | undefined): FieldState | undefined {
     const problem = fieldNameProblem(field.name);
     if (problem) return void this.errors.add(problem, "bad-field-name", field.nameLocation);
-    const fs = this.errors.attempt(() => fieldFromCall(field.call, this.contextFor(ref.file, c.app, c.key, field.location)));
+    const read = this.errors.attempt(() => fieldFromCall(field.call, this.contextFor(ref.file, c.app, c.key, field.location)));
+    const fs = read && this.withAppRelativeDefault(read, c.app);
     if (!fs || !FIELD_SPECS[fs.type].relation) return fs;
     const defaultRelatedName = isObjectValue(meta) && typeof meta.defaultRelatedName === "string" ? meta.defaultRelatedName : undefined;
     const lower = c.ref.cls.name.toLowerCase();
@@ -342,6 +344,15 @@ class ModelResolver {
     if (opts.relatedName === undefined && defaultRelatedName !== undefined) opts.relatedName = defaultRelatedName;
     for (const k of ["relatedName", "relatedQueryName"]) if (typeof opts[k] === "string") opts[k] = fmt(opts[k] as string);
     return makeField(fs.type, opts);
+  }
+
+  /** A default naming a project function by its absolute module, relative to the folder of app `app` (see `projectFunctionRef`). */
+  private withAppRelativeDefault(fs: FieldState, app: string): FieldState {
+    const d = fs.options.default;
+    const dir = this.config.apps.find((a) => a.label === app)?.dir;
+    if (d === undefined || dir === undefined) return fs;
+    const rel = appRelativeFunctionRef(d, dir);
+    return rel === d ? fs : makeField(fs.type, { ...fs.options, default: rel });
   }
 
   /** Django's models.E026/E004 checks, and the implicit `id` (config.defaultAutoField) when no field is the primary key. */
