@@ -3,7 +3,7 @@ import { models } from "tsmigrate";
 abstract class Stamped extends models.Model {
   created = models.DateTimeField({ autoNowAdd: true });
 
-  static Meta = { abstract: true } satisfies models.Meta;
+  static Meta: models.Meta = { abstract: true };
 }
 
 export class Product extends Stamped {

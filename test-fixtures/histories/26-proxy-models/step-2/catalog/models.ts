@@ -10,7 +10,7 @@ export class Item extends models.Model {
 
 /** A proxy: the same table (catalog_item), another class with its own Meta. */
 export class FeaturedItem extends Item {
-  static Meta = { proxy: true, ordering: ["name"], verboseName: "featured item", verboseNamePlural: "featured" };
+  static Meta: models.Meta = { proxy: true, ordering: ["name"], verboseName: "featured item", verboseNamePlural: "featured" };
 }
 
 /** A proxy of a proxy. */

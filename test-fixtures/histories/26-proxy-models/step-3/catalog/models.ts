@@ -10,7 +10,7 @@ export class Item extends models.Model {
 
 /** A proxy: the same table (catalog_item), another class with its own Meta. */
 export class FeaturedItem extends Item {
-  static Meta = { proxy: true, ordering: ["name"], verboseName: "featured item", verboseNamePlural: "featured" };
+  static Meta: models.Meta = { proxy: true, ordering: ["name"], verboseName: "featured item", verboseNamePlural: "featured" };
 }
 
 /** Was a proxy: now a multi-table child with a table of its own (Django: DeleteModel, then CreateModel). */
