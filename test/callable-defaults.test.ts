@@ -5,6 +5,9 @@
 // callable fills existing rows per row (see test/cli/callable-defaults.test.ts);
 // any other callable asks for a one-off default instead of copying one value.
 import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { describe, it } from "node:test";
 import { functionValue, normalizeFunctionSource, wellKnownCallable } from "../server/src/engine/callables";
 import { readMigrationFile } from "../server/src/engine/loader-file";
@@ -14,6 +17,15 @@ import { columnDefinition } from "../server/src/engine/backends/base/columns";
 import { QuestionError } from "../server/src/engine/errors";
 import { NonInteractiveQuestioner } from "../server/src/engine/questioner";
 import { RefValue } from "../server/src/engine/values";
+import { projectFunctionRef } from "../server/src/engine/callables";
+import type { ProjectConfig } from "../server/src/engine/config";
+import { loadModels } from "../server/src/engine/source/models";
+import type { Migration } from "../server/src/engine/migration";
+
+/** The one migration of app shop in `changes`. */
+function changesOf(changes: Map<string, Migration[]>): Migration {
+  return changes.get("shop")![0]!;
+}
 import { writeMigration } from "../server/src/engine/writer";
 import { ScriptedQuestioner, assertReaches, detect, modelsState, summary } from "./autodetector-helpers";
 
@@ -177,6 +189,35 @@ describe("callable defaults: makemigrations", () => {
     assert.match(text, /default: function makeCode\(\): string \{\n {12}return "c-" \+ Math\.random\(\);\n {8}\},/);
     const back = readMigrationFile("shop", "/p/shop/migrations/0002_x.ts", text);
     assert.deepEqual((back.operations[0] as AddField).field, declared);
+    assert.equal(back.checksum(), m.checksum());
+    assert.equal(writeMigration(back), text);
+  });
+
+  it("a function exported by another project file: the migration imports it by name, never a copy, and reads back equal", async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "tsm-callables-"));
+    const config = {
+      root, defaultAutoField: "BigAutoField", databases: {},
+      apps: [{ label: "shop", dir: `${root}/shop`, modelsFile: `${root}/shop/models.ts`, migrationsDir: `${root}/shop/migrations` }],
+    } as unknown as ProjectConfig;
+    fs.mkdirSync(path.join(root, "lib"));
+    fs.mkdirSync(path.join(root, "shop"));
+    fs.writeFileSync(path.join(root, "lib/tokens.ts"), 'export function newToken(): string {\n  return "t";\n}\nexport const newCode = () => "c";\n');
+    fs.writeFileSync(path.join(root, "shop/models.ts"), 'import { models } from "tsmigrate";\nimport { newCode, newToken as token } from "../lib/tokens";\n' +
+      withField("code = models.CharField({ maxLength: 40, null: true, default: token });\n  alt = models.CharField({ maxLength: 9, null: true, default: newCode });"));
+    const loaded = loadModels(config);
+    fs.rmSync(root, { recursive: true, force: true });
+    assert.deepEqual(loaded.errors.map((e) => e.format()), []);
+    const to = loaded.state;
+    const declared = to.get("shop", "item")!.fields.get("code")!;
+    assert.deepEqual(declared.options.default, projectFunctionRef("../lib/tokens", "newToken"));
+    assert.deepEqual(to.get("shop", "item")!.fields.get("alt")!.options.default, projectFunctionRef("../lib/tokens", "newCode"));
+    const m = changesOf(await detect(from, to, new ScriptedQuestioner()));
+    const text = writeMigration(m);
+    assert.match(text, /^import \{ migrations, models \} from "tsmigrate";\nimport \{ newCode, newToken \} from "\.\.\/\.\.\/lib\/tokens";\n/);
+    assert.match(text, /default: newToken,/);
+    assert.doesNotMatch(text, /return "t"/);
+    const back = readMigrationFile("shop", `${root}/shop/migrations/0002_x.ts`, text);
+    assert.deepEqual((back.operations.find((o) => (o as AddField).name === "code") as AddField).field, declared);
     assert.equal(back.checksum(), m.checksum());
     assert.equal(writeMigration(back), text);
   });

@@ -3,7 +3,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { test } from "node:test";
-import { loadConfig, parseConfig } from "../server/src/engine/config";
+import { appDefaultAutoField, loadConfig, parseConfig } from "../server/src/engine/config";
+import { loadModels } from "../server/src/engine/source/models";
 import { TsMigrateError } from "../server/src/engine/errors";
 import { errorsOf } from "./errors-of";
 
@@ -115,6 +116,10 @@ test("config errors name the file, the key, what is expected, and where", () => 
     [`{ "apps": [{ "path": "src/x", "label": "my-app" }] }`, `apps[0]: "my-app" is not a valid app label`, 1, 12],
     [`{ "defaultAutoField": "UUIDField" }`, `defaultAutoField: expected "AutoField", "BigAutoField" or "SmallAutoField"`, 1, 3],
     [`{ "apps": [1] }`, `apps[0]: expected an app folder`, 1, 12],
+    [`{ "apps": [{ "path": "src/x", "defaultAutoField": "Big" }] }`,
+      `apps[0].defaultAutoField: expected "AutoField", "BigAutoField" or "SmallAutoField", found "Big"`, 1, 31],
+    [`{ "apps": [{ "path": "src/x", "autoField": "AutoField" }] }`,
+      `apps[0].autoField: unknown key; expected "path", "label" or "defaultAutoField"`, 1, 31],
     [`[]`, `(top level)`, 1, 1],
     [`{\n  "apps": [\n    "src/shop",\n  ]\n  "x": 1 }`, `tsmigrate.config.json is not valid JSON: ',' expected`, 5, 3],
   ];
@@ -129,4 +134,19 @@ test("config errors name the file, the key, what is expected, and where", () => 
   // Several problems are all reported.
   const many = errorsOf(() => parseConfig(file, `{ "apps": 1, "defaultAutoField": 2 }`, root, {}));
   assert.deepEqual(many.map((e) => e.message.split(":")[1]!.trim()), ["apps", "defaultAutoField"]);
+});
+
+test("an app's own defaultAutoField (Django's AppConfig.default_auto_field) overrides the project's", () => {
+  const root = project({
+    "tsmigrate.config.json": `{ "apps": [{ "path": "src/legacy", "defaultAutoField": "AutoField" }, "src/shop"], "defaultAutoField": "SmallAutoField" }`,
+    "src/legacy/models.ts": `import { models } from "tsmigrate";\nexport class Old extends models.Model { name = models.CharField({ maxLength: 5 }); }\n`,
+    "src/shop/models.ts": `import { models } from "tsmigrate";\nexport class New extends models.Model { name = models.CharField({ maxLength: 5 }); }\n`,
+  });
+  const cfg = loadConfig({ cwd: root });
+  assert.deepEqual(cfg.apps.map((a) => [a.label, a.defaultAutoField]), [["legacy", "AutoField"], ["shop", undefined]]);
+  assert.equal(appDefaultAutoField(cfg, "legacy"), "AutoField");
+  assert.equal(appDefaultAutoField(cfg, "shop"), "SmallAutoField");
+  const state = loadModels(cfg).state;
+  assert.equal(state.get("legacy", "old")!.fields.get("id")!.type, "AutoField");
+  assert.equal(state.get("shop", "new")!.fields.get("id")!.type, "SmallAutoField");
 });

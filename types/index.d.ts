@@ -16,7 +16,8 @@
  * }
  * ```
  *
- * Abstract bases: declare the Meta with its type so that subclasses may
+ * Abstract bases, and models other models extend (multi-table or proxy
+ * inheritance): declare the Meta with its type so that subclasses may
  * declare their own Meta: `static Meta: models.Meta = { abstract: true };`.
  */
 
@@ -291,6 +292,8 @@ export namespace models {
     verboseName?: string;
     verboseNamePlural?: string;
     managed?: boolean;
+    /** A proxy model: no table, its (concrete or proxy) parent's rows under another class and Meta; it declares no fields. */
+    proxy?: boolean;
     getLatestBy?: string | readonly string[];
     /** `[["codename", "Human name"], ...]`. */
     permissions?: readonly (readonly string[])[];

@@ -17,6 +17,10 @@ export interface DjangoSpec {
   readonly fresh?: boolean;
   /** App labels, INSTALLED_APPS order. */
   readonly apps: readonly string[];
+  /** DEFAULT_AUTO_FIELD's class name (default "BigAutoField"). */
+  readonly defaultAutoField?: string;
+  /** App label -> its AppConfig's `default_auto_field` class name. */
+  readonly appAutoFields?: Readonly<Record<string, string>>;
   /** Steps: index (1-based) and app label -> models.py source. */
   readonly steps: readonly { readonly index: number; readonly models: Readonly<Record<string, string>> }[];
   /** `migrate <app> <target>` commands run after the steps, in order. */

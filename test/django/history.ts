@@ -28,6 +28,8 @@ export interface HistoryStep {
 export interface History {
   readonly name: string;
   readonly apps: readonly string[];
+  /** The config's `defaultAutoField` and the apps' own (Django's DEFAULT_AUTO_FIELD, AppConfig.default_auto_field), from step 1. */
+  readonly autoFields: { readonly defaultAutoField: string; readonly appAutoFields: Readonly<Record<string, string>> };
   readonly steps: readonly HistoryStep[];
 }
 
@@ -52,6 +54,7 @@ export function loadHistory(name: string): History {
     .filter((d) => /^step-\d+$/.test(d))
     .sort((a, b) => Number(a.slice(5)) - Number(b.slice(5)));
   let apps: string[] | undefined;
+  let autoFields: History["autoFields"] | undefined;
   const steps: HistoryStep[] = [];
   for (const d of stepDirs) {
     const dir = path.join(root, d);
@@ -59,6 +62,10 @@ export function loadHistory(name: string): History {
     const labels = config.apps.map((a) => a.label);
     if (apps && labels.join() !== apps.join()) throw new Error(`${name}/${d}: apps ${labels.join()} differ from step 1's ${apps.join()}`);
     apps = labels;
+    autoFields ??= {
+      defaultAutoField: config.defaultAutoField,
+      appAutoFields: Object.fromEntries(config.apps.filter((a) => a.defaultAutoField).map((a) => [a.label, a.defaultAutoField!])),
+    };
     const loaded = loadModels(config);
     if (loaded.errors.length) {
       throw new Error(`${name}/${d}: tsmigrate cannot read the models:\n${loaded.errors.map((e) => e.format()).join("\n")}`);
@@ -66,7 +73,7 @@ export function loadHistory(name: string): History {
     steps.push({ index: Number(d.slice(5)), dir, state: loaded.state, python: projectToPython(loaded.state, labels) });
   }
   if (!apps || steps.length === 0) throw new Error(`${name}: no step-N folders`);
-  return { name, apps, steps };
+  return { name, apps, autoFields: autoFields!, steps };
 }
 
 /** Copies the files of a step folder over `project` (recursively; files only, nothing deleted). */

@@ -72,7 +72,7 @@ export async function replay(history: History): Promise<Replay> {
   const [first, ...rest] = history.steps;
   const plan = rollbackPlan(history.apps);
 
-  const a = await runDjango({ workDir: djDir, apps: history.apps, steps: [{ index: first!.index, models: first!.python }] });
+  const a = await runDjango({ workDir: djDir, apps: history.apps, ...history.autoFields, steps: [{ index: first!.index, models: first!.python }] });
   const djLive = new Database(path.join(djDir, "db.sqlite3"));
   let seed: Seed;
   try {
@@ -83,7 +83,7 @@ export async function replay(history: History): Promise<Replay> {
   }
 
   const [b, ts] = await Promise.all([
-    runDjango({ workDir: djDir, fresh: false, apps: history.apps, steps: rest.map((s) => ({ index: s.index, models: s.python })), rollback: plan }),
+    runDjango({ workDir: djDir, fresh: false, apps: history.apps, ...history.autoFields, steps: rest.map((s) => ({ index: s.index, models: s.python })), rollback: plan }),
     replayTs(history, tsDir, seed, plan),
   ]);
 

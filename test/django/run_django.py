@@ -10,6 +10,8 @@ SPEC.json:
       "workDir": "/tmp/x",            # Django project dir (created; reused when "fresh" is false)
       "fresh": true,                  # wipe workDir first (default true)
       "apps": ["accounts", "blog"],   # INSTALLED_APPS, in this order (packages created in workDir)
+      "defaultAutoField": "BigAutoField",       # DEFAULT_AUTO_FIELD (optional, this default)
+      "appAutoFields": {"blog": "AutoField"},   # AppConfig.default_auto_field per app (optional)
       "steps": [                      # each step: app label -> models.py source
         {"index": 1, "models": {"accounts": "...", "blog": "..."}}
       ],
@@ -46,7 +48,7 @@ DEBUG = False
 USE_TZ = True
 INSTALLED_APPS = {apps!r}
 DATABASES = {{"default": {{"ENGINE": "django.db.backends.sqlite3", "NAME": {db!r}}}}}
-DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+DEFAULT_AUTO_FIELD = "django.db.models.{auto}"
 """
 
 
@@ -60,6 +62,16 @@ def check_django():
     if django.VERSION[:2] != (3, 2):
         sys.stderr.write(MISSING + " (found Django %s)\n" % django.get_version())
         sys.exit(4)
+
+
+def write_app_configs(work_dir, spec):
+    """Writes <app>/apps.py with an AppConfig setting default_auto_field for each
+    app of spec["appAutoFields"] (label -> "AutoField"...): Django 3.2 uses an
+    app's only AppConfig subclass automatically."""
+    for app, auto in spec.get("appAutoFields", {}).items():
+        write(os.path.join(work_dir, app, "apps.py"),
+              "from django.apps import AppConfig\n\n\nclass TsmConfig(AppConfig):\n"
+              "    name = %r\n    default_auto_field = 'django.db.models.%s'\n" % (app, auto))
 
 
 def write(path, text):
@@ -138,7 +150,9 @@ def main(spec_path):
     os.makedirs(snapshots, exist_ok=True)
     apps = spec["apps"]
     write(os.path.join(work_dir, "tsm_settings.py"),
-          SETTINGS.format(apps=apps, db=os.path.join(work_dir, "db.sqlite3")))
+          SETTINGS.format(apps=apps, db=os.path.join(work_dir, "db.sqlite3"),
+                          auto=spec.get("defaultAutoField", "BigAutoField")))
+    write_app_configs(work_dir, spec)
     for app in apps:
         # An app without a migrations package gets no 0001 from a bare makemigrations.
         for init in (os.path.join(work_dir, app, "__init__.py"), os.path.join(work_dir, app, "migrations", "__init__.py")):

@@ -6,6 +6,7 @@
  * Follows Django 3.2's spelling: options in snake_case, `on_delete=models.CASCADE`,
  * relation targets as lazy `'app.model'` strings, `models.Q(a=1) & models.Q(...)`.
  */
+import { projectFunction } from "../../server/src/engine/callables";
 import { FIELD_SPECS } from "../../server/src/engine/fields";
 import type { ConstraintState, FieldState, IndexState, ModelState, ProjectState } from "../../server/src/engine/state";
 import { CallValue, RefValue, type Value, isObjectValue } from "../../server/src/engine/values";
@@ -27,7 +28,7 @@ export function pyValue(v: Value): string {
   if (v === false) return "False";
   if (typeof v === "number") return Number.isFinite(v) ? String(v) : `float(${JSON.stringify(String(v))})`;
   if (typeof v === "string") return JSON.stringify(v);
-  if (v instanceof RefValue) return PY_CALLABLES[v.name] ?? v.name;
+  if (v instanceof RefValue) return PY_CALLABLES[v.name] ?? projectFunction(v)?.name ?? v.name;
   if (v instanceof CallValue && v.callee === "function") return pyCallable(v);
   if (v instanceof CallValue) return pyCall(v);
   if (Array.isArray(v)) return `[${v.map(pyValue).join(", ")}]`;
@@ -112,11 +113,41 @@ export function pyMeta(model: ModelState): string[] {
   return lines.length ? ["", "    class Meta:", ...lines] : [];
 }
 
+/**
+ * The Python base class of a model: `models.Model`, or its parent's class
+ * (multi-table inheritance, proxies), imported from the parent's app when
+ * that is another one.
+ */
+function pyBase(state: ProjectState, model: ModelState, imports: Set<string>): string {
+  const base = model.bases[0];
+  if (base === undefined) return "models.Model";
+  const parent = state.resolve(base);
+  if (!parent) throw new Error(`${model.key} extends ${base}, which is not in the state`);
+  if (parent.app !== model.app) imports.add(`from ${parent.app}.models import ${parent.name}`);
+  return parent.name;
+}
+
+/**
+ * A Python function for each project function the app's defaults name
+ * (`default: newToken` imported from `lib/tokens.ts`): Django's migration
+ * then refers to `<app>.models.newToken`, as tsmigrate's imports it. Its
+ * body does not matter: no database DEFAULT comes from a callable.
+ */
+function projectFunctionStubs(state: ProjectState, app: string): string[] {
+  const names = new Set<string>();
+  for (const m of state.appModels(app)) for (const f of m.fields.values()) {
+    const pf = projectFunction(f.options.default);
+    if (pf) names.add(pf.name);
+  }
+  return [...names].sort().flatMap((n) => ["", `def ${n}():`, "    return None", ""]);
+}
+
 /** The `models.py` source of one app: its models in state order, fields in order. */
 export function appToPython(state: ProjectState, app: string): string {
   const out = ["import uuid", "", "from django.db import models", "from django.utils import timezone", ""];
+  const imports = new Set<string>();
   for (const model of state.appModels(app)) {
-    out.push("", `class ${model.name}(models.Model):`);
+    out.push("", `class ${model.name}(${pyBase(state, model, imports)}):`);
     const body: string[] = [];
     for (const [name, field] of model.fields) {
       const line = pyField(name, field);
@@ -126,6 +157,7 @@ export function appToPython(state: ProjectState, app: string): string {
     if (body.length === 0) body.push("    pass");
     out.push(...body);
   }
+  out.splice(5, 0, ...imports, ...projectFunctionStubs(state, app));
   return out.join("\n") + "\n";
 }
 

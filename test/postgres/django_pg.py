@@ -8,6 +8,8 @@ SPEC.json:
     {
       "workDir": "/tmp/x",                  # Django project dir (wiped and created)
       "apps": ["accounts", "blog"],         # INSTALLED_APPS, in this order
+      "defaultAutoField": "BigAutoField",   # DEFAULT_AUTO_FIELD (optional, this default)
+      "appAutoFields": {"blog": "AutoField"},  # AppConfig.default_auto_field per app (optional)
       "database": {"NAME": "db", "HOST": "127.0.0.1", "PORT": "5432", "USER": "postgres"},
       "steps": [{"index": 1, "models": {"accounts": "..."}}],
       "snapshots": true,                    # copy the database after each step / rollback (CREATE DATABASE ... TEMPLATE)
@@ -42,7 +44,7 @@ DEBUG = False
 USE_TZ = True
 INSTALLED_APPS = {apps!r}
 DATABASES = {{"default": dict(ENGINE="django.db.backends.postgresql", **{database!r})}}
-DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+DEFAULT_AUTO_FIELD = "django.db.models.{auto}"
 """
 
 
@@ -56,6 +58,16 @@ def check_django():
     if django.VERSION[:2] != (3, 2):
         sys.stderr.write(MISSING + " (found Django %s)\n" % django.get_version())
         sys.exit(4)
+
+
+def write_app_configs(work_dir, spec):
+    """Writes <app>/apps.py with an AppConfig setting default_auto_field for each
+    app of spec["appAutoFields"] (label -> "AutoField"...): Django 3.2 uses an
+    app's only AppConfig subclass automatically."""
+    for app, auto in spec.get("appAutoFields", {}).items():
+        write(os.path.join(work_dir, app, "apps.py"),
+              "from django.apps import AppConfig\n\n\nclass TsmConfig(AppConfig):\n"
+              "    name = %r\n    default_auto_field = 'django.db.models.%s'\n" % (app, auto))
 
 
 def write(path, text):
@@ -151,7 +163,9 @@ def main(spec_path):
         shutil.rmtree(work_dir)
     apps = spec["apps"]
     database = spec["database"]
-    write(os.path.join(work_dir, "tsm_settings.py"), SETTINGS.format(apps=apps, database=database))
+    write(os.path.join(work_dir, "tsm_settings.py"), SETTINGS.format(apps=apps, database=database,
+                                                                         auto=spec.get("defaultAutoField", "BigAutoField")))
+    write_app_configs(work_dir, spec)
     for app in apps:
         write(os.path.join(work_dir, app, "__init__.py"), "")
         write(os.path.join(work_dir, app, "migrations", "__init__.py"), "")

@@ -50,8 +50,14 @@ const KNOWN_DJANGO_FAILURES = [/multiple primary keys for table "people_visa" ar
  * expressions step 5 (a `dbColumn` rename, then unique_together on the
  * renamed column removed) it finds no constraint on the new column name.
  * There tsmigrate's text is not compared; the schema after the step still is.
+ * In 26-proxy-models step 3 Django deletes the proxy SaleItem before the
+ * foreign key to it (tsmigrate orders it after), so rendering the states
+ * within its migration fails ("lazy reference to 'catalog.saleitem'").
  */
-const KNOWN_SQLMIGRATE_FAILURES = [/Found wrong number \(0\) of constraints for parts\(code, qty\)/];
+const KNOWN_SQLMIGRATE_FAILURES = [
+  /Found wrong number \(0\) of constraints for parts\(code, qty\)/,
+  /catalog\.Tag\.sale was declared with a lazy reference to 'catalog\.saleitem'/,
+];
 
 const NAMES = listHistories().filter((n) => !ONLY || ONLY.some((p) => n.startsWith(p)));
 

@@ -94,7 +94,7 @@ async function djangoSide(history: History, workDir: string, plan: [string, stri
   const call = async (n: number, extra: object, steps: History["steps"]): Promise<DjangoOut> => {
     const spec = path.join(workDir, `django.spec${n}.json`);
     fs.writeFileSync(spec, JSON.stringify({
-      workDir: path.join(workDir, "django"), apps: history.apps,
+      workDir: path.join(workDir, "django"), apps: history.apps, ...history.autoFields,
       database: { NAME: db.name, HOST: u.hostname, PORT: u.port, USER: u.username },
       steps: steps.map((s) => ({ index: s.index, models: s.python })), ...extra,
     }));
@@ -126,13 +126,16 @@ async function djangoSide(history: History, workDir: string, plan: [string, stri
   };
 }
 
-/** Writes a config naming the step's apps and the PostgreSQL database. */
+/** Writes a config naming the step's apps (labels and auto fields kept) and the PostgreSQL database. */
 function writePgConfig(dir: string, url: string): void {
   const cfgFile = path.join(dir, "tsmigrate.config.json");
-  fs.rmSync(cfgFile, { force: true });
   const config = loadConfig({ project: dir });
-  const apps = config.apps.map((a) => path.relative(dir, a.dir));
-  fs.writeFileSync(cfgFile, JSON.stringify({ apps, databases: { default: { engine: "postgresql", url } } }, null, 1));
+  const apps = config.apps.map((a) => {
+    const p = path.relative(dir, a.dir);
+    return p === a.label && !a.defaultAutoField ? p : { path: p, label: a.label, defaultAutoField: a.defaultAutoField };
+  });
+  const databases = { default: { engine: "postgresql", url } };
+  fs.writeFileSync(cfgFile, JSON.stringify({ apps, databases, defaultAutoField: config.defaultAutoField }, null, 1));
 }
 
 function migrationKeys(dir: string): Set<string> {

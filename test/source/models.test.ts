@@ -225,7 +225,7 @@ export class Product extends models.Model {
     uniqueTogether: [["ok", "tags"]],
   };
 }
-export class Tag extends Product {}
+export class Tag extends Base { static Meta = { proxy: true }; }
 export class Tag2 extends models.Model {
   x = models.IntegerField(
 }
@@ -249,7 +249,7 @@ export class Tag2 extends models.Model {
     "bad-meta@18:16",
     "bad-meta@19:38",
     "bad-meta@20:21",
-    "bad-model@23:26",
+    "bad-model@23:14",
     "syntax@26:1",
   ], s.map((x) => x.join(" ")).join("\n"));
   const msg = (i: number) => s[i > 3 ? i + 1 : i]![3];
@@ -265,7 +265,7 @@ export class Tag2 extends models.Model {
   assert.match(msg(11), /nonexistent field, related field, or lookup 'missing' \(models\.E015\)/);
   assert.match(msg(12), /nonexistent field 'nope' \(models\.E012\)/);
   assert.match(msg(13), /ManyToManyFields are not permitted in 'uniqueTogether' \(models\.E013\)/);
-  assert.match(msg(14), /multi-table inheritance is not supported/);
+  assert.match(msg(14), /Proxy model 'Tag' has no non-abstract model base class \(models\.E017\)/);
   // d: both bad values reported.
   assert.equal(r.errors.filter((e) => e.location?.line === 7).length, 2);
   // The model is still loaded with its good fields.

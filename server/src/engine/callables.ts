@@ -8,7 +8,10 @@
  * function expression as `CallValue("function", [source])` (the source
  * normalized by TypeScript's printer, so formatting and comments do not
  * change it), a named function (`crypto.randomUUID`, `Date.now`) as a
- * {@link RefValue}. Like Django, it gives the column no database DEFAULT.
+ * {@link RefValue}, and a function exported by another file of the
+ * project by its module and name ({@link projectFunctionRef}, Django's
+ * `default=shop.utils.new_token`). Like Django, it gives the column no
+ * database DEFAULT.
  *
  * Unlike Django (which calls the function once and gives every existing row
  * that one value when AddField backfills), a *well-known* callable is
@@ -16,10 +19,42 @@
  * `DatabaseFlavor.perRowDefaultSql`); any other callable makes
  * `makemigrations` ask for a one-off default.
  */
+import * as path from "node:path";
 import { ts } from "ts-morph";
 import { FIELD_SPECS } from "./fields";
 import type { FieldState } from "./state";
 import { CallValue, RefValue, type Value } from "./values";
+
+/**
+ * A function exported by a project file, named by reference: a
+ * {@link RefValue} `"<module>#<name>"`. `module` is the file's path without
+ * extension, relative to the app's folder in state (`"../lib/tokens"`,
+ * `"./utils"`: the same from the app's `models.ts` and from its migrations,
+ * whatever the project's location on disk), absolute while a models file
+ * is being read (see {@link appRelativeFunctionRef}).
+ */
+export function projectFunctionRef(module: string, name: string): RefValue {
+  return new RefValue(`${module}#${name}`);
+}
+
+/** The module and exported name of a {@link projectFunctionRef}; undefined for any other value. */
+export function projectFunction(v: Value | undefined): { module: string; name: string } | undefined {
+  if (!(v instanceof RefValue)) return undefined;
+  const hash = v.name.lastIndexOf("#");
+  return hash > 0 ? { module: v.name.slice(0, hash), name: v.name.slice(hash + 1) } : undefined;
+}
+
+/** `moduleAbs` (absolute, no extension) relative to the folder `dir`, posix, starting with `./` or `../`. */
+export function relativeModule(dir: string, moduleAbs: string): string {
+  const rel = path.relative(dir, moduleAbs).split(path.sep).join("/");
+  return rel.startsWith("../") ? rel : `./${rel}`;
+}
+
+/** A {@link projectFunctionRef} read with an absolute module, made relative to the app folder `appDir`; any other value unchanged. */
+export function appRelativeFunctionRef(v: Value, appDir: string): Value {
+  const f = projectFunction(v);
+  return f && path.isAbsolute(f.module) ? projectFunctionRef(relativeModule(appDir, f.module), f.name) : v;
+}
 
 /** The callables a database can compute per row: a random (version 4) UUID, the current date/time. */
 export type WellKnownCallable = "uuid4" | "now";

@@ -24,6 +24,23 @@ export interface AppConfig {
   readonly modelsFile: string;
   /** `<dir>/migrations`. */
   readonly migrationsDir: string;
+  /**
+   * The app's own implicit primary key type (Django's
+   * `AppConfig.default_auto_field`), overriding the project's
+   * `defaultAutoField`; absent when the app has none.
+   */
+  readonly defaultAutoField?: AutoFieldType;
+}
+
+/** The field types an implicit primary key may have. */
+export type AutoFieldType = "AutoField" | "BigAutoField" | "SmallAutoField";
+
+/**
+ * The implicit `id` type of the models of app `label`: the app's
+ * `defaultAutoField`, else the project's (Django's `Options._get_default_pk_class`).
+ */
+export function appDefaultAutoField(config: ProjectConfig, label: string): AutoFieldType {
+  return config.apps.find((a) => a.label === label)?.defaultAutoField ?? config.defaultAutoField;
 }
 
 /**
@@ -57,7 +74,7 @@ export interface ProjectConfig {
   /** Databases by alias; always has `"default"`. */
   readonly databases: Readonly<Record<string, DatabaseConfig>>;
   /** The implicit primary key's type (Django's DEFAULT_AUTO_FIELD), default `"BigAutoField"`. */
-  readonly defaultAutoField: "AutoField" | "BigAutoField" | "SmallAutoField";
+  readonly defaultAutoField: AutoFieldType;
 }
 
 const AUTO_FIELDS = ["AutoField", "BigAutoField", "SmallAutoField"] as const;
@@ -278,24 +295,30 @@ class ConfigReader {
     const other = seen.get(label);
     if (other !== undefined) return void this.err(key, `duplicate app label "${label}" (also ${other}); give one of them a distinct "label"`, loc);
     seen.set(label, key);
-    return app(label, dir);
+    const made = app(label, dir);
+    return spec.defaultAutoField ? { ...made, defaultAutoField: spec.defaultAutoField } : made;
   }
 
-  /** An `apps` entry's path and label as written; undefined when unusable (problems recorded). */
-  private appEntry(entry: Value, key: string, loc: SourceLocation | undefined): { path: string; label?: string } | undefined {
+  /** An `apps` entry's path, label and auto field as written; undefined when unusable (problems recorded). */
+  private appEntry(
+    entry: Value, key: string, loc: SourceLocation | undefined,
+  ): { path: string; label?: string; defaultAutoField?: AutoFieldType } | undefined {
     if (typeof entry === "string") return { path: entry };
     if (!isObjectValue(entry)) {
       return void this.err(key, `expected an app folder ("src/shop") or { "path": "src/shop", "label": "shop" }`, loc);
     }
     for (const k of Object.keys(entry)) {
-      if (k !== "path" && k !== "label") this.err(`${key}.${k}`, `unknown key; expected "path" or "label"`, memberLocation(entry, k));
+      if (k !== "path" && k !== "label" && k !== "defaultAutoField") {
+        this.err(`${key}.${k}`, `unknown key; expected "path", "label" or "defaultAutoField"`, memberLocation(entry, k));
+      }
     }
+    const defaultAutoField = entry.defaultAutoField === undefined ? undefined : this.autoField(entry, `${key}.defaultAutoField`);
     let label: string | undefined;
     if (entry.label !== undefined) {
       if (typeof entry.label === "string") label = entry.label;
       else this.err(`${key}.label`, "expected a string", valueLocation(entry, "label"));
     }
-    if (typeof entry.path === "string") return { path: entry.path, label };
+    if (typeof entry.path === "string") return { path: entry.path, label, defaultAutoField };
     this.err(`${key}.path`, "expected the app folder as a string, relative to the project root", valueLocation(entry, "path") ?? loc);
     return undefined;
   }
@@ -320,13 +343,17 @@ class ConfigReader {
   }
 
   /** `defaultAutoField`: Django's DEFAULT_AUTO_FIELD. */
-  defaultAutoField(cfg: Record<string, Value>): ProjectConfig["defaultAutoField"] {
-    const v = cfg.defaultAutoField;
-    if (v === undefined) return "BigAutoField";
-    if (typeof v === "string" && (AUTO_FIELDS as readonly string[]).includes(v)) return v as ProjectConfig["defaultAutoField"];
-    this.err("defaultAutoField", `expected "AutoField", "BigAutoField" or "SmallAutoField", found ${JSON.stringify(v)}`,
-      valueLocation(cfg, "defaultAutoField"));
-    return "BigAutoField";
+  defaultAutoField(cfg: Record<string, Value>): AutoFieldType {
+    return cfg.defaultAutoField === undefined ? "BigAutoField" : this.autoField(cfg, "defaultAutoField") ?? "BigAutoField";
+  }
+
+  /** The `defaultAutoField` entry of `obj` (the top level or an app), `key` naming it in errors; undefined when invalid. */
+  private autoField(obj: Record<string, Value>, key: string): AutoFieldType | undefined {
+    const v = obj.defaultAutoField;
+    if (typeof v === "string" && (AUTO_FIELDS as readonly string[]).includes(v)) return v as AutoFieldType;
+    this.err(key, `expected "AutoField", "BigAutoField" or "SmallAutoField", found ${JSON.stringify(v)}`,
+      valueLocation(obj, "defaultAutoField"));
+    return undefined;
   }
 
   /** One database entry; undefined when unusable (problems recorded). */

@@ -11,6 +11,7 @@
  */
 import * as path from "node:path";
 import { ts } from "ts-morph";
+import { projectFunctionRef, relativeModule } from "./callables";
 import { ErrorCollector, MultipleErrors, type SourceLocation, TsMigrateError } from "./errors";
 import { Migration, type MigrationKey } from "./migration";
 import type { Operation } from "./operations/base";
@@ -38,6 +39,25 @@ function readFunction(sf: ts.SourceFile) {
     }
     return undefined;
   };
+}
+
+/**
+ * Names imported by a migration from a project file (`import { newToken }
+ * from "../../lib/tokens"`: a callable default) as the
+ * `projectFunctionRef` they stand for, the module relative to the app's
+ * folder (the migrations folder's parent); other names unchanged.
+ */
+function importedFunctions(sf: ts.SourceFile, file: string): (name: string) => string {
+  const migrationsDir = path.dirname(path.resolve(file));
+  const names = new Map<string, string>();
+  for (const st of sf.statements) {
+    if (!ts.isImportDeclaration(st) || !ts.isStringLiteral(st.moduleSpecifier) || !st.moduleSpecifier.text.startsWith(".")) continue;
+    const named = st.importClause?.namedBindings;
+    if (!named || !ts.isNamedImports(named)) continue;
+    const module = relativeModule(path.dirname(migrationsDir), path.resolve(migrationsDir, st.moduleSpecifier.text));
+    for (const el of named.elements) names.set(el.name.text, projectFunctionRef(module, (el.propertyName ?? el.name).text).name);
+  }
+  return (name) => names.get(name) ?? name;
 }
 
 /**
@@ -75,7 +95,7 @@ function migrationBody(file: string, text: string): ObjectValue {
   if (!exported) throw bad(`${SHAPE}: the file has no default export`, { file, line: 1, column: 1 });
   let value: Value;
   try {
-    value = readValue(exported.expression, sf, { custom: readFunction(sf) });
+    value = readValue(exported.expression, sf, { custom: readFunction(sf), rename: importedFunctions(sf, file) });
   } catch (err) {
     if (!(err instanceof TsMigrateError)) throw err;
     throw bad(err.message, err.location, err);

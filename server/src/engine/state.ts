@@ -57,6 +57,8 @@ export interface ModelOptions {
   readonly verboseName?: string;
   readonly verboseNamePlural?: string;
   readonly managed?: boolean;
+  /** Django's `proxy`: the model is its (only) base's table seen as another class; it has no table of its own. */
+  readonly proxy?: boolean;
   readonly getLatestBy?: Value;
   readonly permissions?: Value;
   readonly defaultPermissions?: Value;
@@ -139,20 +141,38 @@ export function fieldColumn(name: string, field: FieldState): string | undefined
 }
 
 /**
- * One model as state: app label, class name (case kept), ordered fields and
- * Meta options. Immutable: the `with...` methods return a new ModelState.
+ * One model as state: app label, class name (case kept), ordered fields,
+ * Meta options and bases. Immutable: the `with...` methods return a new
+ * ModelState.
+ *
+ * `bases` is Django's `ModelState.bases` without `models.Model`: the
+ * lowercase label (`"shop.product"`) of the concrete or proxy model this one
+ * extends (multi-table inheritance, or a proxy's model), empty for a model
+ * extending `models.Model` (through abstract models or not). A multi-table
+ * child's fields are its own only (the parent link `<parent>_ptr` first);
+ * a proxy has no fields.
  */
 export class ModelState {
   readonly app: string;
   readonly name: string;
   readonly fields: ReadonlyMap<string, FieldState>;
   readonly options: ModelOptions;
+  readonly bases: readonly string[];
 
-  constructor(app: string, name: string, fields: Iterable<readonly [string, FieldState]>, options: ModelOptions = {}) {
+  constructor(
+    app: string, name: string, fields: Iterable<readonly [string, FieldState]>, options: ModelOptions = {},
+    bases: readonly string[] = [],
+  ) {
     this.app = app;
     this.name = name;
     this.fields = new Map(fields);
     this.options = options;
+    this.bases = bases;
+  }
+
+  /** True for a proxy model (`Meta.proxy`): no table, its base's rows. */
+  get isProxy(): boolean {
+    return this.options.proxy === true;
   }
 
   /** The model name lowercased (Django's `model_name`). */
@@ -178,7 +198,7 @@ export class ModelState {
 
   /** A copy with other fields (order kept as given). */
   withFields(fields: Iterable<readonly [string, FieldState]>): ModelState {
-    return new ModelState(this.app, this.name, fields, this.options);
+    return new ModelState(this.app, this.name, fields, this.options, this.bases);
   }
 
   /** A copy with one field added at the end or replaced in place. */
@@ -199,12 +219,12 @@ export class ModelState {
   withOptions(options: ModelOptions): ModelState {
     const clean: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(options)) if (v !== undefined) clean[k] = v;
-    return new ModelState(this.app, this.name, this.fields, clean as ModelOptions);
+    return new ModelState(this.app, this.name, this.fields, clean as ModelOptions, this.bases);
   }
 
   /** A copy under another class name (RenameModel). */
   withName(name: string): ModelState {
-    return new ModelState(this.app, name, this.fields, this.options);
+    return new ModelState(this.app, name, this.fields, this.options, this.bases);
   }
 }
 
@@ -326,6 +346,24 @@ export class ProjectState {
   /** The model a relation's `to` label names, or undefined. */
   resolve(label: string): ModelState | undefined {
     return this.lookup(label.toLowerCase());
+  }
+
+  /**
+   * Django's `_meta.concrete_model`: `model` itself, or for a proxy the
+   * model whose table it shares (following proxies of proxies). Throws when
+   * a proxy's base is not in the state.
+   */
+  concrete(model: ModelState): ModelState {
+    let m = model;
+    for (let depth = 0; m.isProxy; depth++) {
+      const base = m.bases[0] !== undefined ? this.resolve(m.bases[0]) : undefined;
+      if (!base || depth > 100) {
+        throw new TsMigrateError(`proxy model ${model.key} has no concrete base model in the migration state (bases: ${m.bases.join(", ") || "none"})`,
+          { code: "unknown-model" });
+      }
+      m = base;
+    }
+    return m;
   }
 
   /** Models of one app, in insertion order. */

@@ -20,7 +20,8 @@
  * or object on one line when the whole line fits in {@link LINE_WIDTH}
  * columns.
  */
-import { isFunctionValue } from "./callables";
+import * as path from "node:path";
+import { isFunctionValue, projectFunction } from "./callables";
 import type { Migration, MigrationKey } from "./migration";
 import { CallValue, type ObjectValue, RefValue, type Value, isObjectValue } from "./values";
 
@@ -162,6 +163,51 @@ function usesModels(v: Value): boolean {
   return false;
 }
 
+/**
+ * The project functions a migration names (callable defaults,
+ * `projectFunctionRef`), imported by the migration as Django's writer
+ * imports `shop.utils` for `default=shop.utils.new_token`: each becomes
+ * its exported name (`_2`, `_3`... when two modules export the same name),
+ * imported from its module relative to the migrations folder (the app's
+ * folder's `../lib/tokens` is `../../lib/tokens` there).
+ */
+class ProjectFunctionImports {
+  /** Module -> exported name -> local name. */
+  private readonly byModule = new Map<string, Map<string, string>>();
+  private readonly taken = new Set<string>(["migrations", "models"]);
+
+  /** `v` with every project function reference replaced by its local name. */
+  replace(v: Value): Value {
+    const f = projectFunction(v);
+    if (f) return new RefValue(this.local(f.module, f.name));
+    if (v instanceof CallValue) return new CallValue(v.callee, v.args.map((a) => this.replace(a)));
+    if (Array.isArray(v)) return (v as readonly Value[]).map((x) => this.replace(x));
+    if (isObjectValue(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, this.replace(x)]));
+    return v;
+  }
+
+  private local(module: string, name: string): string {
+    let names = this.byModule.get(module);
+    if (!names) this.byModule.set(module, (names = new Map()));
+    let local = names.get(name);
+    if (local === undefined) {
+      local = name;
+      for (let i = 2; this.taken.has(local); i++) local = `${name}_${i}`;
+      this.taken.add(local);
+      names.set(name, local);
+    }
+    return local;
+  }
+
+  /** The import lines, modules sorted. */
+  lines(): string[] {
+    return [...this.byModule].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([module, names]) => {
+      const specs = [...names].map(([name, local]) => (name === local ? name : `${name} as ${local}`)).sort();
+      return `import { ${specs.join(", ")} } from ${quote(path.posix.join("..", module))};`;
+    });
+  }
+}
+
 const keysValue = (keys: readonly MigrationKey[]): Value => keys.map((k) => [k[0], k[1]]);
 
 /**
@@ -176,14 +222,15 @@ export function writeMigration(m: Migration): string {
   if (!m.atomic) body.push(["atomic", false]);
   body.push(["dependencies", keysValue(m.dependencies)]);
   if (m.runBefore.length) body.push(["runBefore", keysValue(m.runBefore)]);
+  const functions = new ProjectFunctionImports();
   const operations: Value[] = m.operations.map((op) => {
     const d = op.deconstruct();
-    return new CallValue(`migrations.${d.name}`, [d.args]);
+    return functions.replace(new CallValue(`migrations.${d.name}`, [d.args]));
   });
   body.push(["operations", operations]);
 
   const imports = operations.some(usesModels) ? "migrations, models" : "migrations";
-  const lines = [`import { ${imports} } from "tsmigrate";`, "", "export default migrations.Migration({"];
+  const lines = [`import { ${imports} } from "tsmigrate";`, ...functions.lines(), "", "export default migrations.Migration({"];
   for (const [k, v] of body) {
     const prefix = `${k}: `;
     const force = k === "operations" && operations.length > 0;

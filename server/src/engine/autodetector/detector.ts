@@ -19,6 +19,7 @@ import {
 } from "../state";
 import { type Value, valueKey } from "../values";
 import type { Dependency } from "./deps";
+import { baseDependencies } from "./inheritance";
 import { type Asking, askRenameModel } from "./questions";
 
 /** A relation pointing at a model: the model holding it, the field name and the field. */
@@ -51,6 +52,8 @@ export class Detector {
   readonly oldUnmanagedKeys = new Set<string>();
   readonly newModelKeys = new Set<string>();
   readonly newUnmanagedKeys = new Set<string>();
+  readonly oldProxyKeys = new Set<string>();
+  readonly newProxyKeys = new Set<string>();
   /** New model key -> old model key. */
   readonly renamedModels = new Map<string, string>();
   /** Old model key -> new model key. */
@@ -70,8 +73,10 @@ export class Detector {
 
   constructor(readonly from: ProjectState, readonly to: ProjectState) {
     this.existingApps = new Set([...from.models.values()].map((m) => m.app));
-    for (const [key, m] of from.models) (m.options.managed === false ? this.oldUnmanagedKeys : this.oldModelKeys).add(key);
-    for (const [key, m] of to.models) (m.options.managed === false ? this.newUnmanagedKeys : this.newModelKeys).add(key);
+    const kind = (m: ModelState, unmanaged: Set<string>, proxy: Set<string>, model: Set<string>) =>
+      (m.options.managed === false ? unmanaged : m.isProxy ? proxy : model);
+    for (const [key, m] of from.models) kind(m, this.oldUnmanagedKeys, this.oldProxyKeys, this.oldModelKeys).add(key);
+    for (const [key, m] of to.models) kind(m, this.newUnmanagedKeys, this.newProxyKeys, this.newModelKeys).add(key);
   }
 
   /**
@@ -121,11 +126,11 @@ export class Detector {
   /**
    * Relations pointing at a model of the old state: Django's
    * `related_objects`, which leaves out hidden relations (`relatedName`
-   * ending in "+") unless they are many-to-many.
+   * ending in "+") unless they are many-to-many or `includeHidden`.
    */
-  reverseOld(key: string): readonly Reverse[] {
+  reverseOld(key: string, includeHidden = false): readonly Reverse[] {
     this.fromReverse ??= reverseIndex(this.from);
-    return (this.fromReverse.get(key) ?? []).filter((r) => !isHidden(r.field) || isManyToMany(r.field));
+    return (this.fromReverse.get(key) ?? []).filter((r) => includeHidden || !isHidden(r.field) || isManyToMany(r.field));
   }
 
   /** Relations pointing at a model of the new state, hidden ones left out (Django's `get_fields()`). */
@@ -225,10 +230,10 @@ export class Detector {
         else if (f.options.parentLink !== true || isManyToMany(f)) related.set(n, f);
       }
       const { indexes, constraints, uniqueTogether, indexTogether, ...options } = model.options;
-      const deps: Dependency[] = [{ app, model: name, field: null, kind: false }];
+      const deps: Dependency[] = [{ app, model: name, field: null, kind: false }, ...baseDependencies(this, model, true)];
       if (pkRelation) deps.push(...this.fkDependencies(pkRelation).slice(0, 1));
-      this.addOperation(app, new CreateModel(model.name, [...model.fields].filter(([n]) => !related.has(n)), options as ModelOptions),
-        deps, true);
+      const fields = [...model.fields].filter(([n]) => !related.has(n));
+      this.addOperation(app, new CreateModel(model.name, fields, options as ModelOptions, model.bases), dedupeDeps(deps), true);
       if (model.options.managed === false) continue;
       const relatedNames = sorted(related.keys());
       for (const n of relatedNames) {
@@ -251,6 +256,7 @@ export class Detector {
   generateAlteredOptions(): void {
     const keys = union(
       this.keptModelKeys,
+      new Set([...this.oldProxyKeys].filter((k) => this.newProxyKeys.has(k))),
       new Set([...this.oldUnmanagedKeys].filter((k) => this.newUnmanagedKeys.has(k))),
       new Set([...this.oldUnmanagedKeys].filter((k) => this.newModelKeys.has(k))),
       new Set([...this.oldModelKeys].filter((k) => this.newUnmanagedKeys.has(k))),

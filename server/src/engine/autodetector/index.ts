@@ -8,6 +8,7 @@
 import { type Asking, runAsync, runSync } from "./questions";
 import { arrangeForGraph, buildMigrationList, optimizeMigrations, sortAll, trimToApps } from "./arrange";
 import { Detector } from "./detector";
+import { checkBaseChanges, generateCreatedProxies, generateDeletedProxies, generateSwitchedRelations } from "./inheritance";
 import { generateAddedFields, generateAlteredFields, generateRemovedFields, generateRenamedFields } from "./fields";
 import type { Migration } from "../migration";
 import type { Operation } from "../operations/base";
@@ -39,9 +40,13 @@ export interface DetectOptions {
 function* detect(from: ProjectState, to: ProjectState, leaf: (app: string) => string | undefined): Asking<Map<string, Migration[]>> {
   const d = new Detector(from, to);
   yield* d.generateRenamedModels();
+  checkBaseChanges(d);
   d.prepareFieldLists();
   d.generateDeletedModels();
   d.generateCreatedModels();
+  generateDeletedProxies(d);
+  generateCreatedProxies(d);
+  generateSwitchedRelations(d);
   d.generateAlteredOptions();
   d.createAlteredIndexesAndConstraints();
   d.generateRemovedConstraints();

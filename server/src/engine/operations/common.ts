@@ -135,9 +135,9 @@ export function modelObjects(model: ModelState, state: ProjectState): SchemaObje
   return [{ table: model.dbTable }, ...joins];
 }
 
-/** Django's `allow_migrate_model` without routers: unmanaged models get no SQL. */
+/** Django's `allow_migrate_model` without routers (`Options.can_migrate`): unmanaged and proxy models get no SQL. */
 export function canMigrate(model: ModelState): boolean {
-  return model.options.managed !== false;
+  return model.options.managed !== false && model.options.proxy !== true;
 }
 
 /**

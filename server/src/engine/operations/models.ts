@@ -12,7 +12,7 @@ import {
 } from "../state";
 import type { Value } from "../values";
 import type { Deconstructed, Operation, OperationTarget, OptimizerHints, Provision, SchemaObject } from "./base";
-import { BaseOperation, canMigrate, fieldReferences, fieldTargets, modelObjects, withoutDefault } from "./common";
+import { BaseOperation, canMigrate, fieldReferences, fieldTargets, modelObjects, resolveRelation, withoutDefault } from "./common";
 import { AddField, AlterField, RemoveField, RenameField, isFieldOperation } from "./fields";
 import type { AlterModelOptions, AlterTogetherOptionOperation } from "./model-options";
 import { optionsToValue } from "./options";
@@ -46,16 +46,23 @@ export abstract class ModelOperation extends BaseOperation {
   }
 }
 
-/** Django's `CreateModel` (no bases or managers: models here have neither). */
+/**
+ * Django's `CreateModel` (no managers: models here have none). `bases` are
+ * the lowercase labels of the model's concrete or proxy parent
+ * (`["shop.product"]`), empty for `models.Model`; written only when not
+ * empty, as Django writes `bases=('shop.product',)`.
+ */
 export class CreateModel extends ModelOperation {
   readonly kind = "CreateModel";
   readonly fields: readonly (readonly [string, FieldState])[];
   readonly options: ModelOptions;
+  readonly bases: readonly string[];
 
-  constructor(name: string, fields: readonly (readonly [string, FieldState])[], options: ModelOptions = {}) {
+  constructor(name: string, fields: readonly (readonly [string, FieldState])[], options: ModelOptions = {}, bases: readonly string[] = []) {
     super(name);
     this.fields = fields;
     this.options = options;
+    this.bases = bases;
   }
 
   override deconstruct(): Deconstructed {
@@ -65,13 +72,14 @@ export class CreateModel extends ModelOperation {
     };
     const options = optionsToValue(this.options);
     if (Object.keys(options).length) args.options = options;
+    if (this.bases.length) args.bases = [...this.bases];
     return { name: this.kind, args };
   }
 
   override stateForwards(app: string, state: ProjectState): void {
     const existing = state.get(app, this.name);
     if (existing) throw this.fail(`model ${existing.key} already exists`);
-    state.put(new ModelState(app, this.name, this.fields, this.options));
+    state.put(new ModelState(app, this.name, this.fields, this.options, this.bases));
   }
 
   override databaseForwards(app: string, editor: SchemaEditor, _from: ProjectState, to: ProjectState): void {
@@ -85,7 +93,7 @@ export class CreateModel extends ModelOperation {
   }
 
   override describe(): string {
-    return `Create model ${this.name}`;
+    return `Create ${this.options.proxy === true ? "proxy " : ""}model ${this.name}`;
   }
 
   override provisions(): readonly Provision[] {
@@ -109,6 +117,8 @@ export class CreateModel extends ModelOperation {
     if (lower === this.nameLower) return true;
     const own = modelKey(app, this.name);
     const ref = modelKey(app, lower);
+    // Django: "Check we didn't inherit from the model".
+    if (this.bases.some((b) => resolveRelation(b, app, this.nameLower) === ref)) return true;
     return this.fields.some(([, f]) => fieldReferences(own, f, ref));
   }
 
@@ -116,11 +126,12 @@ export class CreateModel extends ModelOperation {
     const own = modelKey(app, this.name);
     const refs = new Set([own]);
     for (const [, f] of this.fields) for (const t of fieldTargets(f, app, this.nameLower)) refs.add(t);
+    for (const b of this.bases) refs.add(resolveRelation(b, app, this.nameLower));
     return { own, refs, nextOnly: false };
   }
 
   private with(fields: readonly (readonly [string, FieldState])[], options: ModelOptions, name = this.name): CreateModel {
-    return new CreateModel(name, fields, options);
+    return new CreateModel(name, fields, options, this.bases);
   }
 
   /**

@@ -13,7 +13,7 @@ import { type ObjectValue, type Value, isObjectValue } from "../values";
 /** Option keys in the order they are written (Django's `DEFAULT_NAMES` order). */
 export const OPTION_ORDER = [
   "verboseName", "verboseNamePlural", "dbTable", "ordering", "uniqueTogether", "permissions", "getLatestBy",
-  "orderWithRespectTo", "managed", "indexTogether", "defaultPermissions", "defaultRelatedName", "indexes",
+  "orderWithRespectTo", "managed", "proxy", "indexTogether", "defaultPermissions", "defaultRelatedName", "indexes",
   "constraints",
 ] as const satisfies readonly (keyof ModelOptions)[];
 
@@ -65,7 +65,7 @@ export function optionsFromValue(
         if (typeof v === "string") out[key] = v;
         else bad(key, "a string");
         break;
-      case "managed":
+      case "managed": case "proxy":
         if (typeof v === "boolean") out[key] = v;
         else bad(key, "true or false");
         break;

@@ -156,6 +156,17 @@ class Args {
 
 type Reader = (a: Args) => Operation;
 
+/** CreateModel's `bases`: lowercase `"app.model"` labels (Django's `bases=('shop.product',)`); none when absent. */
+function readBases(a: Args): string[] {
+  const v = a.raw("bases", false);
+  if (v === undefined) return [];
+  if (!Array.isArray(v) || !v.every((b) => typeof b === "string" && /^[^.]+\.[^.]+$/.test(b))) {
+    a.bad(`"bases" must be an array of "app.model" labels, e.g. ["shop.product"], found ${show(v)}`, a.at("bases"));
+    return [];
+  }
+  return (v as string[]).map((b) => b.toLowerCase());
+}
+
 const together = (key: "uniqueTogether" | "indexTogether") => (a: Args): readonly string[][] | null => {
   const v = a.raw(key, true);
   if (v === undefined || v === null) return null;
@@ -170,7 +181,7 @@ const together = (key: "uniqueTogether" | "indexTogether") => (a: Args): readonl
 /** Argument names per operation (camelCase of Django's) and how to build it. */
 const READERS: Readonly<Record<string, { keys: readonly string[]; read: Reader }>> = {
   CreateModel: {
-    keys: ["name", "fields", "options"],
+    keys: ["name", "fields", "options", "bases"],
     read: (a) => {
       const name = a.string("name");
       const raw = a.raw("fields", true);
@@ -202,7 +213,8 @@ const READERS: Readonly<Record<string, { keys: readonly string[]; read: Reader }
           a.take(e);
         }
       }
-      return a.done(() => new CreateModel(name, fields, options));
+      const bases = readBases(a);
+      return a.done(() => new CreateModel(name, fields, options, bases));
     },
   },
   DeleteModel: { keys: ["name"], read: (a) => { const n = a.string("name"); return a.done(() => new DeleteModel(n)); } },

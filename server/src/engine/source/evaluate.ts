@@ -17,7 +17,7 @@
  */
 import * as path from "node:path";
 import { ts } from "ts-morph";
-import { functionValue, isBuiltinFunction } from "../callables";
+import { functionValue, isBuiltinFunction, projectFunctionRef } from "../callables";
 import { TsMigrateError } from "../errors";
 import { CallValue, RefValue, type Value, isObjectValue } from "../values";
 import type { ModelProgram } from "./program";
@@ -151,6 +151,8 @@ export class StaticEvaluator implements Evaluator {
 
   /** The value `decl` gives the name `node` (written in `sf`). */
   private readDeclaration(decl: ts.Declaration, node: ts.Expression, sf: ts.SourceFile): Value | undefined {
+    const imported = importedFunction(decl, sf);
+    if (imported) return imported;
     const cached = this.values.get(decl);
     if (cached !== undefined) return cached;
     const v = this.readDeclarationOnce(decl, node, sf);
@@ -282,6 +284,27 @@ function readFunction(node: ts.Expression, sf: ts.SourceFile): Value | undefined
   if (!ts.isArrowFunction(node) && !ts.isFunctionExpression(node)) return undefined;
   const v = functionValue(node.getText(sf));
   setLocation(v, nodeLocation(node, sf));
+  return v;
+}
+
+/**
+ * A function exported by another project file than `sf` (`export function
+ * newToken() {...}`, `export const newToken = () => ...`), named as a value
+ * (a callable `default`): a reference to it by module (absolute, no
+ * extension) and name, never a copy of its source (Django's
+ * `default=shop.utils.new_token`). Undefined for anything else.
+ */
+function importedFunction(decl: ts.Declaration, sf: ts.SourceFile): Value | undefined {
+  const dsf = decl.getSourceFile();
+  if (dsf === sf || (ts.getCombinedModifierFlags(decl) & ts.ModifierFlags.Export) === 0) return undefined;
+  const isFunction = ts.isFunctionDeclaration(decl) && decl.body !== undefined && decl.name !== undefined;
+  const init = ts.isVariableDeclaration(decl) && decl.initializer ? unwrap(decl.initializer) : undefined;
+  const holdsFunction = ts.isVariableDeclaration(decl) && ts.isIdentifier(decl.name) && init !== undefined &&
+    (ts.isArrowFunction(init) || ts.isFunctionExpression(init));
+  if (!isFunction && !holdsFunction) return undefined;
+  const name = (decl as ts.FunctionDeclaration | ts.VariableDeclaration).name as ts.Identifier;
+  const v = projectFunctionRef(dsf.fileName.replace(/\.(ts|tsx|mts|cts)$/, ""), name.text);
+  setLocation(v, nodeLocation(name, dsf));
   return v;
 }
 

@@ -15,7 +15,7 @@ import { locationOf, memberLocation, valueLocation } from "./read";
 /** Meta keys of the model language (Django's `DEFAULT_NAMES`, camelCase, the ones that make sense here). */
 export const META_KEYS = [
   "dbTable", "ordering", "indexes", "constraints", "uniqueTogether", "indexTogether", "verboseName",
-  "verboseNamePlural", "managed", "abstract", "getLatestBy", "permissions", "defaultPermissions",
+  "verboseNamePlural", "managed", "proxy", "abstract", "getLatestBy", "permissions", "defaultPermissions",
   "defaultRelatedName", "orderWithRespectTo",
 ] as const;
 
@@ -28,6 +28,8 @@ export interface MetaContext {
   readonly fields: ReadonlyMap<string, FieldState>;
   /** Reverse relation query names usable in `ordering` (from relations pointing at this model). */
   readonly reverseNames: ReadonlySet<string>;
+  /** Field names of concrete ancestors (multi-table or proxy parents), usable in `ordering` as Django's lookups span the parent link. */
+  readonly inheritedNames?: ReadonlySet<string>;
   /** Where to report problems that have no better place (the Meta property or the class name). */
   readonly location: SourceLocation;
 }
@@ -93,8 +95,9 @@ class MetaReader {
     switch (key) {
       case "abstract":
       case "managed":
+      case "proxy":
         if (typeof v !== "boolean") this.bad(key, `expected true or false, found ${show(v)}`);
-        else if (key === "managed") this.options[key] = v;
+        else if (key !== "abstract") this.options[key] = v;
         return;
       case "dbTable": case "verboseName": case "verboseNamePlural": case "defaultRelatedName":
         if (typeof v !== "string" || v.length === 0) this.bad(key, `expected a non-empty string, found ${show(v)}`);
@@ -195,6 +198,7 @@ class MetaReader {
     const f = this.ctx.fields.get(first);
     const attname = [...this.ctx.fields].some(([fn, fs]) => isForeignKey(fs) && `${fn}_id` === first);
     return first === "pk" || (f !== undefined && !isManyToMany(f)) || attname || this.ctx.reverseNames.has(first) ||
+      this.ctx.inheritedNames?.has(first) === true ||
       (f !== undefined && n.includes("__"));
   }
 

@@ -11,7 +11,8 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { type ProjectConfig, isMissing } from "../config";
+import { appRelativeFunctionRef } from "../callables";
+import { type ProjectConfig, appDefaultAutoField, isMissing } from "../config";
 import { ErrorCollector, type SourceLocation, TsMigrateError } from "../errors";
 import { FIELD_SPECS } from "../fields";
 import { type FieldState, ModelState, ProjectState, fieldOption, isManyToMany, makeField, modelKey } from "../state";
@@ -20,7 +21,9 @@ import { type FieldContext, fieldFromCall, show } from "./field-values";
 import { formatName, readMeta } from "./meta";
 import { type ParsedClass, type ParsedField, type ParsedModelFile, parseModelFile } from "./model-file";
 import { ModelProgram } from "./program";
+import { checkProxy, isProxyMeta, proxyOptions, splitChain, withParentLink } from "./inheritance";
 import { nearest } from "./q";
+import { valueLocation } from "./read";
 
 export { parseModelFile } from "./model-file";
 export type { ParsedClass, ParsedField, ParsedModelFile } from "./model-file";
@@ -53,12 +56,18 @@ interface ClassRef {
   readonly cls: ParsedClass;
 }
 
-/** A concrete model found: its key and its class chain, root first. */
+/**
+ * A concrete (or proxy) model found: its key, its class chain (root first),
+ * the nearest non-abstract ancestor (multi-table or proxy parent) and the
+ * classes after it, whose fields and Meta are the model's own.
+ */
 interface Concrete {
   readonly key: string;
   readonly app: string;
   readonly ref: ClassRef;
   readonly chain: readonly ClassRef[];
+  readonly parent?: ClassRef;
+  readonly local: readonly ClassRef[];
 }
 
 const MODEL_BASE = "models.Model";
@@ -66,6 +75,9 @@ const MODEL_BASE = "models.Model";
 /** A concrete model's fields as read, before Meta. */
 interface Built {
   readonly c: Concrete;
+  /** Django's `bases` (the parent's key), empty for models.Model. */
+  readonly bases: readonly string[];
+  readonly proxy: boolean;
   readonly fields: Map<string, FieldState>;
   readonly fieldLocs: Map<string, SourceLocation>;
   readonly meta?: Value;
@@ -211,20 +223,14 @@ class ModelResolver {
 
   private addConcrete(ref: ClassRef, chain: readonly ClassRef[]): void {
     const { file, cls } = ref;
-    const concreteParent = chain.slice(0, -1).find((c) => !c.cls.abstract);
-    if (concreteParent) {
-      this.errors.add(
-        `${cls.name} extends the concrete model ${concreteParent.cls.name}: multi-table inheritance is not supported; ` +
-          `make ${concreteParent.cls.name} abstract (Meta.abstract: true) or extend models.Model`,
-        "bad-model", cls.baseLocation ?? cls.location);
-      return;
-    }
+    const split = splitChain(chain.map((r) => ({ ...r.cls, ref: r })), this.errors);
+    if (!split) return;
     const key = modelKey(file.app, cls.name);
     if (this.byKey.has(key)) {
       this.errors.add(`model ${cls.name} is declared twice in app ${file.app}`, "bad-model", cls.location);
       return;
     }
-    const c: Concrete = { key, app: file.app, ref, chain };
+    const c: Concrete = { key, app: file.app, ref, chain, parent: split.parent?.ref, local: split.local.map((l) => l.ref) };
     this.concretes.push(c);
     this.byKey.set(key, c);
     this.byClass.set(cls, c);
@@ -280,16 +286,21 @@ class ModelResolver {
       { code: "unknown-model", location: loc });
   }
 
-  /** Pass 2: the fields of a concrete model, inherited ones first, with the implicit primary key. */
+  /**
+   * Pass 2: the fields of a concrete model, inherited ones first, with the
+   * implicit primary key or the parent link; a proxy has none. Only the
+   * classes after a concrete parent count (Django's multi-table inheritance:
+   * the parent's fields and Meta stay in the parent).
+   */
   private buildFields(c: Concrete): Built {
     // Meta in effect: own, else the nearest abstract ancestor's (Django inherits the parent's Meta class).
-    const metaRef = [...c.chain].reverse().find((r) => r.cls.meta !== undefined);
+    const metaRef = [...c.local].reverse().find((r) => r.cls.meta !== undefined);
     const meta = metaRef?.cls.meta;
     const fields = new Map<string, FieldState>();
     const fieldLocs = new Map<string, SourceLocation>();
     // Parent fields first; a child's field of the same name replaces the parent's (Django: not copied).
     const declared = new Map<string, { ref: ClassRef; field: ParsedField }>();
-    for (const ref of c.chain) {
+    for (const ref of c.local) {
       for (const f of ref.cls.fields) {
         declared.delete(f.name);
         declared.set(f.name, { ref, field: f });
@@ -301,14 +312,29 @@ class ModelResolver {
       fields.set(field.name, fs);
       fieldLocs.set(field.name, field.location);
     }
-    return { c, fields: this.withPrimaryKey(c, orderFields(fields), fieldLocs), fieldLocs, meta, metaLoc: metaRef?.cls.metaLocation };
+    const base = { c, fieldLocs, meta, metaLoc: metaRef?.cls.metaLocation };
+    const parentKey = c.parent ? this.byClass.get(c.parent.cls)?.key : undefined;
+    if (c.parent && parentKey === undefined) {
+      this.errors.add(`${c.ref.cls.name} extends ${c.parent.cls.name}, which is not a model of an app (a concrete parent must be ` +
+        `declared in an app's models.ts)`, "bad-model", c.ref.cls.baseLocation ?? c.ref.cls.location);
+    }
+    const bases = parentKey === undefined ? [] : [parentKey];
+    if (isProxyMeta(meta)) {
+      checkProxy(c.ref.cls.name, c.ref.cls.location, parentKey !== undefined, [...declared.values()].map((d) => d.field.location), this.errors);
+      return { ...base, bases, proxy: true, fields: new Map() };
+    }
+    if (parentKey === undefined) return { ...base, bases, proxy: false, fields: this.withPrimaryKey(c, orderFields(fields), fieldLocs) };
+    const linked = withParentLink(orderFields(fields), parentKey, c.parent!.cls.name);
+    for (const n of linked.keys()) if (!fieldLocs.has(n)) fieldLocs.set(n, c.ref.cls.location);
+    return { ...base, bases, proxy: false, fields: this.withPrimaryKey(c, linked, fieldLocs) };
   }
 
   /** One field of concrete model `c`, declared in `ref`; relation names get Meta.defaultRelatedName and `%(class)s`. */
   private readField(c: Concrete, ref: ClassRef, field: ParsedField, meta: Value | undefined): FieldState | undefined {
     const problem = fieldNameProblem(field.name);
     if (problem) return void this.errors.add(problem, "bad-field-name", field.nameLocation);
-    const fs = this.errors.attempt(() => fieldFromCall(field.call, this.contextFor(ref.file, c.app, c.key, field.location)));
+    const read = this.errors.attempt(() => fieldFromCall(field.call, this.contextFor(ref.file, c.app, c.key, field.location)));
+    const fs = read && this.withAppRelativeDefault(read, c.app);
     if (!fs || !FIELD_SPECS[fs.type].relation) return fs;
     const defaultRelatedName = isObjectValue(meta) && typeof meta.defaultRelatedName === "string" ? meta.defaultRelatedName : undefined;
     const lower = c.ref.cls.name.toLowerCase();
@@ -318,6 +344,15 @@ class ModelResolver {
     if (opts.relatedName === undefined && defaultRelatedName !== undefined) opts.relatedName = defaultRelatedName;
     for (const k of ["relatedName", "relatedQueryName"]) if (typeof opts[k] === "string") opts[k] = fmt(opts[k] as string);
     return makeField(fs.type, opts);
+  }
+
+  /** A default naming a project function by its absolute module, relative to the folder of app `app` (see `projectFunctionRef`). */
+  private withAppRelativeDefault(fs: FieldState, app: string): FieldState {
+    const d = fs.options.default;
+    const dir = this.config.apps.find((a) => a.label === app)?.dir;
+    if (d === undefined || dir === undefined) return fs;
+    const rel = appRelativeFunctionRef(d, dir);
+    return rel === d ? fs : makeField(fs.type, { ...fs.options, default: rel });
   }
 
   /** Django's models.E026/E004 checks, and the implicit `id` (config.defaultAutoField) when no field is the primary key. */
@@ -335,7 +370,7 @@ class ModelResolver {
       ordered.delete("id");
     }
     fieldLocs.set("id", own.location);
-    return new Map([["id", makeField(this.config.defaultAutoField, {
+    return new Map([["id", makeField(appDefaultAutoField(this.config, c.app), {
       autoCreated: true, primaryKey: true, serialize: false, verboseName: "ID",
     })], ...ordered]);
   }
@@ -351,11 +386,14 @@ class ModelResolver {
       const own = b.c.ref.cls;
       const m = readMeta(b.meta, {
         app: b.c.app, name: own.name, fields: b.fields, reverseNames: reverse.get(b.c.key) ?? new Set(),
+        inheritedNames: inheritedNames(b.c),
         location: b.metaLoc ?? own.location,
       }, this.errors);
       this.checkUnique(m.indexes, indexOwners, b.c.key, "index", "E029");
       this.checkUnique(m.constraints, constraintOwners, b.c.key, "constraint", "E031");
-      state.put(new ModelState(b.c.app, own.name, b.fields, m.options));
+      const at = (key: string) => (isObjectValue(b.meta) ? valueLocation(b.meta, key) : undefined) ?? b.metaLoc ?? own.location;
+      const options = b.proxy ? proxyOptions(m.options, own.name, at, this.errors) : m.options;
+      state.put(new ModelState(b.c.app, own.name, b.fields, options, b.bases));
       locations.set(b.c.key, {
         model: own.location, fields: b.fieldLocs, meta: b.metaLoc, indexes: m.indexes, constraints: m.constraints,
       });
@@ -382,6 +420,13 @@ class ModelResolver {
       for (const f of ref.cls.fields) this.errors.attempt(() => fieldFromCall(f.call, ctx(f)));
     }
   }
+}
+
+/** Field names declared by a model's concrete ancestors and their abstract bases (with `id`), for `ordering`. */
+function inheritedNames(c: Concrete): ReadonlySet<string> | undefined {
+  if (!c.parent) return undefined;
+  const own = new Set(c.local);
+  return new Set(["id", ...c.chain.filter((r) => !own.has(r)).flatMap((r) => r.cls.fields.map((f) => f.name))]);
 }
 
 /** Django's field order: local fields, then many-to-many fields. */

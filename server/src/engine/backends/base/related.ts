@@ -13,8 +13,17 @@ import {
   fieldColumn, fieldOption, isForeignKey, isManyToMany, makeField, ModelState, type FieldState, type ProjectState,
 } from "../../state";
 
-/** The model a relation field points at; `"self"` means the owner. Throws when the label names no model. */
+/**
+ * The model whose table a relation field points at; `"self"` means the
+ * owner, and a proxy model's table is its concrete model's (Django's
+ * `remote_field.model._meta.concrete_model`). Throws when the label names no model.
+ */
 export function relatedModelOf(owner: ModelState, field: FieldState, state: ProjectState): ModelState {
+  return state.concrete(declaredModelOf(owner, field, state));
+}
+
+/** The model a relation field names (a proxy stays a proxy); `"self"` means the owner. Throws when the label names no model. */
+function declaredModelOf(owner: ModelState, field: FieldState, state: ProjectState): ModelState {
   const to = field.options.to;
   if (typeof to !== "string") throw new TsMigrateError(`relation field of ${owner.key} has no "to" model`, { code: "bad-migration" });
   if (to === "self" || to.toLowerCase() === owner.key) return state.resolve(owner.key) ?? owner;
@@ -76,7 +85,7 @@ export function throughModel(
   if (!isManyToMany(field) || field.options.through !== undefined && field.options.through !== null) return undefined;
   const target = relatedModelOf(owner, field, state);
   let from = owner.nameLower;
-  let to = target.nameLower;
+  let to = declaredModelOf(owner, field, state).nameLower;
   if (from === to) {
     from = `from_${from}`;
     to = `to_${to}`;

@@ -99,5 +99,5 @@ export function relabelRelations(model: ModelState, oldKey: string, newKey: stri
       changed = true;
     } else fields.push([name, f]);
   }
-  return changed ? new ModelState(model.app, model.name, fields, model.options) : model;
+  return changed ? new ModelState(model.app, model.name, fields, model.options, model.bases) : model;
 }
