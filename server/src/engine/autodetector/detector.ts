@@ -19,6 +19,7 @@ import {
 } from "../state";
 import { type Value, valueKey } from "../values";
 import type { Dependency } from "./deps";
+import { generateCreatedOrderWrt } from "./order-wrt";
 import { type Asking, askRenameModel } from "./questions";
 
 /** A relation pointing at a model: the model holding it, the field name and the field. */
@@ -224,7 +225,7 @@ export class Detector {
         if (fieldOption(f, "primaryKey") === true) pkRelation = f;
         else if (f.options.parentLink !== true || isManyToMany(f)) related.set(n, f);
       }
-      const { indexes, constraints, uniqueTogether, indexTogether, ...options } = model.options;
+      const { indexes, constraints, uniqueTogether, indexTogether, orderWithRespectTo, ...options } = model.options;
       const deps: Dependency[] = [{ app, model: name, field: null, kind: false }];
       if (pkRelation) deps.push(...this.fkDependencies(pkRelation).slice(0, 1));
       this.addOperation(app, new CreateModel(model.name, [...model.fields].filter(([n]) => !related.has(n)), options as ModelOptions),
@@ -236,6 +237,7 @@ export class Detector {
         const d = [...this.fkDependencies(f), { app, model: name, field: null, kind: true } as Dependency];
         this.addOperation(app, new AddField(name, n, f), dedupeDeps(d));
       }
+      generateCreatedOrderWrt(this, app, name, orderWithRespectTo);
       const relatedDeps: Dependency[] = [
         ...relatedNames.map((n): Dependency => ({ app, model: name, field: n, kind: true })),
         { app, model: name, field: null, kind: true },
