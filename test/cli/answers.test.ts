@@ -184,9 +184,22 @@ test("on a terminal: answered questions are not asked, the others are; unmatched
     /field: models\.IntegerField\(\{ default: 5 \}\),\s+preserveDefault: false/);
   fs.rmSync(path.join(migrations, "0003_rename_stock_product_quantity_product_weight.ts"));
 
+  // The same answers from a file, and a model rename, on the terminal: nothing asked.
+  fs.writeFileSync(path.join(dir, "answers.json"), JSON.stringify({ renames: { "shop.product.stock": "quantity" }, defaults: { "shop.product.weight": "3" } }));
+  const file = onTerminal(dir, ["makemigrations", "--answers", "answers.json", "--dry-run"], "");
+  assert.equal(file.code, 0, file.stdout);
+  assert.doesNotMatch(file.stdout, /Did you rename|Select an option|>>>/);
+  assert.match(file.stdout, /    - Rename field stock on product to quantity\n    - Add field weight to product\n/);
+
   const unmatched = onTerminal(dir, ["makemigrations", "--rename", "shop.product.stock=quantity", "--default", "shop.product.weight=3",
     "--rename", "shop.Category=ProductCategory"], "");
   assert.equal(unmatched.code, 2);
   assert.match(unmatched.stdout, /This answer matches no question makemigrations asked: --rename shop\.Category=ProductCategory\./);
   assert.deepEqual(list(migrations), ["0001_initial.ts", "0002_product_stock.ts"]);
+
+  models(dir, `${NAME_PRICE}\n  stock = models.IntegerField({ default: 0 });`, "Item");
+  const model = onTerminal(dir, ["makemigrations", "--rename", "shop.Product=Item", "--dry-run"], "");
+  assert.equal(model.code, 0, model.stdout);
+  assert.doesNotMatch(model.stdout, /Did you rename/);
+  assert.match(model.stdout, /    - Rename model Product to Item\n/);
 });
