@@ -1,12 +1,14 @@
 /**
  * `tsmigrate makemigrations [app...] [--name N] [--empty] [--merge]
- * [--check] [--dry-run] [--noinput] [--json]`.
+ * [--check] [--dry-run] [--noinput] [--json] [--rename SPEC]... [--default
+ * SPEC]... [--answers FILE]`.
  * Follows `django/core/management/commands/makemigrations.py` (Django 3.2):
  * "Migrations for 'shop':" / "  shop/migrations/0002_product_stock.ts" /
  * "    - Add field stock to product", "No changes detected", the conflict
  * message and `--merge`. Differences: `--check` writes nothing (Django
- * 4.2+), and nothing is written when a model file has errors (all are
- * printed, exit 2).
+ * 4.2+), nothing is written when a model file has errors (all are
+ * printed, exit 2), and questions may be answered up front (`--rename`,
+ * `--default`, `--answers`: engine/answers.ts; Django has no such flags).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
