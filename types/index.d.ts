@@ -343,6 +343,8 @@ export namespace migrations {
   function RenameModel(options: { oldName: string; newName: string }): Operation;
   function AlterModelTable(options: { name: string; table: string | null }): Operation;
   function AlterModelOptions(options: { name: string; options: ModelOptions }): Operation;
+  /** Sets (a field name) or unsets (null) `orderWithRespectTo`: adds or drops the `_order` column. */
+  function AlterOrderWithRespectTo(options: { name: string; orderWithRespectTo: string | null }): Operation;
   function AlterUniqueTogether(options: { name: string; uniqueTogether: readonly (readonly string[])[] }): Operation;
   function AlterIndexTogether(options: { name: string; indexTogether: readonly (readonly string[])[] }): Operation;
   function AddField(options: { modelName: string; name: string; field: models.Field; preserveDefault?: boolean }): Operation;

@@ -12,6 +12,9 @@
  * {@link ErrorCodes.Untrusted} while the workspace is not trusted.
  */
 import { NotificationType, ParameterStructures, RequestType } from "vscode-jsonrpc";
+import type { AskedQuestion, MakeMigrationsAnswers } from "./engine/answers";
+
+export type { AskedQuestion, MakeMigrationsAnswers };
 
 
 /** Status of one migration in the tree view. */
@@ -105,10 +108,20 @@ export interface MakeMigrationsParams {
   /** Apps to make migrations for; all when absent. */
   apps?: string[];
   name?: string;
+  /**
+   * Answers to the autodetector's questions, as `makemigrations --answers FILE` takes them
+   * (`{ "renames": { "shop.product.stock": "quantity" }, "defaults": { "shop.product.weight": "0" } }`).
+   * When present (even `{}`), the result lists every question asked (`questions`) and no file is
+   * proposed while one is unanswered; an answer that matches no question fails with BadInput.
+   * When absent, no rename is assumed and a needed one-off default is refused (the drift diagnostics' answers).
+   */
+  answers?: MakeMigrationsAnswers;
 }
 export interface MakeMigrationsResult {
   /** Files to create, as a WorkspaceEdit-ready list (the client applies them so that the user can undo). */
   files: { path: string; content: string; description: string[] }[];
+  /** With `answers`: every question asked, in order, with its answer (`answeredBy: "unanswered"` for those to ask the user). */
+  questions?: AskedQuestion[];
 }
 
 /** `tsmigrate/schemaDrift`: the live schema against the schema the applied migrations build (`diffschema`). */

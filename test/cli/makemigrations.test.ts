@@ -101,7 +101,8 @@ test("--json lists files and operations", () => {
   assert.equal(m.written, true);
   assert.deepEqual(m.operations, ["Add field stock to product"]);
   assert.ok(fs.existsSync(m.file));
-  assert.deepEqual(JSON.parse(tsmigrate(dir, "makemigrations", "--json").stdout), { changes: {} });
+  assert.deepEqual(JSON.parse(tsmigrate(dir, "makemigrations", "--json").stdout), { changes: {}, questions: [] });
+  assert.deepEqual(out.questions, []);
 });
 
 test("--empty needs an app; --name names it; unknown apps are exit 2", () => {

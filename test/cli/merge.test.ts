@@ -77,3 +77,26 @@ test("branches that touch different things: no warning, --check exits 0; migrate
     assert.match(migrate.stdout, new RegExp(`Applying shop\\.${name}\\.\\.\\. OK`));
   }
 });
+
+test("overlapping and non-overlapping changes in one merge: the warnings, the merge migration, and migrate applying both branches", () => {
+  const { dir, migrations } = twoBranches([ALTER_PRICE_DIGITS, ADD_WEIGHT], [ALTER_PRICE_NULL, ADD_NAME_INDEX]);
+  const merge = tsmigrate(dir, "makemigrations", "--merge");
+  assert.equal(merge.code, 0, merge.stderr);
+  assert.equal(merge.stderr, "Warning: both branches touch shop.product.price: 0003_a: Alter field price on product (maxDigits=10); " +
+    "0003_b: Alter field price on product (null=true) — check the merged result.\n");
+  assert.match(merge.stdout, /\nCreated new merge migration .*0004_merge_0003_a_0003_b\.ts\n$/);
+  assert.equal(fs.readFileSync(path.join(migrations, "0004_merge_0003_a_0003_b.ts"), "utf8"),
+    'import { migrations } from "tsmigrate";\n\nexport default migrations.Migration({\n' +
+    '  dependencies: [["shop", "0003_a"], ["shop", "0003_b"]],\n  operations: [],\n});\n');
+  const migrate = tsmigrate(dir, "migrate");
+  assert.equal(migrate.code, 0, migrate.stderr);
+  for (const name of ["0003_a", "0003_b"]) assert.match(migrate.stdout, new RegExp(`  Applying shop\\.${name}\\.\\.\\. OK\n`));
+  assert.match(migrate.stdout, /  Applying shop\.0004_merge_0003_a_0003_b\.\.\. OK\n$/);
+  const show = tsmigrate(dir, "showmigrations", "shop");
+  assert.deepEqual(show.stdout.split("\n").filter((l) => l.startsWith(" ")).sort(),
+    [" [X] 0001_initial", " [X] 0002_product_stock", " [X] 0003_a", " [X] 0003_b", " [X] 0004_merge_0003_a_0003_b"]);
+  // Both branches' schema is there: branch a's column, branch b's index.
+  const sql = tsmigrate(dir, "sqlmigrate", "shop", "0003_b");
+  assert.match(sql.stdout, /CREATE INDEX "shop_prod_name_idx"/);
+  assert.match(tsmigrate(dir, "sqlmigrate", "shop", "0003_a").stdout, /"weight" integer NULL/);
+});

@@ -5,6 +5,7 @@
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import type { MakeMigrationsAnswers } from "../../server/src/engine/answers";
 
 /** The interpreter that has Debian's python3-django. */
 export const PYTHON = "/usr/bin/python3";
@@ -21,8 +22,10 @@ export interface DjangoSpec {
   readonly defaultAutoField?: string;
   /** App label -> its AppConfig's `default_auto_field` class name. */
   readonly appAutoFields?: Readonly<Record<string, string>>;
-  /** Steps: index (1-based) and app label -> models.py source. */
-  readonly steps: readonly { readonly index: number; readonly models: Readonly<Record<string, string>> }[];
+  /** Steps: index (1-based), app label -> models.py source, and the rename answers of its makemigrations (tsmigrate's `--answers` JSON). */
+  readonly steps: readonly {
+    readonly index: number; readonly models: Readonly<Record<string, string>>; readonly answers?: MakeMigrationsAnswers;
+  }[];
   /** `migrate <app> <target>` commands run after the steps, in order. */
   readonly rollback?: readonly (readonly [string, string])[];
   /** Commands run last in one process (`["inspectdb"]`); their outputs are the result's `after`. */

@@ -6,6 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { loadConfig } from "../../server/src/engine/config";
 import { loadModels } from "../../server/src/engine/source/models";
+import type { MakeMigrationsAnswers } from "../../server/src/engine/answers";
 import type { ProjectState } from "../../server/src/engine/state";
 import { projectToPython } from "./to-django";
 
@@ -22,6 +23,12 @@ export interface HistoryStep {
   readonly state: ProjectState;
   /** App label -> Django models.py source of the same models. */
   readonly python: Readonly<Record<string, string>>;
+  /**
+   * The step's `answers.json` (renames only: `makemigrations --answers`'s
+   * format), answered on both sides: tsmigrate gets `--rename` flags
+   * ({@link answerFlags}), Django's questioner the same answers (run_django.py).
+   */
+  readonly answers?: MakeMigrationsAnswers;
 }
 
 /** One history: its name, apps (config order) and steps. */
@@ -70,10 +77,18 @@ export function loadHistory(name: string): History {
     if (loaded.errors.length) {
       throw new Error(`${name}/${d}: tsmigrate cannot read the models:\n${loaded.errors.map((e) => e.format()).join("\n")}`);
     }
-    steps.push({ index: Number(d.slice(5)), dir, state: loaded.state, python: projectToPython(loaded.state, labels) });
+    const answersFile = path.join(dir, "answers.json");
+    const answers = fs.existsSync(answersFile) ? JSON.parse(fs.readFileSync(answersFile, "utf8")) as MakeMigrationsAnswers : undefined;
+    if (answers && Object.keys(answers).some((k) => k !== "renames")) throw new Error(`${name}/${d}/answers.json: only "renames" is answered on Django's side`);
+    steps.push({ index: Number(d.slice(5)), dir, state: loaded.state, python: projectToPython(loaded.state, labels), answers });
   }
   if (!apps || steps.length === 0) throw new Error(`${name}: no step-N folders`);
   return { name, apps, autoFields: autoFields!, steps };
+}
+
+/** The step's answers as tsmigrate's `makemigrations` flags: `--rename app.model.old=new`, ... (none without answers). */
+export function answerFlags(step: HistoryStep): string[] {
+  return Object.entries(step.answers?.renames ?? {}).flatMap(([k, v]) => ["--rename", `${k}=${v ?? ""}`]);
 }
 
 /** Copies the files of a step folder over `project` (recursively; files only, nothing deleted). */

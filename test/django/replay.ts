@@ -16,7 +16,7 @@ import { loadConfig } from "../../server/src/engine/config";
 import { MigrationExecutor } from "../../server/src/engine/executor";
 import { MigrationLoader } from "../../server/src/engine/loader";
 import { runDjango } from "./django-runner";
-import { type History, copyStep } from "./history";
+import { type History, answerFlags, copyStep } from "./history";
 import { type Seed, insertSeed, planSeed, sqliteSeedSource } from "./seed";
 import { runCliOk } from "./tsmigrate-runner";
 
@@ -72,7 +72,7 @@ export async function replay(history: History): Promise<Replay> {
   const [first, ...rest] = history.steps;
   const plan = rollbackPlan(history.apps);
 
-  const a = await runDjango({ workDir: djDir, apps: history.apps, ...history.autoFields, steps: [{ index: first!.index, models: first!.python }] });
+  const a = await runDjango({ workDir: djDir, apps: history.apps, ...history.autoFields, steps: [{ index: first!.index, models: first!.python, answers: first!.answers }] });
   const djLive = new Database(path.join(djDir, "db.sqlite3"));
   let seed: Seed;
   try {
@@ -83,7 +83,7 @@ export async function replay(history: History): Promise<Replay> {
   }
 
   const [b, ts] = await Promise.all([
-    runDjango({ workDir: djDir, fresh: false, apps: history.apps, ...history.autoFields, steps: rest.map((s) => ({ index: s.index, models: s.python })), rollback: plan }),
+    runDjango({ workDir: djDir, fresh: false, apps: history.apps, ...history.autoFields, steps: rest.map((s) => ({ index: s.index, models: s.python, answers: s.answers })), rollback: plan }),
     replayTs(history, tsDir, seed, plan),
   ]);
 
@@ -125,7 +125,8 @@ async function replayTs(history: History, dir: string, seed: Seed, plan: readonl
   try {
     for (const step of history.steps) {
       copyStep(step, dir);
-      let out = `$ tsmigrate makemigrations --noinput\n${await runCliOk(dir, ["makemigrations", "--noinput"])}`;
+      const flags = answerFlags(step);
+      let out = `$ tsmigrate makemigrations --noinput${flags.map((f) => ` ${f}`).join("")}\n${await runCliOk(dir, ["makemigrations", "--noinput", ...flags])}`;
       out += `$ tsmigrate migrate\n${await runCliOk(dir, ["migrate", "--noinput"])}`;
       if (step === history.steps[0]) {
         const live = new Database(db);

@@ -13,7 +13,8 @@ SPEC.json:
       "defaultAutoField": "BigAutoField",       # DEFAULT_AUTO_FIELD (optional, this default)
       "appAutoFields": {"blog": "AutoField"},   # AppConfig.default_auto_field per app (optional)
       "steps": [                      # each step: app label -> models.py source
-        {"index": 1, "models": {"accounts": "...", "blog": "..."}}
+        {"index": 1, "models": {"accounts": "...", "blog": "..."},
+         "answers": {"renames": {"blog.post.body": "text", "blog.Entry": "Post"}}}   # optional: see answer_renames
       ],
       "rollback": [["blog", "0001"], ["blog", "zero"]],   # migrate <app> <target>, in order (optional)
       "commands": ["makemigrations", "migrate"],          # per step (optional; default both)
@@ -21,7 +22,7 @@ SPEC.json:
     }
 
 For each step it writes every app's models.py, runs `makemigrations --noinput`
-then `migrate` in a fresh Python process (so the new models.py is imported),
+(rename questions answered from the step's "answers") then `migrate` in a fresh Python process (so the new models.py is imported),
 and copies the database to workDir/snapshots/step-<index>.sqlite3. Then it
 runs each rollback command in one process, copying the database after each to
 snapshots/rollback-<k>.sqlite3 (k from 1).
@@ -80,6 +81,28 @@ def write(path, text):
         f.write(text)
 
 
+def answer_renames(answers):
+    """Makes Django's non-interactive questioner answer rename questions as tsmigrate's --answers JSON does.
+
+    answers: {"renames": {"app.model.old_field": "new_field", "app.OldModel": "NewModel"}}; every other
+    rename question is answered "no" (Django's --noinput answer). Django's field question carries no
+    app label, so a field rename matches on model and field names.
+    """
+    from django.db.migrations.questioner import NonInteractiveMigrationQuestioner
+    renames = {k.lower(): (v or "").lower() for k, v in (answers or {}).get("renames", {}).items()}
+
+    def ask_rename(self, model_name, old_name, new_name, field_instance):
+        return any(k.split(".")[1:] == [model_name.lower(), old_name.lower()] and v == new_name.lower()
+                   for k, v in renames.items())
+
+    def ask_rename_model(self, old_model_state, new_model_state):
+        key = ("%s.%s" % (old_model_state.app_label, old_model_state.name)).lower()
+        return renames.get(key) == new_model_state.name.lower()
+
+    NonInteractiveMigrationQuestioner.ask_rename = ask_rename
+    NonInteractiveMigrationQuestioner.ask_rename_model = ask_rename_model
+
+
 def child(work_dir, plan_json):
     """Runs in a fresh process: django.setup(), then each command of the plan.
 
@@ -98,6 +121,8 @@ def child(work_dir, plan_json):
     seconds = {}
     for cmd in json.loads(plan_json):
         argv = cmd["argv"]
+        if "answers" in cmd:
+            answer_renames(cmd["answers"])
         buf = io.StringIO()
         importlib.invalidate_caches()
         t0 = time.perf_counter()
@@ -166,7 +191,7 @@ def main(spec_path):
         db = os.path.join(snapshots, "step-%d.sqlite3" % step["index"])
         plan = []
         if "makemigrations" in commands:
-            plan.append({"argv": ["makemigrations", "--noinput"], "timed": "makemigrations"})
+            plan.append({"argv": ["makemigrations", "--noinput"], "timed": "makemigrations", "answers": step.get("answers")})
         if "migrate" in commands:
             plan.append({"argv": ["migrate", "--noinput"], "timed": "migrate"})
         if plan:

@@ -11,7 +11,7 @@ SPEC.json:
       "defaultAutoField": "BigAutoField",   # DEFAULT_AUTO_FIELD (optional, this default)
       "appAutoFields": {"blog": "AutoField"},  # AppConfig.default_auto_field per app (optional)
       "database": {"NAME": "db", "HOST": "127.0.0.1", "PORT": "5432", "USER": "postgres"},
-      "steps": [{"index": 1, "models": {"accounts": "..."}}],
+      "steps": [{"index": 1, "models": {"accounts": "..."}, "answers": {"renames": {...}}}],   # answers: optional, see run_django.answer_renames
       "snapshots": true,                    # copy the database after each step / rollback (CREATE DATABASE ... TEMPLATE)
       "rollback": [["blog", "0001"]],       # migrate <app> <target>, in order, after the steps (optional)
       "fresh": false,                       # keep workDir (its migrations) from an earlier call (default true)
@@ -101,6 +101,12 @@ def child(work_dir, plan_json):
                 each.append(["migrate", migration.app_label, migration.name, "--noinput"])
             queue[:0] = each
             continue
+        if argv[0] == "answers":
+            # The step's rename answers (tsmigrate's --answers JSON), as test/django/run_django.py answers them.
+            sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "django"))
+            from run_django import answer_renames
+            answer_renames(json.loads(argv[1]))
+            continue
         if argv[0] == "snapshot":
             connections.close_all()
             outputs.append({"argv": argv, "text": "", "snapshot": snapshot(settings.DATABASES["default"], argv[1])})
@@ -174,7 +180,7 @@ def main(spec_path):
     for step in spec["steps"]:
         for app, source in step["models"].items():
             write(os.path.join(work_dir, app, "models.py"), source)
-        plan = [["makemigrations", "--noinput"], ["sqlmigrate-each"]]
+        plan = [["answers", json.dumps(step.get("answers"))], ["makemigrations", "--noinput"], ["sqlmigrate-each"]]
         if spec.get("snapshots"):
             plan.append(["snapshot", "%s_step%d" % (name, step["index"])])
         outs = run_child(work_dir, plan)

@@ -20,7 +20,7 @@ import * as path from "node:path";
 import { loadConfig } from "../../server/src/engine/config";
 import { collectSql } from "../../server/src/engine/executor-sql";
 import { Project } from "../../server/src/engine/project";
-import { type History, copyStep } from "../django/history";
+import { type History, answerFlags, copyStep } from "../django/history";
 import { rollbackPlan } from "../django/replay";
 import { type Seed, planSeed } from "../django/seed";
 import { runCliOk } from "../django/tsmigrate-runner";
@@ -96,7 +96,7 @@ async function djangoSide(history: History, workDir: string, plan: [string, stri
     fs.writeFileSync(spec, JSON.stringify({
       workDir: path.join(workDir, "django"), apps: history.apps, ...history.autoFields,
       database: { NAME: db.name, HOST: u.hostname, PORT: u.port, USER: u.username },
-      steps: steps.map((s) => ({ index: s.index, models: s.python })), ...extra,
+      steps: steps.map((s) => ({ index: s.index, models: s.python, answers: s.answers })), ...extra,
     }));
     return JSON.parse(await runPython(path.join(__dirname, "django_pg.py"), spec)) as DjangoOut;
   };
@@ -176,7 +176,7 @@ async function tsSide(history: History, workDir: string, plan: [string, string][
     copyStep(step, dir);
     writePgConfig(dir, db.url);
     const before = migrationKeys(dir);
-    let out = await runCliOk(dir, ["makemigrations", "--noinput"]);
+    let out = await runCliOk(dir, ["makemigrations", "--noinput", ...answerFlags(step)]);
     const project = new Project(loadConfig({ project: dir })).reload();
     project.loader.throwIfErrors();
     const dialect = project.dialect();

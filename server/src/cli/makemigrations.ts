@@ -1,12 +1,14 @@
 /**
  * `tsmigrate makemigrations [app...] [--name N] [--empty] [--merge]
- * [--check] [--dry-run] [--noinput] [--json]`.
+ * [--check] [--dry-run] [--noinput] [--json] [--rename SPEC]... [--default
+ * SPEC]... [--answers FILE]`.
  * Follows `django/core/management/commands/makemigrations.py` (Django 3.2):
  * "Migrations for 'shop':" / "  shop/migrations/0002_product_stock.ts" /
  * "    - Add field stock to product", "No changes detected", the conflict
  * message and `--merge`. Differences: `--check` writes nothing (Django
- * 4.2+), and nothing is written when a model file has errors (all are
- * printed, exit 2).
+ * 4.2+), nothing is written when a model file has errors (all are
+ * printed, exit 2), and questions may be answered up front (`--rename`,
+ * `--default`, `--answers`: engine/answers.ts; Django has no such flags).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -15,6 +17,7 @@ import { type MigrationLoader } from "../engine/loader";
 import { keyString, Migration, type MigrationKey } from "../engine/migration";
 import type { Project } from "../engine/project";
 import { InteractiveQuestioner, NonInteractiveQuestioner, type Questioner } from "../engine/questioner";
+import { Answers, AnswersQuestioner, type AskedQuestion } from "../engine/answers";
 import { type MergeBranches, mergeBranches, type MergeOverlap, mergeOverlaps } from "../engine/merge";
 import { writeMigration } from "../engine/writer";
 import { type CommonOptions, cliProject, interactive, requireCleanMigrations, validateApps } from "./context";
@@ -30,6 +33,12 @@ export interface MakeMigrationsOptions extends CommonOptions {
   dryRun?: boolean;
   noinput?: boolean;
   json?: boolean;
+  /** `--rename app.model.old=new` / `--rename app.Old=New`, in order given. */
+  rename?: string[];
+  /** `--default app.model.field=LITERAL`, in order given. */
+  default?: string[];
+  /** `--answers FILE`: JSON answers (engine/answers.ts's MakeMigrationsAnswers), relative to the current folder. */
+  answers?: string;
 }
 
 /** One migration in the `--json` output. */
@@ -80,8 +89,9 @@ export async function makeMigrations(apps: string[], opts: MakeMigrationsOptions
   if (opts.name !== undefined && !isIdentifier(opts.name)) {
     throw new TsMigrateError("The migration name must be a valid identifier (letters, digits and _).", { code: "bad-name" });
   }
+  const answers = readAnswers(opts);
   const project = cliProject(opts);
-  let questioner: Questioner | undefined;
+  let terminal: InteractiveQuestioner | undefined;
   try {
     validateApps(project, apps);
     requireCleanMigrations(project);
@@ -95,8 +105,9 @@ export async function makeMigrations(apps: string[], opts: MakeMigrationsOptions
       output.out("No conflicts detected to merge.\n");
       return 0;
     }
-    const ask = interactive(opts.noinput);
-    questioner = ask ? new InteractiveQuestioner({ dryRun: opts.dryRun }) : new NonInteractiveQuestioner();
+    if (interactive(opts.noinput)) terminal = new InteractiveQuestioner({ dryRun: opts.dryRun });
+    const questioner = new AnswersQuestioner(answers, terminal ?? new NonInteractiveQuestioner());
+    if (opts.merge || opts.empty) answers.throwIfUnused(); // no question is asked there
     if (opts.merge) return await handleMerge(project, conflicts, questioner, opts, output);
 
     const models = project.loadModels();
@@ -106,24 +117,52 @@ export async function makeMigrations(apps: string[], opts: MakeMigrationsOptions
       if (!apps.length) throw new TsMigrateError("You must supply at least one app label when using --empty.", { code: "bad-input" });
       const changes = new Map<string, Migration[]>();
       for (const app of apps) changes.set(app, [emptyMigration(loader, app, opts.name)]);
-      writeMigrationFiles(project, changes, opts, output);
+      writeMigrationFiles(project, changes, opts, output, []);
       return 0;
     }
 
     const changes = await runDetector(project, models.state, questioner, { apps: apps.length ? apps : undefined, name: opts.name });
+    answers.throwIfUnused();
     if (!changes.size) {
-      if (opts.json) output.out(`${JSON.stringify({ changes: {} }, null, 2)}\n`);
+      if (opts.json) output.out(`${JSON.stringify({ changes: {}, questions: questioner.asked }, null, 2)}\n`);
       else if (apps.length === 1) output.out(`No changes detected in app '${apps[0]}'\n`);
       else if (apps.length > 1) output.out(`No changes detected in apps '${apps.join("', '")}'\n`);
       else output.out("No changes detected\n");
       return 0;
     }
-    writeMigrationFiles(project, changes, opts, output);
+    writeMigrationFiles(project, changes, opts, output, questioner.asked);
     return opts.check ? ExitCode.DRIFT : 0;
   } finally {
-    (questioner as InteractiveQuestioner | undefined)?.close?.();
+    terminal?.close();
     await project.close();
   }
+}
+
+/**
+ * The answers of `--rename`, `--default` and `--answers FILE` (the file
+ * first, then the flags; the same key answered twice differently is an error).
+ * @throws TsMigrateError (exit 2) for an unreadable file or a malformed answer, naming it.
+ */
+export function readAnswers(opts: Pick<MakeMigrationsOptions, "rename" | "default" | "answers">): Answers {
+  const answers = new Answers();
+  if (opts.answers !== undefined) {
+    let text: string;
+    try {
+      text = fs.readFileSync(opts.answers, "utf8");
+    } catch (e) {
+      throw new TsMigrateError(`--answers ${opts.answers}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? String(e)})`, { code: "bad-answer" });
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (e) {
+      throw new TsMigrateError(`${opts.answers}: not JSON: ${e instanceof Error ? e.message : String(e)}`, { code: "bad-answer" });
+    }
+    answers.addJson(json, opts.answers);
+  }
+  for (const spec of opts.rename ?? []) answers.addFlag("rename", spec);
+  for (const spec of opts.default ?? []) answers.addFlag("default", spec);
+  return answers;
 }
 
 /**
@@ -165,7 +204,9 @@ function migrationPath(project: Project, m: Migration): string {
  * writes them unless `--dry-run` or `--check`. Every file's text is made
  * before the first is written, so a failure writes nothing.
  */
-function writeMigrationFiles(project: Project, changes: Map<string, Migration[]>, opts: MakeMigrationsOptions, output: Output): void {
+function writeMigrationFiles(
+  project: Project, changes: Map<string, Migration[]>, opts: MakeMigrationsOptions, output: Output, questions: readonly AskedQuestion[],
+): void {
   const s = styles(output);
   const write = !opts.dryRun && !opts.check;
   const files: { file: string; text: string }[] = [];
@@ -191,7 +232,7 @@ function writeMigrationFiles(project: Project, changes: Map<string, Migration[]>
       fs.writeFileSync(file, text, "utf8");
     }
   }
-  if (opts.json) output.out(`${JSON.stringify({ changes: json }, null, 2)}\n`);
+  if (opts.json) output.out(`${JSON.stringify({ changes: json, questions }, null, 2)}\n`);
 }
 
 /**

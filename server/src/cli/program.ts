@@ -35,6 +35,11 @@ function addStartapp(program: Command, output: Output, run: Run): void {
     .action((name: string, directory: string | undefined, opts) => run(startApp(name, directory, { project: opts.project }, output)));
 }
 
+/** Commander's collector of a repeatable option's values. */
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
 /** Registers `makemigrations`. */
 function addMakemigrations(program: Command, output: Output, run: Run): void {
   program.command("makemigrations")
@@ -47,10 +52,14 @@ function addMakemigrations(program: Command, output: Output, run: Run): void {
     .option("--dry-run", "just show what migrations would be made; don't write them")
     .option("--noinput, --no-input", "do not prompt for input of any kind")
     .option("--json", "print the result as JSON")
+    .option("--rename <spec>", "answer a rename question: app.model.old_name=new_name (a field) or app.OldModel=NewModel (a model); repeatable", collect, [])
+    .option("--default <spec>", "answer a one-off default question: app.model.field=VALUE (a TypeScript literal); repeatable", collect, [])
+    .option("--answers <file>", 'answers as JSON: { "renames": { "app.model.old": "new" }, "defaults": { "app.model.field": "0" } }')
     .addOption(projectOption())
     .action((apps, opts) => run(makeMigrations(apps, {
       name: opts.name, empty: opts.empty, merge: opts.merge, check: opts.check, dryRun: opts.dryRun,
       noinput: !opts.input, json: opts.json, project: opts.project,
+      rename: opts.rename, default: opts.default, answers: opts.answers,
     }, output)));
 }
 

@@ -28,23 +28,41 @@ export type NotNullAlteration = { readonly kind: "default"; readonly value: Valu
 export interface Questioner {
   /** "Did you rename the shop.Category model to ProductCategory?" */
   askRenameModel(oldModel: ModelState, newModel: ModelState): Answer<boolean>;
-  /** "Did you rename product.stock to product.quantity (a IntegerField)?" `modelName` is lowercase. */
-  askRenameField(modelName: string, oldName: string, newName: string, field: FieldState): Answer<boolean>;
+  /**
+   * "Did you rename product.stock to product.quantity (a IntegerField)?" `modelName` is lowercase;
+   * `app` is the model's app label (absent only from older callers).
+   */
+  askRenameField(modelName: string, oldName: string, newName: string, field: FieldState, app?: string): Answer<boolean>;
   /** A NOT NULL field without default is added to an existing model: the one-off default for existing rows. */
-  askNotNullAddition(fieldName: string, modelName: string, field: FieldState): Answer<Value>;
+  askNotNullAddition(fieldName: string, modelName: string, field: FieldState, app?: string): Answer<Value>;
   /** A nullable field becomes NOT NULL without default: a one-off default for NULL rows, or "ignore". */
-  askNotNullAlteration(fieldName: string, modelName: string, field: FieldState): Answer<NotNullAlteration>;
+  askNotNullAlteration(fieldName: string, modelName: string, field: FieldState, app?: string): Answer<NotNullAlteration>;
   /** `makemigrations --merge`: merge the branches of `app`? */
   askMerge(app: string): Answer<boolean>;
 }
 
 /** Django's rename question for a field. */
-function renameFieldQuestion(modelName: string, oldName: string, newName: string, field: FieldState): string {
+export function renameFieldQuestion(modelName: string, oldName: string, newName: string, field: FieldState): string {
   return `Did you rename ${modelName}.${oldName} to ${modelName}.${newName} (a ${field.type})? [y/N]`;
 }
 
+/** The flag answering a field rename question up front: `--rename shop.product.stock=quantity`. */
+export function renameFieldFlag(app: string | undefined, modelName: string, oldName: string, newName: string): string {
+  return `--rename ${app ?? "APP"}.${modelName}.${oldName}=${newName}`;
+}
+
+/** The flag answering a model rename question up front: `--rename shop.Category=ProductCategory`. */
+export function renameModelFlag(oldModel: ModelState, newModel: ModelState): string {
+  return `--rename ${oldModel.app}.${oldModel.name}=${newModel.name}`;
+}
+
+/** The flag answering a one-off default question up front: `--default shop.product.weight=VALUE`. */
+export function defaultFlag(app: string | undefined, modelName: string, fieldName: string): string {
+  return `--default ${app ?? "APP"}.${modelName}.${fieldName}=VALUE`;
+}
+
 /** Django's rename question for a model. */
-function renameModelQuestion(oldModel: ModelState, newModel: ModelState): string {
+export function renameModelQuestion(oldModel: ModelState, newModel: ModelState): string {
   return `Did you rename the ${oldModel.app}.${oldModel.name} model to ${newModel.name}? [y/N]`;
 }
 
@@ -222,26 +240,29 @@ export class InteractiveQuestioner implements Questioner {
 export class NonInteractiveQuestioner implements Questioner {
   askRenameModel(oldModel: ModelState, newModel: ModelState): boolean {
     throw new QuestionError(`${renameModelQuestion(oldModel, newModel)}\nThis question cannot be answered with --noinput: ` +
-      "run makemigrations in a terminal to answer it (a model rename keeps the data, delete + create drops it).");
+      `run makemigrations in a terminal to answer it, or pass ${renameModelFlag(oldModel, newModel)} ` +
+      "(a model rename keeps the data, delete + create drops it).");
   }
 
-  askRenameField(modelName: string, oldName: string, newName: string, field: FieldState): boolean {
+  askRenameField(modelName: string, oldName: string, newName: string, field: FieldState, app?: string): boolean {
     throw new QuestionError(`${renameFieldQuestion(modelName, oldName, newName, field)}\nThis question cannot be answered with ` +
-      "--noinput: run makemigrations in a terminal to answer it (a rename keeps the column's data, remove + add drops it).");
+      `--noinput: run makemigrations in a terminal to answer it, or pass ${renameFieldFlag(app, modelName, oldName, newName)} ` +
+      "(a rename keeps the column's data, remove + add drops it).");
   }
 
-  askNotNullAddition(fieldName: string, modelName: string, field?: FieldState): Value {
+  askNotNullAddition(fieldName: string, modelName: string, field?: FieldState, app?: string): Value {
     throw new QuestionError(`It is impossible to add a non-nullable field '${fieldName}' to ${modelName} without specifying ` +
       `a default. This is because the database needs something to populate existing rows.\n${callableNote(field)}` +
-      "Please either make the field nullable (null: true), give it a default in models.ts, or run makemigrations " +
-      "in a terminal to provide a one-off default.");
+      "Please either make the field nullable (null: true), give it a default in models.ts, run makemigrations " +
+      `in a terminal to provide a one-off default, or pass ${defaultFlag(app, modelName, fieldName)} (a TypeScript literal).`);
   }
 
-  askNotNullAlteration(fieldName: string, modelName: string, field?: FieldState): NotNullAlteration {
+  askNotNullAlteration(fieldName: string, modelName: string, field?: FieldState, app?: string): NotNullAlteration {
     throw new QuestionError(`It is impossible to change a nullable field '${fieldName}' on ${modelName} to non-nullable ` +
       `without providing a default. This is because the database needs something to populate existing rows.\n${callableNote(field)}` +
       "Please either give the field a default in models.ts, or run makemigrations in a terminal to provide a " +
-      "one-off default or to confirm that existing NULL rows are handled.");
+      "one-off default or to confirm that existing NULL rows are handled, " +
+      `or pass ${defaultFlag(app, modelName, fieldName)} (a TypeScript literal).`);
   }
 
   askMerge(): boolean {

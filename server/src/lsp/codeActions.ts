@@ -68,7 +68,8 @@ export function codeActions(ws: Workspace, p: CodeActionParams, token?: Cancella
         if (data.needsDefault && data.model && data.field) actions.push(...nullFixes(ws, file, data, raw));
       } else if (data?.kind === "conflict") {
         const action: CodeAction = {
-          title: `Merge migrations for '${data.app}'`,
+          title: `Merge migrations for '${data.app}'` +
+            (data.overlaps?.length ? ` (both branches touch ${data.overlaps.join(", ")}: check the merged result)` : ""),
           kind: CodeActionKind.QuickFix,
           diagnostics: [raw],
           isPreferred: true,

@@ -11,7 +11,7 @@
  */
 import { type Diagnostic, DiagnosticSeverity, DiagnosticTag } from "vscode-languageserver";
 import { TsMigrateError } from "../engine/errors";
-import { mergeBranches, mergeOverlaps } from "../engine/merge";
+import { mergeBranches, type MergeOverlap, mergeOverlaps } from "../engine/merge";
 import type { MigrationLoader } from "../engine/loader";
 import { DiagnosticSource } from "../protocol";
 import type { DriftItem } from "./drift";
@@ -53,6 +53,8 @@ export interface ConflictData {
   readonly kind: "conflict";
   readonly app: string;
   readonly leaves: string[];
+  /** What both branches touch (engine/merge.ts's overlap subjects, `shop.product.price`), for the "Merge migrations" action's title. */
+  readonly overlaps?: string[];
 }
 
 /** The diagnostic of one pending operation ("Add field stock to product — not in any migration"). */
@@ -99,9 +101,11 @@ export function errorDiagnostic(e: TsMigrateError, text: (file: string) => strin
 export function conflictDiagnostics(loader: MigrationLoader, text: (file: string) => string | undefined): Map<string, Diagnostic[]> {
   const out = new Map<string, Diagnostic[]>();
   for (const [app, leaves] of loader.detectConflicts()) {
+    const overlaps = branchOverlaps(loader, app, leaves);
     const message = `Conflicting migrations detected; multiple leaf nodes in the migration graph: ` +
-      `(${leaves.join(", ")} in ${app}). To fix them run 'tsmigrate makemigrations --merge'` + overlapLines(loader, app, leaves);
-    const data: ConflictData = { kind: "conflict", app, leaves };
+      `(${leaves.join(", ")} in ${app}). To fix them run 'tsmigrate makemigrations --merge'` +
+      overlaps.map((o) => `\nBoth branches touch ${o.subject}: ${o.changes[0]}; ${o.changes[1]} — check the merged result.`).join("");
+    const data: ConflictData = { kind: "conflict", app, leaves, ...(overlaps.length ? { overlaps: overlaps.map((o) => o.subject) } : {}) };
     for (const name of leaves) {
       const file = loader.diskMigrations.get(`${app}.${name}`)?.file;
       if (!file) continue;
@@ -119,14 +123,13 @@ export function conflictDiagnostics(loader: MigrationLoader, text: (file: string
   return out;
 }
 
-/** The overlaps between the branches (engine/merge.ts), one line each, as `makemigrations --merge` warns; "" when none or unreadable. */
-function overlapLines(loader: MigrationLoader, app: string, leaves: readonly string[]): string {
+/** The overlaps between the branches (engine/merge.ts), as `makemigrations --merge` warns of them; none when unreadable. */
+function branchOverlaps(loader: MigrationLoader, app: string, leaves: readonly string[]): MergeOverlap[] {
   try {
     const branches = mergeBranches(loader.graph, app, leaves);
-    const overlaps = mergeOverlaps(branches, loader.projectState([app, branches.ancestor]));
-    return overlaps.map((o) => `\nBoth branches touch ${o.subject}: ${o.changes[0]}; ${o.changes[1]} — check the merged result.`).join("");
+    return mergeOverlaps(branches, loader.projectState([app, branches.ancestor]));
   } catch (e) {
-    if (e instanceof TsMigrateError) return ""; // a broken history has its own diagnostics
+    if (e instanceof TsMigrateError) return []; // a broken history has its own diagnostics
     throw e;
   }
 }

@@ -7,12 +7,16 @@ import * as path from "node:path";
 import {
   type CreateFile, type TextDocumentEdit, type WorkspaceEdit,
 } from "vscode-languageserver";
+import { Answers, AnswersQuestioner, type AskedQuestion, type MakeMigrationsAnswers } from "../engine/answers";
+import { detectChangesSync } from "../engine/autodetector";
 import { TsMigrateError } from "../engine/errors";
+import { DriftQuestioner } from "../engine/questioner";
 import type { MigrationLoader } from "../engine/loader";
 import { keyString, Migration, type MigrationKey } from "../engine/migration";
 import { AddField } from "../engine/operations";
 import { writeMigration } from "../engine/writer";
 import { pathToUri } from "./documents";
+import { leafNames } from "./drift";
 import type { Workspace } from "./workspace";
 
 /** One migration file to create. */
@@ -52,12 +56,55 @@ export function makeMigrationsBlocker(ws: Workspace): string | undefined {
  * migrations of `apps` (all when absent), plus those of other apps they
  * depend on (Django keeps dependencies when trimming to apps). `name`
  * replaces the generated name (one migration per app, as `--name` does).
+ * Questions are answered as the drift diagnostics answer them (no rename
+ * guessed; a one-off default needed is refused): see {@link proposeAnswered}.
  * @throws TsMigrateError code `blocked` (see {@link makeMigrationsBlocker}).
  */
 export function proposeMigrations(ws: Workspace, apps?: readonly string[], name?: string): ProposedFile[] {
   const blocker = makeMigrationsBlocker(ws);
   if (blocker) throw new TsMigrateError(blocker, { code: "blocked" });
-  const drift = ws.fullDrift();
+  return proposeFrom(ws, ws.fullDrift(), apps, name, true);
+}
+
+/** {@link proposeAnswered}'s result: the files, and every question asked with its answer (none when one is unanswered). */
+export interface AnsweredProposal {
+  files: ProposedFile[];
+  questions: AskedQuestion[];
+}
+
+/**
+ * {@link proposeMigrations} with the editor's answers (the CLI's `--rename`,
+ * `--default`, `--answers` in JSON: engine/answers.ts). Every question the
+ * autodetector asks is listed; while one is left unanswered no file is
+ * proposed (`files` empty) and the client asks the user and sends the
+ * answers again. An unanswered rename is taken as "no" meanwhile, so the
+ * added field's own questions may show up; they go once the rename is
+ * answered "yes".
+ * @throws TsMigrateError code `blocked` (see {@link makeMigrationsBlocker}), or code
+ *   `bad-answer` / `unmatched-answer` for a malformed answer or one no question used.
+ */
+export function proposeAnswered(
+  ws: Workspace, answers: MakeMigrationsAnswers, apps?: readonly string[], name?: string,
+): AnsweredProposal {
+  const blocker = makeMigrationsBlocker(ws);
+  if (blocker) throw new TsMigrateError(blocker, { code: "blocked" });
+  const given = new Answers();
+  given.addJson(answers, "the answers");
+  const questioner = new AnswersQuestioner(given, new DriftQuestioner(), "unanswered");
+  const analysis = ws.analyze();
+  const changes = detectChangesSync(analysis.migrationState, analysis.models.state, questioner, { leaves: leafNames(ws.loader) });
+  const drift = new Map([...changes].filter(([, list]) => list.length > 0));
+  const questions = questioner.asked;
+  if (questions.some((q) => q.answeredBy === "unanswered")) return { files: [], questions };
+  given.throwIfUnused();
+  return { files: proposeFrom(ws, drift, apps, name, false), questions };
+}
+
+/** The files of `drift` for `apps` and what they depend on; `refuseDefaults`: refuse an AddField needing a one-off default. */
+function proposeFrom(
+  ws: Workspace, drift: ReadonlyMap<string, Migration[]>, apps: readonly string[] | undefined, name: string | undefined,
+  refuseDefaults: boolean,
+): ProposedFile[] {
   const wanted = new Set(apps && apps.length ? apps : [...drift.keys()]);
   const newKeys = new Map<string, string>();
   for (const [app, list] of drift) for (const m of list) newKeys.set(keyString(m.key), app);
@@ -77,7 +124,7 @@ export function proposeMigrations(ws: Workspace, apps?: readonly string[], name?
       }
     }
   }
-  refuseInventedDefaults(drift, wanted);
+  if (refuseDefaults) refuseInventedDefaults(drift, wanted);
   // `--name`: rename each app's single new migration, and the dependencies on it (copies: the analysis is shared).
   const renamed = new Map<string, string>();
   if (name !== undefined) {

@@ -23,7 +23,7 @@ import {
   type SqlMigrateParams, type SqlMigrateResult,
 } from "../protocol";
 import { checkCancelled, guardNotification, guardRequest, HandlerError, type Log } from "./guard";
-import { proposeMigrations } from "./makemigrations";
+import { proposeAnswered, proposeMigrations, type ProposedFile } from "./makemigrations";
 import type { TsMigrateServer } from "./server";
 import { formatLines, migrationSql } from "./sql";
 import type { Workspace } from "./workspace";
@@ -294,6 +294,10 @@ export function makeMigrations(ws: Workspace, p: MakeMigrationsParams): MakeMigr
   for (const app of p.apps ?? []) {
     if (!known.has(app)) throw new HandlerError(ErrorCodes.BadInput, `App '${app}' could not be found. Is it in the config's apps?`);
   }
-  const files = proposeMigrations(ws, p.apps, p.name);
-  return { files: files.map((f) => ({ path: f.path, content: f.content, description: f.description })) };
+  const toResult = (f: ProposedFile): MakeMigrationsResult["files"][number] => ({ path: f.path, content: f.content, description: f.description });
+  if (p.answers !== undefined) {
+    const { files, questions } = proposeAnswered(ws, p.answers, p.apps, p.name);
+    return { files: files.map(toResult), questions };
+  }
+  return { files: proposeMigrations(ws, p.apps, p.name).map(toResult) };
 }

@@ -10,8 +10,9 @@ import type { Operation, Provision } from "../operations/base";
 /**
  * Django's dependency tuple. `model` is lowercase; `kind`: `true` created,
  * `false` removed, `"alter"` altered field, `"foo_together_change"` a
- * unique/index_together change, `"order_wrt_unset"` (never satisfied here:
- * there is no AlterOrderWithRespectTo), and `"renamed"` (not in Django):
+ * unique/index_together change, `"order_wrt_unset"` (an
+ * AlterOrderWithRespectTo of the model setting it to anything but `field`),
+ * and `"renamed"` (not in Django):
  * the RenameModel giving the model this name.
  */
 export interface Dependency {
@@ -29,13 +30,14 @@ function dependencyKey(d: Dependency): string | undefined {
   if (d.kind === false) return f === undefined ? `dm:${m}` : `rf:${m}.${f}`;
   if (d.kind === "alter" && f !== undefined) return `af:${m}.${f}`;
   if (d.kind === "foo_together_change") return `ft:${m}`;
+  if (d.kind === "order_wrt_unset") return `ow:${m}`;
   if (d.kind === "renamed") return `rn:${m}`;
   return undefined;
 }
 
 const PROVISION_PREFIX: Record<Provision["change"], string> = {
   "create-model": "cm", "delete-model": "dm", "rename-model": "rn", "alter-together": "ft",
-  "create-field": "cf", "remove-field": "rf", "alter-field": "af",
+  "create-field": "cf", "remove-field": "rf", "alter-field": "af", "order-wrt": "ow", "order-wrt-set": "ows",
 };
 
 /** The keys of the dependencies `op` satisfies (Django's `check_dependency`, inverted), from its {@link Operation.provisions}. */
@@ -62,10 +64,17 @@ export class DependencyIndex {
     for (const k of satisfiedKeys(app, op)) this.map.get(k)?.delete(op);
   }
 
-  /** The operations satisfying `d` (empty when none). */
+  /**
+   * The operations satisfying `d` (empty when none). `order_wrt_unset` is
+   * Django's "an AlterOrderWithRespectTo whose value is not this field":
+   * those of the model minus those set to the field.
+   */
   satisfying(d: Dependency): ReadonlySet<Operation> {
     const k = dependencyKey(d);
-    return (k === undefined ? undefined : this.map.get(k)) ?? EMPTY;
+    const found = (k === undefined ? undefined : this.map.get(k)) ?? EMPTY;
+    if (d.kind !== "order_wrt_unset" || !found.size || d.field === null) return found;
+    const setToField = this.map.get(`ows:${d.app}.${d.model.toLowerCase()}.${d.field.toLowerCase()}`);
+    return setToField?.size ? new Set([...found].filter((op) => !setToField.has(op))) : found;
   }
 }
 

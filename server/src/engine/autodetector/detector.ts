@@ -20,6 +20,7 @@ import {
 import { type Value, valueKey } from "../values";
 import type { Dependency } from "./deps";
 import { baseDependencies } from "./inheritance";
+import { generateCreatedOrderWrt } from "./order-wrt";
 import { type Asking, askRenameModel } from "./questions";
 
 /** A relation pointing at a model: the model holding it, the field name and the field. */
@@ -229,7 +230,7 @@ export class Detector {
         if (fieldOption(f, "primaryKey") === true) pkRelation = f;
         else if (f.options.parentLink !== true || isManyToMany(f)) related.set(n, f);
       }
-      const { indexes, constraints, uniqueTogether, indexTogether, ...options } = model.options;
+      const { indexes, constraints, uniqueTogether, indexTogether, orderWithRespectTo, ...options } = model.options;
       const deps: Dependency[] = [{ app, model: name, field: null, kind: false }, ...baseDependencies(this, model, true)];
       if (pkRelation) deps.push(...this.fkDependencies(pkRelation).slice(0, 1));
       const fields = [...model.fields].filter(([n]) => !related.has(n));
@@ -241,6 +242,7 @@ export class Detector {
         const d = [...this.fkDependencies(f), { app, model: name, field: null, kind: true } as Dependency];
         this.addOperation(app, new AddField(name, n, f), dedupeDeps(d));
       }
+      generateCreatedOrderWrt(this, app, name, orderWithRespectTo);
       const relatedDeps: Dependency[] = [
         ...relatedNames.map((n): Dependency => ({ app, model: name, field: n, kind: true })),
         { app, model: name, field: null, kind: true },

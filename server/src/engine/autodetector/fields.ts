@@ -42,7 +42,7 @@ export function* generateRenamedFields(d: Detector): Asking<void> {
         const same = valueKey(oldField.options as Value) === fieldDef ||
           (oldColumn !== undefined && valueKey({ ...oldField.options, dbColumn: oldColumn } as Value) === fieldDef);
         if (!same) continue;
-        if (!(yield* askRenameField(modelOf(key), remName, fieldName, field))) continue;
+        if (!(yield* askRenameField(modelOf(key), remName, fieldName, field, appOf(key)))) continue;
         d.addOperation(appOf(key), new RenameField(modelOf(key), remName, fieldName));
         oldKeys.delete(remName);
         oldKeys.add(fieldName);
@@ -116,7 +116,7 @@ function* generateAddedField(d: Detector, key: string, name: string, extra: Depe
   deps.push(...extra);
   const preserveDefault = hasUsableDefault(field);
   if (!preserveDefault) {
-    const value = yield* askNotNullAddition(name, modelOf(key), field);
+    const value = yield* askNotNullAddition(name, modelOf(key), field, appOf(key));
     field = makeField(field.type, { ...field.options, default: value });
   }
   d.addOperation(appOf(key), new AddField(modelOf(key), name, field, preserveDefault), deps);
@@ -161,7 +161,7 @@ export function* generateAlteredFields(d: Detector): Asking<void> {
         let field = newField;
         if (fieldOption(oldField, "null") === true && fieldOption(newField, "null") !== true &&
           !defaultFillsRows(newField) && !isManyToMany(newField)) {
-          const answer = yield* askNotNullAlteration(name, modelOf(key), newField);
+          const answer = yield* askNotNullAlteration(name, modelOf(key), newField, appOf(key));
           if (answer.kind === "default") {
             field = makeField(newField.type, { ...newField.options, default: answer.value });
             preserveDefault = false;

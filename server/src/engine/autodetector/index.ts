@@ -9,6 +9,7 @@ import { type Asking, runAsync, runSync } from "./questions";
 import { arrangeForGraph, buildMigrationList, optimizeMigrations, sortAll, trimToApps } from "./arrange";
 import { Detector } from "./detector";
 import { checkBaseChanges, generateCreatedProxies, generateDeletedProxies, generateSwitchedRelations } from "./inheritance";
+import { generateAlteredOrderWrt } from "./order-wrt";
 import { generateAddedFields, generateAlteredFields, generateRemovedFields, generateRenamedFields } from "./fields";
 import type { Migration } from "../migration";
 import type { Operation } from "../operations/base";
@@ -55,6 +56,7 @@ function* detect(from: ProjectState, to: ProjectState, leaf: (app: string) => st
   generateRemovedFields(d);
   yield* generateAddedFields(d);
   yield* generateAlteredFields(d);
+  generateAlteredOrderWrt(d);
   d.generateAlteredTogether("uniqueTogether");
   d.generateAlteredTogether("indexTogether");
   d.generateAddedIndexes();

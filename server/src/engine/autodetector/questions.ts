@@ -12,9 +12,9 @@ import type { Value } from "../values";
 /** One question of Django's `MigrationQuestioner`. */
 export type Question =
   | { readonly kind: "renameModel"; readonly oldModel: ModelState; readonly newModel: ModelState }
-  | { readonly kind: "renameField"; readonly model: string; readonly oldName: string; readonly newName: string; readonly field: FieldState }
-  | { readonly kind: "notNullAddition"; readonly field: string; readonly model: string; readonly fieldState: FieldState }
-  | { readonly kind: "notNullAlteration"; readonly field: string; readonly model: string; readonly fieldState: FieldState };
+  | { readonly kind: "renameField"; readonly model: string; readonly oldName: string; readonly newName: string; readonly field: FieldState; readonly app?: string }
+  | { readonly kind: "notNullAddition"; readonly field: string; readonly model: string; readonly fieldState: FieldState; readonly app?: string }
+  | { readonly kind: "notNullAlteration"; readonly field: string; readonly model: string; readonly fieldState: FieldState; readonly app?: string };
 
 /** A computation that may stop on questions. */
 export type Asking<T> = Generator<Question, T, unknown>;
@@ -22,9 +22,9 @@ export type Asking<T> = Generator<Question, T, unknown>;
 function ask(q: Questioner, question: Question): unknown {
   switch (question.kind) {
     case "renameModel": return q.askRenameModel(question.oldModel, question.newModel);
-    case "renameField": return q.askRenameField(question.model, question.oldName, question.newName, question.field);
-    case "notNullAddition": return q.askNotNullAddition(question.field, question.model, question.fieldState);
-    case "notNullAlteration": return q.askNotNullAlteration(question.field, question.model, question.fieldState);
+    case "renameField": return q.askRenameField(question.model, question.oldName, question.newName, question.field, question.app);
+    case "notNullAddition": return q.askNotNullAddition(question.field, question.model, question.fieldState, question.app);
+    case "notNullAlteration": return q.askNotNullAlteration(question.field, question.model, question.fieldState, question.app);
   }
 }
 
@@ -56,17 +56,17 @@ export function* askRenameModel(oldModel: ModelState, newModel: ModelState): Ask
   return (yield { kind: "renameModel", oldModel, newModel }) as boolean;
 }
 
-/** Asks whether a field was renamed (`model` lowercase). */
-export function* askRenameField(model: string, oldName: string, newName: string, field: FieldState): Asking<boolean> {
-  return (yield { kind: "renameField", model, oldName, newName, field }) as boolean;
+/** Asks whether a field was renamed (`model` lowercase, of app `app`). */
+export function* askRenameField(model: string, oldName: string, newName: string, field: FieldState, app?: string): Asking<boolean> {
+  return (yield { kind: "renameField", model, oldName, newName, field, app }) as boolean;
 }
 
-/** Asks for a one-off default of a NOT NULL field added without one. */
-export function* askNotNullAddition(field: string, model: string, fieldState: FieldState): Asking<Value> {
-  return (yield { kind: "notNullAddition", field, model, fieldState }) as Value;
+/** Asks for a one-off default of a NOT NULL field added without one (`model` lowercase, of app `app`). */
+export function* askNotNullAddition(field: string, model: string, fieldState: FieldState, app?: string): Asking<Value> {
+  return (yield { kind: "notNullAddition", field, model, fieldState, app }) as Value;
 }
 
-/** Asks what to do about a field made NOT NULL without a default. */
-export function* askNotNullAlteration(field: string, model: string, fieldState: FieldState): Asking<NotNullAlteration> {
-  return (yield { kind: "notNullAlteration", field, model, fieldState }) as NotNullAlteration;
+/** Asks what to do about a field made NOT NULL without a default (`model` lowercase, of app `app`). */
+export function* askNotNullAlteration(field: string, model: string, fieldState: FieldState, app?: string): Asking<NotNullAlteration> {
+  return (yield { kind: "notNullAlteration", field, model, fieldState, app }) as NotNullAlteration;
 }

@@ -122,12 +122,13 @@ export interface OperationTarget {
 
 /**
  * A change that other operations may be ordered after: a model created,
- * deleted or renamed (by its new name), its `*Together` options changed, or
- * a field created, removed or altered. Names as written (any case).
+ * deleted or renamed (by its new name), its `*Together` options changed, its
+ * `orderWithRespectTo` changed (`order-wrt`; `order-wrt-set` names the field
+ * it is set to), or a field created, removed or altered. Names as written (any case).
  */
 export type Provision =
-  | { readonly change: "create-model" | "delete-model" | "rename-model" | "alter-together"; readonly model: string }
-  | { readonly change: "create-field" | "remove-field" | "alter-field"; readonly model: string; readonly field: string };
+  | { readonly change: "create-model" | "delete-model" | "rename-model" | "alter-together" | "order-wrt"; readonly model: string }
+  | { readonly change: "create-field" | "remove-field" | "alter-field" | "order-wrt-set"; readonly model: string; readonly field: string };
 
 /** A database object: a table, or a column of it. */
 export interface SchemaObject {

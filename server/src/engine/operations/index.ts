@@ -11,6 +11,7 @@ export {
   ModelOptionOperation,
 } from "./model-options";
 export { CreateModel, DeleteModel, ModelOperation, RenameModel } from "./models";
+export { AlterOrderWithRespectTo, ORDER_FIELD } from "./order-wrt";
 export { OPTION_ORDER, optionsFromValue, optionsToValue } from "./options";
 export { OPERATION_KINDS, operationFromCall } from "./registry";
 export { type CodeRunner, RunCode, RunSQL, SeparateDatabaseAndState, type SqlSource, codeSource } from "./special";

@@ -15,6 +15,7 @@ import type { Deconstructed, Operation, OperationTarget, OptimizerHints, Provisi
 import { BaseOperation, canMigrate, fieldReferences, fieldTargets, modelObjects, resolveRelation, withoutDefault } from "./common";
 import { AddField, AlterField, RemoveField, RenameField, isFieldOperation } from "./fields";
 import type { AlterModelOptions, AlterTogetherOptionOperation } from "./model-options";
+import type { AlterOrderWithRespectTo } from "./order-wrt";
 import { optionsToValue } from "./options";
 
 /** Django's `ModelOperation`: an operation on model `name` of the migration's app. */
@@ -136,7 +137,8 @@ export class CreateModel extends ModelOperation {
 
   /**
    * Django's `CreateModel.reduce`: folds DeleteModel (cancel), RenameModel,
-   * AlterModelOptions, AlterUniqueTogether/AlterIndexTogether and the field
+   * AlterModelOptions, AlterUniqueTogether/AlterIndexTogether,
+ * AlterOrderWithRespectTo and the field
    * operations on this model into the CreateModel. A one-off default
    * (`preserveDefault: false`) is dropped when folded (the new table has no
    * rows to fill), never made permanent (Django ticket #26223).
@@ -157,6 +159,10 @@ export class CreateModel extends ModelOperation {
       const op = other as AlterTogetherOptionOperation;
       const value = op.optionValue && op.optionValue.length ? op.optionValue : undefined;
       return [this.with(this.fields, { ...this.options, [op.optionName]: value })];
+    }
+    if (other.kind === "AlterOrderWithRespectTo" && (other as AlterOrderWithRespectTo).nameLower === this.nameLower) {
+      const value = (other as AlterOrderWithRespectTo).orderWithRespectTo;
+      return [this.with(this.fields, clean({ ...this.options, orderWithRespectTo: value ?? undefined }))];
     }
     if (isFieldOperation(other) && other.modelNameLower === this.nameLower) {
       if (other instanceof AddField) {

@@ -14,6 +14,7 @@ import type { Operation } from "./base";
 import { AddField, AlterField, RemoveField, RenameField } from "./fields";
 import { AddConstraint, AddIndex, RemoveConstraint, RemoveIndex, RenameIndex } from "./indexes";
 import { AlterIndexTogether, AlterModelOptions, AlterModelTable, AlterUniqueTogether } from "./model-options";
+import { AlterOrderWithRespectTo } from "./order-wrt";
 import { CreateModel, DeleteModel, RenameModel } from "./models";
 import { optionsFromValue } from "./options";
 import { RunCode, RunSQL, SeparateDatabaseAndState, type SqlSource } from "./special";
@@ -238,6 +239,17 @@ const READERS: Readonly<Record<string, { keys: readonly string[]; read: Reader }
   AlterIndexTogether: {
     keys: ["name", "indexTogether"],
     read: (a) => { const n = a.string("name"); const v = together("indexTogether")(a); return a.done(() => new AlterIndexTogether(n, v)); },
+  },
+  AlterOrderWithRespectTo: {
+    keys: ["name", "orderWithRespectTo"],
+    read: (a) => {
+      const name = a.string("name");
+      const v = a.raw("orderWithRespectTo", true);
+      if (v !== undefined && v !== null && (typeof v !== "string" || v === "")) {
+        a.bad(`"orderWithRespectTo" must be a field name or null, found ${show(v)}`, a.at("orderWithRespectTo"));
+      }
+      return a.done(() => new AlterOrderWithRespectTo(name, typeof v === "string" ? v : null));
+    },
   },
   AlterModelOptions: {
     keys: ["name", "options"],

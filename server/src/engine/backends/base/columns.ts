@@ -309,12 +309,24 @@ export function columnSql(ctx: ColumnContext, name: string, field: FieldState, o
   return def === undefined ? undefined : `${quoteName(fieldColumn(name, field)!)} ${def}`;
 }
 
-/** The model's concrete fields (those with a column), in order, with their columns. */
+/**
+ * The model's concrete fields (those with a column), in order, with their
+ * columns; last, the `_order` integer column of a model with
+ * `orderWithRespectTo` (Django's `OrderWrt` field, added when the model is
+ * prepared: after the declared fields).
+ */
 export function concreteFields(model: ModelState): { name: string; field: FieldState; column: string }[] {
   const out: { name: string; field: FieldState; column: string }[] = [];
   for (const [name, field] of model.fields) {
     const column = fieldColumn(name, field);
     if (column !== undefined) out.push({ name, field, column });
   }
+  if (model.options.orderWithRespectTo !== undefined && !model.fields.has(ORDER_COLUMN)) {
+    out.push({ name: ORDER_COLUMN, field: ORDER_FIELD_STATE, column: ORDER_COLUMN });
+  }
   return out;
 }
+
+/** The `_order` column of a model with `orderWithRespectTo`, and its field (Django's `OrderWrt`: an IntegerField). */
+const ORDER_COLUMN = "_order";
+const ORDER_FIELD_STATE: FieldState = Object.freeze({ type: "IntegerField", options: Object.freeze({}) });
