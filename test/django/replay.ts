@@ -126,7 +126,7 @@ async function replayTs(history: History, dir: string, seed: Seed, plan: readonl
     for (const step of history.steps) {
       copyStep(step, dir);
       let out = `$ tsmigrate makemigrations --noinput\n${await runCliOk(dir, ["makemigrations", "--noinput"])}`;
-      out += `$ tsmigrate migrate\n${await runCliOk(dir, ["migrate", "--noinput"])}`;
+      out += `$ tsmigrate migrate\n${await runCliOk(dir, ["migrate", "--noinput", "--allow-destructive"])}`;
       if (step === history.steps[0]) {
         const live = new Database(db);
         try {
@@ -144,7 +144,7 @@ async function replayTs(history: History, dir: string, seed: Seed, plan: readonl
       run.outputs.push(out);
     }
     for (const [k, [app, target]] of plan.entries()) {
-      const out = `$ tsmigrate migrate ${app} ${target}\n${await runCliOk(dir, ["migrate", app, target, "--noinput"])}`;
+      const out = `$ tsmigrate migrate ${app} ${target}\n${await runCliOk(dir, ["migrate", app, target, "--noinput", "--allow-destructive"])}`;
       const copy = path.join(snaps, `rollback-${k + 1}.sqlite3`);
       copyDb(db, copy);
       run.dbs.push(copy);

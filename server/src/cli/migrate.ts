@@ -1,20 +1,23 @@
 /**
  * `tsmigrate migrate [app [migration|zero]] [--fake] [--fake-initial]
- * [--plan] [--check] [--database ALIAS] [--noinput]`.
+ * [--plan] [--check] [--database ALIAS] [--noinput] [--allow-destructive]`.
  * Follows `django/core/management/commands/migrate.py` (Django 3.2): stops
  * on inconsistent history and conflicts, resolves a migration by unique
  * prefix, prints "Operations to perform:" / "Running migrations:" and
  * "  Applying shop.0001_initial... OK", warns about model changes that
  * have no migration. Also warns about applied migrations whose file changed
- * since (tsmigrate's checksums).
+ * since (tsmigrate's checksums), and (not in Django) lists what the plan
+ * destroys before running it: asks `Continue? [y/N]` on a terminal (no:
+ * exit 1, nothing run), exits 3 without one unless --allow-destructive.
  */
-import { TsMigrateError, ExitCode } from "../engine/errors";
+import { countLosses, describePlannedLoss, planLosses } from "../engine/data-loss";
+import { ExitCode, QuestionError, TsMigrateError } from "../engine/errors";
 import { MigrationExecutor, type MigrateTarget, type PlanStep, type ProgressEvent } from "../engine/executor";
 import type { MigrationLoader } from "../engine/loader";
 import { keyString } from "../engine/migration";
 import type { Operation } from "../engine/operations/base";
 import type { Project } from "../engine/project";
-import { type CommonOptions, cliProject, requireCleanMigrations, validateApps } from "./context";
+import { type CommonOptions, cliProject, confirm, interactive, requireCleanMigrations, validateApps } from "./context";
 import { schemaDrift } from "../engine/schema-drift";
 import { detectDrift } from "./drift";
 import { conflictError } from "./makemigrations";
@@ -28,6 +31,8 @@ export interface MigrateCommandOptions extends CommonOptions {
   check?: boolean;
   database?: string;
   noinput?: boolean;
+  /** Run a plan that destroys data without asking (needed without a terminal). */
+  allowDestructive?: boolean;
 }
 
 /** Django's `Truncator(text).chars(n)`: at most n characters, the last one "…" when cut. */
@@ -98,6 +103,11 @@ export async function migrateCommand(
     if (plan.length && opts.check) return ExitCode.DRIFT;
     if (plan.length && !opts.fakeInitial && !opts.fake) await warnSchemaDrift(project, alias, output);
 
+    if (plan.length && !opts.fake && !(await confirmLosses(executor, plan, opts, output))) {
+      output.out("Migrate cancelled: nothing was changed.\n");
+      return ExitCode.DRIFT;
+    }
+
     printOperationsToPerform(targets, appLabelsOnly, output);
     if (!plan.length) await printNothingToApply(project, output);
     await executor.migrate(targets, {
@@ -112,6 +122,31 @@ export async function migrateCommand(
   } finally {
     await project.close();
   }
+}
+
+/**
+ * The data-loss list of `plan` (counted on the database), printed before
+ * anything runs, and the answer to "Continue?": asked on a terminal;
+ * without one (or with --noinput) a QuestionError (exit 3) carrying the
+ * list, unless --allow-destructive. True when the plan destroys nothing
+ * (objects counted empty on the database are left out).
+ */
+async function confirmLosses(executor: MigrationExecutor, plan: PlanStep[], opts: MigrateCommandOptions, output: Output): Promise<boolean> {
+  // A table or column the database holds nothing in loses nothing: no question.
+  const losses = (await countLosses(executor.connection, planLosses(executor.loader, plan))).filter((l) => l.count !== 0);
+  if (!losses.length) return true;
+  const s = styles(output);
+  const list = losses.map((l) => `  - ${describePlannedLoss(l)}\n`).join("");
+  const heading = "This migration plan destroys data:\n";
+  if (opts.allowDestructive) {
+    output.err(s.warning(heading) + list);
+    return true;
+  }
+  if (!interactive(opts.noinput)) {
+    throw new QuestionError(`${heading}${list}Nothing was run. Confirm on a terminal, or pass --allow-destructive to run it anyway.`);
+  }
+  output.out(s.warning(heading) + list);
+  return confirm("Continue? [y/N] ", output);
 }
 
 /** Warns about applied migrations whose files changed since. */

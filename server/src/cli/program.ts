@@ -66,10 +66,11 @@ function addMigrate(program: Command, output: Output, run: Run): void {
     .option("--check", "exit with status 1 if unapplied migrations exist")
     .addOption(databaseOption())
     .option("--noinput, --no-input", "do not prompt for input of any kind")
+    .option("--allow-destructive", "run a plan that drops tables or columns (or narrows them) without asking")
     .addOption(projectOption())
     .action((app, migration, opts) => run(migrateCommand(app, migration, {
       fake: opts.fake, fakeInitial: opts.fakeInitial, plan: opts.plan, check: opts.check,
-      database: opts.database, noinput: !opts.input, project: opts.project,
+      database: opts.database, noinput: !opts.input, project: opts.project, allowDestructive: opts.allowDestructive,
     }, output)));
 }
 
