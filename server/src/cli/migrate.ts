@@ -1,6 +1,6 @@
 /**
  * `tsmigrate migrate [app [migration|zero]] [--fake] [--fake-initial]
- * [--plan] [--check] [--database ALIAS] [--noinput] [--allow-destructive]`.
+ * [--plan] [--check] [--database ALIAS] [--noinput] [--allow-destructive] [--no-backup]`.
  * Follows `django/core/management/commands/migrate.py` (Django 3.2): stops
  * on inconsistent history and conflicts, resolves a migration by unique
  * prefix, prints "Operations to perform:" / "Running migrations:" and
@@ -8,8 +8,11 @@
  * have no migration. Also warns about applied migrations whose file changed
  * since (tsmigrate's checksums), and (not in Django) lists what the plan
  * destroys before running it: asks `Continue? [y/N]` on a terminal (no:
- * exit 1, nothing run), exits 3 without one unless --allow-destructive.
+ * exit 1, nothing run), exits 3 without one unless --allow-destructive;
+ * and backs up a SQLite database before the first migration runs.
  */
+import { backupDatabase } from "../engine/backup";
+import { DEFAULT_BACKUPS_KEPT } from "../engine/config";
 import { countLosses, describePlannedLoss, planLosses } from "../engine/data-loss";
 import { ExitCode, QuestionError, TsMigrateError } from "../engine/errors";
 import { MigrationExecutor, type MigrateTarget, type PlanStep, type ProgressEvent } from "../engine/executor";
@@ -21,7 +24,7 @@ import { type CommonOptions, cliProject, confirm, interactive, requireCleanMigra
 import { schemaDrift } from "../engine/schema-drift";
 import { detectDrift } from "./drift";
 import { conflictError } from "./makemigrations";
-import { type Output, styles } from "./output";
+import { displayPath, type Output, styles } from "./output";
 
 /** Options of migrate. */
 export interface MigrateCommandOptions extends CommonOptions {
@@ -33,6 +36,8 @@ export interface MigrateCommandOptions extends CommonOptions {
   noinput?: boolean;
   /** Run a plan that destroys data without asking (needed without a terminal). */
   allowDestructive?: boolean;
+  /** False with `--no-backup`: no SQLite backup before migrating. */
+  backup?: boolean;
 }
 
 /** Django's `Truncator(text).chars(n)`: at most n characters, the last one "…" when cut. */
@@ -114,6 +119,7 @@ export async function migrateCommand(
       fake: plan.length ? opts.fake : false,
       fakeInitial: plan.length ? opts.fakeInitial : false,
       onProgress: progress.onProgress,
+      beforeRun: opts.fake || opts.backup === false ? undefined : (p) => backUp(executor, p, project.config.backups?.keep, output),
     });
     return 0;
   } catch (err) {
@@ -147,6 +153,18 @@ async function confirmLosses(executor: MigrationExecutor, plan: PlanStep[], opts
   }
   output.out(s.warning(heading) + list);
   return confirm("Continue? [y/N] ", output);
+}
+
+/**
+ * The backup before a plan runs (SQLite; see engine/backup.ts), and where
+ * it is and how to restore it, on stderr (stdout stays Django's). A server
+ * database is not copied: said once.
+ */
+async function backUp(executor: MigrationExecutor, plan: readonly PlanStep[], keep: number | undefined, output: Output): Promise<void> {
+  const c = executor.connection;
+  const b = await backupDatabase(c, plan[0]!.migration.key, keep ?? DEFAULT_BACKUPS_KEPT);
+  if (b) output.err(`Backed up database '${c.alias}' to ${displayPath(b.file)}\n  To restore it: ${b.restore}\n`);
+  else if (!c.backup) output.err(`Not backed up: database '${c.alias}' is ${c.vendor}; tsmigrate backs up SQLite files only (use your server's own backups).\n`);
 }
 
 /** Warns about applied migrations whose files changed since. */

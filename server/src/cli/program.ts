@@ -67,10 +67,12 @@ function addMigrate(program: Command, output: Output, run: Run): void {
     .addOption(databaseOption())
     .option("--noinput, --no-input", "do not prompt for input of any kind")
     .option("--allow-destructive", "run a plan that drops tables or columns (or narrows them) without asking")
+    .option("--no-backup", "do not copy the SQLite database before migrating")
     .addOption(projectOption())
     .action((app, migration, opts) => run(migrateCommand(app, migration, {
       fake: opts.fake, fakeInitial: opts.fakeInitial, plan: opts.plan, check: opts.check,
       database: opts.database, noinput: !opts.input, project: opts.project, allowDestructive: opts.allowDestructive,
+      backup: opts.backup,
     }, output)));
 }
 

@@ -58,9 +58,13 @@ export interface ProjectConfig {
   readonly databases: Readonly<Record<string, DatabaseConfig>>;
   /** The implicit primary key's type (Django's DEFAULT_AUTO_FIELD), default `"BigAutoField"`. */
   readonly defaultAutoField: "AutoField" | "BigAutoField" | "SmallAutoField";
+  /** `backups`: how many SQLite backups `migrate` keeps per database (default 5); absent = the default. */
+  readonly backups?: { readonly keep: number };
 }
 
 const AUTO_FIELDS = ["AutoField", "BigAutoField", "SmallAutoField"] as const;
+/** How many backups `migrate` keeps per database when the config does not say. */
+export const DEFAULT_BACKUPS_KEPT = 5;
 const SKIP_DIRS = new Set(["node_modules", "dist"]);
 
 /**
@@ -202,15 +206,16 @@ export function parseConfig(file: string, text: string, root: string, env: NodeJ
   }
   const cfg = raw as Record<string, Value>;
   for (const k of Object.keys(cfg)) {
-    if (!["apps", "databases", "defaultAutoField", "$schema"].includes(k)) {
-      r.err(k, `unknown key; expected "apps", "databases" or "defaultAutoField"`, memberLocation(cfg, k));
+    if (!["apps", "databases", "defaultAutoField", "backups", "$schema"].includes(k)) {
+      r.err(k, `unknown key; expected "apps", "databases", "defaultAutoField" or "backups"`, memberLocation(cfg, k));
     }
   }
   const apps = r.apps(cfg);
   const databases = r.databases(cfg);
   const defaultAutoField = r.defaultAutoField(cfg);
+  const backups = r.backups(cfg);
   r.errors.throwIfAny();
-  return { root, configFile: file, apps, databases, defaultAutoField };
+  return { root, configFile: file, apps, databases, defaultAutoField, backups };
 }
 
 /** The config file's text as a Value (JSON with comments). @throws TsMigrateError `config` at the first syntax error. */
@@ -327,6 +332,17 @@ class ConfigReader {
     this.err("defaultAutoField", `expected "AutoField", "BigAutoField" or "SmallAutoField", found ${JSON.stringify(v)}`,
       valueLocation(cfg, "defaultAutoField"));
     return "BigAutoField";
+  }
+
+  /** `backups`: `{ "keep": N }`, N a whole number from 1 (default 5). */
+  backups(cfg: Record<string, Value>): { keep: number } {
+    const v = cfg.backups;
+    if (v === undefined) return { keep: DEFAULT_BACKUPS_KEPT };
+    const keep = isObjectValue(v) ? v.keep : undefined;
+    if (isObjectValue(v) && Object.keys(v).every((k) => k === "keep") && typeof keep === "number" && Number.isInteger(keep) && keep >= 1) return { keep };
+    this.err("backups", `expected { "keep": N }, N the number of backups kept (a whole number from 1; default ${DEFAULT_BACKUPS_KEPT})`,
+      valueLocation(cfg, "backups"));
+    return { keep: DEFAULT_BACKUPS_KEPT };
   }
 
   /** One database entry; undefined when unusable (problems recorded). */

@@ -52,6 +52,12 @@ export interface MigrateOptions {
   signal?: AbortSignal;
   /** Do not take the `tsmigrate_lock` row (the caller holds it). */
   noLock?: boolean;
+  /**
+   * Called with the plan once the lock is held and the plan is known and
+   * not empty, before the first migration runs (the CLI's backup); a
+   * rejection stops the run with nothing migrated.
+   */
+  beforeRun?: (plan: readonly PlanStep[]) => Promise<void>;
 }
 
 /** An applied migration whose file changed since it was applied. */
@@ -166,10 +172,9 @@ export class MigrationExecutor {
         throw new TsMigrateError(
           "Migration plans with both forwards and backwards migrations are not supported. Please split your " +
           "migration process into separate plans of only forwards OR backwards migrations.", { code: "invalid-plan" });
-      } else if (forwards) {
-        state = await this.migrateAllForwards(plan, options);
       } else {
-        state = await this.migrateAllBackwards(plan, options);
+        await options.beforeRun?.(plan);
+        state = forwards ? await this.migrateAllForwards(plan, options) : await this.migrateAllBackwards(plan, options);
       }
       await this.checkReplacements();
       return state;

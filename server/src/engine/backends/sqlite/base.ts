@@ -6,6 +6,7 @@
  * `PRAGMA foreign_key_check` before commit, like `disable_constraint_checking`
  * / `check_constraints` / `enable_constraint_checking` around the schema editor.
  */
+import * as fs from "node:fs";
 import Database from "better-sqlite3";
 import { TsMigrateError } from "../../errors";
 import { nodeProblem } from "../../node-support";
@@ -143,6 +144,42 @@ export class SqliteConnection implements Connection {
 
   async execute(sql: string, params?: readonly unknown[]): Promise<void> {
     this.executeSync(sql, params);
+  }
+
+  /** The database file; undefined for `:memory:` and temporary databases. */
+  get file(): string | undefined {
+    return this.db.memory || this.db.name === "" ? undefined : this.db.name;
+  }
+
+  /**
+   * A consistent copy of the database file at `destination` (a new file,
+   * synced to disk; an existing one is a TsMigrate error `backup`). In rollback-journal mode (tsmigrate's), the file is
+   * copied while a read transaction holds SQLite's SHARED lock, which no
+   * writer can commit past: the copy is the committed database, at the
+   * speed of copying a file. In WAL mode, where committed pages may still
+   * be in the -wal file, better-sqlite3's `backup()` (SQLite's online
+   * backup API), all pages in one step (its default of 100 pages a turn of
+   * the event loop is ~50 times slower than a file copy).
+   */
+  async backup(destination: string): Promise<void> {
+    if (fs.existsSync(destination)) throw new TsMigrateError(`backup file ${destination} already exists`, { code: "backup" });
+    if (String(this.db.pragma("journal_mode", { simple: true })).toLowerCase() === "wal" || this.db.inTransaction) {
+      await this.db.backup(destination, { progress: () => 0x7fffffff });
+      return;
+    }
+    this.db.exec("BEGIN");
+    try {
+      this.db.prepare("SELECT count(*) FROM sqlite_master").get();
+      fs.copyFileSync(this.db.name, destination, fs.constants.COPYFILE_EXCL);
+      const fd = fs.openSync(destination, "r+");
+      try {
+        fs.fsyncSync(fd);
+      } finally {
+        fs.closeSync(fd);
+      }
+    } finally {
+      this.db.exec("COMMIT");
+    }
   }
 
   async query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]> {
