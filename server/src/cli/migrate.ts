@@ -38,6 +38,8 @@ export interface MigrateCommandOptions extends CommonOptions {
   allowDestructive?: boolean;
   /** False with `--no-backup`: no SQLite backup before migrating. */
   backup?: boolean;
+  /** Seconds to wait for another migrate's lock (`--lock-timeout`; default `TSMIGRATE_LOCK_TIMEOUT`, else 60). */
+  lockTimeout?: number;
 }
 
 /** Django's `Truncator(text).chars(n)`: at most n characters, the last one "…" when cut. */
@@ -115,13 +117,14 @@ export async function migrateCommand(
 
     printOperationsToPerform(targets, appLabelsOnly, output);
     if (!plan.length) await printNothingToApply(project, output);
-    await executor.migrate(targets, {
+    return await onSignals((signal) => executor.migrate(targets, {
       fake: plan.length ? opts.fake : false,
       fakeInitial: plan.length ? opts.fakeInitial : false,
       onProgress: progress.onProgress,
       beforeRun: opts.fake || opts.backup === false ? undefined : (p) => backUp(executor, p, project.config.backups?.keep, output),
-    });
-    return 0;
+      lock: { timeoutSeconds: opts.lockTimeout, onWait: (m) => output.err(`${m}\n`) },
+      signal,
+    }), output, progress.closeLine);
   } catch (err) {
     progress.closeLine();
     throw err;
@@ -165,6 +168,38 @@ async function backUp(executor: MigrationExecutor, plan: readonly PlanStep[], ke
   const b = await backupDatabase(c, plan[0]!.migration.key, keep ?? DEFAULT_BACKUPS_KEPT);
   if (b) output.err(`Backed up database '${c.alias}' to ${displayPath(b.file)}\n  To restore it: ${b.restore}\n`);
   else if (!c.backup) output.err(`Not backed up: database '${c.alias}' is ${c.vendor}; tsmigrate backs up SQLite files only (use your server's own backups).\n`);
+}
+
+/** Exit codes of a run stopped by a signal (128 + its number, as shells report it). */
+const SIGNAL_EXIT: Readonly<Record<"SIGINT" | "SIGTERM", number>> = { SIGINT: 130, SIGTERM: 143 };
+
+/**
+ * Runs `run` with SIGINT and SIGTERM caught: either aborts the run (the
+ * migration in progress rolls back, the lock is released by the executor)
+ * and the command exits 130 / 143 with one line saying so. 0 otherwise.
+ */
+async function onSignals(run: (signal: AbortSignal) => Promise<unknown>, output: Output, closeLine: () => void): Promise<number> {
+  const abort = new AbortController();
+  let caught: keyof typeof SIGNAL_EXIT | undefined;
+  const handlers = (Object.keys(SIGNAL_EXIT) as (keyof typeof SIGNAL_EXIT)[]).map((name) => {
+    const handler = () => {
+      caught ??= name;
+      abort.abort();
+    };
+    process.on(name, handler);
+    return () => process.off(name, handler);
+  });
+  try {
+    await run(abort.signal);
+    return 0;
+  } catch (err) {
+    if (!caught || !(err instanceof TsMigrateError) || err.code !== "aborted") throw err;
+    closeLine();
+    output.err(`Interrupted (${caught}): ${err.message.replace(/^Migration run cancelled/, "stopped")}; the migrate lock was released.\n`);
+    return SIGNAL_EXIT[caught];
+  } finally {
+    for (const off of handlers) off();
+  }
 }
 
 /** Warns about applied migrations whose files changed since. */
