@@ -7,6 +7,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ts } from "ts-morph";
+import { appFolderProblem, checkConfigSize } from "./config-limits";
 import { ErrorCollector, type SourceLocation, TsMigrateError } from "./errors";
 import { type Value, isObjectValue } from "./values";
 import { locationOf, memberLocation, positionLocation, readValue, valueLocation } from "./source/read";
@@ -173,6 +174,11 @@ export function discoverApps(root: string): AppConfig[] {
       continue;
     }
     seen.set(label, rel);
+    const outside = appFolderProblem(root, dir);
+    if (outside !== undefined) {
+      errors.add(`app ${label}: ${outside}`, "config", undefined);
+      continue;
+    }
     apps.push(app(label, dir));
   }
   errors.throwIfAny();
@@ -198,6 +204,7 @@ const ENV_RE = /\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}/g;
  */
 export function parseConfig(file: string, text: string, root: string, env: NodeJS.ProcessEnv = process.env): ProjectConfig {
   const fileLoc: SourceLocation = { file, line: 1, column: 1 };
+  checkConfigSize(file, text);
   const raw = readJson(file, text, fileLoc);
   const r = new ConfigReader(file, root, env);
   if (!isObjectValue(raw)) {
@@ -277,6 +284,8 @@ class ConfigReader {
     const dir = path.resolve(this.root, spec.path);
     const label = spec.label ?? path.basename(dir);
     if (!isDir(dir)) return void this.err(key, `folder ${spec.path} does not exist (relative to ${this.root})`, loc);
+    const outside = appFolderProblem(this.root, dir);
+    if (outside !== undefined) return void this.err(key, outside, loc);
     if (!isLabel(label)) {
       return void this.err(key, `"${label}" is not a valid app label (letters, digits, _; not starting with a digit); give a "label"`, loc);
     }
