@@ -19,10 +19,24 @@ import { SqliteSchemaEditor, type SqliteSchemaEditorOptions } from "./schema";
 /** A better-sqlite3 database handle. */
 export type SqliteDatabase = Database.Database;
 
-/** Wraps an SQLite error as a TsMigrateError (code `database`) naming the failing statement. */
+/** How long a statement waits for another connection's write lock (SQLite's busy_timeout), in ms. */
+export const BUSY_TIMEOUT_MS = 5000;
+
+/**
+ * Wraps an SQLite error as a TsMigrateError (code `database`) naming the
+ * failing statement; SQLITE_BUSY (another writer kept the lock past the
+ * busy timeout) as code `locked` saying what it waited for.
+ */
 export function databaseError(err: unknown, sql: string): TsMigrateError {
   if (err instanceof TsMigrateError) return err;
   const msg = err instanceof Error ? err.message : String(err);
+  if ((err as { code?: unknown } | undefined)?.code === "SQLITE_BUSY") {
+    return new TsMigrateError(
+      `the SQLite database is busy: another connection (a program using it, or another migrate) holds its write lock, ` +
+      `and it was still held after waiting ${BUSY_TIMEOUT_MS / 1000} s. Let that writer finish, then run again.\n  while executing: ${sql}`,
+      { code: "locked", cause: err },
+    );
+  }
   return new TsMigrateError(`SQLite error: ${msg}\n  while executing: ${sql}`, { code: "database", cause: err });
 }
 
@@ -289,7 +303,7 @@ export function openSqlite(alias: string, path: string, options: SqliteOptions =
   if (problem !== undefined) throw new TsMigrateError(problem, { code: "node" });
   let db: SqliteDatabase;
   try {
-    db = new Database(path, options.readonly ? { readonly: true, fileMustExist: true } : {});
+    db = new Database(path, options.readonly ? { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS } : { timeout: BUSY_TIMEOUT_MS });
     db.pragma("foreign_keys = ON");
     if (!options.readonly) db.pragma("legacy_alter_table = OFF");
   } catch (e) {
