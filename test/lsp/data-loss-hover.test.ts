@@ -58,6 +58,16 @@ describe("data loss in hovers", () => {
     assert.doesNotMatch(whole, /column shop_product\.tags/, "a many-to-many field has no column");
   });
 
+  test("a model class with a pending removal: the hover says what applying it would drop", async () => {
+    const models = "shop/models.ts";
+    const text = readFileSync(path.join(dir, models), "utf8").replace(/\n\s*price = [^\n]*/, "");
+    await client.open(models, text);
+    const at = positionOf(text, "class Product", 6);
+    const h = (await client.hover(models, at.line, at.character)) ?? "";
+    assert.match(h, /Remove field price from product/, h);
+    assert.match(h, /Data loss when applied:\*\*\n- drops column shop_product\.price/, h);
+  });
+
   test("unapplying an AddField: the hover says what rolling back drops", async () => {
     const rel = "shop/migrations/0002_tags.ts";
     const text = readFileSync(path.join(dir, rel), "utf8");

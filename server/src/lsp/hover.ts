@@ -73,9 +73,9 @@ function modelHover(ws: Workspace, app: string, text: string, pos: Position, ana
   const mine = pending.filter((op) => op.target().model?.toLowerCase() === lower);
   try {
     if (mine.length) {
-      const lines = pendingSql(pending, new Set(mine), app, analysis.migrationState, vendor);
+      const { lines, losses } = pendingSql(pending, new Set(mine), app, analysis.migrationState, vendor);
       const list = mine.map((op) => `- ${op.describe()}`).join("\n");
-      return markdown(`**${className}**: changes not in any migration\n\n${list}\n\n${sqlBlock(formatLines(lines, vendor) || "-- no SQL")}`, range);
+      return markdown(`**${className}**: changes not in any migration\n\n${list}${lossNote(losses, [])}\n\n${sqlBlock(formatLines(lines, vendor) || "-- no SQL")}`, range);
     }
     const lines = createModelSql(model, analysis.models.state, vendor);
     return markdown(`**${className}** (\`${model.dbTable}\`): no pending changes\n\n${sqlBlock(formatLines(lines, vendor))}`, range);
@@ -87,23 +87,28 @@ function modelHover(ws: Workspace, app: string, text: string, pos: Position, ana
 /**
  * SQL of the operations in `mine`, with every pending operation of the app
  * applied to the state in order (so that references to models created in
- * the same pending migration resolve); only `mine` emit.
+ * the same pending migration resolve); only `mine` emit; and what `mine`
+ * would destroy once in a migration and applied.
  */
-function pendingSql(all: readonly Operation[], mine: ReadonlySet<unknown>, app: string, from: ProjectState, vendor: SqlTarget): string[] {
+function pendingSql(
+  all: readonly Operation[], mine: ReadonlySet<unknown>, app: string, from: ProjectState, vendor: SqlTarget,
+): { lines: string[]; losses: DataLoss[] } {
   const state = from.clone();
   const lines: string[] = [];
+  const losses: DataLoss[] = [];
   for (const op of all) {
     if (mine.has(op)) {
       const editor = makeEditor(vendor, (sql) => lines.push(sql.endsWith(";") ? sql : `${sql};`));
       const before = state.clone();
       op.stateForwards(app, state);
       op.databaseForwards(app, editor, before, state);
+      losses.push(...op.losses(app, before, state, false));
       editor.flush();
     } else {
       op.stateForwards(app, state);
     }
   }
-  return lines;
+  return { lines, losses };
 }
 
 /** The hover in a migration file: one operation's SQL, or the whole migration's. */
