@@ -5,6 +5,7 @@
  *
  * `--quick` (or BENCH_QUICK=1) runs smaller sizes, for checking the bench itself.
  */
+import { backupBench } from "./backup-bench";
 import { lspBench, lspSection } from "./lsp";
 import { migrateBench } from "./migrate-bench";
 import { schemaBench } from "./schema-bench";
@@ -23,6 +24,7 @@ export const BENCH_SECTIONS: readonly BenchSection[] = [
   quick ? { title: "Language server (quick)", run: () => lspBench({ apps: 4, modelsPerApp: 25 }) } : lspSection,
   quick ? postgresBench([20, 60], 20, 1) : postgresBench(),
   quick ? schemaBench([30, 100], 1) : schemaBench(),
+  quick ? backupBench(10, 1) : backupBench(),
 ];
 
 async function main(): Promise<void> {

@@ -23,7 +23,7 @@ const CPU_PRELOAD = path.join(__dirname, "cpu-at-exit.cjs");
 const RUNS = 5;
 
 /** Wall and CPU seconds of one run. */
-interface Sample {
+export interface Sample {
   readonly wall: number;
   readonly cpu: number;
 }
@@ -35,7 +35,7 @@ function cpuOf(file: string): number {
 }
 
 /** Runs `args` under node until it exits 0; times it. */
-function runOnce(args: readonly string[], cwd: string): Promise<Sample> {
+export function runOnce(args: readonly string[], cwd: string): Promise<Sample> {
   const cpuFile = path.join(os.tmpdir(), `tsm-cpu-${process.pid}-${Math.random().toString(36).slice(2)}.json`);
   return new Promise((resolve, reject) => {
     const t0 = performance.now();

@@ -108,7 +108,7 @@ test("config errors name the file, the key, what is expected, and where", () => 
     [`{ "databases": { "default": { "engine": "postgresql" } } }`, `databases.default.url: expected a connection URL`, 1, 29],
     [`{ "databases": { "default": { "engine": "sqlite", "name": "a", "user": "b" } } }`,
       `databases.default.user: unknown key; a sqlite database takes "engine" and "name"`, 1, 64],
-    [`{ "appz": [] }`, `appz: unknown key; expected "apps", "databases" or "defaultAutoField"`, 1, 3],
+    [`{ "appz": [] }`, `appz: unknown key; expected "apps", "databases", "defaultAutoField" or "backups"`, 1, 3],
     [`{ "apps": "src/shop" }`, `apps: expected an array of app folders`, 1, 3],
     [`{ "apps": ["src/shop", "src/nope"] }`, `apps[1]: folder src/nope does not exist`, 1, 24],
     [`{ "apps": ["src/shop", { "path": "src/x", "label": "shop" }] }`, `apps[1]: duplicate app label "shop" (also apps[0])`, 1, 24],

@@ -123,7 +123,7 @@ export function confirmation(plan: PlanResult, target: MigrateTarget): { message
   const forwards = plan.steps.filter((s) => !s.backwards);
   if (forwards.length > 0) lines.push(`Applies ${listNames(forwards.map(stepName))}.`);
   if (plan.destroys.length > 0) {
-    lines.push("", "This permanently deletes:", ...plan.destroys.map((d) => `• ${d}`), "", "The data in them is lost; applying the migrations again does not bring it back.");
+    lines.push("", "This may destroy data:", ...plan.destroys.map((d) => `• ${d}`), "", "What is lost is not brought back by applying the migrations again.");
   }
   const action = target.name === "zero" ? "Unapply" : backwards.length > 0 ? "Roll Back" : "Apply";
   return { message: what, detail: lines.join("\n"), action: plan.destroys.length > 0 ? `${action} and Delete Data` : action };

@@ -77,7 +77,11 @@ export interface PlanStep {
 }
 export interface PlanResult {
   steps: PlanStep[];
-  /** What the plan would destroy, in words ("table shop_product", "column stock of shop_product"), for the confirmation modal. */
+  /**
+   * What the plan would destroy or narrow (the engine's data-loss analysis),
+   * in the CLI's words with counts from the database ("shop.0003_remove_product_stock:
+   * drops column shop_product.stock: 12 non-null values"), for the confirmation modal.
+   */
   destroys: string[];
 }
 

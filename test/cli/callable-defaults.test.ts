@@ -67,7 +67,7 @@ test("a NOT NULL unique UUID field with a random-UUID default on 1,000 rows: 1,0
     assert.match(r.created, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
   }
   assert.equal(ok(dir, "makemigrations", "--check"), "No changes detected\n", "the migration reads back as the models");
-  ok(dir, "migrate", "shop", "0002");
+  ok(dir, "migrate", "shop", "0002", "--allow-destructive");
   ok(dir, "migrate");
 });
 

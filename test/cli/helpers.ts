@@ -76,3 +76,45 @@ export function olderNode(): { node: string; versions: NodeVersions } {
   throw new Error(`this test needs a Node older than ${MIN_NODE_VERSION} on PATH outside node_modules ` +
     `(Debian: apt-get install nodejs); found ${found.join(", ") || "none"}`);
 }
+
+/**
+ * Drives a command on a pseudo-terminal (Python's `pty`, in every Python 3;
+ * the Django tests need Python already): writes `answer` and a newline once
+ * `prompt` shows, then reads to the end. Output is stdout and stderr mixed
+ * as a terminal shows them (the answer echoed), line ends as "\n".
+ */
+const PTY_DRIVER = `
+import os, pty, select, sys
+prompt, answer, argv = sys.argv[1].encode(), sys.argv[2].encode(), sys.argv[3:]
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(argv[0], argv)
+out, sent = b"", False
+while True:
+    ready, _, _ = select.select([fd], [], [], 60)
+    if not ready:
+        break
+    try:
+        data = os.read(fd, 4096)
+    except OSError:
+        break
+    if not data:
+        break
+    out += data
+    if not sent and prompt in out:
+        os.write(fd, answer + b"\\n")
+        sent = True
+_, status = os.waitpid(pid, 0)
+sys.stdout.buffer.write(out)
+sys.exit(os.waitstatus_to_exitcode(status))
+`;
+
+/** Runs the CLI with `args` in `cwd` on a pseudo-terminal, answering `answer` to `prompt` (see PTY_DRIVER). */
+export function tsmigrateTty(cwd: string, prompt: string, answer: string, ...args: string[]): { code: number | null; output: string } {
+  const r = spawnSync("/usr/bin/python3", ["-c", PTY_DRIVER, prompt, answer, NODE, CLI, ...args], {
+    cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" },
+  });
+  if (r.error) throw r.error;
+  return { code: r.status, output: r.stdout.replace(/\r\n/g, "\n") + r.stderr };
+}
+

@@ -29,7 +29,7 @@ const forwardPlan: PlanResult = {
 };
 const rollbackPlan: PlanResult = {
   steps: [{ app: "shop", name: "0002_product_stock", backwards: true, operations: ["Add field stock to product"], irreversible: false }],
-  destroys: ["column stock of shop_product"],
+  destroys: ["shop.0002_product_stock (unapply): drops column shop_product.stock: 3 non-null values"],
 };
 
 test("apply up to here: plan, no confirmation, migrate with a progress token, summary, refresh", async () => {
@@ -67,7 +67,7 @@ test("roll back: the modal names what is lost; declining runs nothing", async ()
   assert.deepEqual(ui.confirms, [
     {
       message: "Roll back shop to 0001_initial?",
-      detail: "Unapplies shop.0002_product_stock.\n\nThis permanently deletes:\n• column stock of shop_product\n\nThe data in them is lost; applying the migrations again does not bring it back.",
+      detail: "Unapplies shop.0002_product_stock.\n\nThis may destroy data:\n• shop.0002_product_stock (unapply): drops column shop_product.stock: 3 non-null values\n\nWhat is lost is not brought back by applying the migrations again.",
       action: "Roll Back and Delete Data",
     },
   ]);

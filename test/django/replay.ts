@@ -127,7 +127,7 @@ async function replayTs(history: History, dir: string, seed: Seed, plan: readonl
       copyStep(step, dir);
       const flags = answerFlags(step);
       let out = `$ tsmigrate makemigrations --noinput${flags.map((f) => ` ${f}`).join("")}\n${await runCliOk(dir, ["makemigrations", "--noinput", ...flags])}`;
-      out += `$ tsmigrate migrate\n${await runCliOk(dir, ["migrate", "--noinput"])}`;
+      out += `$ tsmigrate migrate\n${await runCliOk(dir, ["migrate", "--noinput", "--allow-destructive"])}`;
       if (step === history.steps[0]) {
         const live = new Database(db);
         try {
@@ -145,7 +145,7 @@ async function replayTs(history: History, dir: string, seed: Seed, plan: readonl
       run.outputs.push(out);
     }
     for (const [k, [app, target]] of plan.entries()) {
-      const out = `$ tsmigrate migrate ${app} ${target}\n${await runCliOk(dir, ["migrate", app, target, "--noinput"])}`;
+      const out = `$ tsmigrate migrate ${app} ${target}\n${await runCliOk(dir, ["migrate", app, target, "--noinput", "--allow-destructive"])}`;
       const copy = path.join(snaps, `rollback-${k + 1}.sqlite3`);
       copyDb(db, copy);
       run.dbs.push(copy);

@@ -251,7 +251,7 @@ async function main(): Promise<void> {
       const dialog = await answerDialog(page, "Roll Back", join(RESULTS, "rollback-dialog.png"));
       assert.match(dialog, new RegExp(`Roll back shop to ${first}\\?`), dialog);
       assert.match(dialog, new RegExp(`shop\\.${name}`), "the dialog names what it unapplies");
-      assert.match(dialog, /permanently deletes.*weight/, "the dialog names the column it drops");
+      assert.match(dialog, /may destroy data.*weight/, "the dialog names the column it drops");
       await waitForRow(page, name, /pending/);
       await waitForRow(page, first, /applied/);
       assert.deepEqual(appliedRecords(dbFile), [`shop.${first}`]);

@@ -173,12 +173,12 @@ export function driftTests(backend: DbBackend): () => string {
 /** `migrate` warns of drift before applying a migration, and says nothing on an untouched database. */
 async function migrateWarns(backend: DbBackend, migrated: string): Promise<void> {
   const dir = await withPending(backend, migrated, 'ALTER TABLE "shop_product" ADD COLUMN "legacy_code" varchar(10) NULL');
-  const r = await ok(dir, ["migrate", "--noinput"]);
+  const r = await ok(dir, ["migrate", "--noinput", "--no-backup"]);
   assert.equal(r.stderr,
     "Warning: database 'default' differs from its applied migrations (1 difference; run 'tsmigrate diffschema' to list them):\n" +
     '  - table "shop_product": column "legacy_code" exists in the database but in no migration\n');
   assert.match(r.stdout, /Applying shop\.0002_product_sku\.\.\. OK/);
-  const clean = await ok(await withPending(backend, migrated, ""), ["migrate", "--noinput"]);
+  const clean = await ok(await withPending(backend, migrated, ""), ["migrate", "--noinput", "--no-backup"]);
   assert.match(clean.stdout, /Applying shop\.0002_product_sku\.\.\. OK/);
   assert.equal(clean.stderr, "");
 }

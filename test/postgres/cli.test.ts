@@ -43,11 +43,11 @@ test("migrate, showmigrations, sqlmigrate and rollbacks on PostgreSQL", async ()
   assert.equal((await cli(p, "showmigrations")).stdout, "shop\n [X] 0001_initial\n [X] 0002_product_stock\n");
 
   await pgQuery(p.url, "INSERT INTO shop_product (name, price) VALUES ('tea', 2.5)");
-  const back = await cli(p, "migrate", "shop", "0001");
+  const back = await cli(p, "migrate", "shop", "0001", "--allow-destructive");
   assert.equal(back.code, 0, back.stderr);
   assert.deepEqual(await columns(p.url, "shop_product"), ["id bigint NOT NULL", "name character varying(100) NOT NULL", "price numeric(8,2) NOT NULL"]);
   assert.deepEqual(await pgQuery(p.url, "SELECT name, price::text AS price FROM shop_product"), [{ name: "tea", price: "2.50" }]);
-  const zero = await cli(p, "migrate", "shop", "zero");
+  const zero = await cli(p, "migrate", "shop", "zero", "--allow-destructive");
   assert.equal(zero.code, 0, zero.stderr);
   assert.deepEqual(await tables(p.url), []);
   assert.deepEqual(await recorded(p.url), []);

@@ -3,9 +3,11 @@
  * applied migrations of a database without creating it, and the questioner
  * to use (never one that waits without a terminal).
  */
+import * as readline from "node:readline";
 import { MultipleErrors, TsMigrateError } from "../engine/errors";
 import { injectFault } from "../engine/faults";
 import { openProject, type Project } from "../engine/project";
+import type { Output } from "./output";
 
 /** Options every command takes. */
 export interface CommonOptions {
@@ -49,4 +51,25 @@ export function validateApps(project: Project, labels: readonly string[]): void 
  */
 export function interactive(noinput: boolean | undefined): boolean {
   return !noinput && Boolean(process.stdin.isTTY);
+}
+
+/**
+ * Django's prompt loop: an empty answer is no, `y…`/`n…` answer, anything
+ * else asks again; the end of input is no.
+ */
+export async function confirm(question: string, output: Output): Promise<boolean> {
+  const rl = readline.createInterface({ input: process.stdin, terminal: false });
+  const lines = rl[Symbol.asyncIterator]();
+  try {
+    for (;;) {
+      output.out(question);
+      const next = await lines.next();
+      if (next.done) return false;
+      const answer = next.value.trim().toLowerCase();
+      if (!answer) return false;
+      if (answer[0] === "y" || answer[0] === "n") return answer[0] === "y";
+    }
+  } finally {
+    rl.close();
+  }
 }

@@ -12,13 +12,16 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { describeLoss, lossesByOperation } from "../engine/data-loss";
 import { ExitCode, MultipleErrors, TsMigrateError } from "../engine/errors";
 import { type MigrationLoader } from "../engine/loader";
 import { keyString, Migration, type MigrationKey } from "../engine/migration";
+import type { DataLoss } from "../engine/operations/base";
 import type { Project } from "../engine/project";
 import { InteractiveQuestioner, NonInteractiveQuestioner, type Questioner } from "../engine/questioner";
 import { Answers, AnswersQuestioner, type AskedQuestion } from "../engine/answers";
 import { type MergeBranches, mergeBranches, type MergeOverlap, mergeOverlaps } from "../engine/merge";
+import type { ProjectState } from "../engine/state";
 import { writeMigration } from "../engine/writer";
 import { type CommonOptions, cliProject, interactive, requireCleanMigrations, validateApps } from "./context";
 import { runDetector } from "./drift";
@@ -211,6 +214,7 @@ function writeMigrationFiles(
   const write = !opts.dryRun && !opts.check;
   const files: { file: string; text: string }[] = [];
   const json: Record<string, NewMigrationJson[]> = {};
+  const state = project.loader.projectState();
   for (const [app, list] of changes) {
     if (!opts.json) output.out(`${s.heading(`Migrations for '${app}':`)}\n`);
     for (const m of list) {
@@ -223,7 +227,8 @@ function writeMigrationFiles(
       });
       if (opts.json) continue;
       output.out(`  ${s.label(displayPath(file))}\n`);
-      for (const d of operations) output.out(`    - ${d}\n`);
+      const losses = newMigrationLosses(m, state);
+      operations.forEach((d, i) => output.out(`    - ${d}\n${(losses[i] ?? []).map((l) => `      ${s.warning(`! ${describeLoss(l)}`)}\n`).join("")}`));
     }
   }
   if (write) {
@@ -233,6 +238,22 @@ function writeMigrationFiles(
     }
   }
   if (opts.json) output.out(`${JSON.stringify({ changes: json, questions }, null, 2)}\n`);
+}
+
+/**
+ * What each operation of a new migration destroys when applied (the
+ * warnings printed under it); advances `state` past the migration. A
+ * migration the analysis cannot follow gets no warnings (never an error here).
+ */
+function newMigrationLosses(m: Migration, state: ProjectState): DataLoss[][] {
+  try {
+    const losses = lossesByOperation(m, state, false);
+    m.mutateState(state);
+    return losses;
+  } catch (err) {
+    if (err instanceof TsMigrateError) return [];
+    throw err;
+  }
 }
 
 /**

@@ -1,24 +1,30 @@
 /**
  * `tsmigrate migrate [app [migration|zero]] [--fake] [--fake-initial]
- * [--plan] [--check] [--database ALIAS] [--noinput]`.
+ * [--plan] [--check] [--database ALIAS] [--noinput] [--allow-destructive] [--no-backup]`.
  * Follows `django/core/management/commands/migrate.py` (Django 3.2): stops
  * on inconsistent history and conflicts, resolves a migration by unique
  * prefix, prints "Operations to perform:" / "Running migrations:" and
  * "  Applying shop.0001_initial... OK", warns about model changes that
  * have no migration. Also warns about applied migrations whose file changed
- * since (tsmigrate's checksums).
+ * since (tsmigrate's checksums), and (not in Django) lists what the plan
+ * destroys before running it: asks `Continue? [y/N]` on a terminal (no:
+ * exit 1, nothing run), exits 3 without one unless --allow-destructive;
+ * and backs up a SQLite database before the first migration runs.
  */
-import { TsMigrateError, ExitCode } from "../engine/errors";
+import { backupDatabase } from "../engine/backup";
+import { DEFAULT_BACKUPS_KEPT } from "../engine/config";
+import { countLosses, describePlannedLoss, planLosses } from "../engine/data-loss";
+import { ExitCode, QuestionError, TsMigrateError } from "../engine/errors";
 import { MigrationExecutor, type MigrateTarget, type PlanStep, type ProgressEvent } from "../engine/executor";
 import type { MigrationLoader } from "../engine/loader";
 import { keyString } from "../engine/migration";
 import type { Operation } from "../engine/operations/base";
 import type { Project } from "../engine/project";
-import { type CommonOptions, cliProject, requireCleanMigrations, validateApps } from "./context";
+import { type CommonOptions, cliProject, confirm, interactive, requireCleanMigrations, validateApps } from "./context";
 import { schemaDrift } from "../engine/schema-drift";
 import { detectDrift } from "./drift";
 import { conflictError } from "./makemigrations";
-import { type Output, styles } from "./output";
+import { displayPath, type Output, styles } from "./output";
 
 /** Options of migrate. */
 export interface MigrateCommandOptions extends CommonOptions {
@@ -28,6 +34,12 @@ export interface MigrateCommandOptions extends CommonOptions {
   check?: boolean;
   database?: string;
   noinput?: boolean;
+  /** Run a plan that destroys data without asking (needed without a terminal). */
+  allowDestructive?: boolean;
+  /** False with `--no-backup`: no SQLite backup before migrating. */
+  backup?: boolean;
+  /** Seconds to wait for another migrate's lock (`--lock-timeout`; default `TSMIGRATE_LOCK_TIMEOUT`, else 60). */
+  lockTimeout?: number;
 }
 
 /** Django's `Truncator(text).chars(n)`: at most n characters, the last one "…" when cut. */
@@ -98,19 +110,95 @@ export async function migrateCommand(
     if (plan.length && opts.check) return ExitCode.DRIFT;
     if (plan.length && !opts.fakeInitial && !opts.fake) await warnSchemaDrift(project, alias, output);
 
+    if (plan.length && !opts.fake && !(await confirmLosses(executor, plan, opts, output))) {
+      output.out("Migrate cancelled: nothing was changed.\n");
+      return ExitCode.DRIFT;
+    }
+
     printOperationsToPerform(targets, appLabelsOnly, output);
     if (!plan.length) await printNothingToApply(project, output);
-    await executor.migrate(targets, {
+    return await onSignals((signal) => executor.migrate(targets, {
       fake: plan.length ? opts.fake : false,
       fakeInitial: plan.length ? opts.fakeInitial : false,
       onProgress: progress.onProgress,
-    });
-    return 0;
+      beforeRun: opts.fake || opts.backup === false ? undefined : (p) => backUp(executor, p, project.config.backups?.keep, output),
+      lock: { timeoutSeconds: opts.lockTimeout, onWait: (m) => output.err(`${m}\n`) },
+      signal,
+    }), output, progress.closeLine);
   } catch (err) {
     progress.closeLine();
     throw err;
   } finally {
     await project.close();
+  }
+}
+
+/**
+ * The data-loss list of `plan` (counted on the database), printed before
+ * anything runs, and the answer to "Continue?": asked on a terminal;
+ * without one (or with --noinput) a QuestionError (exit 3) carrying the
+ * list, unless --allow-destructive. True when the plan destroys nothing
+ * (objects counted empty on the database are left out).
+ */
+async function confirmLosses(executor: MigrationExecutor, plan: PlanStep[], opts: MigrateCommandOptions, output: Output): Promise<boolean> {
+  // A table or column the database holds nothing in loses nothing: no question.
+  const losses = (await countLosses(executor.connection, planLosses(executor.loader, plan))).filter((l) => l.count !== 0);
+  if (!losses.length) return true;
+  const s = styles(output);
+  const list = losses.map((l) => `  - ${describePlannedLoss(l)}\n`).join("");
+  const heading = "This migration plan destroys data:\n";
+  if (opts.allowDestructive) {
+    output.err(s.warning(heading) + list);
+    return true;
+  }
+  if (!interactive(opts.noinput)) {
+    throw new QuestionError(`${heading}${list}Nothing was run. Confirm on a terminal, or pass --allow-destructive to run it anyway.`);
+  }
+  output.out(s.warning(heading) + list);
+  return confirm("Continue? [y/N] ", output);
+}
+
+/**
+ * The backup before a plan runs (SQLite; see engine/backup.ts), and where
+ * it is and how to restore it, on stderr (stdout stays Django's). A server
+ * database is not copied: said once.
+ */
+async function backUp(executor: MigrationExecutor, plan: readonly PlanStep[], keep: number | undefined, output: Output): Promise<void> {
+  const c = executor.connection;
+  const b = await backupDatabase(c, plan[0]!.migration.key, keep ?? DEFAULT_BACKUPS_KEPT);
+  if (b) output.err(`Backed up database '${c.alias}' to ${displayPath(b.file)}\n  To restore it: ${b.restore}\n`);
+  else if (!c.backup) output.err(`Not backed up: database '${c.alias}' is ${c.vendor}; tsmigrate backs up SQLite files only (use your server's own backups).\n`);
+}
+
+/** Exit codes of a run stopped by a signal (128 + its number, as shells report it). */
+const SIGNAL_EXIT: Readonly<Record<"SIGINT" | "SIGTERM", number>> = { SIGINT: 130, SIGTERM: 143 };
+
+/**
+ * Runs `run` with SIGINT and SIGTERM caught: either aborts the run (the
+ * migration in progress rolls back, the lock is released by the executor)
+ * and the command exits 130 / 143 with one line saying so. 0 otherwise.
+ */
+async function onSignals(run: (signal: AbortSignal) => Promise<unknown>, output: Output, closeLine: () => void): Promise<number> {
+  const abort = new AbortController();
+  let caught: keyof typeof SIGNAL_EXIT | undefined;
+  const handlers = (Object.keys(SIGNAL_EXIT) as (keyof typeof SIGNAL_EXIT)[]).map((name) => {
+    const handler = () => {
+      caught ??= name;
+      abort.abort();
+    };
+    process.on(name, handler);
+    return () => process.off(name, handler);
+  });
+  try {
+    await run(abort.signal);
+    return 0;
+  } catch (err) {
+    if (!caught || !(err instanceof TsMigrateError) || err.code !== "aborted") throw err;
+    closeLine();
+    output.err(`Interrupted (${caught}): ${err.message.replace(/^Migration run cancelled/, "stopped")}; the migrate lock was released.\n`);
+    return SIGNAL_EXIT[caught];
+  } finally {
+    for (const off of handlers) off();
   }
 }
 

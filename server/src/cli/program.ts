@@ -5,7 +5,7 @@
  * input (errors printed as `file:line:col: message` on stderr), 3 a
  * question that could not be asked.
  */
-import { Command, CommanderError, Option } from "@commander-js/extra-typings";
+import { Command, CommanderError, InvalidArgumentError, Option } from "@commander-js/extra-typings";
 import { ExitCode } from "../engine/errors";
 import { diffSchema } from "./diffschema";
 import { inspectDb } from "./inspectdb";
@@ -63,6 +63,13 @@ function addMakemigrations(program: Command, output: Output, run: Run): void {
     }, output)));
 }
 
+/** A `--lock-timeout` value: seconds, a number from 0. */
+function parseSeconds(v: string): number {
+  const n = Number(v);
+  if (v.trim() === "" || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError("expected a number of seconds (0 or more)");
+  return n;
+}
+
 /** Registers `migrate`. */
 function addMigrate(program: Command, output: Output, run: Run): void {
   program.command("migrate")
@@ -75,10 +82,14 @@ function addMigrate(program: Command, output: Output, run: Run): void {
     .option("--check", "exit with status 1 if unapplied migrations exist")
     .addOption(databaseOption())
     .option("--noinput, --no-input", "do not prompt for input of any kind")
+    .option("--allow-destructive", "run a plan that drops tables or columns (or narrows them) without asking")
+    .option("--no-backup", "do not copy the SQLite database before migrating")
+    .addOption(new Option("--lock-timeout <seconds>", "how long to wait for another migrate to finish (default 60)").argParser(parseSeconds))
     .addOption(projectOption())
     .action((app, migration, opts) => run(migrateCommand(app, migration, {
       fake: opts.fake, fakeInitial: opts.fakeInitial, plan: opts.plan, check: opts.check,
-      database: opts.database, noinput: !opts.input, project: opts.project,
+      database: opts.database, noinput: !opts.input, project: opts.project, allowDestructive: opts.allowDestructive,
+      backup: opts.backup, lockTimeout: opts.lockTimeout,
     }, output)));
 }
 

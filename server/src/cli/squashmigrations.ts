@@ -9,11 +9,10 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import * as readline from "node:readline";
 import { TsMigrateError } from "../engine/errors";
 import { buildSquash, planSquash } from "../engine/squash";
 import { writeMigration } from "../engine/writer";
-import { type CommonOptions, cliProject, interactive, requireCleanMigrations, validateApps } from "./context";
+import { type CommonOptions, cliProject, confirm, interactive, requireCleanMigrations, validateApps } from "./context";
 import { displayPath, type Output, styles } from "./output";
 
 /** Options of squashmigrations. */
@@ -97,23 +96,3 @@ function portingHeader(migrations: readonly string[]): string {
     migrations.map((m) => `// ${m}\n`).join("") + "\n";
 }
 
-/**
- * Django's prompt loop: an empty answer is no, `y…`/`n…` answer, anything
- * else asks again; the end of input is no.
- */
-async function confirm(question: string, output: Output): Promise<boolean> {
-  const rl = readline.createInterface({ input: process.stdin, terminal: false });
-  const lines = rl[Symbol.asyncIterator]();
-  try {
-    for (;;) {
-      output.out(question);
-      const next = await lines.next();
-      if (next.done) return false;
-      const answer = next.value.trim().toLowerCase();
-      if (!answer) return false;
-      if (answer[0] === "y" || answer[0] === "n") return answer[0] === "y";
-    }
-  } finally {
-    rl.close();
-  }
-}

@@ -7,6 +7,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ts } from "ts-morph";
+import { appFolderProblem, checkConfigSize } from "./config-limits";
 import { ErrorCollector, type SourceLocation, TsMigrateError } from "./errors";
 import { type Value, isObjectValue } from "./values";
 import { locationOf, memberLocation, positionLocation, readValue, valueLocation } from "./source/read";
@@ -75,9 +76,13 @@ export interface ProjectConfig {
   readonly databases: Readonly<Record<string, DatabaseConfig>>;
   /** The implicit primary key's type (Django's DEFAULT_AUTO_FIELD), default `"BigAutoField"`. */
   readonly defaultAutoField: AutoFieldType;
+  /** `backups`: how many SQLite backups `migrate` keeps per database (default 5); absent = the default. */
+  readonly backups?: { readonly keep: number };
 }
 
 const AUTO_FIELDS = ["AutoField", "BigAutoField", "SmallAutoField"] as const;
+/** How many backups `migrate` keeps per database when the config does not say. */
+export const DEFAULT_BACKUPS_KEPT = 5;
 const SKIP_DIRS = new Set(["node_modules", "dist"]);
 
 /**
@@ -186,6 +191,11 @@ export function discoverApps(root: string): AppConfig[] {
       continue;
     }
     seen.set(label, rel);
+    const outside = appFolderProblem(root, dir);
+    if (outside !== undefined) {
+      errors.add(`app ${label}: ${outside}`, "config", undefined);
+      continue;
+    }
     apps.push(app(label, dir));
   }
   errors.throwIfAny();
@@ -211,6 +221,7 @@ const ENV_RE = /\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}/g;
  */
 export function parseConfig(file: string, text: string, root: string, env: NodeJS.ProcessEnv = process.env): ProjectConfig {
   const fileLoc: SourceLocation = { file, line: 1, column: 1 };
+  checkConfigSize(file, text);
   const raw = readJson(file, text, fileLoc);
   const r = new ConfigReader(file, root, env);
   if (!isObjectValue(raw)) {
@@ -219,15 +230,16 @@ export function parseConfig(file: string, text: string, root: string, env: NodeJ
   }
   const cfg = raw as Record<string, Value>;
   for (const k of Object.keys(cfg)) {
-    if (!["apps", "databases", "defaultAutoField", "$schema"].includes(k)) {
-      r.err(k, `unknown key; expected "apps", "databases" or "defaultAutoField"`, memberLocation(cfg, k));
+    if (!["apps", "databases", "defaultAutoField", "backups", "$schema"].includes(k)) {
+      r.err(k, `unknown key; expected "apps", "databases", "defaultAutoField" or "backups"`, memberLocation(cfg, k));
     }
   }
   const apps = r.apps(cfg);
   const databases = r.databases(cfg);
   const defaultAutoField = r.defaultAutoField(cfg);
+  const backups = r.backups(cfg);
   r.errors.throwIfAny();
-  return { root, configFile: file, apps, databases, defaultAutoField };
+  return { root, configFile: file, apps, databases, defaultAutoField, backups };
 }
 
 /** The config file's text as a Value (JSON with comments). @throws TsMigrateError `config` at the first syntax error. */
@@ -289,6 +301,8 @@ class ConfigReader {
     const dir = path.resolve(this.root, spec.path);
     const label = spec.label ?? path.basename(dir);
     if (!isDir(dir)) return void this.err(key, `folder ${spec.path} does not exist (relative to ${this.root})`, loc);
+    const outside = appFolderProblem(this.root, dir);
+    if (outside !== undefined) return void this.err(key, outside, loc);
     if (!isLabel(label)) {
       return void this.err(key, `"${label}" is not a valid app label (letters, digits, _; not starting with a digit); give a "label"`, loc);
     }
@@ -354,6 +368,17 @@ class ConfigReader {
     this.err(key, `expected "AutoField", "BigAutoField" or "SmallAutoField", found ${JSON.stringify(v)}`,
       valueLocation(obj, "defaultAutoField"));
     return undefined;
+  }
+
+  /** `backups`: `{ "keep": N }`, N a whole number from 1 (default 5). */
+  backups(cfg: Record<string, Value>): { keep: number } {
+    const v = cfg.backups;
+    if (v === undefined) return { keep: DEFAULT_BACKUPS_KEPT };
+    const keep = isObjectValue(v) ? v.keep : undefined;
+    if (isObjectValue(v) && Object.keys(v).every((k) => k === "keep") && typeof keep === "number" && Number.isInteger(keep) && keep >= 1) return { keep };
+    this.err("backups", `expected { "keep": N }, N the number of backups kept (a whole number from 1; default ${DEFAULT_BACKUPS_KEPT})`,
+      valueLocation(cfg, "backups"));
+    return { keep: DEFAULT_BACKUPS_KEPT };
   }
 
   /** One database entry; undefined when unusable (problems recorded). */

@@ -15,7 +15,7 @@
  * (`migrate app <previous> --fake`, then `migrate app --fake`), which
  * records the new checksum. Forward plans only warn (the CLI prints the list).
  */
-import type { Connection } from "./backends/base/base";
+import type { Connection, MigrateLockOptions } from "./backends/base/base";
 import { TsMigrateError } from "./errors";
 import { collectSql, collectStatements, type Statement } from "./executor-sql";
 import type { MigrationLoader } from "./loader";
@@ -48,10 +48,22 @@ export interface MigrateOptions {
   /** Fake initial migrations whose tables (and columns) already exist. */
   fakeInitial?: boolean;
   onProgress?: (event: ProgressEvent) => void;
-  /** Checked between migrations: an abort stops before the next one (TsMigrateError code `aborted`). */
+  /**
+   * Checked between migrations and between a migration's statements: an
+   * abort stops the run (TsMigrateError code `aborted`), the migration in
+   * progress rolled back with its transaction.
+   */
   signal?: AbortSignal;
   /** Do not take the `tsmigrate_lock` row (the caller holds it). */
   noLock?: boolean;
+  /** How long to wait for another migrate's lock, and who is told about the wait. */
+  lock?: MigrateLockOptions;
+  /**
+   * Called with the plan once the lock is held and the plan is known and
+   * not empty, before the first migration runs (the CLI's backup); a
+   * rejection stops the run with nothing migrated.
+   */
+  beforeRun?: (plan: readonly PlanStep[]) => Promise<void>;
 }
 
 /** An applied migration whose file changed since it was applied. */
@@ -153,7 +165,7 @@ export class MigrationExecutor {
    */
   async migrate(targets: readonly MigrateTarget[], options: MigrateOptions = {}): Promise<ProjectState> {
     await this.recorder.ensureSchema();
-    const release = options.noLock ? undefined : await this.recorder.acquireLock();
+    const release = options.noLock ? undefined : await this.recorder.acquireLock(options.lock);
     try {
       await this.refresh();
       const plan = this.migrationPlan(targets);
@@ -166,10 +178,9 @@ export class MigrationExecutor {
         throw new TsMigrateError(
           "Migration plans with both forwards and backwards migrations are not supported. Please split your " +
           "migration process into separate plans of only forwards OR backwards migrations.", { code: "invalid-plan" });
-      } else if (forwards) {
-        state = await this.migrateAllForwards(plan, options);
       } else {
-        state = await this.migrateAllBackwards(plan, options);
+        await options.beforeRun?.(plan);
+        state = forwards ? await this.migrateAllForwards(plan, options) : await this.migrateAllBackwards(plan, options);
       }
       await this.checkReplacements();
       return state;
@@ -250,7 +261,7 @@ export class MigrationExecutor {
       await this.recordMigration(migration);
     } else {
       const statements = collectStatements(migration, state, (emit) => this.connection.schemaEditor(emit));
-      await this.run(migration, statements, false, () => this.recordMigration(migration));
+      await this.run(migration, statements, false, () => this.recordMigration(migration), options.signal);
     }
     options.onProgress?.({ action: "apply_success", migration, fake });
     return state;
@@ -264,15 +275,16 @@ export class MigrationExecutor {
       await this.recordUnapplied(migration);
     } else {
       const statements = collectStatements(migration, state, (emit) => this.connection.schemaEditor(emit), true);
-      await this.run(migration, statements, true, () => this.recordUnapplied(migration));
+      await this.run(migration, statements, true, () => this.recordUnapplied(migration), options.signal);
     }
     options.onProgress?.({ action: "unapply_success", migration, fake });
   }
 
   /** Executes collected statements then `record`, in one transaction when the migration is atomic. */
-  private async run(migration: Migration, statements: Statement[], backwards: boolean, record: () => Promise<void>) {
+  private async run(migration: Migration, statements: Statement[], backwards: boolean, record: () => Promise<void>, signal?: AbortSignal) {
     const body = async () => {
       for (const st of statements) {
+        checkAborted(signal, migration);
         try {
           if (st.code !== undefined) await runCode(st.code, this.connection);
           else await this.connection.execute(st.sql);
@@ -348,8 +360,12 @@ function compare(a: MigrationKey, b: MigrationKey): number {
   return a[0] === b[0] ? (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0) : a[0] < b[0] ? -1 : 1;
 }
 
-function checkAborted(signal?: AbortSignal): void {
-  if (signal?.aborted) throw new TsMigrateError("Migration run cancelled before the next migration", { code: "aborted" });
+/** Stops a run when `signal` is aborted: before the next migration, or inside `migration` (its transaction rolls back). */
+function checkAborted(signal?: AbortSignal, migration?: Migration): void {
+  if (!signal?.aborted) return;
+  throw new TsMigrateError(migration
+    ? `Migration run cancelled in ${keyString(migration.key)}; ${migration.atomic ? "it was rolled back" : "it is not atomic: statements before this point stay applied"}`
+    : "Migration run cancelled before the next migration", { code: "aborted" });
 }
 
 /** The Django-wording failure of one statement: migration, operation, SQL, database message. */

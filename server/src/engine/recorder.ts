@@ -5,8 +5,9 @@
  *
  * Lock: a row in `tsmigrate_lock` (one row at most: `id = 1`), inserted in
  * its own autocommit statement before `migrate` starts and deleted when it
- * ends. A second run fails to insert and gets a TsMigrateError (code
- * `locked`) naming the holder (pid, host, since when). A lock left by a
+ * ends. A second run says once whom it waits for, tries again every 200 ms
+ * up to its timeout (60 s), then gets a TsMigrateError (code `locked`)
+ * naming the holder (pid, host, since when). A lock left by a
  * process that died on this host (its pid is gone) is taken over; one left
  * by another host must be removed by hand (`DELETE FROM tsmigrate_lock`).
  * The row works the same on SQLite and PostgreSQL and does not hold a
@@ -141,35 +142,28 @@ export class MigrationRecorder {
    */
   async acquireLock(options: MigrateLockOptions = {}): Promise<() => Promise<void>> {
     const c = this.connection;
-    if (c.acquireMigrateLock) {
-      return c.acquireMigrateLock({ onWait: (m) => process.stderr.write(`${m}\n`), ...options, timeoutSeconds: options.timeoutSeconds ?? lockTimeoutFromEnv() });
-    }
+    const timeoutSeconds = options.timeoutSeconds ?? lockTimeoutFromEnv();
+    const onWait = options.onWait ?? ((m: string) => void process.stderr.write(`${m}\n`));
+    if (c.acquireMigrateLock) return c.acquireMigrateLock({ onWait, timeoutSeconds });
     await c.execute(lockDdl(c.vendor));
     const pid = process.pid;
     const host = hostname();
-    const now = new Date();
-    const insert = async () => c.execute(
-      `INSERT INTO "${LOCK_TABLE}" ("id", "pid", "host", "acquired") VALUES (1, ${this.param(1)}, ${this.param(2)}, ${this.param(3)})`,
-      [pid, host, this.timestampParam(now)],
-    );
-    try {
-      await insert();
-    } catch (err) {
-      const owner = await this.lockOwner();
-      if (!owner) {
-        await insert(); // released between our insert and our look: try once more
-      } else if (owner.host === host && !processAlive(owner.pid)) {
-        // Left by a process of this machine that no longer runs: take it over.
-        await c.execute(`DELETE FROM "${LOCK_TABLE}" WHERE "id" = 1 AND "pid" = ${this.param(1)}`, [owner.pid]);
-        await insert();
-      } else {
+    const deadline = Date.now() + (timeoutSeconds ?? DEFAULT_LOCK_TIMEOUT) * 1000;
+    let told = false;
+    for (;;) {
+      const owner = await this.tryLock(pid, host);
+      if (!owner) break;
+      const holder = owner === "busy" ? "another connection writing to the database" : `process ${owner.pid} on ${owner.host} since ${owner.acquired}`;
+      if (!told) onWait(`Waiting for the migrate lock held by ${holder}…`);
+      told = true;
+      if (Date.now() >= deadline) {
         throw new TsMigrateError(
-          `Another migrate is running on database '${c.alias}': the lock is held by process ${owner.pid} on ` +
-          `${owner.host} since ${owner.acquired}. Wait for it to finish; if no migrate is running, remove the ` +
-          `lock with: DELETE FROM ${LOCK_TABLE};`,
-          { code: "locked", cause: err },
+          `Another migrate is running on database '${c.alias}': the lock is held by ${holder}; gave up after ` +
+          `${timeoutSeconds ?? DEFAULT_LOCK_TIMEOUT} s (--lock-timeout). If no migrate is running, remove the lock with: DELETE FROM ${LOCK_TABLE};`,
+          { code: "locked" },
         );
       }
+      await new Promise((r) => setTimeout(r, LOCK_POLL_MS));
     }
     let released = false;
     return async () => {
@@ -179,6 +173,36 @@ export class MigrationRecorder {
         `DELETE FROM "${LOCK_TABLE}" WHERE "id" = 1 AND "pid" = ${this.param(1)} AND "host" = ${this.param(2)}`, [pid, host],
       );
     };
+  }
+
+  /**
+   * One attempt at the lock row: undefined when taken (a row left by a dead
+   * process of this host is taken over), else who holds it, or "busy" when
+   * another connection's write transaction kept the attempt out.
+   */
+  private async tryLock(pid: number, host: string): Promise<LockOwner | "busy" | undefined> {
+    const c = this.connection;
+    const insert = async () => c.execute(
+      `INSERT INTO "${LOCK_TABLE}" ("id", "pid", "host", "acquired") VALUES (1, ${this.param(1)}, ${this.param(2)}, ${this.param(3)})`,
+      [pid, host, this.timestampParam(new Date())],
+    );
+    try {
+      await insert();
+      return undefined;
+    } catch (err) {
+      if (isBusy(err)) return "busy";
+      const owner = await this.lockOwner().catch((e: unknown) => (isBusy(e) ? "busy" as const : Promise.reject(e)));
+      if (owner === undefined) {
+        await insert(); // released between our insert and our look: try once more
+        return undefined;
+      }
+      if (owner !== "busy" && owner.host === host && !processAlive(owner.pid)) {
+        // Left by a process of this machine that no longer runs: take it over.
+        await c.execute(`DELETE FROM "${LOCK_TABLE}" WHERE "id" = 1 AND "pid" = ${this.param(1)}`, [owner.pid]);
+        return this.tryLock(pid, host);
+      }
+      return owner;
+    }
   }
 
   /** The current holder of the lock, or undefined when it is free. */
@@ -191,6 +215,18 @@ export class MigrationRecorder {
     if (!r) return undefined;
     return { pid: Number(r.pid), host: r.host, acquired: formatTimestamp(parseTimestamp(r.acquired)).slice(0, 19) };
   }
+}
+
+/** Seconds a second `migrate` waits for the lock when not told (`--lock-timeout`, `TSMIGRATE_LOCK_TIMEOUT`). */
+export const DEFAULT_LOCK_TIMEOUT = 60;
+const LOCK_POLL_MS = 200;
+
+/** True for SQLite's "database is locked" (SQLITE_BUSY): another connection's write transaction. */
+function isBusy(err: unknown): boolean {
+  for (let e: unknown = err; e instanceof Error; e = e.cause) {
+    if (/SQLITE_BUSY|database is locked/.test(`${(e as { code?: string }).code ?? ""} ${e.message}`)) return true;
+  }
+  return false;
 }
 
 function processAlive(pid: number): boolean {

@@ -15,7 +15,8 @@ import { contains, locationRange, rangeSize } from "./ranges";
 import { createModelSql, formatLines, makeEditor, migrationSql, operationSql, sqlBlock, type SqlTarget } from "./sql";
 import type { Workspace } from "./workspace";
 import { keyString } from "../engine/migration";
-import type { Operation } from "../engine/operations/base";
+import { describeLoss, lossesByOperation, migrationLosses } from "../engine/data-loss";
+import type { DataLoss, Operation } from "../engine/operations/base";
 import type { ProjectState } from "../engine/state";
 
 /** The hover at `p`, or null when there is nothing to show there. */
@@ -72,9 +73,9 @@ function modelHover(ws: Workspace, app: string, text: string, pos: Position, ana
   const mine = pending.filter((op) => op.target().model?.toLowerCase() === lower);
   try {
     if (mine.length) {
-      const lines = pendingSql(pending, new Set(mine), app, analysis.migrationState, vendor);
+      const { lines, losses } = pendingSql(pending, new Set(mine), app, analysis.migrationState, vendor);
       const list = mine.map((op) => `- ${op.describe()}`).join("\n");
-      return markdown(`**${className}**: changes not in any migration\n\n${list}\n\n${sqlBlock(formatLines(lines, vendor) || "-- no SQL")}`, range);
+      return markdown(`**${className}**: changes not in any migration\n\n${list}${lossNote(losses, [])}\n\n${sqlBlock(formatLines(lines, vendor) || "-- no SQL")}`, range);
     }
     const lines = createModelSql(model, analysis.models.state, vendor);
     return markdown(`**${className}** (\`${model.dbTable}\`): no pending changes\n\n${sqlBlock(formatLines(lines, vendor))}`, range);
@@ -86,23 +87,28 @@ function modelHover(ws: Workspace, app: string, text: string, pos: Position, ana
 /**
  * SQL of the operations in `mine`, with every pending operation of the app
  * applied to the state in order (so that references to models created in
- * the same pending migration resolve); only `mine` emit.
+ * the same pending migration resolve); only `mine` emit; and what `mine`
+ * would destroy once in a migration and applied.
  */
-function pendingSql(all: readonly Operation[], mine: ReadonlySet<unknown>, app: string, from: ProjectState, vendor: SqlTarget): string[] {
+function pendingSql(
+  all: readonly Operation[], mine: ReadonlySet<unknown>, app: string, from: ProjectState, vendor: SqlTarget,
+): { lines: string[]; losses: DataLoss[] } {
   const state = from.clone();
   const lines: string[] = [];
+  const losses: DataLoss[] = [];
   for (const op of all) {
     if (mine.has(op)) {
       const editor = makeEditor(vendor, (sql) => lines.push(sql.endsWith(";") ? sql : `${sql};`));
       const before = state.clone();
       op.stateForwards(app, state);
       op.databaseForwards(app, editor, before, state);
+      losses.push(...op.losses(app, before, state, false));
       editor.flush();
     } else {
       op.stateForwards(app, state);
     }
   }
-  return lines;
+  return { lines, losses };
 }
 
 /** The hover in a migration file: one operation's SQL, or the whole migration's. */
@@ -127,7 +133,8 @@ function migrationHover(ws: Workspace, app: string, file: string, text: string, 
       const state = ws.stateBefore(migration);
       const lines = operationSql(migration, best.index, state, vendor);
       const sql = lines.length ? formatLines(lines, vendor) : "-- this operation changes no schema";
-      return markdown(`**${op.describe()}** (${title})\n\n${sqlBlock(sql)}`, best.range);
+      const loss = lossNote(lossesByOperation(migration, state, false)[best.index]!, lossesByOperation(migration, state, true)[best.index]!);
+      return markdown(`**${op.describe()}** (${title})${loss}\n\n${sqlBlock(sql)}`, best.range);
     } catch (e) {
       return markdown(`**${op.describe()}**: cannot compute its SQL: ${describeError(e).split("\n")[0]}`, best.range);
     }
@@ -139,10 +146,23 @@ function migrationHover(ws: Workspace, app: string, file: string, text: string, 
     const backwards = migrationSql(loader, migration, true, vendor);
     const fw = forwards.length ? formatLines(forwards, vendor) : "-- No operations found.";
     const bw = backwards.length ? formatLines(backwards, vendor) : "-- No operations found.";
-    return markdown(`**sqlmigrate ${migration.app} ${migration.name}**\n\n${sqlBlock(fw)}\n\n**Backwards** (\`--backwards\`)\n\n${sqlBlock(bw)}`, call);
+    const state = ws.stateBefore(migration);
+    const loss = lossNote(migrationLosses(migration, state, false), migrationLosses(migration, state, true));
+    return markdown(`**sqlmigrate ${migration.app} ${migration.name}**${loss}\n\n${sqlBlock(fw)}\n\n**Backwards** (\`--backwards\`)\n\n${sqlBlock(bw)}`, call);
   } catch (e) {
     return markdown(`**${title}**: cannot compute its SQL: ${describeError(e).split("\n")[0]}`, call);
   }
+}
+
+/**
+ * The data-loss warning of a hover (the engine's analysis, without counts:
+ * hovers never query the database): what applying destroys, and what
+ * unapplying does; "" when neither destroys anything.
+ */
+function lossNote(forwards: readonly DataLoss[], backwards: readonly DataLoss[]): string {
+  const list = (heading: string, losses: readonly DataLoss[]): string =>
+    (losses.length ? `\n\n⚠ **${heading}:**\n${losses.map((l) => `- ${describeLoss(l)}`).join("\n")}` : "");
+  return list("Data loss when applied", forwards) + list("Data loss when unapplied", backwards);
 }
 
 /** The range of the `export default migrations.Migration(...)` call expression in `text`. */

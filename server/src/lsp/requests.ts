@@ -11,6 +11,7 @@
  */
 import { type CancellationToken, WorkDoneProgress, WorkDoneProgressCancelNotification } from "vscode-languageserver";
 import { TsMigrateError } from "../engine/errors";
+import { countLosses, describePlannedLoss, planLosses } from "../engine/data-loss";
 import type { MigrateTarget as EngineTarget } from "../engine/executor";
 import { MigrationLoader } from "../engine/loader";
 import { keyString, type Migration } from "../engine/migration";
@@ -178,29 +179,23 @@ function hasApp(loader: MigrationLoader, app: string): boolean {
   return loader.config.apps.some((a) => a.label === app);
 }
 
-/** `tsmigrate/plan`: the steps `migrate` would take, and what they would destroy (for a confirmation). */
+/**
+ * `tsmigrate/plan`: the steps `migrate` would take, and what they would
+ * destroy (the engine's data-loss analysis, worded as the CLI words it),
+ * for the confirmation dialog.
+ */
 export async function plan(ws: Workspace, p: PlanParams): Promise<PlanResult> {
   const executor = await ws.project.reload().executor(p.database ?? ws.database);
   const loader = executor.loader;
   loader.throwIfErrors();
   const steps = executor.migrationPlan(resolveTargets(loader, p));
-  const out: PlanStep[] = [];
-  const destroys: string[] = [];
-  for (const { migration, backwards } of steps) {
-    out.push({
-      app: migration.app, name: migration.name, backwards,
-      operations: migration.operations.map((op) => op.describe()),
-      irreversible: backwards && migration.operations.some((op) => !op.reversible),
-    });
-    destroys.push(...destroyed(loader, migration, backwards));
-  }
-  return { steps: out, destroys };
-}
-
-/** What a step destroys, in words ("table shop_product", "column stock of shop_product"). */
-function destroyed(loader: MigrationLoader, migration: Migration, backwards: boolean): string[] {
-  return migration.destroys(loader.projectState(migration.key, false), backwards)
-    .map((o) => (o.column === undefined ? `table ${o.table}` : `column ${o.column} of ${o.table}`));
+  const out: PlanStep[] = steps.map(({ migration, backwards }) => ({
+    app: migration.app, name: migration.name, backwards,
+    operations: migration.operations.map((op) => op.describe()),
+    irreversible: backwards && migration.operations.some((op) => !op.reversible),
+  }));
+  const losses = await countLosses(executor.connection, planLosses(loader, steps));
+  return { steps: out, destroys: losses.map(describePlannedLoss) };
 }
 
 /**

@@ -98,6 +98,14 @@ export interface Operation {
    * the migrations' state; `to` the models' (the field as written).
    */
   needsDefault(app: string, from: ProjectState, to: ProjectState): boolean;
+  /**
+   * What running the operation destroys or narrows (the data-loss analysis,
+   * see `engine/data-loss.ts`): forwards, the tables and columns it drops,
+   * the columns it narrows; `backwards`, what unapplying it drops or narrows.
+   * `before` and `after` are the states around the operation (forwards order
+   * in both directions). Objects are named as in the state where they exist.
+   */
+  losses(app: string, before: ProjectState, after: ProjectState, backwards: boolean): DataLoss[];
 
   /**
    * Optional index hints that let the optimizer skip pairs whose `reduce()`
@@ -129,6 +137,29 @@ export interface OperationTarget {
 export type Provision =
   | { readonly change: "create-model" | "delete-model" | "rename-model" | "alter-together" | "order-wrt"; readonly model: string }
   | { readonly change: "create-field" | "remove-field" | "alter-field" | "order-wrt-set"; readonly model: string; readonly field: string };
+
+/**
+ * One thing a migration step may destroy, as the data-loss analysis reports
+ * it (`engine/data-loss.ts` words it and counts it on a live database):
+ * - `drop-table`: the table and every row in it;
+ * - `drop-column`: the column's values;
+ * - `narrow`: a column whose new definition may not hold every value
+ *   (`what` says how: "max_length 100 → 20"); `lost` says which values:
+ *   `longer` than `limit` characters, of absolute value `limit` or more
+ *   (`outside`), NULL
+ *   (`null`, for NULL → NOT NULL), or every non-null value (`nonNull`,
+ *   a type change whose conversion may fail or round);
+ * - `raw-sql`: RunSQL whose SQL drops, deletes or truncates (`sql`, the
+ *   statement's first line).
+ */
+export type DataLoss =
+  | { readonly kind: "drop-table"; readonly table: string }
+  | { readonly kind: "drop-column"; readonly table: string; readonly column: string }
+  | {
+      readonly kind: "narrow"; readonly table: string; readonly column: string; readonly what: string;
+      readonly lost: { readonly kind: "longer" | "outside"; readonly limit: number } | { readonly kind: "null" | "nonNull" };
+    }
+  | { readonly kind: "raw-sql"; readonly sql: string };
 
 /** A database object: a table, or a column of it. */
 export interface SchemaObject {

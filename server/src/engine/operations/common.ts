@@ -9,7 +9,7 @@ import { type SourceLocation, TsMigrateError } from "../errors";
 import { throughModel } from "../backends/base/related";
 import { type FieldState, type ModelState, type ProjectState, fieldColumn, isManyToMany, modelKey } from "../state";
 import { CallValue, type Value } from "../values";
-import type { Deconstructed, Operation, OperationTarget, OptimizerHints, Provision, SchemaObject } from "./base";
+import type { DataLoss, Deconstructed, Operation, OperationTarget, OptimizerHints, Provision, SchemaObject } from "./base";
 
 /**
  * Base class of every built-in operation, with Django's defaults: reversible,
@@ -66,6 +66,11 @@ export abstract class BaseOperation implements Operation {
 
   needsDefault(_app: string, _from: ProjectState, _to: ProjectState): boolean {
     return false;
+  }
+
+  /** Default: forwards, what {@link drops} names; backwards, what {@link creates} names (unapplying drops it). */
+  losses(app: string, before: ProjectState, after: ProjectState, backwards: boolean): DataLoss[] {
+    return (backwards ? this.creates(app, before, after) : this.drops(app, before, after)).map(objectLoss);
   }
 
   /** Django's default: "if in doubt, return True". */
@@ -133,6 +138,11 @@ export function modelObjects(model: ModelState, state: ProjectState): SchemaObje
     .map(([n, f]) => fieldObject(model, n, f, state))
     .filter((o): o is SchemaObject => o !== undefined);
   return [{ table: model.dbTable }, ...joins];
+}
+
+/** A dropped table or column as a {@link DataLoss}. */
+export function objectLoss(o: SchemaObject): DataLoss {
+  return o.column === undefined ? { kind: "drop-table", table: o.table } : { kind: "drop-column", table: o.table, column: o.column };
 }
 
 /** Django's `allow_migrate_model` without routers (`Options.can_migrate`): unmanaged and proxy models get no SQL. */

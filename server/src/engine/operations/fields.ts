@@ -8,11 +8,12 @@ import type { SchemaEditor } from "../backends/base/schema";
 import { renameFieldInCondition } from "../backends/q";
 import { fieldToCall } from "../source/field-values";
 import {
-  type ConstraintState, type FieldState, type IndexState, type ModelState, type ProjectState, fieldOption, isManyToMany, modelKey,
+  type ConstraintState, type FieldState, type IndexState, type ModelState, type ProjectState, fieldColumn, fieldOption, isManyToMany, modelKey,
 } from "../state";
 import type { Value } from "../values";
-import type { Deconstructed, Operation, OperationTarget, OptimizerHints, Provision, SchemaObject } from "./base";
+import type { DataLoss, Deconstructed, Operation, OperationTarget, OptimizerHints, Provision, SchemaObject } from "./base";
 import { BaseOperation, canMigrate, fieldObject, fieldReferences, fieldTargets, withoutDefault } from "./common";
+import { fieldNarrowing } from "./narrowing";
 import type { DeleteModel } from "./models";
 
 /** True when `op` is one of the four field operations. */
@@ -274,6 +275,21 @@ export class AlterField extends DefinitionOperation {
 
   override provisions(): readonly Provision[] {
     return [{ change: "alter-field", model: this.modelName, field: this.name }];
+  }
+
+  /**
+   * The column narrowed: forwards from the field in `before` to the one in
+   * `after`, backwards the other way (see {@link fieldNarrowing}).
+   */
+  override losses(app: string, before: ProjectState, after: ProjectState, backwards: boolean): DataLoss[] {
+    const [from, to] = backwards ? [after, before] : [before, after];
+    const fromModel = from.get(app, this.modelName);
+    const fromField = fromModel?.fields.get(this.name);
+    const toField = to.get(app, this.modelName)?.fields.get(this.name);
+    if (!fromModel || !fromField || !toField || !canMigrate(fromModel)) return [];
+    const narrowing = fieldNarrowing(fromField, toField);
+    const column = fieldColumn(this.name, fromField);
+    return narrowing && column ? [{ kind: "narrow", table: fromModel.dbTable, column, ...narrowing }] : [];
   }
 
   /** A nullable field made NOT NULL without a default. */

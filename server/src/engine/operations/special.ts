@@ -7,7 +7,7 @@ import type { SchemaEditor } from "../backends/base/schema";
 import { TsMigrateError } from "../errors";
 import type { ProjectState } from "../state";
 import { CallValue, RefValue, type Value } from "../values";
-import type { Deconstructed, Operation, SchemaObject } from "./base";
+import type { DataLoss, Deconstructed, Operation, SchemaObject } from "./base";
 import { BaseOperation, operationToCall } from "./common";
 
 /** Django's `SeparateDatabaseAndState`: `stateOperations` change the state, `databaseOperations` the database. */
@@ -50,6 +50,11 @@ export class SeparateDatabaseAndState extends BaseOperation {
   /** What its database operations drop. */
   override drops(app: string, before: ProjectState, _after: ProjectState): SchemaObject[] {
     return this.databaseSteps(app, before).flatMap((s) => s.op.drops(app, s.before, s.after));
+  }
+
+  /** What its database operations destroy (its state operations touch no table). */
+  override losses(app: string, before: ProjectState, _after: ProjectState, backwards: boolean): DataLoss[] {
+    return this.databaseSteps(app, before).flatMap((s) => s.op.losses(app, s.before, s.after, backwards));
   }
 
   /**
@@ -127,12 +132,29 @@ export class RunSQL extends BaseOperation {
     return "Raw SQL operation";
   }
 
+  /** "may destroy data" when a statement run in this direction drops, deletes, truncates or replaces (see {@link destructiveSql}). */
+  override losses(_app: string, _before: ProjectState, _after: ProjectState, backwards: boolean): DataLoss[] {
+    const sql = backwards ? this.reverseSql : this.sql;
+    if (sql === undefined) return [];
+    return (typeof sql === "string" ? [sql] : sql).filter(destructiveSql).map((s) => ({ kind: "raw-sql", sql: s.trim().split("\n")[0]! }));
+  }
+
   /** Its SQL (a list as Python prints one); undefined backwards without `reverseSql`. */
   override planAction(backwards: boolean): { readonly undo: boolean; readonly action: string | undefined } {
     const sql = backwards ? this.reverseSql : this.sql;
     if (sql === undefined) return { undo: false, action: undefined };
     return { undo: false, action: typeof sql === "string" ? sql : `[${sql.map((x) => `'${x}'`).join(", ")}]` };
   }
+}
+
+/**
+ * True when `sql` has a statement that may destroy rows or values: DROP
+ * (TABLE, COLUMN, SCHEMA...), DELETE, TRUNCATE, UPDATE, REPLACE INTO, or ALTER
+ * ... TYPE. Comments and string literals are not looked into.
+ */
+export function destructiveSql(sql: string): boolean {
+  const code = sql.replace(/--[^\n]*/g, " ").replace(/\/\*[\s\S]*?\*\//g, " ").replace(/'(?:[^']|'')*'/g, "''");
+  return /\b(?:drop|delete|truncate|update)\b|\breplace\s+into\b/i.test(code) || /\balter\b[\s\S]*\btype\b/i.test(code);
 }
 
 function sqlValue(s: SqlSource): Value {

@@ -43,6 +43,16 @@ export interface Connection {
    * @throws TsMigrateError code `locked` when the wait times out.
    */
   acquireMigrateLock?(options?: MigrateLockOptions): Promise<() => Promise<void>>;
+  /**
+   * A database held in one file (SQLite): its path, for backups made next to
+   * it. Absent for servers (PostgreSQL) and for in-memory databases.
+   */
+  readonly file?: string;
+  /**
+   * A consistent copy of the whole database into the new file `destination`
+   * (SQLite's online backup API), when the backend can make one.
+   */
+  backup?(destination: string): Promise<void>;
   close(): Promise<void>;
 }
 
