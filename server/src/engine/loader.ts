@@ -15,7 +15,8 @@ import * as path from "node:path";
 import { type AppConfig, type ProjectConfig, isMissing } from "./config";
 import { MultipleErrors, type SourceLocation, TsMigrateError } from "./errors";
 import { MigrationGraph } from "./graph";
-import { readMigrationFile } from "./loader-file";
+import { CACHE_DIR, ParsedMigrationCache } from "./loader-cache";
+import { migrationBody, migrationFromBody, readMigrationFile } from "./loader-file";
 import { keyString, type Migration, type MigrationKey } from "./migration";
 import type { AppliedRecord } from "./recorder";
 import { locationOf } from "./source/read";
@@ -76,9 +77,19 @@ export class MigrationLoader {
   failedKeys = new Set<string>();
   private readonly cache = new Map<string, CacheEntry>();
 
-  constructor(config: ProjectConfig, options: { replaceMigrations?: boolean } = {}) {
+  /** The persistent cache of parsed files (`<root>/.tsmigrate-cache`), or undefined when off. */
+  readonly parsedCache: ParsedMigrationCache | undefined;
+
+  /**
+   * `options.parsedCache`: false turns the persistent parse cache off
+   * (default: on, in `<project root>/.tsmigrate-cache`); a cache object uses that one.
+   */
+  constructor(config: ProjectConfig, options: { replaceMigrations?: boolean; parsedCache?: ParsedMigrationCache | false } = {}) {
     this.config = config;
     this.replaceMigrations = options.replaceMigrations ?? true;
+    this.parsedCache = options.parsedCache === false
+      ? undefined
+      : options.parsedCache ?? new ParsedMigrationCache(path.join(config.root, CACHE_DIR));
   }
 
   /** Every error found by the last {@link load}: file errors first, then graph errors. */
@@ -202,7 +213,7 @@ export class MigrationLoader {
       return { stamp: "missing", errors: [cannotRead(file, err)] };
     }
     try {
-      entry = { stamp, migration: readMigrationFile(app.label, file, source), errors: [] };
+      entry = { stamp, migration: this.parse(app, file, source, text === undefined), errors: [] };
     } catch (err) {
       // A bug of ours (not a TsMigrateError) is not the file's fault: it escapes with its stack.
       if (!(err instanceof TsMigrateError)) throw err;
@@ -210,6 +221,30 @@ export class MigrationLoader {
     }
     this.cache.set(file, entry);
     return entry;
+  }
+
+  /**
+   * The migration in `file` of text `source`: from the persistent parse
+   * cache when it holds a trusted entry for this text, else parsed (and,
+   * for a file read from disk, stored there once it reads without error).
+   */
+  private parse(app: AppConfig, file: string, source: string, fromDisk: boolean): Migration {
+    const cache = this.parsedCache;
+    const body = cache?.get(file, source);
+    if (body) {
+      try {
+        return migrationFromBody(app.label, file, body);
+      } catch (err) {
+        // An entry that decodes but does not read is not trusted either: the file itself decides.
+        if (!(err instanceof TsMigrateError)) throw err;
+      }
+    }
+    if (!cache || !fromDisk) return readMigrationFile(app.label, file, source);
+    const parsed = migrationBody(file, source);
+    const payload = cache.encodeBody(parsed);
+    const migration = migrationFromBody(app.label, file, parsed);
+    cache.write(source, payload);
+    return migration;
   }
 
   /** Forgets cached parses (all, or of one file). */
