@@ -8,6 +8,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { writeDjangoScaffold } from "./generate";
 
 /** The app label of the generated history. */
 export const HISTORY_APP = "hist";
@@ -51,18 +52,23 @@ function migrationText(i: number, models: number): string {
   ].join("\n");
 }
 
-/** The models.ts text after migrations 1..`upTo`. */
-function modelsText(upTo: number, models: number): string {
+/** After migrations 1..`upTo`: each model's added fields, by model number in order. */
+function fieldsUpTo(upTo: number, models: number): [number, string[]][] {
   const fields = new Map<number, string[]>();
   for (let i = 1; i <= upTo; i++) {
     const s = step(i, models);
     if (!fields.has(s.model)) fields.set(s.model, []);
     if (s.field) fields.get(s.model)!.push(s.field);
   }
+  return [...fields].sort((a, b) => a[0] - b[0]);
+}
+
+/** The models.ts text after migrations 1..`upTo`. */
+function modelsText(upTo: number, models: number): string {
   const lines = ['import { models } from "tsmigrate";', ""];
-  for (const [m, fs_] of [...fields].sort((a, b) => a[0] - b[0])) {
+  for (const [m, list] of fieldsUpTo(upTo, models)) {
     lines.push(`export class Model${m} extends models.Model {`, "  name = models.CharField({ maxLength: 100 });");
-    for (const f of fs_) lines.push(`  ${f} = models.IntegerField({ default: 0 });`);
+    for (const f of list) lines.push(`  ${f} = models.IntegerField({ default: 0 });`);
     lines.push("}", "");
   }
   return lines.join("\n");
@@ -80,4 +86,41 @@ export function writeHistory(dir: string, count: number, models = 100): void {
     if (!fs.existsSync(file)) fs.writeFileSync(file, migrationText(i, models));
   }
   fs.writeFileSync(path.join(app, "models.ts"), modelsText(count, models));
+}
+
+/** Django's text of migration `i` (the same operations). */
+function djangoMigrationText(i: number, models: number): string {
+  const { model, field } = step(i, models);
+  const op = field === undefined
+    ? `migrations.CreateModel(name='Model${model}', fields=[('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')), ('name', models.CharField(max_length=100))])`
+    : `migrations.AddField(model_name='model${model}', name='${field}', field=models.IntegerField(default=0))`;
+  return [
+    "from django.db import migrations, models",
+    "",
+    "",
+    "class Migration(migrations.Migration):",
+    ...(i === 1 ? ["    initial = True"] : []),
+    `    dependencies = [${i === 1 ? "" : `('${HISTORY_APP}', '${migrationName(i - 1)}')`}]`,
+    `    operations = [${op}]`,
+    "",
+  ].join("\n");
+}
+
+/** Writes (or extends) the same history as a Django 3.2 project in `dir` (manage.py, settings, app with models.py and migrations). */
+export function writeDjangoHistory(dir: string, count: number, models = 100): void {
+  const app = path.join(dir, HISTORY_APP);
+  fs.mkdirSync(path.join(app, "migrations"), { recursive: true });
+  fs.writeFileSync(path.join(app, "__init__.py"), "");
+  fs.writeFileSync(path.join(app, "migrations", "__init__.py"), "");
+  for (let i = 1; i <= count; i++) {
+    const file = path.join(app, "migrations", `${migrationName(i)}.py`);
+    if (!fs.existsSync(file)) fs.writeFileSync(file, djangoMigrationText(i, models));
+  }
+  const lines = ["from django.db import models", ""];
+  for (const [m, list] of fieldsUpTo(count, models)) {
+    lines.push("", `class Model${m}(models.Model):`, "    name = models.CharField(max_length=100)");
+    for (const f of list) lines.push(`    ${f} = models.IntegerField(default=0)`);
+  }
+  fs.writeFileSync(path.join(app, "models.py"), lines.join("\n") + "\n");
+  writeDjangoScaffold(dir, HISTORY_APP);
 }
