@@ -14,7 +14,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import Database from "better-sqlite3";
 import { Migration } from "../../server/src/engine/migration";
-import { AddConstraint, AddIndex, CreateModel, RunSQL } from "../../server/src/engine/operations";
+import { AddConstraint, AddField, AddIndex, CreateModel, RunSQL } from "../../server/src/engine/operations";
 import type { Operation } from "../../server/src/engine/operations/base";
 import { ProjectState } from "../../server/src/engine/state";
 import { autoId, collect, f, Q } from "./fixtures";
@@ -71,6 +71,18 @@ describe("SQLite: a table created in the same migration is not rebuilt for a con
       new Migration("shop", "0002_constraints", { operations: constrain() }),
     );
     assert.equal(apart[1]!.some((s) => s.startsWith('ALTER TABLE "new__shop_product" RENAME TO')), true);
+    assert.deepEqual(schemaAfter(together!), schemaAfter(apart.flat()));
+  });
+
+  test("a NOT NULL foreign key added to a table created in the same migration: recreated, the schema the copy makes", () => {
+    const fk = () => new AddField("category", "featured", f("ForeignKey", { to: "shop.product", onDelete: "CASCADE" }));
+    const [together] = sqlOf(new Migration("shop", "0001_initial", { operations: [...create(), fk()] }));
+    assert.equal(together!.some((s) => s.includes("new__")), false, together!.join("\n"));
+    const apart = sqlOf(
+      new Migration("shop", "0001_initial", { operations: create() }),
+      new Migration("shop", "0002_featured", { operations: [fk()] }),
+    );
+    assert.equal(apart[1]!.some((s) => s.startsWith('INSERT INTO "new__shop_category"')), true, apart[1]!.join("\n"));
     assert.deepEqual(schemaAfter(together!), schemaAfter(apart.flat()));
   });
 

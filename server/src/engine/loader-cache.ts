@@ -130,7 +130,7 @@ export function decode(e: unknown, file: string): Value {
 }
 
 /** The SHA-256 (hex) of `text`. */
-function sha256(text: string): string {
+export function sha256(text: string): string {
   return createHash("sha256").update(text).digest("hex");
 }
 
@@ -150,81 +150,63 @@ interface Header {
 }
 
 /**
- * The persistent cache of one project (see the module comment). `dir` is the
- * cache folder (normally `<root>/.tsmigrate-cache`).
+ * One kind of entry in the cache folder: `<dir>/<kind>/<key>.json`, each a
+ * header line (tsmigrate's version, the format, the key, the SHA-256 of the
+ * payload) and the payload. {@link read} returns a payload only when the
+ * header matches all of them; writes go through a temporary file and a
+ * rename; the first write puts the folder's `.gitignore` in place.
  */
-export class ParsedMigrationCache {
+export class CacheFolder {
   private readonly folder: string;
-  private readonly version: string;
   private ready = false;
   private unwritable = false;
-  /** Counters of the last run, for tests and the bench: entries used, missed (absent), rejected (stale or corrupt), written. */
+  /** Counters: entries used, missed (absent), rejected (stale or corrupt), written. */
   readonly stats = { hits: 0, misses: 0, rejected: 0, writes: 0 };
 
-  constructor(readonly dir: string, version = ownVersion()) {
-    this.folder = path.join(dir, "migrations");
-    this.version = version;
+  constructor(readonly dir: string, kind: string, private readonly version = ownVersion()) {
+    this.folder = path.join(dir, kind);
   }
 
-  /** The entry file for a migration file of text `text` (the text's SHA-256). */
-  entryFile(text: string): string {
-    return path.join(this.folder, `${sha256(text)}.json`);
+  /** The entry file of `key`. */
+  file(key: string): string {
+    return path.join(this.folder, `${key}.json`);
   }
 
-  /**
-   * The migration body stored for `text`, its locations in `file`; undefined
-   * when there is no entry or it cannot be trusted (another version or
-   * format, another text, a payload that does not match its digest or does
-   * not decode).
-   */
-  get(file: string, text: string): ObjectValue | undefined {
-    const source = sha256(text);
+  /** True when an entry file for `key` exists (not yet checked). */
+  has(key: string): boolean {
+    return fs.existsSync(this.file(key));
+  }
+
+  /** The trusted payload of `key`, else undefined (counted as a miss or a rejection). */
+  read(key: string): string | undefined {
     let raw: string;
     try {
-      raw = fs.readFileSync(path.join(this.folder, `${source}.json`), "utf8");
+      raw = fs.readFileSync(this.file(key), "utf8");
     } catch {
       this.stats.misses++;
       return undefined;
     }
-    const body = this.parseEntry(raw, source, file);
-    if (body === undefined) this.stats.rejected++;
-    else this.stats.hits++;
-    return body;
-  }
-
-  private parseEntry(raw: string, source: string, file: string): ObjectValue | undefined {
     const nl = raw.indexOf("\n");
-    if (nl < 0) return undefined;
-    let header: Header;
+    let header: Header | undefined;
     try {
-      header = JSON.parse(raw.slice(0, nl)) as Header;
+      header = nl < 0 ? undefined : JSON.parse(raw.slice(0, nl)) as Header;
     } catch {
-      return undefined;
+      header = undefined;
     }
     const payload = raw.slice(nl + 1);
-    if (header?.tsmigrate !== this.version || header.format !== FORMAT || header.source !== source) return undefined;
-    if (header.payload !== sha256(payload)) return undefined;
-    try {
-      const body = decode(JSON.parse(payload), file);
-      return isObjectValue(body) ? body : undefined;
-    } catch (e) {
-      if (e instanceof CorruptEntry || e instanceof SyntaxError) return undefined;
-      throw e;
+    if (header?.tsmigrate !== this.version || header.format !== FORMAT || header.source !== key || header.payload !== sha256(payload)) {
+      this.stats.rejected++;
+      return undefined;
     }
+    return payload;
   }
 
-  /** The payload {@link write} stores for `body` (the parsed `migrations.Migration({...})` argument), encoded before anything reads it. */
-  encodeBody(body: ObjectValue): string {
-    return JSON.stringify(encode(body));
-  }
-
-  /** Stores `payload` (from {@link encodeBody}) as the entry for `text`. Failures to write are ignored. */
-  write(text: string, payload: string): void {
-    const source = sha256(text);
-    const header: Header = { tsmigrate: this.version, format: FORMAT, source, payload: sha256(payload) };
-    const file = path.join(this.folder, `${source}.json`);
-    const tmp = `${file}.${process.pid}.tmp`;
+  /** Stores `payload` under `key`. Failures to write are ignored (the cache is then not kept this run). */
+  write(key: string, payload: string): void {
     if (this.unwritable) return;
+    const header: Header = { tsmigrate: this.version, format: FORMAT, source: key, payload: sha256(payload) };
+    const file = this.file(key);
+    const tmp = `${file}.${process.pid}.tmp`;
     try {
       this.prepare();
       fs.writeFileSync(tmp, `${JSON.stringify(header)}\n${payload}`);
@@ -246,7 +228,61 @@ export class ParsedMigrationCache {
     if (this.ready) return;
     fs.mkdirSync(this.folder, { recursive: true });
     const ignore = path.join(this.dir, ".gitignore");
-    if (!fs.existsSync(ignore)) fs.writeFileSync(ignore, "# tsmigrate's cache of parsed migrations: safe to delete.\n*\n");
+    if (!fs.existsSync(ignore)) fs.writeFileSync(ignore, "# tsmigrate's cache (parsed migrations, schemas): safe to delete.\n*\n");
     this.ready = true;
+  }
+}
+
+/**
+ * The persistent cache of parsed migration files of one project (see the
+ * module comment). `dir` is the cache folder (normally `<root>/.tsmigrate-cache`).
+ */
+export class ParsedMigrationCache {
+  private readonly entries: CacheFolder;
+
+  constructor(readonly dir: string, version = ownVersion()) {
+    this.entries = new CacheFolder(dir, "migrations", version);
+  }
+
+  /** Counters of this cache's use: entries used, missed (absent), rejected (stale or corrupt), written. */
+  get stats(): { hits: number; misses: number; rejected: number; writes: number } {
+    return this.entries.stats;
+  }
+
+  /** The entry file for a migration file of text `text` (the text's SHA-256). */
+  entryFile(text: string): string {
+    return this.entries.file(sha256(text));
+  }
+
+  /**
+   * The migration body stored for `text`, its locations in `file`; undefined
+   * when there is no entry or it cannot be trusted (another version or
+   * format, another text, a payload that does not match its digest or does
+   * not decode).
+   */
+  get(file: string, text: string): ObjectValue | undefined {
+    const payload = this.entries.read(sha256(text));
+    if (payload === undefined) return undefined;
+    try {
+      const body = decode(JSON.parse(payload), file);
+      if (isObjectValue(body)) {
+        this.entries.stats.hits++;
+        return body;
+      }
+    } catch (e) {
+      if (!(e instanceof CorruptEntry || e instanceof SyntaxError)) throw e;
+    }
+    this.entries.stats.rejected++;
+    return undefined;
+  }
+
+  /** The payload {@link write} stores for `body` (the parsed `migrations.Migration({...})` argument), encoded before anything reads it. */
+  encodeBody(body: ObjectValue): string {
+    return JSON.stringify(encode(body));
+  }
+
+  /** Stores `payload` (from {@link encodeBody}) as the entry for `text`. Failures to write are ignored. */
+  write(text: string, payload: string): void {
+    this.entries.write(sha256(text), payload);
   }
 }

@@ -43,6 +43,13 @@ export interface Connection {
    * @throws TsMigrateError code `locked` when the wait times out.
    */
   acquireMigrateLock?(options?: MigrateLockOptions): Promise<() => Promise<void>>;
+  /**
+   * The statements that re-create this database's schema (no rows) on an
+   * empty database of the same vendor, when the backend can tell (SQLite:
+   * `sqlite_master`'s SQL, tables first). The drift check caches the
+   * schema its replay builds with it.
+   */
+  schemaDump?(): Promise<string[]>;
   close(): Promise<void>;
 }
 

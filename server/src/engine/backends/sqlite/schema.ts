@@ -70,8 +70,8 @@ export class SqliteSchemaEditor implements SchemaEditor {
   private readonly throughLayouts = new Map<string, string>();
   /**
    * Tables created by this migration that cannot hold rows yet (no raw SQL
-   * nor RunCode since their CREATE TABLE): a constraint added to one is
-   * written into its CREATE TABLE again rather than copied by a rebuild.
+   * nor RunCode since their CREATE TABLE): a constraint or a column added to
+   * one is written into its CREATE TABLE again rather than copied by a rebuild.
    */
   private readonly fresh = new Set<string>();
 
@@ -172,6 +172,10 @@ export class SqliteSchemaEditor implements SchemaEditor {
       }
       const spec = fieldIndexSpec(model, name, this.ddl(state));
       if (spec) this.indexes.push(spec);
+      return;
+    }
+    if (this.fresh.has(table)) {
+      this.recreateFresh(model, state);
       return;
     }
     const p = this.startRebuild(model.withoutField(name));
@@ -452,10 +456,11 @@ export class SqliteSchemaEditor implements SchemaEditor {
   }
 
   /**
-   * A constraint change on a table this migration created and that holds no
-   * rows: DROP TABLE and CREATE TABLE with the constraints inline, its
-   * indexes queued anew (the DROP took any already made). Django 3.2 copies
-   * the table (`_remake_table`) instead; the table made is the same.
+   * A change SQLite cannot ALTER (a constraint, a column it cannot ADD) on
+   * a table this migration created and that holds no rows: DROP TABLE and
+   * CREATE TABLE as `model` is now, its indexes queued anew (the DROP took
+   * any already made). Django 3.2 copies the table (`_remake_table`)
+   * instead; the table made is the same.
    */
   private recreateFresh(model: ModelState, state: ProjectState): void {
     const table = model.dbTable;
