@@ -47,12 +47,20 @@ export function writeDjangoProject(dir: string, n: number): void {
     if (i > 0) lines.push(`    prev = models.ForeignKey(Model${i - 1}, on_delete=models.CASCADE)`);
   }
   fs.writeFileSync(path.join(app, "models.py"), lines.join("\n") + "\n");
+  writeDjangoScaffold(dir, BENCH_APP);
+}
+
+/**
+ * Writes a Django 3.2 project's scaffolding for app `app` into `dir`:
+ * manage.py and bench_settings.py (SQLite `dir/db.sqlite3`, BigAutoField ids).
+ */
+export function writeDjangoScaffold(dir: string, app: string): void {
   fs.writeFileSync(
     path.join(dir, "bench_settings.py"),
     [
       'SECRET_KEY = "bench"',
       "USE_TZ = True",
-      `INSTALLED_APPS = [${JSON.stringify(BENCH_APP)}]`,
+      `INSTALLED_APPS = [${JSON.stringify(app)}]`,
       `DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ${JSON.stringify(path.join(dir, "db.sqlite3"))}}}`,
       'DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"',
       "",

@@ -10,13 +10,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import Database from "better-sqlite3";
-import { performance } from "node:perf_hooks";
-import { sqliteSchemaEditor } from "../server/src/engine/backends/sqlite/base";
-import { loadConfig } from "../server/src/engine/config";
-import { collectStatements } from "../server/src/engine/executor";
-import { MigrationLoader } from "../server/src/engine/loader";
-import { keyString } from "../server/src/engine/migration";
-import { ProjectState } from "../server/src/engine/state";
+import { executeFloor, emittedStatements } from "./floor";
 import { BENCH_APP, writeDjangoProject, writeTsProject } from "./generate";
 import type { BenchSection } from "./section";
 import { best, fmtSeconds, timeCommand } from "./timing";
@@ -84,26 +78,7 @@ async function sqliteOnly(n: number): Promise<number> {
   try {
     writeTsProject(dir, n);
     await timeCommand(process.execPath, [CLI, "makemigrations", "--noinput", "--project", dir], dir);
-    const loader = new MigrationLoader(loadConfig({ project: dir }));
-    loader.load();
-    loader.throwIfErrors();
-    const state = new ProjectState();
-    const statements: string[] = [];
-    for (const key of loader.graph.forwardsPlanMany(loader.graph.leafNodes())) {
-      const m = loader.graph.nodes.get(keyString(key))!;
-      for (const st of collectStatements(m, state, (emit) => sqliteSchemaEditor(emit))) statements.push(st.sql);
-    }
-    const db = new Database(path.join(dir, "only.sqlite3"));
-    try {
-      db.pragma("foreign_keys = OFF"); // as the executor runs migrations
-      const t0 = performance.now();
-      db.exec("BEGIN");
-      for (const sql of statements) db.exec(sql);
-      db.exec("COMMIT");
-      return (performance.now() - t0) / 1000;
-    } finally {
-      db.close();
-    }
+    return executeFloor(emittedStatements(dir), path.join(dir, "only.sqlite3")).wall;
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -6,6 +6,7 @@
  * `--quick` (or BENCH_QUICK=1) runs smaller sizes, for checking the bench itself.
  */
 import { backupBench } from "./backup-bench";
+import { historyBench } from "./history-bench";
 import { lspBench, lspSection } from "./lsp";
 import { migrateBench } from "./migrate-bench";
 import { schemaBench } from "./schema-bench";
@@ -18,6 +19,7 @@ const quick = process.argv.includes("--quick") || process.env.BENCH_QUICK === "1
 /** The sections `npm run bench` runs, in order. */
 export const BENCH_SECTIONS: readonly BenchSection[] = [
   startupSection,
+  quick ? historyBench({ migrations: 100, djangoCheck: 100, djangoMigrate: 30, realistic: 60, runs: 1, drizzle: false }) : historyBench(),
   quick
     ? migrateBench({ sideBySide: [20, 60], aloneSizes: [200], tsRuns: () => 1, djangoRuns: () => 1 })
     : migrateBench(),

@@ -18,7 +18,7 @@ import * as path from "node:path";
 import { freshDatabase, startPostgres } from "../test/postgres/server";
 import { BENCH_APP, writeDjangoProject, writeTsProject } from "./generate";
 import type { BenchSection } from "./section";
-import { fmtSeconds, timeCommand, timeNode } from "./timing";
+import { fmtSeconds, timeCommand, timeWithCpu } from "./timing";
 
 const CLI = path.resolve(__dirname, "..", "bin", "tsmigrate.js");
 const PYTHON = "/usr/bin/python3";
@@ -54,7 +54,7 @@ async function withProject<T>(n: number, url: string | undefined, f: (cli: (...a
     writeTsProject(dir, n);
     if (url) fs.writeFileSync(path.join(dir, "tsmigrate.config.json"), JSON.stringify({ apps: [BENCH_APP], databases: { default: { engine: "postgresql", url } } }));
     const cli = async (...args: string[]) => {
-      const t = await timeNode([CLI, ...args, "--project", dir], dir);
+      const t = await timeWithCpu("node", CLI, [...args, "--project", dir], dir);
       return { wall: t.seconds, cpu: t.cpu, stdout: t.stdout };
     };
     await cli("makemigrations", "--noinput");

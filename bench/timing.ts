@@ -48,27 +48,60 @@ export function fmtSeconds(s: number | undefined): string {
   return s >= 10 ? `${s.toFixed(1)} s` : `${s.toFixed(3)} s`;
 }
 
-/** Wall-clock and CPU seconds of one node process. */
-export interface TimedCpu {
-  /** Wall-clock seconds from spawn to exit. */
-  readonly seconds: number;
-  /** The process's own CPU seconds (user + system, read at exit by bench/cpu-at-exit.cjs). */
+/** A timed process with its own CPU time. */
+export interface CpuTimed extends Timed {
+  /** CPU seconds (user + system) of the process itself, read at its exit. */
   readonly cpu: number;
-  readonly stdout: string;
 }
 
+const CPU_PRELOAD = path.join(__dirname, "cpu-at-exit.cjs");
+
+/** Runs a Python script as `python3 script args...`, writing its own rusage to $BENCH_CPU_FILE at exit (as cpu-at-exit.cjs does for Node). */
+const PYTHON_CPU_WRAPPER = [
+  "import atexit, json, os, resource, runpy, sys",
+  "def _cpu():",
+  "    r = resource.getrusage(resource.RUSAGE_SELF)",
+  "    open(os.environ['BENCH_CPU_FILE'], 'w').write(json.dumps({'user': r.ru_utime * 1e6, 'system': r.ru_stime * 1e6}))",
+  "atexit.register(_cpu)",
+  "sys.argv = sys.argv[1:]",
+  "sys.path.insert(0, os.path.dirname(os.path.abspath(sys.argv[0])))",
+  "runpy.run_path(sys.argv[0], run_name='__main__')",
+].join("\n");
+
 /**
- * Runs `node args` in `cwd` as {@link timeCommand} does, and reads its CPU
- * time (the child writes `process.cpuUsage()` at exit).
- * @throws as {@link timeCommand}.
+ * Runs `script args` under Node (this process's) or Python 3 in `cwd` and
+ * times it: wall seconds from spawn to exit, and the process's own CPU
+ * seconds, which a loaded machine inflates far less than wall time.
+ * @throws Error (from {@link timeCommand}) when it exits non-zero.
  */
-export async function timeNode(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<TimedCpu> {
+export async function timeWithCpu(
+  runtime: "node" | "python", script: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = process.env,
+): Promise<CpuTimed> {
   const cpuFile = path.join(os.tmpdir(), `tsm-cpu-${process.pid}-${Math.random().toString(36).slice(2)}.json`);
+  const childEnv = { ...env, BENCH_CPU_FILE: cpuFile };
   try {
-    const t = await timeCommand(process.execPath, ["--require", path.join(__dirname, "cpu-at-exit.cjs"), ...args], cwd, { ...env, BENCH_CPU_FILE: cpuFile });
+    const r = runtime === "node"
+      ? await timeCommand(process.execPath, ["--require", CPU_PRELOAD, script, ...args], cwd, childEnv)
+      : await timeCommand("/usr/bin/python3", ["-c", PYTHON_CPU_WRAPPER, script, ...args], cwd, childEnv);
     const u = JSON.parse(fs.readFileSync(cpuFile, "utf8")) as { user: number; system: number };
-    return { seconds: t.seconds, cpu: (u.user + u.system) / 1e6, stdout: t.stdout };
+    return { ...r, cpu: (u.user + u.system) / 1e6 };
   } finally {
     fs.rmSync(cpuFile, { force: true });
   }
+}
+
+/** The run with the least CPU time of `runs` runs of `once`. */
+export async function bestCpu(runs: number, once: () => Promise<CpuTimed>): Promise<CpuTimed> {
+  let best: CpuTimed | undefined;
+  for (let i = 0; i < runs; i++) {
+    const r = await once();
+    if (!best || r.cpu < best.cpu) best = r;
+  }
+  return best!;
+}
+
+/** The machine: CPUs and load averages (1, 5, 15 minutes), so a noisy run can be read as such. */
+export function machineLoad(): string {
+  const [a, b, c] = os.loadavg().map((x) => x.toFixed(2));
+  return `${os.cpus().length} CPUs, load average ${a} ${b} ${c}`;
 }

@@ -5,17 +5,54 @@
 // - The .vsix ships no node_modules but better-sqlite3 (native): its bundles carry their JS
 //   dependencies; `vscode` is the host's.
 // - dist/node-support.js is built for old Nodes: bin/tsmigrate.js runs it first, on any Node.
+// - The CLI loads the TypeScript compiler (ts-morph, ~13 MB of JavaScript) only when a command
+//   first uses it (reading model files, or a migration file not in the parse cache), and pg only
+//   when a PostgreSQL database is opened: their imports are modules of getters that require the
+//   real package on first access (lazyPackages below), so showmigrations, sqlmigrate and migrate
+//   on SQLite with nothing to compare with the models never load them.
 // Bundles are not minified, so a stack trace reads without maps. The maps (for debugging here)
 // are written next to the bundles and ship in neither package; the npm package's bundles do not
 // even name theirs (sourcemap "external"), so no shipped file points at a missing map.
 import { build } from "esbuild";
 import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
 
 const common = { bundle: true, platform: "node", target: "node22", format: "cjs", sourcemap: true, logLevel: "warning" };
 
+/** Packages the CLI loads on first use, not at start-up: the TypeScript compiler, PostgreSQL's driver. */
+const LAZY = ["ts-morph", "pg"];
+
+/**
+ * An esbuild plugin: `import ... from "<a LAZY package>"` gets an object whose every export is a
+ * getter requiring the real package on first access (esbuild reads named imports of a CommonJS
+ * module as property accesses at each use, so nothing is loaded before a use).
+ */
+const lazyPackages = {
+  name: "lazy-packages",
+  setup(b) {
+    const require = createRequire(import.meta.url);
+    const filter = new RegExp(`^(${LAZY.join("|")})$`);
+    b.onResolve({ filter }, (args) =>
+      args.namespace === "lazy" ? { path: args.path, external: true } : { path: args.path, namespace: "lazy" });
+    b.onLoad({ filter: /.*/, namespace: "lazy" }, (args) => {
+      const name = JSON.stringify(args.path);
+      return {
+        loader: "js",
+        contents: [
+          "let real;",
+          `const load = () => (real ??= require(${name}));`,
+          "module.exports = {",
+          ...Object.keys(require(args.path)).map((n) => `  get ${JSON.stringify(n)}() { return load()[${JSON.stringify(n)}]; },`),
+          "};",
+        ].join("\n"),
+      };
+    });
+  },
+};
+
 const entries = [
   { entryPoints: ["server/src/engine/node-support.ts"], outfile: "dist/node-support.js", target: "node12", sourcemap: false },
-  { entryPoints: ["server/src/cli/main.ts"], outfile: "dist/cli.js", packages: "external", sourcemap: "external" },
+  { entryPoints: ["server/src/cli/main.ts"], outfile: "dist/cli.js", packages: "external", sourcemap: "external", plugins: [lazyPackages] },
   { entryPoints: ["server/src/index.ts"], outfile: "dist/index.js", packages: "external", sourcemap: "external" },
   { entryPoints: ["client/src/extension.ts"], outfile: "dist/client.js", external: ["vscode"] },
   { entryPoints: ["server/src/lsp/main.ts"], outfile: "dist/server.js", external: ["better-sqlite3"] },

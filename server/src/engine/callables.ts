@@ -69,7 +69,12 @@ export function isCallableDefault(v: Value | undefined): boolean {
   return isFunctionValue(v) || (v instanceof RefValue && !v.name.startsWith("models."));
 }
 
-const printer = ts.createPrinter({ removeComments: true, newLine: ts.NewLineKind.LineFeed });
+let printerMade: ts.Printer | undefined;
+
+/** TypeScript's printer, made on first use (the CLI loads TypeScript only when a command needs it). */
+function printer(): ts.Printer {
+  return (printerMade ??= ts.createPrinter({ removeComments: true, newLine: ts.NewLineKind.LineFeed }));
+}
 
 /**
  * The canonical text of a function's source: parsed and printed back by
@@ -86,7 +91,7 @@ export function normalizeFunctionSource(source: string): string {
   while (ts.isParenthesizedExpression(e)) e = e.expression;
   if (!ts.isArrowFunction(e) && !ts.isFunctionExpression(e)) return source;
   const [uniform] = ts.transform(e, [uniformLayout]).transformed;
-  return printer.printNode(ts.EmitHint.Expression, uniform!, sf);
+  return printer().printNode(ts.EmitHint.Expression, uniform!, sf);
 }
 
 /** Puts every block on several lines, however the source laid it out (the printer keeps a one-line block on one line). */

@@ -151,9 +151,7 @@ export class MigrationExecutor {
 
   /** The state with the applied migrations replayed (Django's `_create_project_state(with_applied_migrations=True)`). */
   appliedState(): ProjectState {
-    const state = this.loader.projectState([]);
-    for (const m of this.fullPlan()) if (this.loader.appliedMigrations.has(keyString(m.key))) m.mutateState(state);
-    return state;
+    return this.loader.stateAfter(this.fullPlan().filter((m) => this.loader.appliedMigrations.has(keyString(m.key))));
   }
 
   /**

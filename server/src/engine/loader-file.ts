@@ -67,8 +67,17 @@ function importedFunctions(sf: ts.SourceFile, file: string): (name: string) => s
  *   MultipleErrors when several operations are bad.
  */
 export function readMigrationFile(app: string, file: string, text: string): Migration {
+  return migrationFromBody(app, file, migrationBody(file, text));
+}
+
+/**
+ * The migration `app.<file name>` from `body`, the object given to
+ * `migrations.Migration({...})` as {@link migrationBody} reads it (or as the
+ * parse cache stores it): every key and operation checked.
+ * @throws as {@link readMigrationFile}, syntax errors aside.
+ */
+export function migrationFromBody(app: string, file: string, body: ObjectValue): Migration {
   const name = path.basename(file).replace(/\.ts$/, "");
-  const body = migrationBody(file, text);
   const errors = new ErrorCollector();
   for (const key of Object.keys(body)) {
     if (!(MIGRATION_KEYS as readonly string[]).includes(key)) {
@@ -86,8 +95,12 @@ export function readMigrationFile(app: string, file: string, text: string): Migr
   return new Migration(app, name, { dependencies, operations, initial, runBefore, replaces, atomic, file });
 }
 
-/** The object given to `export default migrations.Migration({...})`. @throws TsMigrateError `bad-migration` for any other shape. */
-function migrationBody(file: string, text: string): ObjectValue {
+/**
+ * Parses `text` (the TypeScript parser, never run) and returns the object
+ * given to `export default migrations.Migration({...})`, with locations.
+ * @throws TsMigrateError `bad-migration` for a syntax error or any other shape.
+ */
+export function migrationBody(file: string, text: string): ObjectValue {
   const sf = parseSource(file, text);
   const syntax = syntaxErrors(sf);
   if (syntax.length) throw bad(syntax[0]!.message, syntax[0]!.location);

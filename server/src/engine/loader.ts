@@ -15,11 +15,12 @@ import * as path from "node:path";
 import { type AppConfig, type ProjectConfig, isMissing } from "./config";
 import { MultipleErrors, type SourceLocation, TsMigrateError } from "./errors";
 import { MigrationGraph } from "./graph";
-import { readMigrationFile } from "./loader-file";
+import { CACHE_DIR, ParsedMigrationCache } from "./loader-cache";
+import { migrationBody, migrationFromBody, readMigrationFile } from "./loader-file";
 import { keyString, type Migration, type MigrationKey } from "./migration";
 import type { AppliedRecord } from "./recorder";
 import { locationOf } from "./source/read";
-import type { ProjectState } from "./state";
+import { ProjectState } from "./state";
 
 export { readMigrationFile } from "./loader-file";
 
@@ -75,10 +76,22 @@ export class MigrationLoader {
   /** Keys (`"app.name"`) of files that failed to load. */
   failedKeys = new Set<string>();
   private readonly cache = new Map<string, CacheEntry>();
+  /** States after sequences of migrations (see {@link stateAfter}); cleared when files are read. */
+  private readonly states = new Map<string, ProjectState>();
 
-  constructor(config: ProjectConfig, options: { replaceMigrations?: boolean } = {}) {
+  /** The persistent cache of parsed files (`<root>/.tsmigrate-cache`), or undefined when off. */
+  readonly parsedCache: ParsedMigrationCache | undefined;
+
+  /**
+   * `options.parsedCache`: false turns the persistent parse cache off
+   * (default: on, in `<project root>/.tsmigrate-cache`); a cache object uses that one.
+   */
+  constructor(config: ProjectConfig, options: { replaceMigrations?: boolean; parsedCache?: ParsedMigrationCache | false } = {}) {
     this.config = config;
     this.replaceMigrations = options.replaceMigrations ?? true;
+    this.parsedCache = options.parsedCache === false
+      ? undefined
+      : options.parsedCache ?? new ParsedMigrationCache(path.join(config.root, CACHE_DIR));
   }
 
   /** Every error found by the last {@link load}: file errors first, then graph errors. */
@@ -134,6 +147,7 @@ export class MigrationLoader {
   /** Django's `load_disk`: parses every migration file of every app. */
   loadDisk(overrides?: ReadonlyMap<string, string>): void {
     this.diskMigrations = new Map();
+    this.states.clear();
     this.fileErrors = [];
     this.failedKeys = new Set();
     this.migratedApps = new Set();
@@ -202,7 +216,7 @@ export class MigrationLoader {
       return { stamp: "missing", errors: [cannotRead(file, err)] };
     }
     try {
-      entry = { stamp, migration: readMigrationFile(app.label, file, source), errors: [] };
+      entry = { stamp, migration: this.parse(app, file, source, text === undefined), errors: [] };
     } catch (err) {
       // A bug of ours (not a TsMigrateError) is not the file's fault: it escapes with its stack.
       if (!(err instanceof TsMigrateError)) throw err;
@@ -210,6 +224,30 @@ export class MigrationLoader {
     }
     this.cache.set(file, entry);
     return entry;
+  }
+
+  /**
+   * The migration in `file` of text `source`: from the persistent parse
+   * cache when it holds a trusted entry for this text, else parsed (and,
+   * for a file read from disk, stored there once it reads without error).
+   */
+  private parse(app: AppConfig, file: string, source: string, fromDisk: boolean): Migration {
+    const cache = this.parsedCache;
+    const body = cache?.get(file, source);
+    if (body) {
+      try {
+        return migrationFromBody(app.label, file, body);
+      } catch (err) {
+        // An entry that decodes but does not read is not trusted either: the file itself decides.
+        if (!(err instanceof TsMigrateError)) throw err;
+      }
+    }
+    if (!cache || !fromDisk) return readMigrationFile(app.label, file, source);
+    const parsed = migrationBody(file, source);
+    const payload = cache.encodeBody(parsed);
+    const migration = migrationFromBody(app.label, file, parsed);
+    cache.write(source, payload);
+    return migration;
   }
 
   /** Forgets cached parses (all, or of one file). */
@@ -372,9 +410,45 @@ export class MigrationLoader {
     return out;
   }
 
-  /** The state the migrations describe at `nodes` (default: every leaf); before them when `atEnd` is false. */
+  /**
+   * The state the migrations describe at `nodes` (default: every leaf);
+   * before them when `atEnd` is false (Django's `project_state`). Computed
+   * once per set of migration files read: see {@link stateAfter}.
+   */
   projectState(nodes?: MigrationKey | readonly MigrationKey[], atEnd = true): ProjectState {
-    return this.graph.makeState(nodes, atEnd);
+    const list: readonly MigrationKey[] = nodes === undefined
+      ? this.graph.leafNodes()
+      : typeof nodes[0] === "string" ? [nodes as MigrationKey] : nodes as readonly MigrationKey[];
+    if (!list.length) return new ProjectState();
+    const exclude = atEnd ? undefined : new Set(list.map(keyString));
+    const plan = this.graph.forwardsPlanMany(list).filter((k) => !exclude?.has(keyString(k)));
+    return this.stateAfter(plan.map((k) => this.graph.migration(k)));
+  }
+
+  /**
+   * The state after `migrations` replayed in this order onto an empty state
+   * (each `mutateState`), as a fresh copy the caller may change. The states
+   * of a run are remembered by the sequence of migrations (their
+   * `"app.name"` ids), until the files are read again, so the commands'
+   * steps (the executor's applied state, the drift check, sqlmigrate's
+   * state before a migration) replay a long history once, not once each.
+   * @throws TsMigrateError located at an operation that does not apply.
+   */
+  stateAfter(migrations: readonly Migration[]): ProjectState {
+    if (!migrations.length) return new ProjectState();
+    const key = migrations.map((m) => keyString(m.key)).join("\n");
+    let state = this.states.get(key);
+    if (!state) {
+      state = new ProjectState();
+      for (const m of migrations) m.mutateState(state);
+      this.states.set(key, state);
+    }
+    return state.clone();
+  }
+
+  /** Remembers `state` as the state after `migrations` (see {@link stateAfter}), for a caller that replayed them itself. */
+  rememberState(migrations: readonly Migration[], state: ProjectState): void {
+    if (migrations.length) this.states.set(migrations.map((m) => keyString(m.key)).join("\n"), state.clone());
   }
 
   /** The leaf migration name of `app` (the newest when several; undefined with none), for naming new migrations. */

@@ -8,11 +8,13 @@
  * introspected and compared (`backends/base/snapshot.ts`). The live
  * database is only read, on a read-only connection.
  */
+import * as path from "node:path";
 import type { Connection } from "./backends/base/base";
 import { introspectionOf } from "./backends/base/introspection";
 import { diffSnapshots } from "./backends/base/snapshot";
 import { collectStatements } from "./executor-sql";
-import { keyString } from "./migration";
+import { CACHE_DIR, CacheFolder, sha256 } from "./loader-cache";
+import { keyString, type Migration } from "./migration";
 import type { Project } from "./project";
 import { MigrationRecorder } from "./recorder";
 
@@ -36,21 +38,60 @@ const WORDING = {
 };
 
 /**
+ * The keys of the schema cache for each prefix of `replayed`: `keys[i]` names
+ * the schema after the first `i` migrations (each migration by id and
+ * checksum, after the vendor and the SQL options).
+ */
+function prefixKeys(project: Project, vendor: string, replayed: readonly Migration[]): string[] {
+  const keys = [sha256(`tsmigrate-schema\n${vendor}\n${project.config.defaultAutoField ?? ""}`)];
+  for (const m of replayed) keys.push(sha256(`${keys[keys.length - 1]}\n${keyString(m.key)}:${m.checksum()}`));
+  return keys;
+}
+
+/** The longest prefix of the replay whose schema the cache holds: its length and statements (0 and none when no entry is usable). */
+function cachedPrefix(cache: CacheFolder, keys: readonly string[]): { start: number; dump: string[] } {
+  for (let i = keys.length - 1; i > 0; i--) {
+    if (!cache.has(keys[i]!)) continue;
+    const payload = cache.read(keys[i]!);
+    if (payload === undefined) continue;
+    try {
+      const dump = JSON.parse(payload) as unknown;
+      if (Array.isArray(dump) && dump.every((x) => typeof x === "string")) return { start: i, dump };
+    } catch {
+      // a corrupt entry: not used
+    }
+  }
+  return { start: 0, dump: [] };
+}
+
+/**
  * Runs the migrations `applied` names (ids "app.name") on `scratch`, in
- * plan order, skipping RunCode. The project's loader graph must have been
- * built against the same applied set (squash choices depend on it).
+ * plan order, skipping RunCode, all in one transaction (the scratch
+ * database is private and empty). When the backend can dump a schema
+ * (SQLite), the schema after the longest already-built prefix of the same
+ * migrations is taken from `.tsmigrate-cache/schemas/` and only the rest
+ * replayed; the schema built is stored for the next run. The project's
+ * loader graph must have been built against the same applied set (squash
+ * choices depend on it).
  */
 async function buildMigrated(project: Project, scratch: Connection, applied: ReadonlySet<string>): Promise<void> {
   const graph = project.loader.graph;
-  let state = project.loader.projectState([]);
-  for (const key of graph.forwardsPlanMany(graph.leafNodes())) {
-    if (!applied.has(keyString(key))) continue;
-    const migration = graph.migration(key);
-    const statements = collectStatements(migration, state, (emit) => scratch.schemaEditor(emit));
-    await scratch.atomic(async () => {
+  const replayed = graph.forwardsPlanMany(graph.leafNodes()).filter((k) => applied.has(keyString(k))).map((k) => graph.migration(k));
+  if (!replayed.length) return;
+  const cache = scratch.schemaDump ? new CacheFolder(path.join(project.root, CACHE_DIR), "schemas") : undefined;
+  const keys = cache ? prefixKeys(project, scratch.vendor, replayed) : [];
+  const { start, dump } = cache ? cachedPrefix(cache, keys) : { start: 0, dump: [] };
+  const state = project.loader.stateAfter(replayed.slice(0, start));
+  await scratch.atomic(async () => {
+    for (const sql of dump) await scratch.execute(sql);
+    for (const migration of replayed.slice(start)) {
+      const statements = collectStatements(migration, state, (emit) => scratch.schemaEditor(emit));
       for (const st of statements) if (st.code === undefined) await scratch.execute(st.sql);
-    });
-  }
+    }
+  });
+  // The executor's applied state is this one: migrate does not replay the history a second time.
+  project.loader.rememberState(replayed, state);
+  if (cache && start < replayed.length) cache.write(keys[replayed.length]!, JSON.stringify(await scratch.schemaDump!()));
 }
 
 /**

@@ -414,14 +414,19 @@ function unreadable(node: ts.Node, sf: ts.SourceFile, why: string): TsMigrateErr
   });
 }
 
-const NUMERIC: Partial<Record<ts.SyntaxKind, (a: number, b: number) => number>> = {
-  [ts.SyntaxKind.PlusToken]: (a, b) => a + b,
-  [ts.SyntaxKind.MinusToken]: (a, b) => a - b,
-  [ts.SyntaxKind.AsteriskToken]: (a, b) => a * b,
-  [ts.SyntaxKind.SlashToken]: (a, b) => a / b,
-  [ts.SyntaxKind.PercentToken]: (a, b) => a % b,
-  [ts.SyntaxKind.AsteriskAsteriskToken]: (a, b) => a ** b,
-};
+let numericMade: Partial<Record<ts.SyntaxKind, (a: number, b: number) => number>> | undefined;
+
+/** The numeric operators folded, by token kind (made on first use: TypeScript loads lazily in the CLI). */
+function numeric(): Partial<Record<ts.SyntaxKind, (a: number, b: number) => number>> {
+  return (numericMade ??= {
+    [ts.SyntaxKind.PlusToken]: (a, b) => a + b,
+    [ts.SyntaxKind.MinusToken]: (a, b) => a - b,
+    [ts.SyntaxKind.AsteriskToken]: (a, b) => a * b,
+    [ts.SyntaxKind.SlashToken]: (a, b) => a / b,
+    [ts.SyntaxKind.PercentToken]: (a, b) => a % b,
+    [ts.SyntaxKind.AsteriskAsteriskToken]: (a, b) => a ** b,
+  });
+}
 
 /** Folds `a op b` for numbers (+ - * / % **) and strings (+). */
 function fold(node: ts.BinaryExpression, a: Value, b: Value, sf: ts.SourceFile): Value {
@@ -430,7 +435,7 @@ function fold(node: ts.BinaryExpression, a: Value, b: Value, sf: ts.SourceFile):
     ["string", "number"].includes(typeof a) && ["string", "number"].includes(typeof b)) {
     return String(a) + String(b);
   }
-  const f = NUMERIC[op];
+  const f = numeric()[op];
   if (f && typeof a === "number" && typeof b === "number") {
     const v = f(a, b);
     if (!Number.isFinite(v)) throw unreadable(node, sf, `${node.getText(sf)} is not a finite number`);

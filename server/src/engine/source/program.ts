@@ -19,17 +19,21 @@ import { ts } from "ts-morph";
 import { isMissing } from "../config";
 import { TsMigrateError } from "../errors";
 
-/** Compiler options of the reading program: no lib files (globals are never needed to read a value). */
-const OPTIONS: ts.CompilerOptions = {
-  noLib: true,
-  noResolve: false,
-  target: ts.ScriptTarget.Latest,
-  module: ts.ModuleKind.ESNext,
-  moduleResolution: ts.ModuleResolutionKind.Bundler,
-  allowImportingTsExtensions: true,
-  noEmit: true,
-  types: [],
-};
+let optionsMade: ts.CompilerOptions | undefined;
+
+/** Compiler options of the reading program: no lib files (globals are never needed to read a value); made on first use (the CLI loads TypeScript lazily). */
+function compilerOptions(): ts.CompilerOptions {
+  return (optionsMade ??= {
+    noLib: true,
+    noResolve: false,
+    target: ts.ScriptTarget.Latest,
+    module: ts.ModuleKind.ESNext,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+    allowImportingTsExtensions: true,
+    noEmit: true,
+    types: [],
+  });
+}
 
 /** Parsed imported files by absolute path, with the version they were parsed from. */
 const diskFiles = new Map<string, { stamp: string; sf: ts.SourceFile }>();
@@ -81,7 +85,7 @@ export class ModelProgram {
   /** The type checker over every file parsed so far and what they import (built on first use after a change). */
   get checker(): ts.TypeChecker {
     if (!this.checkerCache) {
-      this.program = ts.createProgram({ rootNames: [...this.own.keys()], options: OPTIONS, host: this.host(), oldProgram: this.program });
+      this.program = ts.createProgram({ rootNames: [...this.own.keys()], options: compilerOptions(), host: this.host(), oldProgram: this.program });
       this.checkerCache = this.program.getTypeChecker();
     }
     return this.checkerCache;
@@ -97,11 +101,11 @@ export class ModelProgram {
   }
 
   private host(): ts.CompilerHost {
-    const resolutionCache = ts.createModuleResolutionCache(process.cwd(), (name) => name, OPTIONS);
+    const resolutionCache = ts.createModuleResolutionCache(process.cwd(), (name) => name, compilerOptions());
     const host: ts.CompilerHost = {
       // Only the project's own files are followed: a package's declarations never give a value to read.
       resolveModuleNames: (names, containing) => names.map((name) => (name.startsWith(".")
-        ? ts.resolveModuleName(name, containing, OPTIONS, host, resolutionCache).resolvedModule
+        ? ts.resolveModuleName(name, containing, compilerOptions(), host, resolutionCache).resolvedModule
         : undefined)),
       getSourceFile: (name) => this.source(name),
       fileExists: (name) => this.own.has(path.resolve(name)) || this.overrides?.has(path.resolve(name)) === true || ts.sys.fileExists(name),

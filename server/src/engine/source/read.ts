@@ -97,6 +97,11 @@ export function setLocation(value: object, loc: SourceLocation | undefined): voi
   if (loc) locations.set(value, loc);
 }
 
+/** Records where member `key` of a read array or object was written (see {@link memberLocation}); for values rebuilt from the parse cache. */
+export function setMemberLocation(container: object, key: string | number, loc: SourceLocation): void {
+  setMember(container, key, loc);
+}
+
 function setMember(container: object, key: string | number, loc: SourceLocation): void {
   let m = memberLocations.get(container);
   if (!m) memberLocations.set(container, (m = new Map()));

@@ -53,6 +53,13 @@ export interface Connection {
    * (SQLite's online backup API), when the backend can make one.
    */
   backup?(destination: string): Promise<void>;
+  /**
+   * The statements that re-create this database's schema (no rows) on an
+   * empty database of the same vendor, when the backend can tell (SQLite:
+   * `sqlite_master`'s SQL, tables first). The drift check caches the
+   * schema its replay builds with it.
+   */
+  schemaDump?(): Promise<string[]>;
   close(): Promise<void>;
 }
 

@@ -200,6 +200,14 @@ export class SqliteConnection implements Connection {
     return this.querySync<T>(sql, params);
   }
 
+  async schemaDump(): Promise<string[]> {
+    const rows = this.querySync<{ sql: string }>(
+      "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' " +
+      "ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'index' THEN 1 ELSE 2 END, rowid",
+    );
+    return rows.map((r) => r.sql);
+  }
+
   /**
    * One transaction around `fn`: foreign keys off outside it, BEGIN, `fn`,
    * `PRAGMA foreign_key_check` (a violation rolls back and throws a

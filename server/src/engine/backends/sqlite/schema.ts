@@ -68,6 +68,12 @@ export class SqliteSchemaEditor implements SchemaEditor {
   private readonly columnRenames = new Map<string, Map<string, string>>();
   /** Join tables already brought to a layout in this migration: table -> CREATE TABLE text. */
   private readonly throughLayouts = new Map<string, string>();
+  /**
+   * Tables created by this migration that cannot hold rows yet (no raw SQL
+   * nor RunCode since their CREATE TABLE): a constraint or a column added to
+   * one is written into its CREATE TABLE again rather than copied by a rebuild.
+   */
+  private readonly fresh = new Set<string>();
 
   constructor(private readonly emit: Emit, options: SqliteSchemaEditorOptions = {}) {
     this.through = { defaultAutoField: options.defaultAutoField };
@@ -166,6 +172,10 @@ export class SqliteSchemaEditor implements SchemaEditor {
       }
       const spec = fieldIndexSpec(model, name, this.ddl(state));
       if (spec) this.indexes.push(spec);
+      return;
+    }
+    if (this.fresh.has(table)) {
+      this.recreateFresh(model, state);
       return;
     }
     const p = this.startRebuild(model.withoutField(name));
@@ -270,6 +280,7 @@ export class SqliteSchemaEditor implements SchemaEditor {
   }
 
   flush(): void {
+    this.fresh.clear();
     const state = this.latest ?? new ProjectState();
     for (const p of this.pending.values()) for (const sql of rebuildStatements(p, state, this.flavor)) this.emit(sql);
     this.pending.clear();
@@ -288,9 +299,11 @@ export class SqliteSchemaEditor implements SchemaEditor {
     this.throughLayouts.delete(table);
     this.emit(createTableSql(model, this.ddl(state)));
     this.indexes.push(...modelIndexSpecs(model, this.ddl(state)));
+    this.fresh.add(table);
   }
 
   private dropTable(table: string): void {
+    this.fresh.delete(table);
     const p = this.pending.get(table);
     this.emit(dropTableSql(p ? p.source : table, this.flavor));
     this.pending.delete(table);
@@ -310,6 +323,7 @@ export class SqliteSchemaEditor implements SchemaEditor {
   private renameTable(model: ModelState, newTable: string, state: ProjectState): void {
     const old = model.dbTable;
     if (old === newTable) return;
+    this.fresh.delete(old);
     const p = this.pending.get(old);
     this.emit(renameTableSql(p ? p.source : old, newTable));
     for (const [k, v] of this.tableRenames) if (v === old) this.tableRenames.set(k, newTable);
@@ -434,6 +448,25 @@ export class SqliteSchemaEditor implements SchemaEditor {
       this.indexes.sync(fromModel, state, toModel, state, (s) => s);
       return;
     }
+    if (this.fresh.has(toModel.dbTable)) {
+      this.recreateFresh(toModel, state);
+      return;
+    }
     this.startRebuild(fromModel).target = toModel;
+  }
+
+  /**
+   * A change SQLite cannot ALTER (a constraint, a column it cannot ADD) on
+   * a table this migration created and that holds no rows: DROP TABLE and
+   * CREATE TABLE as `model` is now, its indexes queued anew (the DROP took
+   * any already made). Django 3.2 copies the table (`_remake_table`)
+   * instead; the table made is the same.
+   */
+  private recreateFresh(model: ModelState, state: ProjectState): void {
+    const table = model.dbTable;
+    this.emit(dropTableSql(table, this.flavor));
+    this.emit(createTableSql(model, this.ddl(state)));
+    this.indexes.forgetTable(table);
+    this.indexes.push(...modelIndexSpecs(model, this.ddl(state)));
   }
 }

@@ -1,0 +1,48 @@
+/**
+ * The floor of `migrate` on SQLite: the very statements tsmigrate emits for
+ * a project's migrations (collected in-process through the executor's own
+ * statement collection), executed by better-sqlite3 in one transaction on
+ * an empty file, foreign keys off as the executor runs migrations.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { performance } from "node:perf_hooks";
+import Database from "better-sqlite3";
+import { sqliteSchemaEditor } from "../server/src/engine/backends/sqlite/base";
+import { loadConfig } from "../server/src/engine/config";
+import { collectStatements } from "../server/src/engine/executor";
+import { MigrationLoader } from "../server/src/engine/loader";
+import { ProjectState } from "../server/src/engine/state";
+
+/** Every statement `migrate` runs from empty for the project in `dir`, in order (RunCode steps left out). */
+export function emittedStatements(dir: string): string[] {
+  const loader = new MigrationLoader(loadConfig({ project: dir })).load();
+  loader.throwIfErrors();
+  const state = new ProjectState();
+  const statements: string[] = [];
+  for (const key of loader.graph.forwardsPlanMany(loader.graph.leafNodes())) {
+    for (const st of collectStatements(loader.graph.migration(key), state, (emit) => sqliteSchemaEditor(emit))) {
+      if (st.code === undefined) statements.push(st.sql);
+    }
+  }
+  return statements;
+}
+
+/** Executes `statements` in one transaction on a new database `file` (removed after); returns wall and CPU seconds. */
+export function executeFloor(statements: readonly string[], file: string): { wall: number; cpu: number } {
+  const db = new Database(file);
+  try {
+    db.pragma("foreign_keys = OFF");
+    const t0 = performance.now();
+    const c0 = process.cpuUsage();
+    db.exec("BEGIN");
+    for (const sql of statements) db.exec(sql);
+    db.exec("COMMIT");
+    const c = process.cpuUsage(c0);
+    return { wall: (performance.now() - t0) / 1000, cpu: (c.user + c.system) / 1e6 };
+  } finally {
+    db.close();
+    fs.rmSync(file, { force: true });
+    fs.rmSync(path.join(path.dirname(file), `${path.basename(file)}-journal`), { force: true });
+  }
+}

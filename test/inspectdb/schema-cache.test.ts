@@ -1,0 +1,81 @@
+// The drift check's schema cache (.tsmigrate-cache/schemas/): the schema the
+// applied migrations build is kept by the migrations' ids and checksums, so
+// `diffschema` and migrate's drift warning replay only the migrations added
+// since; a cached schema never hides a hand change to the live database; a
+// corrupt entry is ignored and rewritten; after new migrations the longest
+// cached prefix is used and the rest replayed.
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { after, test } from "node:test";
+import { cleanTemps, execSql, ok, tempDir } from "./helpers";
+
+after(cleanTemps);
+
+/** The models: two tables, a foreign key, a unique column and a check constraint (a copy of diffschema.test.ts's shape, smaller). */
+const MODELS = [
+  'import { models } from "tsmigrate";',
+  "export class Category extends models.Model { name = models.CharField({ maxLength: 50, unique: true }); }",
+  "export class Product extends models.Model {",
+  "  name = models.CharField({ maxLength: 100 });",
+  "  category = models.ForeignKey(Category, { onDelete: models.CASCADE, null: true });",
+  '  static Meta = { constraints: [models.CheckConstraint({ check: models.Q({ name__gt: "" }), name: "named" })] };',
+  "}",
+  "",
+].join("\n");
+
+/** A project with MODELS, migrated. */
+async function migratedProject(): Promise<string> {
+  const dir = tempDir("tsm-schema-cache-");
+  fs.mkdirSync(path.join(dir, "shop"));
+  fs.writeFileSync(path.join(dir, "shop", "models.ts"), MODELS);
+  await ok(dir, ["makemigrations", "--noinput"]);
+  await ok(dir, ["migrate", "--noinput"]);
+  return dir;
+}
+
+function entries(dir: string): string[] {
+  const folder = path.join(dir, ".tsmigrate-cache", "schemas");
+  return fs.existsSync(folder) ? fs.readdirSync(folder).sort().map((f) => path.join(folder, f)) : [];
+}
+
+test("the schema of the applied migrations is cached, checked against the live database, and rebuilt when corrupt", async () => {
+  const dir = await migratedProject();
+
+  await ok(dir, ["diffschema"]);
+  const [entry] = entries(dir);
+  assert.ok(entry, "the replayed schema is stored");
+  const text = fs.readFileSync(entry, "utf8");
+  assert.match(text, /CREATE TABLE \\?"shop_product\\?"/);
+  const mtime = fs.statSync(entry).mtimeMs;
+  await ok(dir, ["diffschema"]);
+  assert.equal(fs.statSync(entry).mtimeMs, mtime, "a second check uses the entry and does not rewrite it");
+
+  // A hand change is reported although the expected schema comes from the cache.
+  execSql(path.join(dir, "db.sqlite3"), 'ALTER TABLE "shop_product" ADD COLUMN "legacy" integer NULL');
+  const drift = await ok(dir, ["diffschema"], 1);
+  assert.match(drift.stdout + drift.stderr, /legacy/);
+  execSql(path.join(dir, "db.sqlite3"), 'ALTER TABLE "shop_product" DROP COLUMN "legacy"');
+
+  for (const spoil of [(t: string) => t.slice(0, 40), (t: string) => t.replace("shop_product", "shop_prodXct")]) {
+    fs.writeFileSync(entry, spoil(text));
+    await ok(dir, ["diffschema"]);
+    assert.equal(fs.readFileSync(entry, "utf8"), text, "a corrupt entry is rewritten");
+  }
+});
+
+test("after a new migration the cached prefix is used and the new schema stored", async () => {
+  const dir = await migratedProject();
+  await ok(dir, ["diffschema"]);
+  assert.equal(entries(dir).length, 1);
+  fs.writeFileSync(path.join(dir, "shop", "models.ts"), MODELS.replace("  name = models.CharField({ maxLength: 100 });",
+    "  name = models.CharField({ maxLength: 100 });\n  sku = models.CharField({ maxLength: 20, default: \"\" });"));
+  await ok(dir, ["makemigrations", "--noinput"]);
+  // migrate's drift warning checks the database (one migration applied) before applying the second.
+  const migrated = await ok(dir, ["migrate", "--noinput"]);
+  assert.doesNotMatch(migrated.stderr, /differs|drift/i);
+  await ok(dir, ["diffschema"]);
+  const [, newer] = entries(dir).map((f) => fs.readFileSync(f, "utf8")).sort((a, b) => a.length - b.length);
+  assert.ok(newer, "the schema after both migrations is stored too");
+  assert.match(newer, /sku/);
+});
