@@ -57,10 +57,32 @@ function diskFile(file: string): ts.SourceFile | undefined {
   return sf;
 }
 
-/** One reading program (one per load of the models, or per re-read file in an editor). */
+/**
+ * The change between two texts as TypeScript's incremental parser wants it:
+ * the span of `before` that was replaced and the length of its replacement
+ * (common prefix and suffix left out).
+ */
+function changeRange(before: string, after: string): ts.TextChangeRange {
+  const max = Math.min(before.length, after.length);
+  let start = 0;
+  while (start < max && before.charCodeAt(start) === after.charCodeAt(start)) start++;
+  let tail = 0;
+  while (tail < max - start && before.charCodeAt(before.length - 1 - tail) === after.charCodeAt(after.length - 1 - tail)) tail++;
+  return ts.createTextChangeRange(ts.createTextSpan(start, before.length - tail - start), after.length - tail - start);
+}
+
+/**
+ * One reading program: one per load of the models in the CLI; one for the
+ * whole session in the language server, where a file parsed again is
+ * re-parsed incrementally (TypeScript's `updateSourceFile`, as its language
+ * service does) and the checker is rebuilt over the previous program.
+ */
 export class ModelProgram {
-  /** Files parsed through this program (models files, unsaved buffers). */
+  /** Files parsed through this program (models files, shared model modules). */
   private readonly own = new Map<string, ts.SourceFile>();
+  /** Parses of unsaved buffers of imported files, by path. */
+  private readonly buffers = new Map<string, ts.SourceFile>();
+  private overrides: ReadonlyMap<string, string>;
   private program?: ts.Program;
   private checkerCache?: ts.TypeChecker;
 
@@ -68,20 +90,67 @@ export class ModelProgram {
    * @param overrides absolute path -> text used instead of the file on disk
    *   (unsaved editor buffers of imported files)
    */
-  constructor(private readonly overrides?: ReadonlyMap<string, string>) {}
+  constructor(overrides?: ReadonlyMap<string, string>) {
+    this.overrides = overrides ?? new Map();
+  }
 
-  /** Parses `text` as the file `file` (absolute path) of this program. Never throws. */
+  /**
+   * Parses `text` as the file `file` (absolute path) of this program: the
+   * previous parse when the text is the same, else an incremental re-parse
+   * of the previous one (which must not be used afterwards). Never throws.
+   */
   sourceFile(file: string, text: string): ts.SourceFile {
-    const sf = parseTs(file, text);
-    this.own.set(path.resolve(file), sf);
+    const abs = path.resolve(file);
+    const before = this.own.get(abs);
+    if (before?.text === text) return before;
+    const sf = before ? ts.updateSourceFile(before, text, changeRange(before.text, text)) : parseTs(file, text);
+    this.own.set(abs, sf);
     this.checkerCache = undefined;
     return sf;
+  }
+
+  /** Forgets a file parsed through {@link sourceFile} (a models file that went away). */
+  forget(file: string): void {
+    if (this.own.delete(path.resolve(file))) this.checkerCache = undefined;
+  }
+
+  /**
+   * Replaces the unsaved buffers used instead of disk files (absolute path
+   * -> text). Returns true when the text of a file the last checker read
+   * ({@link loaded}) changed (the next checker reads it again).
+   */
+  setOverrides(overrides: ReadonlyMap<string, string>): boolean {
+    const changed: string[] = [];
+    for (const [file, text] of overrides) if (this.overrides.get(file) !== text) changed.push(file);
+    for (const file of this.overrides.keys()) if (!overrides.has(file)) changed.push(file);
+    this.overrides = overrides;
+    for (const file of changed) this.buffers.delete(file);
+    if (!changed.some((f) => this.loaded(f))) return false;
+    this.checkerCache = undefined;
+    return true;
+  }
+
+  private loadedFiles?: Set<string>;
+
+  /** True when `file` (absolute) was parsed through this program or read by its last checker. */
+  loaded(file: string): boolean {
+    const abs = path.resolve(file);
+    if (this.own.has(abs)) return true;
+    if (!this.program) return false;
+    this.loadedFiles ??= new Set(this.program.getSourceFiles().map((f) => path.resolve(f.fileName)));
+    return this.loadedFiles.has(abs);
+  }
+
+  /** Makes the next checker look at the disk files again (one changed on disk). */
+  diskChanged(): void {
+    this.checkerCache = undefined;
   }
 
   /** The type checker over every file parsed so far and what they import (built on first use after a change). */
   get checker(): ts.TypeChecker {
     if (!this.checkerCache) {
       this.program = ts.createProgram({ rootNames: [...this.own.keys()], options: OPTIONS, host: this.host(), oldProgram: this.program });
+      this.loadedFiles = undefined;
       this.checkerCache = this.program.getTypeChecker();
     }
     return this.checkerCache;
@@ -91,9 +160,11 @@ export class ModelProgram {
     const abs = path.resolve(file);
     const own = this.own.get(abs);
     if (own) return own;
-    const text = this.overrides?.get(abs);
-    if (text !== undefined) return this.sourceFile(abs, text);
-    return diskFile(abs);
+    const text = this.overrides.get(abs);
+    if (text === undefined) return diskFile(abs);
+    let sf = this.buffers.get(abs);
+    if (!sf) this.buffers.set(abs, (sf = parseTs(abs, text)));
+    return sf;
   }
 
   private host(): ts.CompilerHost {
@@ -104,8 +175,8 @@ export class ModelProgram {
         ? ts.resolveModuleName(name, containing, OPTIONS, host, resolutionCache).resolvedModule
         : undefined)),
       getSourceFile: (name) => this.source(name),
-      fileExists: (name) => this.own.has(path.resolve(name)) || this.overrides?.has(path.resolve(name)) === true || ts.sys.fileExists(name),
-      readFile: (name) => this.overrides?.get(path.resolve(name)) ?? ts.sys.readFile(name),
+      fileExists: (name) => this.own.has(path.resolve(name)) || this.overrides.has(path.resolve(name)) || ts.sys.fileExists(name),
+      readFile: (name) => this.overrides.get(path.resolve(name)) ?? ts.sys.readFile(name),
       directoryExists: (name) => ts.sys.directoryExists(name),
       getDirectories: (name) => ts.sys.getDirectories(name),
       realpath: (name) => name,
