@@ -89,6 +89,26 @@ function stubClass(cls: ParsedClass, app: string, names: ReadonlySet<string>): P
   return { ...cls, fields, meta: drn === undefined ? undefined : { defaultRelatedName: drn }, metaLocation: undefined };
 }
 
+/**
+ * The classes a class-level resolution reads: the resolved ones in full, the
+ * classes naming them in a relation as stubs (reverse names), and the
+ * ancestors of those as stubs.
+ */
+function partClasses(file: ParsedModelFile, names: ReadonlySet<string>): ParsedClass[] {
+  const stubs = new Map<string, ParsedClass>();
+  for (const c of file.classes) {
+    if (names.has(c.name)) continue;
+    const stub = stubClass(c, file.app, names);
+    if (stub.fields.length) stubs.set(c.name, stub);
+  }
+  const wanted = new Set([...names, ...stubs.keys()]);
+  const byName = new Map(file.classes.map((c) => [c.name, c]));
+  for (const name of [...stubs.keys()]) {
+    for (let base = byName.get(name)?.base; base && byName.has(base) && !wanted.has(base); base = byName.get(base)?.base) wanted.add(base);
+  }
+  return file.classes.filter((c) => wanted.has(c.name)).map((c) => (names.has(c.name) ? c : stubs.get(c.name) ?? stubClass(c, file.app, names)));
+}
+
 /** What a class-level resolution needs. */
 export interface ClassLevelInput {
   readonly before: ParsedModelFile;
@@ -147,12 +167,10 @@ export function resolveClasses(input: ClassLevelInput): ClassLevelResult | undef
       for (const n of t) if (n !== "self" && file.classes.some((k) => k.name === n && !k.abstract)) names.add(n);
     }
   }
-  const part = resolveModels([
-    { ...file, errors: [], classes: file.classes.map((c) => (names.has(c.name) ? c : stubClass(c, app, names))) },
-    ...input.others,
-  ], input.config, input.modules);
+  const part = resolveModels([{ ...file, errors: [], classes: partClasses(file, names) }, ...input.others], input.config, input.modules);
   const keys = new Set([...names].map((n) => modelKey(app, n)));
-  if (clash(part, prev, keys)) return undefined;
+  // "did you mean ...?" looks at every model of the app: such an error needs the whole app.
+  if (part.errors.some((e) => e.code === "unknown-model") || clash(part, prev, keys)) return undefined;
   const partOwners = ownersOf(part.errors, file.file, input.spans);
   const fileErrors = new Set(before.errors);
   const errors: TsMigrateError[] = [];

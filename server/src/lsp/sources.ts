@@ -263,7 +263,7 @@ export class ModelSources {
   private parse(app: string, file: string, text: string): ModelParse {
     let cache = this.classes.get(file);
     if (!cache) this.classes.set(file, (cache = new ClassCache()));
-    const parsed = parseModelFile(app, file, text, this.program, cache.reading(this.generation));
+    const parsed = parseModelFile(app, file, text, this.program, cache.reading(this.program, this.generation, this.overrides));
     const syntaxOk = !parsed.errors.some((e) => e.code === "syntax");
     const good = this.lastGood.get(file);
     const used = syntaxOk || !good ? parsed : { ...good, errors: parsed.errors };

@@ -95,12 +95,7 @@ export function parseModelFile(
   const sf = program.sourceFile(file, text);
   errors.push(...syntaxErrors(sf));
   const imports = readImports(sf, file);
-  const evaluator = new StaticEvaluator(program);
-  const reader: ClassReader = { sf, aliases: modelsAliases(sf), evaluator, read: evaluator.optionsFor(sf), errors };
-  const readOne = (st: ts.ClassDeclaration): ReadClass => {
-    const own = new ErrorCollector();
-    return { cls: readClass(st, { ...reader, errors: own }), errors: own.errors };
-  };
+  const readOne = classReaderOf(sf, program);
   const classes: ParsedClass[] = [];
   for (const st of sf.statements) {
     if (!ts.isClassDeclaration(st) || !st.name) continue;
@@ -109,6 +104,20 @@ export function parseModelFile(
     errors.push(...r.errors);
   }
   return { app, file, classes, imports, errors: errors.errors };
+}
+
+/**
+ * Reads classes of `sf` (a file parsed by `program`) one at a time, as
+ * {@link parseModelFile} does: for a caller that reads some classes from
+ * another parse of the file (the language server's reduced copy).
+ */
+export function classReaderOf(sf: ts.SourceFile, program: ModelProgram): (st: ts.ClassDeclaration) => ReadClass {
+  const evaluator = new StaticEvaluator(program);
+  const reader: ClassReader = { sf, aliases: modelsAliases(sf), evaluator, read: evaluator.optionsFor(sf), errors: new ErrorCollector() };
+  return (st) => {
+    const own = new ErrorCollector();
+    return { cls: readClass(st, { ...reader, errors: own }), errors: own.errors };
+  };
 }
 
 /** The file's names imported from other modules (the model language's own import aside). */

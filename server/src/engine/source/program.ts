@@ -58,16 +58,24 @@ function diskFile(file: string): ts.SourceFile | undefined {
 }
 
 /**
- * The change between two texts as TypeScript's incremental parser wants it:
+ * The change between two texts as TypeScript's incremental parser wants it
+ * (and the language server's class cache):
  * the span of `before` that was replaced and the length of its replacement
  * (common prefix and suffix left out).
  */
-function changeRange(before: string, after: string): ts.TextChangeRange {
+export function changeRange(before: string, after: string): ts.TextChangeRange {
   const max = Math.min(before.length, after.length);
+  const CHUNK = 1024;
   let start = 0;
+  // Whole chunks first (native string comparison), then characters.
+  while (start + CHUNK <= max && before.slice(start, start + CHUNK) === after.slice(start, start + CHUNK)) start += CHUNK;
   while (start < max && before.charCodeAt(start) === after.charCodeAt(start)) start++;
   let tail = 0;
-  while (tail < max - start && before.charCodeAt(before.length - 1 - tail) === after.charCodeAt(after.length - 1 - tail)) tail++;
+  const room = max - start;
+  while (tail + CHUNK <= room && before.slice(before.length - tail - CHUNK, before.length - tail) === after.slice(after.length - tail - CHUNK, after.length - tail)) {
+    tail += CHUNK;
+  }
+  while (tail < room && before.charCodeAt(before.length - 1 - tail) === after.charCodeAt(after.length - 1 - tail)) tail++;
   return ts.createTextChangeRange(ts.createTextSpan(start, before.length - tail - start), after.length - tail - start);
 }
 
@@ -103,10 +111,19 @@ export class ModelProgram {
     const abs = path.resolve(file);
     const before = this.own.get(abs);
     if (before?.text === text) return before;
-    const sf = before ? ts.updateSourceFile(before, text, changeRange(before.text, text)) : parseTs(file, text);
+    const change = before ? changeRange(before.text, text) : undefined;
+    const sf = before ? ts.updateSourceFile(before, text, change!) : parseTs(file, text);
     this.own.set(abs, sf);
+    this.changes.set(sf, change);
     this.checkerCache = undefined;
     return sf;
+  }
+
+  private readonly changes = new WeakMap<ts.SourceFile, ts.TextChangeRange | undefined>();
+
+  /** The change from the previous parse of the same file that `sf` was made from (undefined: parsed from scratch). */
+  changeOf(sf: ts.SourceFile): ts.TextChangeRange | undefined {
+    return this.changes.get(sf);
   }
 
   /** Forgets a file parsed through {@link sourceFile} (a models file that went away). */
