@@ -17,7 +17,7 @@
  */
 import { detectChangesSync } from "../engine/autodetector";
 import type { ProjectConfig } from "../engine/config";
-import type { TsMigrateError } from "../engine/errors";
+import type { SourceLocation, TsMigrateError } from "../engine/errors";
 import { FIELD_SPECS, type FieldType } from "../engine/fields";
 import { Migration } from "../engine/migration";
 import { DriftQuestioner } from "../engine/questioner";
@@ -354,9 +354,14 @@ export function driftSummary(drift: ReadonlyMap<string, Migration[]>): string {
     .map(([app, list]) => [app, list.flatMap((m) => m.operations.map((op) => op.describe())).sort()]));
 }
 
-/** A comparable summary of resolved models: errors (message@line) and model keys with field names. */
+/** A comparable summary of resolved models: errors (message at their span), models with their fields and options, and where each is written. */
 export function modelsSummary(loaded: LoadedModels): string {
-  const errors = loaded.errors.map((e) => `${e.location?.file}:${e.location?.line}:${e.message}`).sort();
-  const models = [...loaded.state.models.values()].map((m) => `${m.key}(${[...m.fields.keys()].join(",")})`).sort();
+  const at = (l: SourceLocation | undefined): string => (l ? `${l.file}:${l.line}:${l.column}-${l.endLine}:${l.endColumn}` : "-");
+  const errors = loaded.errors.map((e) => `${at(e.location)}:${e.message}`).sort();
+  const models = [...loaded.state.models.values()].map((m) => {
+    const loc = loaded.locations.get(m.key);
+    const fields = [...m.fields].map(([n, f]) => `${n}@${at(loc?.fields.get(n))}=${f.type}${JSON.stringify(f.options)}`);
+    return `${m.key}@${at(loc?.model)}(${fields.join(",")})${JSON.stringify(m.options)}`;
+  }).sort();
   return JSON.stringify({ errors, models });
 }

@@ -16,7 +16,7 @@ import type { ProjectConfig } from "../engine/config";
 import { MultipleErrors, TsMigrateError } from "../engine/errors";
 import { MigrationLoader } from "../engine/loader";
 import { keyString, type Migration } from "../engine/migration";
-import { type LoadedModels, moduleReader, type ParsedModelFile, parseModelFile, resolveModels } from "../engine/source/models";
+import { type LoadedModels, loadModels, moduleReader, type ParsedModelFile, parseModelFile, resolveModels } from "../engine/source/models";
 import { ModelProgram } from "../engine/source/program";
 import { ProjectState } from "../engine/state";
 import { conflictDiagnostics, errorDiagnostic } from "./diagnostics";
@@ -251,13 +251,27 @@ export class ModelSources {
     const result = this.incremental.resolve(parsedList, this.fullNext);
     this.fullNext = false;
     this.loaded = result.loaded;
-    if (VERIFY) {
-      const full = resolveModels(parsedList, this.config, moduleReader(this.program, this.overrides));
-      if (modelsSummary(full) !== modelsSummary(result.loaded)) {
-        this.log(`incremental mismatch (models): ${modelsSummary(result.loaded)} != ${modelsSummary(full)}`);
-      }
-    }
+    if (VERIFY) this.verify(parsedList, result.loaded);
     return result;
+  }
+
+  /**
+   * Test mode: the incremental resolution against a full one of the same
+   * parses, and (when every file parses) against a fresh read of every file
+   * with no cache (class reuse, moved locations, incremental parsing).
+   */
+  private verify(parsedList: readonly ParsedModelFile[], loaded: LoadedModels): void {
+    const mine = modelsSummary(loaded);
+    const full = modelsSummary(resolveModels(parsedList, this.config, moduleReader(this.program, this.overrides)));
+    if (full !== mine) this.log(`incremental mismatch (models): ${mine} != ${full}`);
+    if ([...this.parses.values()].some((p) => !p.syntaxOk)) return;
+    const buffers = new Map(this.overrides);
+    for (const app of this.config.apps) {
+      const text = this.documents.text(app.modelsFile);
+      if (text !== undefined) buffers.set(app.modelsFile, text);
+    }
+    const fresh = modelsSummary(loadModels(this.config, buffers));
+    if (fresh !== mine) this.log(`incremental mismatch (fresh read): ${mine} != ${fresh}`);
   }
 
   private parse(app: string, file: string, text: string): ModelParse {

@@ -247,9 +247,18 @@ export class Workspace {
     else for (const a of apps) this.dirtyApps.add(a);
   }
 
+  /** Analyses run so far (those that found something changed). */
+  analyses = 0;
+
+  /** What the class caches did in the last models refresh (classes read and reused). */
+  classStats(): { read: number; reused: number } {
+    return this.models.classStats();
+  }
+
   /** Brings the caches up to date and returns the analysis (the cached one when nothing changed). Never throws for bad user code. */
   analyze(): Analysis {
     if (this.last && !this.migrationsDirty && !this.modelsDirty && !this.driftDirty) return this.last;
+    this.analyses++;
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
     if (this.migrationsDirty) {
