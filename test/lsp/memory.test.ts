@@ -33,7 +33,7 @@ async function settled(client: LspClient): Promise<ServerStatsResult> {
 
 test(`the server's memory after ${EDITS} random edits is within 20% of that after ${FIRST}`, async () => {
   const dir = mkdtempSync(path.join(tmpdir(), "tsmigrate-lsp-memory-"));
-  generateWorkspace(dir, { apps: 1, modelsPerApp: 200 });
+  generateWorkspace(dir, { apps: 1, modelsPerApp: 60 });
   const { client } = await startServer({ root: dir, execArgv: ["--expose-gc"], initializationOptions: { trusted: false } });
   try {
     const file = "app00/models.ts";

@@ -14,7 +14,7 @@
  * shared by everything read from it: fields, values, errors).
  *
  * The classes that must be read again are read from a reduced copy of the
- * file in a program of its own: the same text with every other class cut
+ * file in a program of its own (fresh each time): the same text with every other class cut
  * down to `class Name {}` (blanks keep every position), so that TypeScript's
  * checker binds a few classes, not the whole file, per keystroke.
  *
@@ -67,8 +67,8 @@ export class ClassCache {
   private last = new Map<number, Slot>();
   private lastSf: ts.SourceFile | undefined;
   private context: string | undefined;
-  /** The program of the reduced copy. */
-  private readonly reader = new ModelProgram();
+  /** The unsaved buffers of imported files, for the reduced copy's program. */
+  private overrides: ReadonlyMap<string, string> = new Map();
   /** Each class's first and last line (1-based) in the last parse (the first class of a name declared twice). */
   spans = new Map<string, readonly [number, number]>();
   /** What the last parse did. */
@@ -81,7 +81,7 @@ export class ClassCache {
    */
   reading(program: ModelProgram, generation: number, overrides: ReadonlyMap<string, string>): ClassReading {
     this.stats.read = this.stats.reused = 0;
-    this.reader.setOverrides(overrides);
+    this.overrides = overrides;
     let parse: Parse | undefined;
     return (st, sf, read) => {
       if (parse?.sf !== sf) parse = this.begin(sf, program, generation);
@@ -183,11 +183,14 @@ export class ClassCache {
       at = slot.end;
     }
     parts.push(sf.text.slice(at));
-    const copy = this.reader.sourceFile(sf.fileName, parts.join(""));
+    // A fresh program and parse each time: re-parsing the copy incrementally and re-binding it kept every
+    // older copy reachable (from nodes reused with the binder's links to the previous tree).
+    const reader = new ModelProgram(this.overrides);
+    const copy = reader.sourceFile(sf.fileName, parts.join(""));
     // By end offset: a stand-in's start would skip the blanks before it.
     const twins = new Map<number, ts.ClassDeclaration>();
     for (const st of copy.statements) if (ts.isClassDeclaration(st)) twins.set(st.end, st);
-    const readIn = classReaderOf(copy, this.reader);
+    const readIn = classReaderOf(copy, reader);
     return (slot) => {
       const twin = twins.get(slot.end);
       return twin && twin.name?.text === slot.name && twin.getStart(copy) === slot.start ? () => readIn(twin) : undefined;

@@ -16,7 +16,9 @@
 import type { ProjectConfig } from "../engine/config";
 import type { TsMigrateError } from "../engine/errors";
 import { FIELD_SPECS, type FieldType } from "../engine/fields";
-import { type LoadedModels, type ModelLocations, type ModuleReader, type ParsedClass, type ParsedModelFile, resolveModels } from "../engine/source/models";
+import {
+  type LoadedModels, type ModelLocations, type ModuleReader, type ParsedClass, type ParsedModelFile, resolveModels, sortErrors,
+} from "../engine/source/models";
 import { modelKey, ProjectState } from "../engine/state";
 import { isObjectValue, RefValue, type Value } from "../engine/values";
 
@@ -24,7 +26,8 @@ const MODEL_BASE = "models.Model";
 /** More changed classes than this (a paste, a replace-all): resolve the app. */
 const MAX_CHANGED = 16;
 
-const RELATION_CALLEES = new Set(
+/** The callees of relation fields (`models.ForeignKey`, ...). */
+export const RELATION_CALLEES: ReadonlySet<string> = new Set(
   (Object.keys(FIELD_SPECS) as FieldType[]).filter((t) => FIELD_SPECS[t].relation).map((t) => `models.${t}`),
 );
 
@@ -212,14 +215,4 @@ function merged(prev: LoadedModels, part: LoadedModels, keys: ReadonlySet<string
     if (next) locations.set(k, next);
   }
   return { state, locations, errors };
-}
-
-/** Stable sort by file, line, column (as the resolver sorts); errors without a location last. */
-export function sortErrors(errors: TsMigrateError[]): TsMigrateError[] {
-  return errors.map((e, i) => ({ e, i })).sort((a, b) => {
-    const la = a.e.location;
-    const lb = b.e.location;
-    if (!la || !lb) return (la ? 0 : 1) - (lb ? 0 : 1) || a.i - b.i;
-    return la.file < lb.file ? -1 : la.file > lb.file ? 1 : la.line - lb.line || la.column - lb.column || a.i - b.i;
-  }).map((x) => x.e);
 }

@@ -18,18 +18,13 @@
 import { detectChangesSync } from "../engine/autodetector";
 import type { ProjectConfig } from "../engine/config";
 import type { SourceLocation, TsMigrateError } from "../engine/errors";
-import { FIELD_SPECS, type FieldType } from "../engine/fields";
 import { Migration } from "../engine/migration";
 import { DriftQuestioner } from "../engine/questioner";
 import { type LoadedModels, type ModelLocations, type ModuleReader, moduleReader, type ParsedModelFile, resolveModels } from "../engine/source/models";
 import { ModelProgram } from "../engine/source/program";
 import { type ModelState, modelKey, ProjectState } from "../engine/state";
 import { type CallValue, isObjectValue, type Value } from "../engine/values";
-import { type ClassSpans, type ErrorOwners, ownersOf, resolveClasses } from "./classLevel";
-
-const RELATION_CALLEES = new Set(
-  (Object.keys(FIELD_SPECS) as FieldType[]).filter((t) => FIELD_SPECS[t].relation).map((t) => `models.${t}`),
-);
+import { type ClassSpans, type ErrorOwners, ownersOf, RELATION_CALLEES, resolveClasses } from "./classLevel";
 
 /** The app label of a relation target written as `"app.Model"`, else undefined. */
 function targetApp(v: Value | undefined): string | undefined {

@@ -79,6 +79,9 @@ export function changeRange(before: string, after: string): ts.TextChangeRange {
   return ts.createTextChangeRange(ts.createTextSpan(start, before.length - tail - start), after.length - tail - start);
 }
 
+/** Incremental re-parses of one file between two fresh parses. */
+const FRESH_EVERY = 20;
+
 /**
  * One reading program: one per load of the models in the CLI; one for the
  * whole session in the language server, where a file parsed again is
@@ -112,7 +115,12 @@ export class ModelProgram {
     const before = this.own.get(abs);
     if (before?.text === text) return before;
     const change = before ? changeRange(before.text, text) : undefined;
-    const sf = before ? ts.updateSourceFile(before, text, change!) : parseTs(file, text);
+    // Every so often a fresh parse: a tree made incrementally keeps older trees reachable through the
+    // nodes it reused (until the file is bound again), one more per re-parse.
+    const updates = before ? (this.updates.get(abs) ?? 0) + 1 : 0;
+    const fresh = !before || updates >= FRESH_EVERY;
+    const sf = fresh ? parseTs(file, text) : ts.updateSourceFile(before, text, change!);
+    this.updates.set(abs, fresh ? 0 : updates);
     this.own.set(abs, sf);
     this.changes.set(sf, change);
     this.checkerCache = undefined;
@@ -120,6 +128,7 @@ export class ModelProgram {
   }
 
   private readonly changes = new WeakMap<ts.SourceFile, ts.TextChangeRange | undefined>();
+  private readonly updates = new Map<string, number>();
 
   /** The change from the previous parse of the same file that `sf` was made from (undefined: parsed from scratch). */
   changeOf(sf: ts.SourceFile): ts.TextChangeRange | undefined {
