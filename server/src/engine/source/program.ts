@@ -108,7 +108,8 @@ export class ModelProgram {
   /**
    * Parses `text` as the file `file` (absolute path) of this program: the
    * previous parse when the text is the same, else an incremental re-parse
-   * of the previous one (which must not be used afterwards). Never throws.
+   * of the previous one (which must not be used afterwards; every
+   * {@link FRESH_EVERY}th re-parse is a fresh one). Never throws.
    */
   sourceFile(file: string, text: string): ts.SourceFile {
     const abs = path.resolve(file);
