@@ -7,7 +7,7 @@
  */
 import { backupBench } from "./backup-bench";
 import { historyBench } from "./history-bench";
-import { lspBench, lspSection } from "./lsp";
+import { lspSection } from "./lsp";
 import { migrateBench } from "./migrate-bench";
 import { schemaBench } from "./schema-bench";
 import { postgresBench } from "./postgres-bench";
@@ -23,7 +23,7 @@ export const BENCH_SECTIONS: readonly BenchSection[] = [
   quick
     ? migrateBench({ sideBySide: [20, 60], aloneSizes: [200], tsRuns: () => 1, djangoRuns: () => 1 })
     : migrateBench(),
-  quick ? { title: "Language server (quick)", run: () => lspBench({ apps: 4, modelsPerApp: 25 }) } : lspSection,
+  lspSection(quick),
   quick ? postgresBench([20, 60], 20, 1) : postgresBench(),
   quick ? schemaBench([30, 100], 1) : schemaBench(),
   quick ? backupBench(10, 1) : backupBench(),

@@ -141,6 +141,29 @@ export interface SchemaDriftResult {
   differences: string[];
 }
 
+/**
+ * `tsmigrate/serverStats`: the server's memory and what its last analysis
+ * read (for tests and the bench; the extension never sends it).
+ */
+export interface ServerStatsParams {
+  /** Collect garbage first (only when the server runs with `--expose-gc`; `gcRan` says whether it did). */
+  gc?: boolean;
+}
+export interface ServerStatsResult {
+  /** Resident set size, bytes. */
+  rss: number;
+  /** V8 heap in use, bytes. */
+  heapUsed: number;
+  gcRan: boolean;
+  /** Classes of models files read in the last analysis, and reused from the class caches. */
+  classesRead: number;
+  classesReused: number;
+  /** Analyses run so far. */
+  analyses: number;
+  /** CPU time the server process used so far (user + system), microseconds. */
+  cpuMicros: number;
+}
+
 export interface SetTrustParams {
   trusted: boolean;
 }
@@ -159,6 +182,7 @@ export interface Requests {
   "tsmigrate/sqlmigrate": { params: SqlMigrateParams; result: SqlMigrateResult };
   "tsmigrate/makeMigrations": { params: MakeMigrationsParams; result: MakeMigrationsResult };
   "tsmigrate/schemaDrift": { params: SchemaDriftParams; result: SchemaDriftResult };
+  "tsmigrate/serverStats": { params: ServerStatsParams; result: ServerStatsResult };
 }
 
 /** Notification methods and their parameter types (direction in each comment). */
@@ -191,6 +215,7 @@ export const RequestTypes: { readonly [M in RequestMethod]: CustomRequest<M> } =
   "tsmigrate/sqlmigrate": request("tsmigrate/sqlmigrate"),
   "tsmigrate/makeMigrations": request("tsmigrate/makeMigrations"),
   "tsmigrate/schemaDrift": request("tsmigrate/schemaDrift"),
+  "tsmigrate/serverStats": request("tsmigrate/serverStats"),
 };
 
 /** Every custom notification's NotificationType, likewise. */

@@ -9,10 +9,14 @@
  * The second test runs the server with TSMIGRATE_LSP_VERIFY=1 on a
  * generated three-app workspace, editing files of different apps in turn
  * (and saving now and then): the server checks each incremental analysis
- * against a full one and logs any difference, which fails the test.
+ * against a full one and against a fresh read of every file with no cache,
+ * and logs any difference, which fails the test. The third does the same on
+ * one app of many classes (class-level reuse and resolution, classes that
+ * move, a class naming another's static member, an abstract base whose Meta
+ * is spread) while also editing the shared constants file it imports.
  */
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { test } from "node:test";
@@ -45,7 +49,8 @@ interface FuzzStats {
 
 /**
  * Applies `edits` random edits to `files` (relative paths, opened first; runs
- * of 20 edits to one file), asking for a hover and code actions every
+ * of 20 edits to one file, picked from `files`, where a path may be repeated
+ * to be picked more often), asking for a hover and code actions every
  * `every` edits (requests analyse first); with `save`, a file is written to
  * disk and saved now and then. Returns how many requests were answered and
  * how many of them with an error.
@@ -55,7 +60,7 @@ async function fuzz(
 ): Promise<FuzzStats> {
   const texts = new Map<string, string>();
   const originals = new Map<string, string>();
-  for (const f of files) {
+  for (const f of new Set(files)) {
     const t = readFileSync(path.join(root, f), "utf8");
     texts.set(f, t);
     originals.set(f, t);
@@ -168,6 +173,55 @@ test(`incremental analysis matches a full one over random edits to three apps (s
     const stats = await fuzz(client, dir, files, edits, SEED + 1, true, 2);
     assert.equal(stats.answered, Math.ceil(edits / 2) * 2);
     // A last request makes sure the final analysis ran (requests analyse first).
+    await client.request("textDocument/codeAction", {
+      textDocument: { uri: client.uri(files[0]!) }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [] },
+    });
+    const mismatches = serverLog(client).filter((m) => m.startsWith("incremental mismatch"));
+    assert.deepEqual(mismatches, []);
+  } finally {
+    await client.stop();
+    removeDir(dir);
+  }
+});
+
+const RICH = `
+export class Stamped extends models.Model {
+  created = models.DateTimeField({ autoNowAdd: true });
+  static Meta = { abstract: true, ordering: ["-created"] };
+}
+
+export class Note extends Stamped {
+  text = models.CharField({ maxLength: NAME_LENGTH });
+  item = models.ForeignKey(Item001, { onDelete: models.CASCADE, relatedName: "notes" });
+  static Meta = { ...Stamped.Meta, dbTable: "app_note" };
+}
+
+export class Tag extends models.Model {
+  static readonly LABELS = [["x", "X"], ["y", "Y"]] as const;
+  label = models.CharField({ maxLength: 4, choices: Tag.LABELS });
+  items = models.ManyToManyField("Item002", { relatedName: "tags" });
+  static Meta = { ordering: ["label"] };
+}
+
+export class Pin extends models.Model {
+  label = models.CharField({ maxLength: 4, choices: Tag.LABELS, default: Kind.Basic });
+  item = models.ForeignKey("Item003", { onDelete: models.CASCADE });
+  static Meta = { indexes: [models.Index({ fields: ["label"], name: "pin_label" })] };
+}
+`;
+
+test(`class-level analysis matches a full one and a fresh read over random edits to one app and its constants (seed ${SEED + 2})`, async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "tsmigrate-lsp-verify-"));
+  generateWorkspace(dir, { apps: 1, modelsPerApp: 24 });
+  appendFileSync(path.join(dir, "app00/models.ts"), RICH);
+  const { client } = await startServer({ root: dir, env: { TSMIGRATE_LSP_VERIFY: "1" } });
+  try {
+    const files = ["app00/models.ts", "app00/models.ts", "app00/models.ts", "common/constants.ts"];
+    await client.open(files[0]!);
+    await client.waitForDiagnostics(files[0]!, (d) => d.some((x) => x.code === "drift-add-field"), "the generated drift");
+    const edits = Math.max(300, Math.floor(EDITS / 5));
+    const stats = await fuzz(client, dir, files, edits, SEED + 2, true, 2);
+    assert.equal(stats.answered, Math.ceil(edits / 2) * 2);
     await client.request("textDocument/codeAction", {
       textDocument: { uri: client.uri(files[0]!) }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [] },
     });

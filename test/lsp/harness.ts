@@ -47,6 +47,8 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** The Node that runs the server (default: the one running the tests). */
   node?: string;
+  /** Node options for the server process (`--expose-gc`, `--cpu-prof`). */
+  execArgv?: string[];
 }
 
 /** A running server and the client side of its connection. */
@@ -243,9 +245,9 @@ export class LspClient {
 export async function startServer(opts: StartOptions): Promise<{ client: LspClient; init: unknown }> {
   const entry = opts.entry ?? process.env.TSMIGRATE_LSP_ENTRY ??
     (process.env.TSMIGRATE_LSP === "dist" ? path.join(REPO, "dist/server.js") : undefined);
-  const args = entry
+  const args = [...opts.execArgv ?? [], ...(entry
     ? [entry, "--stdio"]
-    : ["--import", "tsx", path.join(REPO, "server/src/lsp/main.ts"), "--stdio"];
+    : ["--import", "tsx", path.join(REPO, "server/src/lsp/main.ts"), "--stdio"])];
   const proc = spawn(opts.node ?? process.execPath, args, { cwd: REPO, stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, ...opts.env } });
   const conn = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
   const client = new LspClient(proc, conn, opts.root);

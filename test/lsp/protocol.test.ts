@@ -27,6 +27,7 @@ const agreed: { [M in RequestMethod]: [Equal<ParamsOf<(typeof RequestTypes)[M]>,
   "tsmigrate/sqlmigrate": [true, true],
   "tsmigrate/makeMigrations": [true, true],
   "tsmigrate/schemaDrift": [true, true],
+  "tsmigrate/serverStats": [true, true],
 };
 
 let dir: string;

@@ -36,13 +36,14 @@ export interface DriftItem {
  * The migrations makemigrations would write for every app, by app label
  * (apps without changes absent). `from` is the migrations' state, `to` the
  * models'. Never asks a question. Only `dirty` apps are recomputed (see
- * {@link scopedDrift}); the others come from `previous`.
+ * {@link scopedDrift}); the others come from `previous`. With `models`,
+ * only those models of the dirty apps are recomputed.
  */
 export function computeDrift(
   from: ProjectState, to: ProjectState, leaves: ReadonlyMap<string, string | undefined>,
-  dirty: Set<string> | "all" = "all", previous: ReadonlyMap<string, Migration[]> = new Map(),
+  dirty: Set<string> | "all" = "all", previous: ReadonlyMap<string, Migration[]> = new Map(), models?: ReadonlySet<string>,
 ): Map<string, Migration[]> {
-  return scopedDrift(from, to, { leaves, dirty, previous });
+  return scopedDrift(from, to, { leaves, dirty, previous, models });
 }
 
 /** Each app's leaf migration name (the newest when several; undefined with none), for naming new migrations. */

@@ -17,17 +17,14 @@
  */
 import { detectChangesSync } from "../engine/autodetector";
 import type { ProjectConfig } from "../engine/config";
-import type { TsMigrateError } from "../engine/errors";
-import { FIELD_SPECS, type FieldType } from "../engine/fields";
-import type { Migration } from "../engine/migration";
+import type { SourceLocation, TsMigrateError } from "../engine/errors";
+import { Migration } from "../engine/migration";
 import { DriftQuestioner } from "../engine/questioner";
-import { type LoadedModels, type ModelLocations, type ParsedModelFile, resolveModels } from "../engine/source/models";
-import { type ModelState, ProjectState } from "../engine/state";
+import { type LoadedModels, type ModelLocations, type ModuleReader, moduleReader, type ParsedModelFile, resolveModels } from "../engine/source/models";
+import { ModelProgram } from "../engine/source/program";
+import { type ModelState, modelKey, ProjectState } from "../engine/state";
 import { type CallValue, isObjectValue, type Value } from "../engine/values";
-
-const RELATION_CALLEES = new Set(
-  (Object.keys(FIELD_SPECS) as FieldType[]).filter((t) => FIELD_SPECS[t].relation).map((t) => `models.${t}`),
-);
+import { type ClassSpans, type ErrorOwners, ownersOf, RELATION_CALLEES, resolveClasses } from "./classLevel";
 
 /** The app label of a relation target written as `"app.Model"`, else undefined. */
 function targetApp(v: Value | undefined): string | undefined {
@@ -100,21 +97,39 @@ function importsModelsFile(file: ParsedModelFile, files: readonly ParsedModelFil
   return false;
 }
 
+/** What {@link IncrementalModels.resolve} answers. */
+export interface Resolution {
+  readonly loaded: LoadedModels;
+  /** Apps whose models may have changed ("all" after a full resolution). */
+  readonly dirty: Set<string> | "all";
+  /** When only some models of the dirty app were resolved again: their keys. */
+  readonly models?: Set<string>;
+}
+
 /** Keeps the last resolution and answers the next one incrementally when it safely can. */
 export class IncrementalModels {
   private files = new Map<string, ParsedModelFile>();
   /** Stubs of the other apps for resolving one app: app -> (other app -> stub), built on first use. */
   private stubs = new Map<string, Map<string, ParsedModelFile>>();
   private loaded: LoadedModels | undefined;
+  /** Per app, which class holds each error the resolution found in its file. */
+  private owners = new Map<string, ErrorOwners>();
 
-  constructor(private readonly config: ProjectConfig) {}
+  /**
+   * @param modules reads shared model modules (abstract bases of no app) for a resolution
+   * @param spans where each class of a models file is in its last parse (class-level resolution needs it)
+   */
+  constructor(
+    private readonly config: ProjectConfig,
+    private readonly modules: () => ModuleReader = () => moduleReader(new ModelProgram()),
+    private readonly spans: (file: string) => ClassSpans | undefined = () => undefined,
+  ) {}
 
   /**
    * Resolves `files` (one per app, in any order). `full` forces a whole
-   * resolution. Returns the models and the apps whose models may have
-   * changed (`"all"` after a full resolution).
+   * resolution. Returns the models and what may have changed.
    */
-  resolve(files: readonly ParsedModelFile[], full = false): { loaded: LoadedModels; dirty: Set<string> | "all" } {
+  resolve(files: readonly ParsedModelFile[], full = false): Resolution {
     const changed = files.filter((f) => this.files.get(f.app) !== f);
     const removed = [...this.files.keys()].filter((app) => !files.some((f) => f.app === app));
     const prev = this.loaded;
@@ -124,12 +139,35 @@ export class IncrementalModels {
     if (!canPartial) {
       this.files = next;
       this.stubs = new Map();
-      this.loaded = resolveModels(files, this.config);
+      this.loaded = resolveModels(files, this.config, this.modules());
+      this.noteOwners(files);
       return { loaded: this.loaded, dirty: "all" };
     }
     const file = changed[0]!;
     const app = file.app;
-    // Only the apps this one names, and those naming it, take part; as stubs.
+    const others = this.othersFor(file, files);
+    const owners = this.owners.get(app);
+    const spans = this.spans(file.file);
+    const byClass = owners && spans ? resolveClasses({
+      before: this.files.get(app)!, file, prev: prev!, owners, spans, others, config: this.config, modules: this.modules(),
+    }) : undefined;
+    this.files = next;
+    // Stubs of this app made for resolving the others are out of date now.
+    for (const [target, m] of this.stubs) if (target !== app) m.delete(app);
+    if (byClass) {
+      this.loaded = byClass.loaded;
+      this.noteOwners([file]);
+      return { loaded: this.loaded, dirty: new Set([app]), models: byClass.models };
+    }
+    const part = resolveModels([file, ...others], this.config, this.modules());
+    this.loaded = merge(prev!, part, app, file.file, this.config);
+    this.noteOwners([file]);
+    return { loaded: this.loaded, dirty: new Set([app]) };
+  }
+
+  /** The stubs of the apps `file`'s app names, and of those naming it. */
+  private othersFor(file: ParsedModelFile, files: readonly ParsedModelFile[]): ParsedModelFile[] {
+    const app = file.app;
     let stubs = this.stubs.get(app);
     if (!stubs) this.stubs.set(app, (stubs = new Map()));
     const wanted = referencedApps(file);
@@ -140,12 +178,26 @@ export class IncrementalModels {
       if (!stub) stubs.set(f.app, (stub = stubOf(f, app)));
       others.push(stub);
     }
-    const part = resolveModels([file, ...others], this.config);
-    this.files = next;
-    // Stubs of this app made for resolving the others are out of date now.
-    for (const [target, m] of this.stubs) if (target !== app) m.delete(app);
-    this.loaded = merge(prev!, part, app, file.file, this.config);
-    return { loaded: this.loaded, dirty: new Set([app]) };
+    return others;
+  }
+
+  /** Records which class holds each resolver error of `files` (for the next class-level resolution). */
+  private noteOwners(files: readonly ParsedModelFile[]): void {
+    const byFile = new Map<string, TsMigrateError[]>();
+    for (const e of this.loaded!.errors) {
+      const f = e.location?.file;
+      if (f === undefined) continue;
+      const list = byFile.get(f);
+      if (list) list.push(e);
+      else byFile.set(f, [e]);
+    }
+    for (const f of files) {
+      const spans = this.spans(f.file);
+      const own = new Set(f.errors);
+      const errors = (byFile.get(f.file) ?? []).filter((e) => !own.has(e));
+      if (spans) this.owners.set(f.app, ownersOf(errors, f.file, spans));
+      else this.owners.delete(f.app);
+    }
   }
 
   private partialSafe(file: ParsedModelFile, files: readonly ParsedModelFile[]): boolean {
@@ -225,6 +277,8 @@ export interface DriftScope {
   readonly leaves: ReadonlyMap<string, string | undefined>;
   /** Apps to recompute; the rest come from `previous`. "all": a full run. */
   readonly dirty: Set<string> | "all";
+  /** Only these models (keys) of the dirty apps changed: the others' operations come from `previous`. */
+  readonly models?: ReadonlySet<string>;
   readonly previous: ReadonlyMap<string, Migration[]>;
 }
 
@@ -238,8 +292,8 @@ export function scopedDrift(from: ProjectState, to: ProjectState, scope: DriftSc
     new Map([...detectChangesSync(from, to, new DriftQuestioner(), { leaves: scope.leaves })].filter(([, l]) => l.length > 0));
   if (scope.dirty === "all") return full();
   const dirty = scope.dirty;
-  const keys = new Set<string>();
-  for (const state of [from, to]) for (const [k, m] of state.models) if (dirty.has(m.app)) keys.add(k);
+  const keys = new Set<string>(scope.models);
+  if (!scope.models) for (const state of [from, to]) for (const [k, m] of state.models) if (dirty.has(m.app)) keys.add(k);
   const related = new Set<string>();
   for (const state of [from, to]) {
     const refs = referrers(state);
@@ -258,8 +312,33 @@ export function scopedDrift(from: ProjectState, to: ProjectState, scope: DriftSc
   const out = new Map<string, Migration[]>();
   for (const [app, list] of scope.previous) if (!dirty.has(app)) out.set(app, list);
   for (const app of dirty) {
-    const list = result.get(app);
+    const list = scope.models ? modelDrift(app, scope.previous.get(app) ?? [], result.get(app) ?? [], keys) : result.get(app);
     if (list && list.length) out.set(app, list);
+  }
+  return out;
+}
+
+/** The key of the model an operation is about, or undefined. */
+function opModel(app: string, op: Migration["operations"][number]): string | undefined {
+  const model = op.target().model;
+  return model === undefined ? undefined : modelKey(app, model);
+}
+
+/**
+ * An app's pending migrations with the operations on the models `keys` taken
+ * from `fresh` (a run over those models and the models related to them) and
+ * the others from `previous`. The migrations only group operations for the
+ * editor: writing files always uses a full run ({@link Workspace.fullDrift}).
+ */
+function modelDrift(app: string, previous: readonly Migration[], fresh: readonly Migration[], keys: ReadonlySet<string>): Migration[] {
+  const out: Migration[] = [];
+  for (const m of previous) {
+    const kept = m.operations.filter((op) => !keys.has(opModel(app, op) ?? ""));
+    if (kept.length) out.push(kept.length === m.operations.length ? m : new Migration(app, m.name, { dependencies: m.dependencies, operations: kept }));
+  }
+  for (const m of fresh) {
+    const mine = m.operations.filter((op) => keys.has(opModel(app, op) ?? ""));
+    if (mine.length) out.push(mine.length === m.operations.length ? m : new Migration(app, m.name, { dependencies: m.dependencies, operations: mine }));
   }
   return out;
 }
@@ -270,9 +349,14 @@ export function driftSummary(drift: ReadonlyMap<string, Migration[]>): string {
     .map(([app, list]) => [app, list.flatMap((m) => m.operations.map((op) => op.describe())).sort()]));
 }
 
-/** A comparable summary of resolved models: errors (message@line) and model keys with field names. */
+/** A comparable summary of resolved models: errors (message at their span), models with their fields and options, and where each is written. */
 export function modelsSummary(loaded: LoadedModels): string {
-  const errors = loaded.errors.map((e) => `${e.location?.file}:${e.location?.line}:${e.message}`).sort();
-  const models = [...loaded.state.models.values()].map((m) => `${m.key}(${[...m.fields.keys()].join(",")})`).sort();
+  const at = (l: SourceLocation | undefined): string => (l ? `${l.file}:${l.line}:${l.column}-${l.endLine}:${l.endColumn}` : "-");
+  const errors = loaded.errors.map((e) => `${at(e.location)}:${e.message}`).sort();
+  const models = [...loaded.state.models.values()].map((m) => {
+    const loc = loaded.locations.get(m.key);
+    const fields = [...m.fields].map(([n, f]) => `${n}@${at(loc?.fields.get(n))}=${f.type}${JSON.stringify(f.options)}`);
+    return `${m.key}@${at(loc?.model)}(${fields.join(",")})${JSON.stringify(m.options)}`;
+  }).sort();
   return JSON.stringify({ errors, models });
 }

@@ -21,7 +21,7 @@ import {
   type AppInfo, ErrorCodes, type ListMigrationsParams, type ListMigrationsResult, type MakeMigrationsParams,
   type MakeMigrationsResult, type MigrateParams, type MigrateResult, type MigrateTarget, type MigrationInfo,
   type PlanParams, type PlanResult, type PlanStep, RequestTypes, type SchemaDriftParams, type SchemaDriftResult,
-  type SqlMigrateParams, type SqlMigrateResult,
+  type ServerStatsParams, type ServerStatsResult, type SqlMigrateParams, type SqlMigrateResult,
 } from "../protocol";
 import { checkCancelled, guardNotification, guardRequest, HandlerError, type Log } from "./guard";
 import { proposeAnswered, proposeMigrations, type ProposedFile } from "./makemigrations";
@@ -79,6 +79,18 @@ export function registerCustomRequests(server: TsMigrateServer, log: Log): void 
     return makeMigrations(ws, p ?? {});
   }));
   registerSchemaDrift(server, log);
+  c.onRequest(RequestTypes["tsmigrate/serverStats"], guardRequest("serverStats", log, (p: ServerStatsParams): ServerStatsResult => {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    if (p?.gc && gc) gc();
+    const mem = process.memoryUsage();
+    const cpu = process.cpuUsage();
+    const classes = server.workspace?.classStats() ?? { read: 0, reused: 0 };
+    return {
+      rss: mem.rss, heapUsed: mem.heapUsed, gcRan: p?.gc === true && gc !== undefined,
+      classesRead: classes.read, classesReused: classes.reused, analyses: server.workspace?.analyses ?? 0,
+      cpuMicros: cpu.user + cpu.system,
+    };
+  }));
 }
 
 /** Registers `tsmigrate/schemaDrift` (diffschema for the tree): trusted workspaces only, read-only. */

@@ -16,12 +16,14 @@ import type { ProjectConfig } from "../engine/config";
 import { MultipleErrors, TsMigrateError } from "../engine/errors";
 import { MigrationLoader } from "../engine/loader";
 import { keyString, type Migration } from "../engine/migration";
-import { type LoadedModels, type ParsedModelFile, parseModelFile, resolveModels } from "../engine/source/models";
+import { type LoadedModels, loadModels, moduleReader, type ParsedModelFile, parseModelFile, resolveModels } from "../engine/source/models";
+import { ModelProgram } from "../engine/source/program";
 import { ProjectState } from "../engine/state";
 import { conflictDiagnostics, errorDiagnostic } from "./diagnostics";
 import type { DocumentStore } from "./documents";
 import { leafNames } from "./drift";
-import { IncrementalModels, modelsSummary } from "./incremental";
+import { ClassCache } from "./classCache";
+import { IncrementalModels, modelsSummary, type Resolution } from "./incremental";
 
 /** Check every incremental step against a full recomputation and log differences (`TSMIGRATE_LSP_VERIFY=1`). */
 export const VERIFY = process.env.TSMIGRATE_LSP_VERIFY === "1";
@@ -146,28 +148,72 @@ export class MigrationSources {
 
 interface ModelParse {
   readonly text: string;
+  /** The generation of the imported files it was read with. */
+  readonly generation: number;
   readonly parsed: ParsedModelFile;
   readonly syntaxOk: boolean;
   /** What resolution uses: the parse, or the last good one with this parse's errors (stable identity). */
   readonly used: ParsedModelFile;
 }
 
-/** The models files of a project as the editor sees them. */
+/** Files the models files may import: TypeScript sources other than migrations. */
+const SOURCE_RE = /\.(ts|tsx|mts|cts)$/;
+
+/**
+ * The models files of a project as the editor sees them. One TypeScript
+ * program serves the whole session (a changed file is re-parsed
+ * incrementally), each file keeps a cache of its classes (only classes whose
+ * text changed are read again), and unsaved buffers of the files they import
+ * (shared constants, enums, field helpers) are read instead of the disk.
+ */
 export class ModelSources {
   /** The last resolution (undefined before the first refresh). */
   loaded: LoadedModels | undefined;
   private readonly parses = new Map<string, ModelParse>();
   private readonly lastGood = new Map<string, ParsedModelFile>();
   private readonly incremental: IncrementalModels;
+  private readonly program = new ModelProgram();
+  private readonly classes = new Map<string, ClassCache>();
+  private overrides = new Map<string, string>();
+  /** Changes whenever an imported file's text changes (every class is read again). */
+  private generation = 0;
   private fullNext = false;
 
-  constructor(private readonly config: ProjectConfig, private readonly documents: DocumentStore, private readonly log: (m: string) => void) {
-    this.incremental = new IncrementalModels(config);
+  /**
+   * @param isProjectFile true for models files, migration files and the config (never an import to follow)
+   */
+  constructor(
+    private readonly config: ProjectConfig, private readonly documents: DocumentStore, private readonly log: (m: string) => void,
+    private readonly isProjectFile: (file: string) => boolean = () => false,
+  ) {
+    this.incremental = new IncrementalModels(config, () => moduleReader(this.program, this.overrides), (f) => this.classes.get(f)?.spans);
   }
 
   /** Makes the next refresh resolve every models file (after a save or a disk change: cross-app checks exact again). */
   requestFull(): void {
     this.fullNext = true;
+  }
+
+  /** True when the models files' reading used `file` (an imported constant, enum or helper), as of the last refresh. */
+  imports(file: string): boolean {
+    return this.program.loaded(file);
+  }
+
+  /** An imported file changed on disk: read it again at the next refresh. */
+  importChanged(): void {
+    this.program.diskChanged();
+    this.generation++;
+  }
+
+  /** What the class caches did in the last refresh (classes read and reused), for tests and the bench. */
+  classStats(): { read: number; reused: number } {
+    let read = 0;
+    let reused = 0;
+    for (const c of this.classes.values()) {
+      read += c.stats.read;
+      reused += c.stats.reused;
+    }
+    return { read, reused };
   }
 
   /** True when the text of `file` has syntax errors (its last good parse stands in). */
@@ -177,13 +223,14 @@ export class ModelSources {
 
   /**
    * Re-parses the files whose text changed and resolves the models.
-   * Returns the apps whose models may have changed ("all" after a full
-   * resolution), or undefined when nothing changed.
+   * Returns what may have changed, or undefined when nothing did.
    */
-  refresh(): Set<string> | "all" | undefined {
+  refresh(): Resolution | undefined {
     let changed = this.loaded === undefined;
+    if (this.readBuffers()) changed = true;
     const parsedList: ParsedModelFile[] = [];
     const seen = new Set<string>();
+    for (const c of this.classes.values()) c.stats.read = c.stats.reused = 0;
     for (const app of this.config.apps) {
       const file = path.resolve(app.modelsFile);
       seen.add(file);
@@ -193,29 +240,73 @@ export class ModelSources {
         continue;
       }
       let entry = this.parses.get(file);
-      if (!entry || entry.text !== text) {
-        const parsed = parseModelFile(app.label, file, text);
-        const syntaxOk = !parsed.errors.some((e) => e.code === "syntax");
-        const good = this.lastGood.get(file);
-        const used = syntaxOk || !good ? parsed : { ...good, errors: parsed.errors };
-        entry = { text, parsed, syntaxOk, used };
-        this.parses.set(file, entry);
-        if (syntaxOk) this.lastGood.set(file, parsed);
+      if (!entry || entry.text !== text || entry.generation !== this.generation) {
+        entry = this.parse(app.label, file, text);
         changed = true;
       }
       parsedList.push(entry.used);
     }
-    for (const f of [...this.parses.keys()]) if (!seen.has(f)) this.parses.delete(f);
+    for (const f of [...this.parses.keys()]) if (!seen.has(f)) this.forget(f);
     if (!changed && !this.fullNext) return undefined;
-    const { loaded, dirty } = this.incremental.resolve(parsedList, this.fullNext);
+    const result = this.incremental.resolve(parsedList, this.fullNext);
     this.fullNext = false;
-    this.loaded = loaded;
-    if (VERIFY) {
-      const full = resolveModels(parsedList, this.config);
-      if (modelsSummary(full) !== modelsSummary(loaded)) {
-        this.log(`incremental mismatch (models): ${modelsSummary(loaded)} != ${modelsSummary(full)}`);
-      }
+    this.loaded = result.loaded;
+    if (VERIFY) this.verify(parsedList, result.loaded);
+    return result;
+  }
+
+  /**
+   * Test mode: the incremental resolution against a full one of the same
+   * parses, and (when every file parses) against a fresh read of every file
+   * with no cache (class reuse, moved locations, incremental parsing).
+   */
+  private verify(parsedList: readonly ParsedModelFile[], loaded: LoadedModels): void {
+    const mine = modelsSummary(loaded);
+    const full = modelsSummary(resolveModels(parsedList, this.config, moduleReader(this.program, this.overrides)));
+    if (full !== mine) this.log(`incremental mismatch (models): ${mine} != ${full}`);
+    if ([...this.parses.values()].some((p) => !p.syntaxOk)) return;
+    const buffers = new Map(this.overrides);
+    for (const app of this.config.apps) {
+      const text = this.documents.text(app.modelsFile);
+      if (text !== undefined) buffers.set(app.modelsFile, text);
     }
-    return dirty;
+    const fresh = modelsSummary(loadModels(this.config, buffers));
+    if (fresh !== mine) this.log(`incremental mismatch (fresh read): ${mine} != ${fresh}`);
+  }
+
+  private parse(app: string, file: string, text: string): ModelParse {
+    let cache = this.classes.get(file);
+    if (!cache) this.classes.set(file, (cache = new ClassCache()));
+    const parsed = parseModelFile(app, file, text, this.program, cache.reading(this.program, this.generation, this.overrides));
+    const syntaxOk = !parsed.errors.some((e) => e.code === "syntax");
+    const good = this.lastGood.get(file);
+    const used = syntaxOk || !good ? parsed : { ...good, errors: parsed.errors };
+    const entry: ModelParse = { text, generation: this.generation, parsed, syntaxOk, used };
+    this.parses.set(file, entry);
+    if (syntaxOk) this.lastGood.set(file, parsed);
+    return entry;
+  }
+
+  private forget(file: string): void {
+    this.parses.delete(file);
+    this.lastGood.delete(file);
+    this.classes.delete(file);
+    this.program.forget(file);
+  }
+
+  /**
+   * Takes the open buffers of the files the models may import. Returns true
+   * (and starts a new generation) when the text of one the models' reading
+   * used changed.
+   */
+  private readBuffers(): boolean {
+    const next = new Map<string, string>();
+    for (const file of this.documents.openFiles()) {
+      if (SOURCE_RE.test(file) && !this.isProjectFile(file)) next.set(path.resolve(file), this.documents.text(file)!);
+    }
+    this.overrides = next;
+    if (!this.program.setOverrides(next)) return false;
+    this.generation++;
+    return true;
   }
 }

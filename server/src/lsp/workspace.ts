@@ -75,6 +75,8 @@ export class Workspace {
   private driftDirty = true;
   /** Apps whose drift must be recomputed at the next analysis ("all": every app). */
   private dirtyApps: Set<string> | "all" = "all";
+  /** When only some models of the dirty apps changed: their keys (else every model of them). */
+  private dirtyModels: Set<string> | undefined;
   private drift: Map<string, Migration[]> = new Map();
   private driftError: TsMigrateError | undefined;
   private last: Analysis | undefined;
@@ -151,11 +153,12 @@ export class Workspace {
     }
     this.config = config;
     this.migrations = new MigrationSources(config, this.documents, (f) => this.appOf(f)?.kind === "migration", this.options.log);
-    this.models = new ModelSources(config, this.documents, this.options.log);
+    this.models = new ModelSources(config, this.documents, this.options.log, (f) => this.kindOf(f) !== undefined);
     void this.project?.close();
     this.project = new Project(config);
     this.migrationsDirty = this.modelsDirty = this.driftDirty = true;
     this.dirtyApps = "all";
+    this.dirtyModels = undefined;
     this.pending = undefined;
   }
 
@@ -199,6 +202,12 @@ export class Workspace {
       this.pending = undefined;
       return true;
     }
+    // A file the models import (shared constants, enums, field helpers): its buffer, or the disk after a change.
+    if (this.models.imports(abs)) {
+      if (!this.documents.isOpen(abs)) this.models.importChanged();
+      this.modelsDirty = true;
+      return true;
+    }
     // A models.ts appearing or vanishing changes the discovered apps (no config file).
     if (how === "created-or-deleted" && path.basename(abs) === "models.ts" && !this.config.configFile &&
       abs.startsWith(this.root + path.sep)) {
@@ -229,15 +238,27 @@ export class Workspace {
     return this.last ?? this.analyze();
   }
 
-  private markDriftDirty(apps: Set<string> | "all"): void {
+  /** Marks drift to recompute for `apps`; with `models`, only those models of them changed. */
+  private markDriftDirty(apps: Set<string> | "all", models?: ReadonlySet<string>): void {
+    const modelLevel = !this.driftDirty || this.dirtyModels !== undefined;
     this.driftDirty = true;
+    this.dirtyModels = modelLevel && models ? new Set([...this.dirtyModels ?? [], ...models]) : undefined;
     if (apps === "all" || this.dirtyApps === "all") this.dirtyApps = "all";
     else for (const a of apps) this.dirtyApps.add(a);
+  }
+
+  /** Analyses run so far (those that found something changed). */
+  analyses = 0;
+
+  /** What the class caches did in the last models refresh (classes read and reused). */
+  classStats(): { read: number; reused: number } {
+    return this.models.classStats();
   }
 
   /** Brings the caches up to date and returns the analysis (the cached one when nothing changed). Never throws for bad user code. */
   analyze(): Analysis {
     if (this.last && !this.migrationsDirty && !this.modelsDirty && !this.driftDirty) return this.last;
+    this.analyses++;
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
     if (this.migrationsDirty) {
@@ -248,8 +269,8 @@ export class Workspace {
     const t1 = performance.now();
     if (this.modelsDirty) {
       this.modelsDirty = false;
-      const dirty = this.models.refresh();
-      if (dirty) this.markDriftDirty(dirty);
+      const r = this.models.refresh();
+      if (r) this.markDriftDirty(r.dirty, r.models);
     }
     const t2 = performance.now();
     const loaded = this.models.loaded!;
@@ -291,11 +312,13 @@ export class Workspace {
     this.driftDirty = false;
     this.driftError = undefined;
     const dirty = this.dirtyApps;
+    const models = this.dirtyModels;
     this.dirtyApps = new Set();
+    this.dirtyModels = undefined;
     this.driftIsFull = dirty === "all";
     const leaves = this.migrations.leaves;
     try {
-      this.drift = computeDrift(from, loaded.state, leaves, dirty, this.drift);
+      this.drift = computeDrift(from, loaded.state, leaves, dirty, this.drift, models);
       if (VERIFY && dirty !== "all") {
         const full = computeDrift(from, loaded.state, leaves, "all", new Map());
         if (driftSummary(full) !== driftSummary(this.drift)) {

@@ -70,23 +70,54 @@ function stripExt(p: string): string {
   return p.replace(/\.(ts|tsx|js|mjs|cjs|mts|cts)$/, "");
 }
 
+/** One class as read: the class and the problems found reading it. */
+export interface ReadClass {
+  readonly cls: ParsedClass;
+  readonly errors: readonly TsMigrateError[];
+}
+
+/**
+ * How {@link parseModelFile} reads each class: `read()` reads it; a cache
+ * (the language server's, keyed by the class's text) may answer instead.
+ */
+export type ClassReading = (st: ts.ClassDeclaration, sf: ts.SourceFile, read: () => ReadClass) => ReadClass;
+
 /**
  * Parses one models file of app `app` (absolute path `file`, contents
  * `text`). Every top-level class is recorded; which ones are models is
- * decided by {@link resolveModels}.
+ * decided by {@link resolveModels}. `reading` lets a cache reuse classes
+ * whose text did not change (default: every class is read).
  */
-export function parseModelFile(app: string, file: string, text: string, program = new ModelProgram()): ParsedModelFile {
+export function parseModelFile(
+  app: string, file: string, text: string, program = new ModelProgram(), reading?: ClassReading,
+): ParsedModelFile {
   const errors = new ErrorCollector();
   const sf = program.sourceFile(file, text);
   errors.push(...syntaxErrors(sf));
   const imports = readImports(sf, file);
-  const evaluator = new StaticEvaluator(program);
-  const reader: ClassReader = { sf, aliases: modelsAliases(sf), evaluator, read: evaluator.optionsFor(sf), errors };
+  const readOne = classReaderOf(sf, program);
   const classes: ParsedClass[] = [];
   for (const st of sf.statements) {
-    if (ts.isClassDeclaration(st) && st.name) classes.push(readClass(st, reader));
+    if (!ts.isClassDeclaration(st) || !st.name) continue;
+    const r = reading ? reading(st, sf, () => readOne(st)) : readOne(st);
+    classes.push(r.cls);
+    errors.push(...r.errors);
   }
   return { app, file, classes, imports, errors: errors.errors };
+}
+
+/**
+ * Reads classes of `sf` (a file parsed by `program`) one at a time, as
+ * {@link parseModelFile} does: for a caller that reads some classes from
+ * another parse of the file (the language server's reduced copy).
+ */
+export function classReaderOf(sf: ts.SourceFile, program: ModelProgram): (st: ts.ClassDeclaration) => ReadClass {
+  const evaluator = new StaticEvaluator(program);
+  const reader: ClassReader = { sf, aliases: modelsAliases(sf), evaluator, read: evaluator.optionsFor(sf), errors: new ErrorCollector() };
+  return (st) => {
+    const own = new ErrorCollector();
+    return { cls: readClass(st, { ...reader, errors: own }), errors: own.errors };
+  };
 }
 
 /** The file's names imported from other modules (the model language's own import aside). */

@@ -464,7 +464,7 @@ function fieldNameProblem(name: string): string | undefined {
 }
 
 /** Stable sort by file, line, column; errors without a location last. */
-function sortErrors(errors: TsMigrateError[]): TsMigrateError[] {
+export function sortErrors(errors: TsMigrateError[]): TsMigrateError[] {
   return errors.map((e, i) => ({ e, i })).sort((a, b) => {
     const la = a.e.location;
     const lb = b.e.location;

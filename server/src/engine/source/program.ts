@@ -61,10 +61,43 @@ function diskFile(file: string): ts.SourceFile | undefined {
   return sf;
 }
 
-/** One reading program (one per load of the models, or per re-read file in an editor). */
+/**
+ * The change between two texts as TypeScript's incremental parser wants it
+ * (and the language server's class cache):
+ * the span of `before` that was replaced and the length of its replacement
+ * (common prefix and suffix left out).
+ */
+export function changeRange(before: string, after: string): ts.TextChangeRange {
+  const max = Math.min(before.length, after.length);
+  const CHUNK = 1024;
+  let start = 0;
+  // Whole chunks first (native string comparison), then characters.
+  while (start + CHUNK <= max && before.slice(start, start + CHUNK) === after.slice(start, start + CHUNK)) start += CHUNK;
+  while (start < max && before.charCodeAt(start) === after.charCodeAt(start)) start++;
+  let tail = 0;
+  const room = max - start;
+  while (tail + CHUNK <= room && before.slice(before.length - tail - CHUNK, before.length - tail) === after.slice(after.length - tail - CHUNK, after.length - tail)) {
+    tail += CHUNK;
+  }
+  while (tail < room && before.charCodeAt(before.length - 1 - tail) === after.charCodeAt(after.length - 1 - tail)) tail++;
+  return ts.createTextChangeRange(ts.createTextSpan(start, before.length - tail - start), after.length - tail - start);
+}
+
+/** Incremental re-parses of one file between two fresh parses. */
+const FRESH_EVERY = 20;
+
+/**
+ * One reading program: one per load of the models in the CLI; one for the
+ * whole session in the language server, where a file parsed again is
+ * re-parsed incrementally (TypeScript's `updateSourceFile`, as its language
+ * service does) and the checker is rebuilt over the previous program.
+ */
 export class ModelProgram {
-  /** Files parsed through this program (models files, unsaved buffers). */
+  /** Files parsed through this program (models files, shared model modules). */
   private readonly own = new Map<string, ts.SourceFile>();
+  /** Parses of unsaved buffers of imported files, by path. */
+  private readonly buffers = new Map<string, ts.SourceFile>();
+  private overrides: ReadonlyMap<string, string>;
   private program?: ts.Program;
   private checkerCache?: ts.TypeChecker;
 
@@ -72,20 +105,83 @@ export class ModelProgram {
    * @param overrides absolute path -> text used instead of the file on disk
    *   (unsaved editor buffers of imported files)
    */
-  constructor(private readonly overrides?: ReadonlyMap<string, string>) {}
+  constructor(overrides?: ReadonlyMap<string, string>) {
+    this.overrides = overrides ?? new Map();
+  }
 
-  /** Parses `text` as the file `file` (absolute path) of this program. Never throws. */
+  /**
+   * Parses `text` as the file `file` (absolute path) of this program: the
+   * previous parse when the text is the same, else an incremental re-parse
+   * of the previous one (which must not be used afterwards; every
+   * {@link FRESH_EVERY}th re-parse is a fresh one). Never throws.
+   */
   sourceFile(file: string, text: string): ts.SourceFile {
-    const sf = parseTs(file, text);
-    this.own.set(path.resolve(file), sf);
+    const abs = path.resolve(file);
+    const before = this.own.get(abs);
+    if (before?.text === text) return before;
+    const change = before ? changeRange(before.text, text) : undefined;
+    // Every so often a fresh parse: a tree made incrementally keeps older trees reachable through the
+    // nodes it reused (until the file is bound again), one more per re-parse.
+    const updates = before ? (this.updates.get(abs) ?? 0) + 1 : 0;
+    const fresh = !before || updates >= FRESH_EVERY;
+    const sf = fresh ? parseTs(file, text) : ts.updateSourceFile(before, text, change!);
+    this.updates.set(abs, fresh ? 0 : updates);
+    this.own.set(abs, sf);
+    this.changes.set(sf, change);
     this.checkerCache = undefined;
     return sf;
+  }
+
+  private readonly changes = new WeakMap<ts.SourceFile, ts.TextChangeRange | undefined>();
+  private readonly updates = new Map<string, number>();
+
+  /** The change from the previous parse of the same file that `sf` was made from (undefined: parsed from scratch). */
+  changeOf(sf: ts.SourceFile): ts.TextChangeRange | undefined {
+    return this.changes.get(sf);
+  }
+
+  /** Forgets a file parsed through {@link sourceFile} (a models file that went away). */
+  forget(file: string): void {
+    if (this.own.delete(path.resolve(file))) this.checkerCache = undefined;
+  }
+
+  /**
+   * Replaces the unsaved buffers used instead of disk files (absolute path
+   * -> text). Returns true when the text of a file the last checker read
+   * ({@link loaded}) changed (the next checker reads it again).
+   */
+  setOverrides(overrides: ReadonlyMap<string, string>): boolean {
+    const changed: string[] = [];
+    for (const [file, text] of overrides) if (this.overrides.get(file) !== text) changed.push(file);
+    for (const file of this.overrides.keys()) if (!overrides.has(file)) changed.push(file);
+    this.overrides = overrides;
+    for (const file of changed) this.buffers.delete(file);
+    if (!changed.some((f) => this.loaded(f))) return false;
+    this.checkerCache = undefined;
+    return true;
+  }
+
+  private loadedFiles?: Set<string>;
+
+  /** True when `file` (absolute) was parsed through this program or read by its last checker. */
+  loaded(file: string): boolean {
+    const abs = path.resolve(file);
+    if (this.own.has(abs)) return true;
+    if (!this.program) return false;
+    this.loadedFiles ??= new Set(this.program.getSourceFiles().map((f) => path.resolve(f.fileName)));
+    return this.loadedFiles.has(abs);
+  }
+
+  /** Makes the next checker look at the disk files again (one changed on disk). */
+  diskChanged(): void {
+    this.checkerCache = undefined;
   }
 
   /** The type checker over every file parsed so far and what they import (built on first use after a change). */
   get checker(): ts.TypeChecker {
     if (!this.checkerCache) {
       this.program = ts.createProgram({ rootNames: [...this.own.keys()], options: compilerOptions(), host: this.host(), oldProgram: this.program });
+      this.loadedFiles = undefined;
       this.checkerCache = this.program.getTypeChecker();
     }
     return this.checkerCache;
@@ -95,9 +191,11 @@ export class ModelProgram {
     const abs = path.resolve(file);
     const own = this.own.get(abs);
     if (own) return own;
-    const text = this.overrides?.get(abs);
-    if (text !== undefined) return this.sourceFile(abs, text);
-    return diskFile(abs);
+    const text = this.overrides.get(abs);
+    if (text === undefined) return diskFile(abs);
+    let sf = this.buffers.get(abs);
+    if (!sf) this.buffers.set(abs, (sf = parseTs(abs, text)));
+    return sf;
   }
 
   private host(): ts.CompilerHost {
@@ -108,8 +206,8 @@ export class ModelProgram {
         ? ts.resolveModuleName(name, containing, compilerOptions(), host, resolutionCache).resolvedModule
         : undefined)),
       getSourceFile: (name) => this.source(name),
-      fileExists: (name) => this.own.has(path.resolve(name)) || this.overrides?.has(path.resolve(name)) === true || ts.sys.fileExists(name),
-      readFile: (name) => this.overrides?.get(path.resolve(name)) ?? ts.sys.readFile(name),
+      fileExists: (name) => this.own.has(path.resolve(name)) || this.overrides.has(path.resolve(name)) || ts.sys.fileExists(name),
+      readFile: (name) => this.overrides.get(path.resolve(name)) ?? ts.sys.readFile(name),
       directoryExists: (name) => ts.sys.directoryExists(name),
       getDirectories: (name) => ts.sys.getDirectories(name),
       realpath: (name) => name,

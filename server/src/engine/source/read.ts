@@ -20,6 +20,23 @@ export function parseSource(file: string, text: string): ts.SourceFile {
   return ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
 }
 
+let locationSink: ((loc: SourceLocation) => void) | undefined;
+
+/**
+ * Runs `fn`, passing every location made meanwhile ({@link positionLocation})
+ * to `sink`. The language server keeps the locations of a class it read, so
+ * that it can move them when the unchanged class moves in the file.
+ */
+export function collectLocations<T>(sink: (loc: SourceLocation) => void, fn: () => T): T {
+  const outer = locationSink;
+  locationSink = sink;
+  try {
+    return fn();
+  } finally {
+    locationSink = outer;
+  }
+}
+
 /** The 1-based location of `pos` (a character offset) in `sf`. */
 export function positionLocation(sf: ts.SourceFile, pos: number, end?: number): SourceLocation {
   const start = sf.getLineAndCharacterOfPosition(pos);
@@ -29,6 +46,7 @@ export function positionLocation(sf: ts.SourceFile, pos: number, end?: number): 
     loc.endLine = e.line + 1;
     loc.endColumn = e.character + 1;
   }
+  locationSink?.(loc);
   return loc;
 }
 

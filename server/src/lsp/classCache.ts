@@ -1,0 +1,264 @@
+/**
+ * The language server's cache of read classes, one per models file: a
+ * keystroke re-reads only the classes whose text changed.
+ *
+ * Which classes changed comes from the edit itself: the text before the
+ * first changed character and after the last one is the same as in the last
+ * parse (program.ts's change range), so a class lying wholly in either part
+ * is the class of the last parse at the same (or shifted) offset. It is
+ * reused when it also starts at the same column, its file's context is the
+ * same (every statement that is not a class, with its line; the class names;
+ * the generation of the project's other files) and the classes whose members
+ * it names (`Base.Meta`) are unchanged and in place. A class that only moved
+ * to other lines is reused with its locations moved in place (they are
+ * shared by everything read from it: fields, values, errors).
+ *
+ * The classes that must be read again are read from a reduced copy of the
+ * file in a program of its own (fresh each time): the same text with every other class cut
+ * down to `class Name {}` (blanks keep every position), so that TypeScript's
+ * checker binds a few classes, not the whole file, per keystroke.
+ *
+ * Memory stays bounded: only the classes of the file's last parse are kept.
+ */
+import * as path from "node:path";
+import { ts } from "ts-morph";
+import type { SourceLocation } from "../engine/errors";
+import { type ClassReading, classReaderOf, type ReadClass } from "../engine/source/model-file";
+import { ModelProgram } from "../engine/source/program";
+import { collectLocations } from "../engine/source/read";
+
+interface Entry {
+  readonly read: ReadClass;
+  /** Locations inside the class (moved with it). */
+  readonly locs: readonly SourceLocation[];
+  /** 0-based line of the class's first character. */
+  line: number;
+  /** Its column; -1 for a class never reused (an error message quotes a line of the file). */
+  readonly column: number;
+  /** Other classes of the file whose members the class names: their entry and line when read. */
+  readonly deps: ReadonlyMap<string, { entry: Entry; line: number }>;
+  /** Its stand-in in the reduced copy (null: none), made on first use. */
+  stub?: string | null;
+}
+
+/** One class of a parse. */
+interface Slot {
+  readonly st: ts.ClassDeclaration;
+  readonly name: string;
+  readonly start: number;
+  readonly end: number;
+  readonly line: number;
+  readonly column: number;
+  /** The entry standing for it (a reused one, or the one read). */
+  entry?: Entry;
+}
+
+/** Counts of one parse, for tests and the bench. */
+export interface ClassCacheStats {
+  read: number;
+  reused: number;
+}
+
+const MEMBER_OF = /\b([A-Za-z_$][\w$]*)\s*\??\.\s*[A-Za-z_$]/g;
+
+/** Reuses the classes of one models file between parses. */
+export class ClassCache {
+  /** The last parse's classes, by start offset. */
+  private last = new Map<number, Slot>();
+  private lastSf: ts.SourceFile | undefined;
+  private context: string | undefined;
+  /** The unsaved buffers of imported files, for the reduced copy's program. */
+  private overrides: ReadonlyMap<string, string> = new Map();
+  /** Each class's first and last line (1-based) in the last parse (the first class of a name declared twice). */
+  spans = new Map<string, readonly [number, number]>();
+  /** What the last parse did. */
+  readonly stats: ClassCacheStats = { read: 0, reused: 0 };
+
+  /**
+   * The {@link ClassReading} of one parse by `program`. `generation` changes
+   * whenever a project file the models file may import changed (every class
+   * is then read again); `overrides` are the unsaved buffers of such files.
+   */
+  reading(program: ModelProgram, generation: number, overrides: ReadonlyMap<string, string>): ClassReading {
+    this.stats.read = this.stats.reused = 0;
+    this.overrides = overrides;
+    let parse: Parse | undefined;
+    return (st, sf, read) => {
+      if (parse?.sf !== sf) parse = this.begin(sf, program, generation);
+      const slot = parse.slots.get(st.getStart(sf));
+      if (!slot || slot.st !== st) {
+        this.stats.read++;
+        return read();
+      }
+      if (slot.entry) {
+        moveTo(slot.entry, slot.line);
+        this.stats.reused++;
+        return slot.entry.read;
+      }
+      this.stats.read++;
+      slot.entry = readEntry(slot, sf, parse.slots, parse.reduced?.(slot) ?? read);
+      return slot.entry.read;
+    };
+  }
+
+  /** Matches the classes of a new parse with the last one's and prepares the reduced copy. */
+  private begin(sf: ts.SourceFile, program: ModelProgram, generation: number): Parse {
+    const slots = new Map<number, Slot>();
+    const names = new Map<string, Slot>();
+    const spans = new Map<string, readonly [number, number]>();
+    for (const st of sf.statements) {
+      if (!ts.isClassDeclaration(st) || !st.name) continue;
+      const start = st.getStart(sf);
+      const lc = sf.getLineAndCharacterOfPosition(start);
+      const slot: Slot = { st, name: st.name.text, start, end: st.end, line: lc.line, column: lc.character };
+      slots.set(start, slot);
+      if (!names.has(slot.name)) {
+        names.set(slot.name, slot);
+        spans.set(slot.name, [lc.line + 1, sf.getLineAndCharacterOfPosition(st.end).line + 1]);
+      }
+    }
+    const context = `${generation}\n${contextKey(sf, names)}`;
+    if (context === this.context) this.match(sf, program, slots, names);
+    this.context = context;
+    this.last = slots;
+    this.lastSf = sf;
+    this.spans = spans;
+    return { sf, slots, reduced: this.reduced(sf, slots, names) };
+  }
+
+  /** Gives each class of the new parse that lies outside the edit the last parse's entry for it, when it still holds. */
+  private match(sf: ts.SourceFile, program: ModelProgram, slots: Map<number, Slot>, names: Map<string, Slot>): void {
+    const same = sf === this.lastSf;
+    const change = same ? undefined : program.changeOf(sf);
+    if (!same && !change) return;
+    const prefix = change ? change.span.start : sf.text.length;
+    const newTail = change ? change.span.start + change.newLength : sf.text.length;
+    const delta = change ? change.newLength - change.span.length : 0;
+    for (const slot of slots.values()) {
+      const before = slot.end <= prefix ? this.last.get(slot.start) : slot.start >= newTail ? this.last.get(slot.start - delta) : undefined;
+      const entry = before && before.end === (slot.end <= prefix ? slot.end : slot.end - delta) ? before.entry : undefined;
+      if (entry && entry.column === slot.column) slot.entry = entry;
+    }
+    // A class naming a member of another class holds only while that one is unchanged and in place.
+    let dropped = true;
+    while (dropped) {
+      dropped = false;
+      for (const slot of slots.values()) {
+        const deps = slot.entry?.deps ?? [];
+        for (const [name, dep] of deps) {
+          const now = names.get(name);
+          if (slot.entry && (!now || now.entry !== dep.entry || now.line !== dep.line)) {
+            slot.entry = undefined;
+            dropped = true;
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Reads the classes to read again from the reduced copy, when they are
+   * few (at most a quarter); undefined to read them from the parse itself.
+   */
+  private reduced(sf: ts.SourceFile, slots: Map<number, Slot>, names: Map<string, Slot>): ((slot: Slot) => (() => ReadClass) | undefined) | undefined {
+    const pending = [...slots.values()].filter((s) => !s.entry).map((s) => s.name);
+    if (pending.length === 0 || pending.length * 4 > slots.size) return undefined;
+    const keep = new Set<string>();
+    while (pending.length) {
+      const name = pending.pop()!;
+      if (keep.has(name)) continue;
+      keep.add(name);
+      const slot = names.get(name);
+      if (!slot) continue;
+      for (const m of sf.text.slice(slot.start, slot.end).matchAll(MEMBER_OF)) if (names.has(m[1]!) && !keep.has(m[1]!)) pending.push(m[1]!);
+    }
+    const parts: string[] = [];
+    let at = 0;
+    for (const slot of slots.values()) {
+      if (keep.has(slot.name) || !slot.entry) continue;
+      let stub = slot.entry.stub;
+      if (stub === undefined) slot.entry.stub = stub = stubText(sf.text.slice(slot.start, slot.end), slot.name) ?? null;
+      if (stub === null) continue;
+      parts.push(sf.text.slice(at, slot.start), stub);
+      at = slot.end;
+    }
+    parts.push(sf.text.slice(at));
+    // A fresh program and parse each time: re-parsing the copy incrementally and re-binding it kept every
+    // older copy reachable (from nodes reused with the binder's links to the previous tree).
+    const reader = new ModelProgram(this.overrides);
+    const copy = reader.sourceFile(sf.fileName, parts.join(""));
+    // By end offset: a stand-in's start would skip the blanks before it.
+    const twins = new Map<number, ts.ClassDeclaration>();
+    for (const st of copy.statements) if (ts.isClassDeclaration(st)) twins.set(st.end, st);
+    const readIn = classReaderOf(copy, reader);
+    return (slot) => {
+      const twin = twins.get(slot.end);
+      return twin && twin.name?.text === slot.name && twin.getStart(copy) === slot.start ? () => readIn(twin) : undefined;
+    };
+  }
+}
+
+/** What one parse's reading knows. */
+interface Parse {
+  readonly sf: ts.SourceFile;
+  readonly slots: Map<number, Slot>;
+  readonly reduced: ((slot: Slot) => (() => ReadClass) | undefined) | undefined;
+}
+
+/** Reads a class, keeping its locations (an entry never reused when an error message quotes a line of its file). */
+function readEntry(slot: Slot, sf: ts.SourceFile, slots: Map<number, Slot>, read: () => ReadClass): Entry {
+  const locs: SourceLocation[] = [];
+  const endLine = sf.getLineAndCharacterOfPosition(slot.end).line;
+  const r = collectLocations((loc) => {
+    if (loc.file === sf.fileName && loc.line - 1 >= slot.line && (loc.endLine ?? loc.line) - 1 <= endLine) locs.push(loc);
+  }, read);
+  const quoted = `${path.basename(sf.fileName)}:`;
+  const column = r.errors.some((e) => e.message.includes(quoted)) ? -1 : slot.column;
+  const deps = new Map<string, { entry: Entry; line: number }>();
+  const byName = new Map<string, Slot>();
+  for (const s of slots.values()) if (!byName.has(s.name)) byName.set(s.name, s);
+  for (const m of sf.text.slice(slot.start, slot.end).matchAll(MEMBER_OF)) {
+    const other = byName.get(m[1]!);
+    if (other && other !== slot) {
+      // A dependency read later in this parse gets its entry then; until then it cannot be matched (read again next time).
+      deps.set(other.name, { entry: other.entry ?? ({} as Entry), line: other.line });
+    }
+  }
+  return { read: r, locs, line: slot.line, column, deps };
+}
+
+/** Moves a reused class's locations to its new first line. */
+function moveTo(entry: Entry, line: number): void {
+  const delta = line - entry.line;
+  if (delta === 0) return;
+  for (const loc of entry.locs) {
+    loc.line += delta;
+    if (loc.endLine !== undefined) loc.endLine += delta;
+  }
+  entry.line = line;
+}
+
+/**
+ * `class Name {}` in place of a class's text, as long as the text (its first
+ * line at least as long), line breaks kept; undefined when the text does not
+ * start with the class keyword or its first line is too short.
+ */
+function stubText(text: string, name: string): string | undefined {
+  if (!text.startsWith("class") && !text.startsWith("export class")) return undefined;
+  const stub = `class ${name} {}`;
+  const nl = text.indexOf("\n");
+  const first = nl < 0 ? text.length : nl;
+  if (first < stub.length) return undefined;
+  return stub + " ".repeat(first - stub.length) + text.slice(first).replace(/[^\r\n]/g, " ");
+}
+
+/** What every class's reading may depend on besides its own text: the other statements (with their lines) and the class names. */
+function contextKey(sf: ts.SourceFile, names: Map<string, Slot>): string {
+  const parts: string[] = [[...names.keys()].join(",")];
+  for (const st of sf.statements) {
+    if (ts.isClassDeclaration(st) && st.name) continue;
+    const start = st.getStart(sf);
+    parts.push(`${sf.getLineAndCharacterOfPosition(start).line}:${sf.text.slice(start, st.end)}`);
+  }
+  return parts.join("\n");
+}

@@ -1,0 +1,218 @@
+/**
+ * Class-level model resolution for the language server: when a keystroke
+ * changed a few plain model classes (`extends models.Model`, not abstract,
+ * extended by none) of one app and nothing else about the file's shape, only
+ * those models and the models of the app they name (relation targets, whose
+ * `ordering` may use the reverse names) are resolved again. The other classes
+ * of the app take part as stubs (their relation fields naming the resolved
+ * models, for reverse names), other apps as their stubs; every other model,
+ * location and error is reused from the previous resolution.
+ *
+ * Errors are owned by the class whose lines hold them, decided when each
+ * resolution is made; anything not owned by a class (an error between
+ * classes, a name clash between models) makes the caller resolve the whole
+ * app instead.
+ */
+import type { ProjectConfig } from "../engine/config";
+import type { TsMigrateError } from "../engine/errors";
+import { FIELD_SPECS, type FieldType } from "../engine/fields";
+import {
+  type LoadedModels, type ModelLocations, type ModuleReader, type ParsedClass, type ParsedModelFile, resolveModels, sortErrors,
+} from "../engine/source/models";
+import { modelKey, ProjectState } from "../engine/state";
+import { isObjectValue, RefValue, type Value } from "../engine/values";
+
+const MODEL_BASE = "models.Model";
+/** More changed classes than this (a paste, a replace-all): resolve the app. */
+const MAX_CHANGED = 16;
+
+/** The callees of relation fields (`models.ForeignKey`, ...). */
+export const RELATION_CALLEES: ReadonlySet<string> = new Set(
+  (Object.keys(FIELD_SPECS) as FieldType[]).filter((t) => FIELD_SPECS[t].relation).map((t) => `models.${t}`),
+);
+
+/** Class name -> its first and last line (1-based), of the parse the errors' locations refer to. */
+export type ClassSpans = ReadonlyMap<string, readonly [number, number]>;
+
+/** The errors of one app's file in a resolution, by the class holding them ("" for none). */
+export type ErrorOwners = Map<TsMigrateError, string>;
+
+/** Which class of `spans` holds each error located in `file` ("" when none does). */
+export function ownersOf(errors: readonly TsMigrateError[], file: string, spans: ClassSpans): ErrorOwners {
+  const sorted = [...spans].sort((a, b) => a[1][0] - b[1][0]);
+  const owners: ErrorOwners = new Map();
+  for (const e of errors) {
+    const loc = e.location;
+    if (!loc || loc.file !== file) continue;
+    let owner = "";
+    let lo = 0;
+    let hi = sorted.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const [name, [start, end]] = sorted[mid]!;
+      if (loc.line < start) hi = mid - 1;
+      else if (loc.line > end) lo = mid + 1;
+      else {
+        owner = (loc.endLine ?? loc.line) <= end ? name : "";
+        break;
+      }
+    }
+    owners.set(e, owner);
+  }
+  return owners;
+}
+
+/** Class names a relation field call names in its own app (`Category`, `"Category"`, `"app.Category"`); undefined when unreadable. */
+function targetNames(call: { args: readonly Value[] }, app: string): string[] | undefined {
+  const out: string[] = [];
+  const add = (v: Value | undefined): boolean => {
+    if (v instanceof RefValue) out.push(v.name);
+    else if (typeof v === "string") {
+      const dot = v.indexOf(".");
+      if (dot < 0) out.push(v);
+      else if (v.slice(0, dot) === app) out.push(v.slice(dot + 1));
+    } else return v === undefined;
+    return true;
+  };
+  const [first, second] = call.args;
+  if (isObjectValue(first)) return add(first.to) && add(first.through) ? out : undefined;
+  if (!add(first)) return undefined;
+  if (isObjectValue(second) && !add(second.through)) return undefined;
+  return out;
+}
+
+/** `cls` reduced to its relation fields that may name one of `names` (and the Meta entry naming reverse relations). */
+function stubClass(cls: ParsedClass, app: string, names: ReadonlySet<string>): ParsedClass {
+  const fields = cls.fields.filter((f) => {
+    if (!RELATION_CALLEES.has(f.call.callee)) return false;
+    const t = targetNames(f.call, app);
+    return t === undefined || t.some((n) => names.has(n));
+  });
+  const drn = isObjectValue(cls.meta) ? cls.meta.defaultRelatedName : undefined;
+  return { ...cls, fields, meta: drn === undefined ? undefined : { defaultRelatedName: drn }, metaLocation: undefined };
+}
+
+/**
+ * The classes a class-level resolution reads: the resolved ones in full, the
+ * classes naming them in a relation as stubs (reverse names), and the
+ * ancestors of those as stubs.
+ */
+function partClasses(file: ParsedModelFile, names: ReadonlySet<string>): ParsedClass[] {
+  const stubs = new Map<string, ParsedClass>();
+  for (const c of file.classes) {
+    if (names.has(c.name)) continue;
+    const stub = stubClass(c, file.app, names);
+    if (stub.fields.length) stubs.set(c.name, stub);
+  }
+  const wanted = new Set([...names, ...stubs.keys()]);
+  const byName = new Map(file.classes.map((c) => [c.name, c]));
+  for (const name of [...stubs.keys()]) {
+    for (let base = byName.get(name)?.base; base && byName.has(base) && !wanted.has(base); base = byName.get(base)?.base) wanted.add(base);
+  }
+  return file.classes.filter((c) => wanted.has(c.name)).map((c) => (names.has(c.name) ? c : stubs.get(c.name) ?? stubClass(c, file.app, names)));
+}
+
+/** What a class-level resolution needs. */
+export interface ClassLevelInput {
+  readonly before: ParsedModelFile;
+  readonly file: ParsedModelFile;
+  readonly prev: LoadedModels;
+  /** Owners of the previous resolution's errors in this file. */
+  readonly owners: ErrorOwners;
+  /** Where each class of `file` is. */
+  readonly spans: ClassSpans;
+  /** The other apps' stubs for this one. */
+  readonly others: readonly ParsedModelFile[];
+  readonly config: ProjectConfig;
+  readonly modules: ModuleReader;
+}
+
+/** The result: the project's models and the keys of the models resolved again. */
+export interface ClassLevelResult {
+  readonly loaded: LoadedModels;
+  readonly models: Set<string>;
+}
+
+/** The classes of `file` that differ from `before` (same shape), or undefined when the change is not class-level. */
+function changedClasses(before: ParsedModelFile, file: ParsedModelFile): ParsedClass[] | undefined {
+  if (before.classes.length !== file.classes.length) return undefined;
+  if (new Set(file.classes.map((c) => c.name)).size !== file.classes.length) return undefined;
+  if ([...before.errors, ...file.errors].some((e) => e.code === "syntax")) return undefined;
+  const changed: ParsedClass[] = [];
+  const bases = new Set(file.classes.map((c) => c.base));
+  for (let i = 0; i < file.classes.length; i++) {
+    const c = file.classes[i]!;
+    const b = before.classes[i]!;
+    if (c === b) continue;
+    if (c.name !== b.name || c.base !== MODEL_BASE || b.base !== MODEL_BASE || c.abstract || b.abstract || bases.has(c.name)) return undefined;
+    changed.push(c, b);
+  }
+  return changed.length / 2 > MAX_CHANGED ? undefined : changed;
+}
+
+/**
+ * Resolves only the changed classes of one app (and their same-app relation
+ * targets); undefined when that cannot be done exactly (the caller then
+ * resolves the whole app).
+ */
+export function resolveClasses(input: ClassLevelInput): ClassLevelResult | undefined {
+  const { before, file, prev, owners } = input;
+  const changed = changedClasses(before, file);
+  if (!changed) return undefined;
+  if ([...owners.values()].includes("")) return undefined;
+  const app = file.app;
+  const names = new Set(changed.map((c) => c.name));
+  for (const c of changed) {
+    for (const f of c.fields) {
+      if (!RELATION_CALLEES.has(f.call.callee)) continue;
+      const t = targetNames(f.call, app);
+      if (!t) return undefined;
+      for (const n of t) if (n !== "self" && file.classes.some((k) => k.name === n && !k.abstract)) names.add(n);
+    }
+  }
+  const part = resolveModels([{ ...file, errors: [], classes: partClasses(file, names) }, ...input.others], input.config, input.modules);
+  const keys = new Set([...names].map((n) => modelKey(app, n)));
+  // "did you mean ...?" looks at every model of the app: such an error needs the whole app.
+  if (part.errors.some((e) => e.code === "unknown-model") || clash(part, prev, keys)) return undefined;
+  const partOwners = ownersOf(part.errors, file.file, input.spans);
+  const fileErrors = new Set(before.errors);
+  const errors: TsMigrateError[] = [];
+  for (const e of prev.errors) if (!fileErrors.has(e) && !names.has(owners.get(e) ?? "-")) errors.push(e);
+  errors.push(...file.errors);
+  for (const e of part.errors) {
+    const owner = partOwners.get(e);
+    if (owner !== undefined && names.has(owner)) errors.push(e);
+  }
+  return { loaded: merged(prev, part, keys, sortErrors(errors)), models: keys };
+}
+
+/** True when an index or constraint name of a resolved model is also one of another model (models.E029/E031: resolve the app). */
+function clash(part: LoadedModels, prev: LoadedModels, keys: ReadonlySet<string>): boolean {
+  const mine = new Set<string>();
+  for (const k of keys) {
+    const l = part.locations.get(k);
+    if (l) for (const n of [...l.indexes.keys(), ...l.constraints.keys()]) mine.add(n);
+  }
+  if (mine.size === 0) return false;
+  for (const [k, l] of prev.locations) {
+    if (keys.has(k)) continue;
+    for (const n of [...l.indexes.keys(), ...l.constraints.keys()]) if (mine.has(n)) return true;
+  }
+  return false;
+}
+
+/** The previous resolution with the models `keys` (and their locations) taken from `part`, in the same order. */
+function merged(prev: LoadedModels, part: LoadedModels, keys: ReadonlySet<string>, errors: TsMigrateError[]): LoadedModels {
+  const state = new ProjectState();
+  for (const [k, m] of prev.state.models) {
+    const next = keys.has(k) ? part.state.models.get(k) : m;
+    if (next) state.put(next);
+  }
+  for (const k of keys) if (!state.models.has(k) && part.state.models.has(k)) state.put(part.state.models.get(k)!);
+  const locations = new Map<string, ModelLocations>();
+  for (const [k, v] of prev.locations) {
+    const next = keys.has(k) ? part.locations.get(k) : v;
+    if (next) locations.set(k, next);
+  }
+  return { state, locations, errors };
+}

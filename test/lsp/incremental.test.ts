@@ -1,0 +1,102 @@
+/**
+ * What the language server reads again after an edit:
+ * - an unsaved change to a shared constants file (`choices.ts`, imported by
+ *   `models.ts`) makes it read the models again: the drift follows the
+ *   buffer, and goes away when the buffer is back to the saved text;
+ * - an edit to one class of a models file reads that class again and reuses
+ *   every other one (`tsmigrate/serverStats`), and the diagnostics of a class
+ *   that only moved follow it to its new lines.
+ */
+import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { test } from "node:test";
+import type { MakeMigrationsResult, ServerStatsResult } from "../../server/src/protocol";
+import { type Diag, type LspClient, removeDir, startServer } from "./harness";
+
+const CHOICES = `export const NAME_LENGTH = 40;
+export const KINDS = [["a", "A"], ["b", "B"]] as const;
+export enum Size {
+  Small = "s",
+  Large = "l",
+}
+`;
+
+function models(n: number): string {
+  const classes = Array.from({ length: n }, (_, i) => `export class Item${i} extends models.Model {
+  name = models.CharField({ maxLength: NAME_LENGTH });
+  kind = models.CharField({ maxLength: 8, choices: KINDS, default: "a" });
+  size = models.CharField({ maxLength: 1, choices: Size, default: Size.Small });
+}
+`);
+  return `import { models } from "tsmigrate";\nimport { KINDS, NAME_LENGTH, Size } from "../common/choices";\n\n${classes.join("\n")}`;
+}
+
+/** A project with `shop/models.ts` (n models) importing `common/choices.ts`, migrated. */
+async function project(n: number): Promise<{ dir: string; client: LspClient }> {
+  const dir = mkdtempSync(path.join(tmpdir(), "tsmigrate-lsp-imports-"));
+  mkdirSync(path.join(dir, "shop"), { recursive: true });
+  mkdirSync(path.join(dir, "common"), { recursive: true });
+  writeFileSync(path.join(dir, "common/choices.ts"), CHOICES);
+  writeFileSync(path.join(dir, "shop/models.ts"), models(n));
+  const { client } = await startServer({ root: dir, initializationOptions: { trusted: false } });
+  const made = await client.request<MakeMigrationsResult>("tsmigrate/makeMigrations", {});
+  mkdirSync(path.join(dir, "shop", "migrations"), { recursive: true });
+  for (const f of made.files) writeFileSync(f.path, f.content);
+  await client.watched(made.files.map((f) => ({ file: f.path, type: 1 as const })));
+  return { dir, client };
+}
+
+const drift = (d: Diag[]): string[] => d.filter((x) => String(x.code).startsWith("drift-")).map((x) => x.message).sort();
+
+test("an unsaved change to an imported constants file makes the server read the models that import it again", async () => {
+  const { dir, client } = await project(3);
+  try {
+    await client.open("common/choices.ts", CHOICES);
+    await client.waitForDiagnostics("shop/models.ts", (d) => drift(d).length === 0, "no drift once migrated");
+
+    await client.change("common/choices.ts", CHOICES.replace("NAME_LENGTH = 40", "NAME_LENGTH = 60"));
+    const d1 = await client.waitForDiagnostics("shop/models.ts", (d) => drift(d).length === 3, "AlterField for each model");
+    assert.ok(drift(d1).every((m) => m.startsWith("Alter field name on item")), drift(d1).join("\n"));
+
+    await client.change("common/choices.ts", CHOICES.replace(`["b", "B"]`, `["b", "B"], ["c", "C"]`).replace(`Large = "l"`, `Large = "l",\n  Huge = "h"`));
+    const d2 = await client.waitForDiagnostics("shop/models.ts", (d) => drift(d).length === 6, "choices changes are AlterField too");
+    assert.deepEqual(new Set(drift(d2).map((m) => m.split(" on ")[0])), new Set(["Alter field kind", "Alter field size"]));
+
+    await client.change("common/choices.ts", CHOICES);
+    await client.waitForDiagnostics("shop/models.ts", (d) => drift(d).length === 0, "no drift with the saved text again");
+  } finally {
+    await client.stop();
+    removeDir(dir);
+  }
+});
+
+test("an edit to one class reads that class again and reuses the others; moved classes keep their diagnostics in place", async () => {
+  const { dir, client } = await project(40);
+  try {
+    const file = "shop/models.ts";
+    let text = models(40);
+    await client.open(file, text);
+    await client.waitForDiagnostics(file, (d) => drift(d).length === 0, "migrated");
+    // A field added to Item30 (drift), then a line added to Item2: Item30 moves down one line.
+    text = text.replace("export class Item30 extends models.Model {\n", "export class Item30 extends models.Model {\n  extra = models.IntegerField({ null: true });\n");
+    await client.change(file, text);
+    const before = await client.waitForDiagnostics(file, (d) => drift(d).length === 1, "AddField extra");
+    const s1 = await client.request<ServerStatsResult>("tsmigrate/serverStats", {});
+    assert.deepEqual([s1.classesRead, s1.classesReused], [1, 39]);
+
+    text = text.replace("export class Item2 extends models.Model {\n", "export class Item2 extends models.Model {\n  other = models.IntegerField({ null: true });\n");
+    await client.change(file, text);
+    const after = await client.waitForDiagnostics(file, (d) => drift(d).length === 2, "AddField other too");
+    const s2 = await client.request<ServerStatsResult>("tsmigrate/serverStats", {});
+    assert.deepEqual([s2.classesRead, s2.classesReused], [1, 39]);
+    const extraBefore = before.find((d) => d.message.includes("extra"))!;
+    const extraAfter = after.find((d) => d.message.includes("extra"))!;
+    assert.equal(extraAfter.range.start.line, extraBefore.range.start.line + 1, "the reused class's diagnostic moved with it");
+    assert.equal(text.split("\n")[extraAfter.range.start.line]!.trim().startsWith("extra ="), true);
+  } finally {
+    await client.stop();
+    removeDir(dir);
+  }
+});
