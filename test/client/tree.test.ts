@@ -45,13 +45,43 @@ test("several databases: the roots are the databases, the current one expanded",
   assert.equal(itemView(nodes[0]!).icon.id, "database");
 });
 
-test("a database error becomes a warning message above the apps", () => {
-  const nodes = rootNodes(listing({ databaseError: "workspace not trusted" }));
+test("a database error becomes a warning message above the apps, its reason on the row", () => {
+  const nodes = rootNodes(listing({ databaseError: "db.sqlite3: SqliteError: file is not a database", databaseState: "error" }));
   assert.equal(nodes[0]!.kind, "message");
   const view = itemView(nodes[0]!);
   assert.equal(view.label, "Database 'default' not read");
-  assert.match(view.tooltip, /workspace not trusted/);
+  assert.equal(view.description, "SqliteError: file is not a database");
+  assert.match(view.tooltip, /file is not a database/);
+  assert.doesNotMatch(view.tooltip, /pending/);
   assert.equal(view.icon.id, "warning");
+  const untrusted = itemView(rootNodes(listing({ databaseError: "The workspace is not trusted: the database is not read.", databaseState: "untrusted" }))[0]!);
+  assert.equal(untrusted.description, "workspace not trusted");
+});
+
+test("an old server's databaseError alone still means 'not read'", () => {
+  const nodes = rootNodes(listing({ databaseError: "workspace not trusted" }));
+  assert.equal(itemView(nodes[0]!).label, "Database 'default' not read");
+});
+
+test("migrations of a database not read are 'unknown', and so is the app's summary", () => {
+  const unknown = listing({
+    databaseError: "The workspace is not trusted: the database is not read.", databaseState: "untrusted",
+    apps: [{ label: "shop", migrations: [migration("0001_initial", "unknown"), migration("0002_b", "unknown")] }],
+  });
+  const app = rootNodes(unknown)[1] as AppNode;
+  assert.equal(itemView(app).description, "2 migrations, status unknown");
+  assert.equal(itemView(app).contextValue, "app");
+  const views = migrationNodes(app).map(itemView);
+  assert.deepEqual(views.map((v) => [v.description, v.icon.id, v.contextValue]), [["unknown", "question", "migration.unknown"], ["unknown", "question", "migration.unknown"]]);
+  assert.match(views[0]!.tooltip, /not known/);
+});
+
+test("a database not created yet: its migrations are pending, a note says migrate creates it", () => {
+  const nodes = rootNodes(listing({ databaseState: "missing" }));
+  const note = itemView(nodes[0]!);
+  assert.equal(note.label, "Database 'default' not created yet");
+  assert.equal(note.description, "migrate creates it");
+  assert.equal(note.icon.id, "info");
 });
 
 test("migration nodes know their predecessor (for fake unapply)", () => {
@@ -123,12 +153,12 @@ test("MigrationsTreeData: loads once, caches, reports the summary; reload says w
   await data.children();
   assert.equal(rpc.calls.length, 1, "cached");
   assert.deepEqual(rpc.calls[0]!.params, { database: "default" });
-  assert.deepEqual(summaries.at(-1), { noProject: false, pending: 1, drift: 1 });
+  assert.deepEqual(summaries.at(-1), { noProject: false, pending: 1, drift: 1, errors: 0 });
   assert.equal(await data.reload(), false, "same listing: no redraw");
   assert.equal(rpc.calls.length, 2);
   result = listing({ driftCount: 3 });
   assert.equal(await data.reload(), true, "changed listing: redraw");
-  assert.deepEqual(summaries.at(-1), { noProject: false, pending: 1, drift: 3 });
+  assert.deepEqual(summaries.at(-1), { noProject: false, pending: 1, drift: 3, errors: 0 });
   data.invalidate();
   await data.children();
   assert.equal(rpc.calls.length, 4, "invalidate forgets the listing");
@@ -136,9 +166,9 @@ test("MigrationsTreeData: loads once, caches, reports the summary; reload says w
 
 test("MigrationsTreeData: no pending count when the database was not read (untrusted)", async () => {
   const summaries: TreeSummary[] = [];
-  const data = new MigrationsTreeData(() => new FakeRpc().on("tsmigrate/listMigrations", listing({ databaseError: "not trusted" })), () => undefined, (s) => summaries.push(s));
+  const data = new MigrationsTreeData(() => new FakeRpc().on("tsmigrate/listMigrations", listing({ databaseError: "not trusted", databaseState: "untrusted" })), () => undefined, (s) => summaries.push(s));
   await data.children();
-  assert.deepEqual(summaries, [{ noProject: false, pending: 0, drift: 1 }]);
+  assert.deepEqual(summaries, [{ noProject: false, pending: 0, drift: 1, errors: 0, databaseState: "untrusted", databaseError: "not trusted" }]);
 });
 
 test("MigrationsTreeData: reloads asked during a load share one more load", async () => {
@@ -175,7 +205,7 @@ test("MigrationsTreeData: no apps = no nodes and noProject; no server = no nodes
   const summaries: TreeSummary[] = [];
   const empty = new MigrationsTreeData(() => new FakeRpc().on("tsmigrate/listMigrations", listing({ apps: [], driftCount: 0 })), () => undefined, (s) => summaries.push(s));
   assert.deepEqual(await empty.children(), []);
-  assert.deepEqual(summaries, [{ noProject: true, pending: 0, drift: 0 }]);
+  assert.deepEqual(summaries, [{ noProject: true, pending: 0, drift: 0, errors: 0 } as TreeSummary]);
 
   assert.deepEqual(await new MigrationsTreeData(() => undefined, () => undefined, () => assert.fail("no summary")).children(), []);
 

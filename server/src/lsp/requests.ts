@@ -14,7 +14,6 @@ import { TsMigrateError } from "../engine/errors";
 import type { MigrateTarget as EngineTarget } from "../engine/executor";
 import { MigrationLoader } from "../engine/loader";
 import { keyString, type Migration } from "../engine/migration";
-import type { AppliedRecord } from "../engine/recorder";
 import { schemaDrift } from "../engine/schema-drift";
 import {
   type AppInfo, ErrorCodes, type ListMigrationsParams, type ListMigrationsResult, type MakeMigrationsParams,
@@ -26,6 +25,7 @@ import { checkCancelled, guardNotification, guardRequest, HandlerError, type Log
 import { proposeMigrations } from "./makemigrations";
 import type { TsMigrateServer } from "./server";
 import { formatLines, migrationSql } from "./sql";
+import { errorCount, readDatabase } from "./status";
 import type { Workspace } from "./workspace";
 
 /** Abort controllers of running migrate requests, by their work-done progress token. */
@@ -107,17 +107,9 @@ function diskLoader(ws: Workspace): MigrationLoader {
 export async function listMigrations(ws: Workspace, p: ListMigrationsParams, trusted: boolean, token?: CancellationToken): Promise<ListMigrationsResult> {
   const database = p.database ?? ws.database;
   const loader = diskLoader(ws);
-  let applied: Map<string, AppliedRecord> = new Map();
-  let databaseError: string | undefined;
-  if (!trusted) {
-    databaseError = "The workspace is not trusted: the database is not read.";
-  } else {
-    try {
-      applied = await ws.project.appliedMigrations(database);
-    } catch (e) {
-      databaseError = e instanceof TsMigrateError ? e.format() : (e as Error).message;
-    }
-  }
+  const read = await readDatabase(ws, database, trusted);
+  const applied = read.applied;
+  const known = read.state === "read" || read.state === "missing";
   checkCancelled(token);
   loader.buildGraph(applied);
   const graph = loader.graph;
@@ -138,7 +130,7 @@ export async function listMigrations(ws: Workspace, p: ListMigrationsParams, tru
         app: app.label,
         name: key[1],
         file: m.file ?? "",
-        status: modified ? "modified" : rec ? "applied" : isConflicted ? "conflicted" : "pending",
+        status: modified ? "modified" : rec ? "applied" : isConflicted ? "conflicted" : known ? "pending" : "unknown",
         appliedAt: rec ? rec.applied.toISOString() : undefined,
         modified,
         conflicted: isConflicted,
@@ -147,12 +139,15 @@ export async function listMigrations(ws: Workspace, p: ListMigrationsParams, tru
     }
     apps.push({ label: app.label, migrations });
   }
+  const analysis = ws.current();
   return {
     databases: Object.keys(ws.config.databases),
     database,
     apps,
-    databaseError,
-    driftCount: ws.current().driftCount,
+    databaseError: read.error,
+    driftCount: analysis.driftCount,
+    databaseState: read.state,
+    errorCount: errorCount(analysis.diagnostics),
   };
 }
 

@@ -16,7 +16,7 @@ import {
   type DidChangeWatchedFilesParams, type DidCloseTextDocumentParams, type DidOpenTextDocumentParams,
   type DidSaveTextDocumentParams, type HoverParams, type InitializeParams, type InitializeResult,
 } from "vscode-languageserver";
-import { type DidChangeStatusParams, type InitializationOptions, NotificationTypes, type SetTrustParams } from "../protocol";
+import { type InitializationOptions, NotificationTypes, type SetTrustParams } from "../protocol";
 import { EDITOR_REMEDY, nodeProblem } from "../engine/node-support";
 import { packageVersion } from "../version";
 import { codeActions, resolveCodeAction } from "./codeActions";
@@ -26,6 +26,7 @@ import { guardNotification, guardRequest, checkCancelled, describeError } from "
 import { hover } from "./hover";
 import { listenForProgressCancel, registerCustomRequests } from "./requests";
 import { warmUpFormatter } from "./sql";
+import { errorCount, statusParams } from "./status";
 import { Workspace } from "./workspace";
 
 /** Initialization options the server accepts: the protocol's, plus tuning knobs for tests and the bench. */
@@ -247,7 +248,7 @@ export class TsMigrateServer {
       });
     }
     // Not awaited: reading the database may wait behind a running migrate; diagnostics must not.
-    void this.publishStatus(result.driftCount);
+    void this.publishStatus(result.driftCount, errorCount(result.diagnostics));
   }
 
   private statusSeq = 0;
@@ -277,19 +278,10 @@ export class TsMigrateServer {
   }
 
   /** Sends `tsmigrate/didChangeStatus` when the counts changed (only the latest of overlapping calls sends). */
-  private async publishStatus(driftCount: number): Promise<void> {
-    const ws = this.workspace;
+  private async publishStatus(driftCount: number, errors: number): Promise<void> {
     const seq = ++this.statusSeq;
-    let pendingCount = 0;
-    if (ws && this.trusted) {
-      try {
-        pendingCount = await ws.pendingCount();
-      } catch {
-        pendingCount = 0;
-      }
-    }
+    const status = await statusParams(this.workspace, this.trusted, driftCount, errors);
     if (seq !== this.statusSeq) return;
-    const status: DidChangeStatusParams = { pendingCount, driftCount };
     const json = JSON.stringify(status);
     if (json === this.lastStatus) return;
     this.lastStatus = json;

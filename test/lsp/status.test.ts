@@ -1,0 +1,83 @@
+/**
+ * The truthful status (issue 13): over JSON-RPC to a spawned server on a copy
+ * of test-fixtures/tracker. A database that was not read makes migrations
+ * "unknown" with the reason; a database file that does not exist yet makes
+ * them "pending" (migrate creates it); models that do not parse are counted
+ * as errors in the listing and in `tsmigrate/didChangeStatus`.
+ */
+import assert from "node:assert/strict";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { after, describe, test } from "node:test";
+import type { DidChangeStatusParams, ListMigrationsResult, MakeMigrationsResult } from "../../server/src/protocol";
+import { copyFixture, type LspClient, removeDir, startServer } from "./harness";
+
+const MODELS = "src/tracker/models.ts";
+
+/** A server on a fresh tracker copy with its first migration written. */
+async function trackerWithMigration(trusted: boolean): Promise<{ dir: string; client: LspClient }> {
+  const dir = copyFixture("tracker");
+  const { client } = await startServer({ root: dir, initializationOptions: { trusted } });
+  await client.open(MODELS);
+  await client.waitForDiagnostics(MODELS, (d) => d.some((x) => x.code === "drift-create-model"), "initial drift");
+  const made = await client.request<MakeMigrationsResult>("tsmigrate/makeMigrations", { apps: ["tracker"] });
+  mkdirSync(path.join(dir, "src/tracker/migrations"), { recursive: true });
+  for (const f of made.files) writeFileSync(f.path, f.content);
+  await client.watched(made.files.map((f) => ({ file: f.path, type: 1 as const })));
+  await client.waitForDiagnostics(MODELS, (d) => !d.some((x) => String(x.code).startsWith("drift-")), "no drift");
+  return { dir, client };
+}
+
+function lastStatus(client: LspClient): DidChangeStatusParams | undefined {
+  return client.notifications.filter((n) => n.method === "tsmigrate/didChangeStatus").at(-1)?.params as DidChangeStatusParams | undefined;
+}
+
+describe("truthful status", () => {
+  const cleanups: (() => Promise<void>)[] = [];
+  after(async () => {
+    for (const c of cleanups) await c();
+  });
+
+  test("untrusted: migrations are unknown, the status says why, nothing is pending", async () => {
+    const { dir, client } = await trackerWithMigration(false);
+    cleanups.push(async () => { await client.stop(); removeDir(dir); });
+    const list = await client.request<ListMigrationsResult>("tsmigrate/listMigrations", {});
+    assert.equal(list.databaseState, "untrusted");
+    assert.match(list.databaseError ?? "", /not trusted/);
+    assert.deepEqual(list.apps[0]!.migrations.map((m) => m.status), ["unknown"]);
+    assert.equal(list.errorCount, 0);
+    const status = await client.waitFor(() => lastStatus(client), "a status");
+    assert.equal(status.databaseState, "untrusted");
+    assert.equal(status.pendingCount, 0);
+    assert.match(status.databaseError ?? "", /not trusted/);
+  });
+
+  test("trusted, no database file yet: pending (migrate creates it); a database that is not one: unknown with the error", async () => {
+    const { dir, client } = await trackerWithMigration(true);
+    cleanups.push(async () => { await client.stop(); removeDir(dir); });
+    const missing = await client.request<ListMigrationsResult>("tsmigrate/listMigrations", {});
+    assert.equal(missing.databaseState, "missing");
+    assert.equal(missing.databaseError, undefined);
+    assert.deepEqual(missing.apps[0]!.migrations.map((m) => m.status), ["pending"]);
+    await client.waitFor(() => lastStatus(client)?.databaseState === "missing" && lastStatus(client)!.pendingCount === 1, "status: 1 pending, missing");
+
+    writeFileSync(path.join(dir, "db.sqlite3"), "this is not a SQLite database, just text long enough to have a header.........");
+    const broken = await client.request<ListMigrationsResult>("tsmigrate/listMigrations", {});
+    assert.equal(broken.databaseState, "error");
+    assert.match(broken.databaseError ?? "", /not a database/i);
+    assert.deepEqual(broken.apps[0]!.migrations.map((m) => m.status), ["unknown"]);
+  });
+
+  test("models that do not parse: the listing and the status count the errors", async () => {
+    const { dir, client } = await trackerWithMigration(false);
+    cleanups.push(async () => { await client.stop(); removeDir(dir); });
+    const text = readFileSync(path.join(dir, MODELS), "utf8");
+    await client.change(MODELS, text.replace("extends models.Model {", "extends models.Model {{ ]"));
+    await client.waitForDiagnostics(MODELS, (d) => d.some((x) => x.severity === 1), "an error");
+    const list = await client.request<ListMigrationsResult>("tsmigrate/listMigrations", {});
+    assert.ok((list.errorCount ?? 0) > 0, `errorCount ${list.errorCount}`);
+    await client.waitFor(() => (lastStatus(client)?.errorCount ?? 0) > 0, "a status with errors");
+    await client.change(MODELS, text);
+    await client.waitFor(() => lastStatus(client)?.errorCount === 0, "a status with no errors after the fix");
+  });
+});
