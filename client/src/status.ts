@@ -38,7 +38,7 @@ export function databaseUnknown(counts: StatusCounts): boolean {
 
 /** A one-line reason the database was not read, short enough for a tree row's description. */
 export function shortDatabaseReason(state: DatabaseState | undefined, error: string | undefined): string {
-  if (state === "untrusted") return "workspace not trusted";
+  if (state === "untrusted") return "workspace not trusted: trust it to apply migrations";
   if (state === "missing") return "not created yet: migrate creates it";
   const first = (error ?? "unknown error").split("\n")[0]!.replace(/^.*?: (?=[A-Z])/, "");
   return first.length > 60 ? `${first.slice(0, 59)}…` : first;

@@ -5,7 +5,9 @@
  * contextValue). `tree_view.ts` turns these into `vscode.TreeItem`s.
  *
  * contextValues (the `viewItem` of package.json's menus):
- * `database`, `app` / `app.applied` (some migration applied),
+ * `database`, `app.empty` (no migrations: nothing to migrate), `app` /
+ * `app.applied` (some migration applied), `migration.unknown` (the database
+ * was not read),
  * `migration.applied`, `migration.pending`, `migration.modified`,
  * `migration.conflicted`, `message`, `schemaDrift` ("database differs from
  * the migrations", `tsmigrate/schemaDrift`, listing each difference).
@@ -46,6 +48,8 @@ export interface MessageNode {
   text: string;
   /** Shown beside the text (the reason, readable without hovering). */
   description?: string;
+  /** Run on click (trust the workspace, make the first migration). */
+  command?: { command: string; title: string; arguments: unknown[] };
   tooltip: string;
   severity: "info" | "warning" | "error";
 }
@@ -117,6 +121,23 @@ export function formatAppliedAt(iso: string): string {
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}`;
 }
 
+/**
+ * An applied time readable at the default sidebar width, relative to `now`
+ * (ms): "just now", "5 min ago", "3 h ago", "2 days ago", else the local
+ * date `YYYY-MM-DD` (a week or more ago). Returns the input when it does not parse.
+ */
+export function relativeAppliedAt(iso: string, now = Date.now()): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  const minutes = Math.floor((now - date.getTime()) / 60_000);
+  if (minutes < 1) return "just now";
+  if (minutes < 60) return `${minutes} min ago`;
+  if (minutes < 24 * 60) return `${Math.floor(minutes / 60)} h ago`;
+  const days = Math.floor(minutes / (24 * 60));
+  if (days < 7) return days === 1 ? "yesterday" : `${days} days ago`;
+  return formatAppliedAt(iso).slice(0, 10);
+}
+
 /** Escapes Markdown's special characters in `text`. */
 function md(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+\-.!<>|]/g, (c) => `\\${c}`);
@@ -127,12 +148,14 @@ export function appNodes(result: ListMigrationsResult, database: string): TreeNo
   const nodes: TreeNode[] = [];
   const state = databaseState(result);
   if (state === "untrusted" || state === "error") {
+    const untrusted = state === "untrusted";
     nodes.push({
       kind: "message",
       text: `Database '${database}' not read`,
       description: shortDatabaseReason(state, result.databaseError),
-      tooltip: `${md(result.databaseError ?? "")}\n\nWhether each migration is applied is unknown.`,
+      tooltip: `${md(result.databaseError ?? "")}\n\nWhether each migration is applied is unknown.${untrusted ? " Trust this workspace to apply migrations (click to manage workspace trust)." : ""}`,
       severity: "warning",
+      command: untrusted ? { command: "workbench.trust.manage", title: "Manage Workspace Trust", arguments: [] } : undefined,
     });
   } else if (state === "missing" && result.apps.some((a) => a.migrations.length > 0)) {
     nodes.push({
@@ -144,6 +167,16 @@ export function appNodes(result: ListMigrationsResult, database: string): TreeNo
     });
   }
   for (const app of result.apps) nodes.push({ kind: "app", database, app });
+  if (result.driftCount > 0 && result.apps.length > 0 && result.apps.every((a) => a.migrations.length === 0)) {
+    nodes.push({
+      kind: "message",
+      text: "Make the first migration",
+      description: `${result.driftCount} model change${result.driftCount === 1 ? "" : "s"}`,
+      tooltip: "The models have no migration yet: make the first one (`tsmigrate makemigrations`).",
+      severity: "info",
+      command: { command: "tsmigrate.makeMigrations", title: "Make Migrations", arguments: [] },
+    });
+  }
   return nodes;
 }
 
@@ -202,22 +235,24 @@ export function itemView(node: TreeNode): ItemView {
       const parts = unknown > 0 ? [`${migrations.length} migration${migrations.length === 1 ? "" : "s"}, status unknown`] : [`${applied} applied`, `${pending} pending`];
       if (problems > 0) parts.push(`${problems} to check`);
       return {
-        id: `app:${node.database}:${node.app.label}`,
+        // A new id once the app has migrations: VS Code then shows the row expanded (its default), not as remembered.
+        id: `app:${node.database}:${node.app.label}${migrations.length === 0 ? ":empty" : ""}`,
         label: node.app.label,
         description: migrations.length === 0 ? "no migrations" : parts.join(", "),
         tooltip: `App **${md(node.app.label)}**: ${migrations.length} migration${migrations.length === 1 ? "" : "s"}, ${parts.join(", ")}`,
         icon: { id: "package", color: problems > 0 ? "list.warningForeground" : undefined },
-        contextValue: applied > 0 ? "app.applied" : "app",
+        contextValue: migrations.length === 0 ? "app.empty" : applied > 0 ? "app.applied" : "app",
         collapsible: migrations.length === 0 ? "none" : "expanded",
       };
     }
     case "migration": {
       const m = node.migration;
       const view = STATUS_VIEW[m.status];
-      const when = m.appliedAt !== undefined ? formatAppliedAt(m.appliedAt) : undefined;
+      const full = m.appliedAt !== undefined ? formatAppliedAt(m.appliedAt) : undefined;
+      const when = m.appliedAt !== undefined ? relativeAppliedAt(m.appliedAt) : undefined;
       const description =
         m.status === "applied" && when !== undefined ? `applied ${when}` : m.status === "modified" && when !== undefined ? `modified since applied ${when}` : view.word;
-      const lines = [`**${md(node.app)}.${md(m.name)}** — ${view.word}${when !== undefined ? ` (${when})` : ""}`, "", view.explanation];
+      const lines = [`**${md(node.app)}.${md(m.name)}** — ${view.word}${full !== undefined ? ` (${full})` : ""}`, "", view.explanation];
       if (m.operations.length > 0) lines.push("", ...m.operations.map((op) => `- ${md(op)}`));
       lines.push("", `\`${m.file}\``);
       return {
@@ -238,6 +273,7 @@ export function itemView(node: TreeNode): ItemView {
         id: `msg:${node.text}`,
         label: node.text,
         description: node.description,
+        command: node.command,
         tooltip: node.tooltip,
         icon: { id: node.severity, color: node.severity === "error" ? "list.errorForeground" : node.severity === "warning" ? "list.warningForeground" : undefined },
         contextValue: "message",

@@ -5,7 +5,7 @@ import { shortDatabaseReason, statusCounts, statusView, viewBadge } from "../../
 test("status bar: a database not read is 'unknown' with its reason, never pending and never the check", () => {
   const untrusted = statusView({ pending: 0, drift: 0, databaseState: "untrusted", databaseError: "The workspace is not trusted: the database is not read." });
   assert.equal(untrusted.text, "$(database) ?");
-  assert.match(untrusted.tooltip, /migrations unknown: workspace not trusted/);
+  assert.match(untrusted.tooltip, /migrations unknown: workspace not trusted: trust it to apply migrations/);
   assert.doesNotMatch(untrusted.text, /check/);
   const error = statusView({ pending: 0, drift: 2, databaseState: "error", databaseError: "db.sqlite3: SqliteError: file is not a database" });
   assert.equal(error.text, "$(database) ? $(warning) 2");
@@ -26,7 +26,7 @@ test("status bar: models with errors show the error count, never the check", () 
 });
 
 test("short database reasons fit a tree row", () => {
-  assert.equal(shortDatabaseReason("untrusted", "whatever"), "workspace not trusted");
+  assert.equal(shortDatabaseReason("untrusted", "whatever"), "workspace not trusted: trust it to apply migrations");
   assert.equal(shortDatabaseReason("missing", undefined), "not created yet: migrate creates it");
   assert.equal(shortDatabaseReason("error", "x".repeat(100)).length, 60);
   assert.equal(shortDatabaseReason("error", "first line\nsecond"), "first line");

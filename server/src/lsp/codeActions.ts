@@ -48,9 +48,9 @@ export function codeActions(ws: Workspace, p: CodeActionParams, token?: Cancella
   checkCancelled(token);
   const only = p.context.only;
   const actions: CodeAction[] = [];
-  const ours = p.context.diagnostics.filter((d) => d.source === DiagnosticSource);
-  // Diagnostics the client sends back may lack `data`: find ours by code and range.
   const published = analysis.diagnostics.get(file) ?? [];
+  const ours = ownDiagnostics(p, published);
+  // Diagnostics the client sends back may lack `data`: find ours by code and range.
   const withData = (d: Diagnostic): Diagnostic =>
     d.data ? d : (published.find((x) => x.code === d.code && overlaps(x.range, d.range)) ?? d);
 
@@ -83,6 +83,19 @@ export function codeActions(ws: Workspace, p: CodeActionParams, token?: Cancella
     if (a) actions.push(a);
   }
   return actions;
+}
+
+/**
+ * Our diagnostics the action is for: those in the request's context, else
+ * (a client whose context is empty or older than our last publication: VS
+ * Code right after a publication, a client that sends none) ours at the
+ * requested range from the latest analysis, so that "Make migration" is
+ * offered as soon as the squiggle shows.
+ */
+function ownDiagnostics(p: CodeActionParams, published: readonly Diagnostic[]): Diagnostic[] {
+  const ours = p.context.diagnostics.filter((d) => d.source === DiagnosticSource);
+  if (ours.length > 0) return ours;
+  return published.filter((d) => overlaps(d.range, p.range));
 }
 
 function makeMigrationAction(
