@@ -215,6 +215,13 @@ export interface InitializationOptions {
   configPath?: string;
   /** The `tsmigrate.drift.severity` setting. */
   driftSeverity?: "error" | "warning" | "information" | "hint";
+  /**
+   * The client has the `tsmigrate.makeMigrations` command (the VS Code
+   * extension): "Make migration" code actions run it (`arguments: [{ apps: [label] }]`),
+   * so that the quick fix, the source action and the view's button write,
+   * open and announce the file the same way. Other clients get a WorkspaceEdit.
+   */
+  makeMigrationsCommand?: boolean;
 }
 
 /** JSON-RPC error codes of tsmigrate's requests (server-defined range). */

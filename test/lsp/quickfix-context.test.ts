@@ -56,3 +56,31 @@ test("a fresh drift diagnostic's quick fix is offered with or without the diagno
   });
   assert.deepEqual(elsewhere.map((a) => a.title), [], "no quick fix away from the drift");
 });
+
+test("a client with the tsmigrate.makeMigrations command gets it in the quick fix and the source action (one way to make a migration)", async () => {
+  const d2 = copyFixture("shop");
+  const { client: c } = await startServer({
+    root: d2,
+    initializationOptions: { trusted: false, makeMigrationsCommand: true },
+    capabilities: { textDocument: { codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ["quickfix", "source"] } }, resolveSupport: { properties: ["edit"] } } } },
+  });
+  try {
+    await c.open(MODELS);
+    const text = readFileSync(path.join(d2, MODELS), "utf8");
+    await c.change(MODELS, text.replace(/(\n\s+name = models\.CharField[^\n]*\n)/, "$1  weight = models.IntegerField({ null: true });\n"));
+    const diags = await c.waitForDiagnostics(MODELS, (d) => d.some((x) => /weight/.test(x.message)), "the weight drift");
+    const drift = diags.find((x) => /weight/.test(x.message))!;
+    const actions = await c.request<(Action & { command?: { command: string; arguments?: unknown[] }; edit?: unknown })[]>("textDocument/codeAction", {
+      textDocument: { uri: c.uri(MODELS) }, range: drift.range, context: { diagnostics: [drift] },
+    });
+    const makes = actions.filter((a) => a.title === "Make migration for 'shop'");
+    assert.deepEqual(makes.map((a) => a.kind).sort(), ["quickfix", "source.tsmigrate.makeMigrations"]);
+    for (const a of makes) {
+      assert.deepEqual(a.command, { title: "Make migration for 'shop'", command: "tsmigrate.makeMigrations", arguments: [{ apps: ["shop"] }] });
+      assert.equal(a.edit, undefined);
+    }
+  } finally {
+    await c.stop();
+    removeDir(d2);
+  }
+});

@@ -24,6 +24,9 @@ import type { Workspace } from "./workspace";
 /** The kind of the "make migrations" source action. */
 const MAKE_MIGRATIONS_KIND = `${CodeActionKind.Source}.tsmigrate.makeMigrations`;
 
+/** The VS Code extension's command that makes, writes, opens and announces migrations (see InitializationOptions.makeMigrationsCommand). */
+export const MAKE_MIGRATIONS_COMMAND = "tsmigrate.makeMigrations";
+
 /** What a code action left to `codeAction/resolve` carries: the files to compute. */
 export type ActionData = { readonly make: string } | { readonly merge: string };
 
@@ -39,7 +42,7 @@ function wants(only: readonly string[] | undefined, kind: string): boolean {
  * whole-project autodetector run) are left to `codeAction/resolve`, so they
  * are computed only for the action the user picks, not on every cursor move.
  */
-export function codeActions(ws: Workspace, p: CodeActionParams, token?: CancellationToken, lazyEdits = false): CodeAction[] {
+export function codeActions(ws: Workspace, p: CodeActionParams, token?: CancellationToken, lazyEdits = false, viaCommand = false): CodeAction[] {
   const file = uriToPath(p.textDocument.uri);
   if (!file) return [];
   const where = ws.appOf(file);
@@ -62,7 +65,7 @@ export function codeActions(ws: Workspace, p: CodeActionParams, token?: Cancella
       if (data?.kind === "drift") {
         if (!madeFor.has(data.app)) {
           madeFor.add(data.app);
-          const a = makeMigrationAction(ws, analysis.diagnostics, data.app, CodeActionKind.QuickFix, [raw], lazyEdits);
+          const a = makeMigrationAction(ws, analysis.diagnostics, data.app, CodeActionKind.QuickFix, [raw], lazyEdits, viaCommand);
           if (a) actions.push(a);
         }
         if (data.needsDefault && data.model && data.field) actions.push(...nullFixes(ws, file, data, raw));
@@ -79,7 +82,7 @@ export function codeActions(ws: Workspace, p: CodeActionParams, token?: Cancella
     }
   }
   if (where.kind === "models" && wants(only, MAKE_MIGRATIONS_KIND) && analysis.drift.has(where.app.label)) {
-    const a = makeMigrationAction(ws, analysis.diagnostics, where.app.label, MAKE_MIGRATIONS_KIND, undefined, lazyEdits);
+    const a = makeMigrationAction(ws, analysis.diagnostics, where.app.label, MAKE_MIGRATIONS_KIND, undefined, lazyEdits, viaCommand);
     if (a) actions.push(a);
   }
   return actions;
@@ -100,7 +103,7 @@ function ownDiagnostics(p: CodeActionParams, published: readonly Diagnostic[]): 
 
 function makeMigrationAction(
   ws: Workspace, published: ReadonlyMap<string, readonly Diagnostic[]>, app: string, kind: string,
-  diagnostics: Diagnostic[] | undefined, lazy: boolean,
+  diagnostics: Diagnostic[] | undefined, lazy: boolean, viaCommand: boolean,
 ): CodeAction | undefined {
   const action: CodeAction = {
     title: `Make migration for '${app}'`,
@@ -110,6 +113,7 @@ function makeMigrationAction(
   };
   const blocker = makeMigrationsBlocker(ws) ?? needsDefaultBlocker(published, app);
   if (blocker) return { ...action, isPreferred: undefined, disabled: { reason: blocker } };
+  if (viaCommand) return { ...action, command: { title: action.title, command: MAKE_MIGRATIONS_COMMAND, arguments: [{ apps: [app] }] } };
   return withEdit(ws, action, { make: app }, lazy);
 }
 

@@ -124,7 +124,7 @@ export class TsMigrateServer {
     c.onCodeAction(guardRequest("codeAction", log, (p: CodeActionParams, token) => {
       const ws = this.requireWorkspace();
       checkCancelled(token);
-      return codeActions(ws, p, token, this.lazyEdits);
+      return codeActions(ws, p, token, this.lazyEdits, this.options.makeMigrationsCommand === true);
     }));
     c.onCodeActionResolve(guardRequest("codeAction/resolve", log, (action: CodeAction) => resolveCodeAction(this.requireWorkspace(), action)));
     c.onNotification(NotificationTypes["tsmigrate/setTrust"], guardNotification("setTrust", log, (p: SetTrustParams) => {
