@@ -216,12 +216,15 @@ export interface InitializationOptions {
   /** The `tsmigrate.drift.severity` setting. */
   driftSeverity?: "error" | "warning" | "information" | "hint";
   /**
-   * The client has the `tsmigrate.makeMigrations` command (the VS Code
-   * extension): "Make migration" code actions run it (`arguments: [{ apps: [label] }]`),
-   * so that the quick fix, the source action and the view's button write,
-   * open and announce the file the same way. Other clients get a WorkspaceEdit.
+   * The client has tsmigrate's commands (the VS Code extension:
+   * `tsmigrate.makeMigrations`, `tsmigrate.applyTo`, `tsmigrate.rollbackTo`,
+   * `tsmigrate.showSql`). "Make migration" code actions then run
+   * `tsmigrate.makeMigrations` (`arguments: [{ apps: [label] }]`), so that the
+   * quick fix, the source action and the view's button write, open and
+   * announce the file the same way, and CodeLenses carry those commands.
+   * Other clients get a WorkspaceEdit and lenses that only show the state.
    */
-  makeMigrationsCommand?: boolean;
+  clientCommands?: boolean;
 }
 
 /** JSON-RPC error codes of tsmigrate's requests (server-defined range). */

@@ -10,8 +10,9 @@
  *   3. adding a field in models.ts shows a drift squiggle;
  *   4. its quick fix (offered at the first Ctrl+. once the squiggle shows;
  *      the time is printed) creates the migration file, opens it, shows the
- *      same "Created ..." notification as the view's button, and the view
- *      shows it pending;
+ *      same "Created ..." notification as the view's button, its CodeLenses
+ *      say "pending" / "Apply up to here" / "Show SQL", and the view shows it
+ *      pending;
  *   5. applying it adds the column;
  *   6. "Roll Back to Here" on 0001 asks (naming the column that is lost) and
  *      makes the later migration pending again;
@@ -243,6 +244,13 @@ async function main(): Promise<void> {
       // The same outcome as the view's Make Migrations button: the file open, a "Created ..." notification.
       await page.locator(".tabs-container .tab.active", { hasText: created }).waitFor({ timeout: 30_000 });
       await page.locator(".notification-toast", { hasText: `Created ${created}` }).first().waitFor({ timeout: 30_000 });
+      // Its CodeLenses: the state on the database, Apply up to here, Show SQL.
+      const lenses = page.locator(".editor-instance .monaco-editor .codelens-decoration").first();
+      await until("the new migration's CodeLenses", async () => {
+        const t = (await lenses.textContent().catch(() => "")) ?? "";
+        return /pending/.test(t) && /Apply up to here/.test(t) && /Show SQL/.test(t);
+      }, 30_000);
+      await page.screenshot({ path: join(RESULTS, "migration-lenses.png") });
       const content = await until("the new file's content on disk", async () => {
         const text = readFileSync(join(project, "shop", "migrations", created), "utf8");
         if (text.includes("AddField")) return text;

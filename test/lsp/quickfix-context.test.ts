@@ -61,7 +61,7 @@ test("a client with the tsmigrate.makeMigrations command gets it in the quick fi
   const d2 = copyFixture("shop");
   const { client: c } = await startServer({
     root: d2,
-    initializationOptions: { trusted: false, makeMigrationsCommand: true },
+    initializationOptions: { trusted: false, clientCommands: true },
     capabilities: { textDocument: { codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ["quickfix", "source"] } }, resolveSupport: { properties: ["edit"] } } } },
   });
   try {

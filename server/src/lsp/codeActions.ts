@@ -24,7 +24,7 @@ import type { Workspace } from "./workspace";
 /** The kind of the "make migrations" source action. */
 const MAKE_MIGRATIONS_KIND = `${CodeActionKind.Source}.tsmigrate.makeMigrations`;
 
-/** The VS Code extension's command that makes, writes, opens and announces migrations (see InitializationOptions.makeMigrationsCommand). */
+/** The VS Code extension's command that makes, writes, opens and announces migrations (see InitializationOptions.clientCommands). */
 export const MAKE_MIGRATIONS_COMMAND = "tsmigrate.makeMigrations";
 
 /** What a code action left to `codeAction/resolve` carries: the files to compute. */

@@ -10,7 +10,7 @@
  */
 import * as path from "node:path";
 import {
-  type CodeAction, CodeActionKind, DidChangeWatchedFilesNotification, FileChangeType, MessageType, ShowMessageNotification,
+  type CodeAction, CodeActionKind, type CodeLensParams, CodeLensRefreshRequest, DidChangeWatchedFilesNotification, FileChangeType, MessageType, ShowMessageNotification,
   TextDocumentSyncKind,
   type CodeActionParams, type Connection, type Diagnostic, type DidChangeTextDocumentParams,
   type DidChangeWatchedFilesParams, type DidCloseTextDocumentParams, type DidOpenTextDocumentParams,
@@ -24,6 +24,7 @@ import { Debouncer } from "./debounce";
 import { DocumentStore, pathToUri, uriToPath } from "./documents";
 import { guardNotification, guardRequest, checkCancelled, describeError } from "./guard";
 import { hover } from "./hover";
+import { codeLenses } from "./lenses";
 import { listenForProgressCancel, registerCustomRequests } from "./requests";
 import { warmUpFormatter } from "./sql";
 import { errorCount, statusParams } from "./status";
@@ -124,8 +125,10 @@ export class TsMigrateServer {
     c.onCodeAction(guardRequest("codeAction", log, (p: CodeActionParams, token) => {
       const ws = this.requireWorkspace();
       checkCancelled(token);
-      return codeActions(ws, p, token, this.lazyEdits, this.options.makeMigrationsCommand === true);
+      return codeActions(ws, p, token, this.lazyEdits, this.options.clientCommands === true);
     }));
+    c.onCodeLens(guardRequest("codeLens", log, (p: CodeLensParams) =>
+      codeLenses(this.requireWorkspace(), p.textDocument.uri, this.options.clientCommands === true, this.trusted)));
     c.onCodeActionResolve(guardRequest("codeAction/resolve", log, (action: CodeAction) => resolveCodeAction(this.requireWorkspace(), action)));
     c.onNotification(NotificationTypes["tsmigrate/setTrust"], guardNotification("setTrust", log, (p: SetTrustParams) => {
       this.trusted = p.trusted === true;
@@ -166,10 +169,12 @@ export class TsMigrateServer {
     }
     this.watchDynamic = p.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     this.lazyEdits = p.capabilities.textDocument?.codeAction?.resolveSupport?.properties.includes("edit") === true;
+    this.lensRefresh = p.capabilities.workspace?.codeLens?.refreshSupport === true;
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         hoverProvider: true,
+        codeLensProvider: { resolveProvider: false },
         codeActionProvider: {
           codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.Source, `${CodeActionKind.Source}.tsmigrate`],
           resolveProvider: true,
@@ -193,6 +198,8 @@ export class TsMigrateServer {
   }
 
   private watchDynamic = false;
+  /** The client re-asks for CodeLenses on `workspace/codeLens/refresh` (after a status change: applied states moved). */
+  private lensRefresh = false;
   /** The client resolves code actions' edits lazily (`codeAction/resolve`). */
   private lazyEdits = false;
 
@@ -286,5 +293,6 @@ export class TsMigrateServer {
     if (json === this.lastStatus) return;
     this.lastStatus = json;
     void this.connection.sendNotification(NotificationTypes["tsmigrate/didChangeStatus"], status);
+    if (this.lensRefresh) void this.connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
   }
 }
