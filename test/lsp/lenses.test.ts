@@ -6,28 +6,17 @@
  * without tsmigrate's commands.
  */
 import assert from "node:assert/strict";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { after, describe, test } from "node:test";
-import type { MakeMigrationsResult, MigrateResult } from "../../server/src/protocol";
-import { copyFixture, type LspClient, removeDir, startServer } from "./harness";
+import type { MigrateResult } from "../../server/src/protocol";
+import { type LspClient, removeDir } from "./harness";
+import { TRACKER_MODELS, trackerWithMigration } from "./tracker-migrated";
 
-const MODELS = "src/tracker/models.ts";
+const MODELS = TRACKER_MODELS;
 
 interface Lens { range: { start: { line: number } }; command?: { title: string; command: string; arguments?: unknown[] } }
 
-async function tracker(options: { trusted: boolean; clientCommands?: boolean }): Promise<{ dir: string; client: LspClient; migration: string }> {
-  const dir = copyFixture("tracker");
-  const { client } = await startServer({ root: dir, initializationOptions: options });
-  await client.open(MODELS);
-  await client.waitForDiagnostics(MODELS, (d) => d.some((x) => x.code === "drift-create-model"), "initial drift");
-  const made = await client.request<MakeMigrationsResult>("tsmigrate/makeMigrations", { apps: ["tracker"] });
-  mkdirSync(path.join(dir, "src/tracker/migrations"), { recursive: true });
-  for (const f of made.files) writeFileSync(f.path, f.content);
-  await client.watched(made.files.map((f) => ({ file: f.path, type: 1 as const })));
-  await client.waitForDiagnostics(MODELS, (d) => !d.some((x) => String(x.code).startsWith("drift-")), "no drift");
-  return { dir, client, migration: path.relative(dir, made.files[0]!.path) };
-}
 
 const lenses = (client: LspClient, file: string): Promise<Lens[]> => client.request<Lens[]>("textDocument/codeLens", { textDocument: { uri: client.uri(file) } });
 const titles = (ls: Lens[]): string[] => ls.map((l) => l.command?.title ?? "");
@@ -39,7 +28,7 @@ describe("CodeLenses", () => {
   });
 
   test("a migration file: pending with Apply, then applied with Roll back, each with Show SQL, above migrations.Migration(", async () => {
-    const { dir, client, migration } = await tracker({ trusted: true, clientCommands: true });
+    const { dir, client, migration } = await trackerWithMigration({ trusted: true, clientCommands: true });
     cleanups.push(async () => { await client.stop(); removeDir(dir); });
     await client.open(migration);
     const name = path.basename(migration, ".ts");
@@ -61,7 +50,7 @@ describe("CodeLenses", () => {
   });
 
   test("a model class with changes not in a migration gets 'N changes not in a migration — Make migration'", async () => {
-    const { dir, client } = await tracker({ trusted: false, clientCommands: true });
+    const { dir, client } = await trackerWithMigration({ trusted: false, clientCommands: true });
     cleanups.push(async () => { await client.stop(); removeDir(dir); });
     assert.deepEqual(await lenses(client, MODELS), [], "no lens without drift");
     const text = readFileSync(path.join(dir, MODELS), "utf8");
@@ -76,7 +65,7 @@ describe("CodeLenses", () => {
   });
 
   test("a client without tsmigrate's commands, untrusted: the state only, 'unknown'", async () => {
-    const { dir, client, migration } = await tracker({ trusted: false });
+    const { dir, client, migration } = await trackerWithMigration({ trusted: false });
     cleanups.push(async () => { await client.stop(); removeDir(dir); });
     await client.open(migration);
     const ls = await lenses(client, migration);

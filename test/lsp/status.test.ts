@@ -6,27 +6,16 @@
  * as errors in the listing and in `tsmigrate/didChangeStatus`.
  */
 import assert from "node:assert/strict";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { after, describe, test } from "node:test";
-import type { DidChangeStatusParams, ListMigrationsResult, MakeMigrationsResult } from "../../server/src/protocol";
-import { copyFixture, type LspClient, removeDir, startServer } from "./harness";
+import type { DidChangeStatusParams, ListMigrationsResult } from "../../server/src/protocol";
+import { type LspClient, removeDir } from "./harness";
+import { TRACKER_MODELS, trackerWithMigration } from "./tracker-migrated";
 
-const MODELS = "src/tracker/models.ts";
+const MODELS = TRACKER_MODELS;
 
 /** A server on a fresh tracker copy with its first migration written. */
-async function trackerWithMigration(trusted: boolean): Promise<{ dir: string; client: LspClient }> {
-  const dir = copyFixture("tracker");
-  const { client } = await startServer({ root: dir, initializationOptions: { trusted } });
-  await client.open(MODELS);
-  await client.waitForDiagnostics(MODELS, (d) => d.some((x) => x.code === "drift-create-model"), "initial drift");
-  const made = await client.request<MakeMigrationsResult>("tsmigrate/makeMigrations", { apps: ["tracker"] });
-  mkdirSync(path.join(dir, "src/tracker/migrations"), { recursive: true });
-  for (const f of made.files) writeFileSync(f.path, f.content);
-  await client.watched(made.files.map((f) => ({ file: f.path, type: 1 as const })));
-  await client.waitForDiagnostics(MODELS, (d) => !d.some((x) => String(x.code).startsWith("drift-")), "no drift");
-  return { dir, client };
-}
 
 function lastStatus(client: LspClient): DidChangeStatusParams | undefined {
   return client.notifications.filter((n) => n.method === "tsmigrate/didChangeStatus").at(-1)?.params as DidChangeStatusParams | undefined;
@@ -39,7 +28,7 @@ describe("truthful status", () => {
   });
 
   test("untrusted: migrations are unknown, the status says why, nothing is pending", async () => {
-    const { dir, client } = await trackerWithMigration(false);
+    const { dir, client } = await trackerWithMigration({ trusted: false });
     cleanups.push(async () => { await client.stop(); removeDir(dir); });
     const list = await client.request<ListMigrationsResult>("tsmigrate/listMigrations", {});
     assert.equal(list.databaseState, "untrusted");
@@ -53,7 +42,7 @@ describe("truthful status", () => {
   });
 
   test("trusted, no database file yet: pending (migrate creates it); a database that is not one: unknown with the error", async () => {
-    const { dir, client } = await trackerWithMigration(true);
+    const { dir, client } = await trackerWithMigration({ trusted: true });
     cleanups.push(async () => { await client.stop(); removeDir(dir); });
     const missing = await client.request<ListMigrationsResult>("tsmigrate/listMigrations", {});
     assert.equal(missing.databaseState, "missing");
@@ -69,7 +58,7 @@ describe("truthful status", () => {
   });
 
   test("models that do not parse: the listing and the status count the errors", async () => {
-    const { dir, client } = await trackerWithMigration(false);
+    const { dir, client } = await trackerWithMigration({ trusted: false });
     cleanups.push(async () => { await client.stop(); removeDir(dir); });
     const text = readFileSync(path.join(dir, MODELS), "utf8");
     await client.change(MODELS, text.replace("extends models.Model {", "extends models.Model {{ ]"));
