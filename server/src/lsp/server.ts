@@ -28,6 +28,7 @@ import { codeLenses } from "./lenses";
 import { listenForProgressCancel, registerCustomRequests } from "./requests";
 import { warmUpFormatter } from "./sql";
 import { errorCount, statusParams } from "./status";
+import { FallbackWatcher } from "./watch";
 import { Workspace } from "./workspace";
 
 /** Initialization options the server accepts: the protocol's, plus tuning knobs for tests and the bench. */
@@ -112,9 +113,7 @@ export class TsMigrateServer {
     c.onDidChangeWatchedFiles(guardNotification("didChangeWatchedFiles", log, (p: DidChangeWatchedFilesParams) => {
       for (const change of p.changes) {
         const file = uriToPath(change.uri);
-        if (!file) continue;
-        this.documents.invalidate(file);
-        this.touched(file, change.type === FileChangeType.Changed ? "changed" : "created-or-deleted");
+        if (file) this.fileChangedOnDisk(file, change.type === FileChangeType.Changed ? "changed" : "created-or-deleted");
       }
     }));
     c.onHover(guardRequest("hover", log, (p: HoverParams, token) => {
@@ -140,6 +139,7 @@ export class TsMigrateServer {
     c.onShutdown(() => {
       this.shuttingDown = true;
       this.analysis.dispose();
+      void this.watcher?.close();
       void this.workspace?.dispose();
     });
   }
@@ -210,9 +210,38 @@ export class TsMigrateServer {
       await this.connection.client.register(DidChangeWatchedFilesNotification.type, {
         watchers: WATCH_GLOBS.map((globPattern) => ({ globPattern })),
       });
+    } else {
+      // Not awaited: the first analysis does not wait for the watcher's initial scan.
+      this.watchFallback().catch((e: unknown) => this.log(`file watching: ${describeError(e)}`));
     }
     this.analysis.schedule();
   }
+
+  /** A project file changed on disk (a client's watcher or ours). */
+  private fileChangedOnDisk(file: string, how: "changed" | "created-or-deleted"): void {
+    this.documents.invalidate(file);
+    this.touched(file, how);
+    if (how === "created-or-deleted" || path.basename(file) === "tsmigrate.config.json") this.watcher?.update(this.appDirs());
+  }
+
+  /** The folders of the project's apps (for our own watcher). */
+  private appDirs(): string[] {
+    return this.workspace?.config.apps.map((a) => path.dirname(a.modelsFile)) ?? [];
+  }
+
+  /**
+   * Watches the project's files ourselves when the client cannot register
+   * watchers (see watch.ts). Resolves once the watcher is ready.
+   */
+  private async watchFallback(): Promise<void> {
+    const ws = this.workspace;
+    if (!ws || this.watchDynamic) return;
+    this.watcher = new FallbackWatcher(ws.root, this.appDirs(), (file, how) => this.fileChangedOnDisk(file, how === "changed" ? "changed" : "created-or-deleted"));
+    await this.watcher.ready();
+    this.info(`watching ${ws.root} for model and migration changes (the client does not register file watchers)`);
+  }
+
+  private watcher: FallbackWatcher | undefined;
 
   /** A file's text changed (buffer or disk): update the caches and schedule an analysis. */
   private touched(file: string, how: "changed" | "created-or-deleted" = "changed"): void {
