@@ -211,6 +211,18 @@ function stepTarget(loader: MigrationLoader, migration: Migration, backwards: bo
   return parent ? [parent[0], parent[1]] : [migration.app, null];
 }
 
+/**
+ * The progress message of step `i`: "1 of 3 (0002_product_stock)", the
+ * migration named with its app when the plan spans several apps, and
+ * "unapplying" before it when backwards. The client shows it after its
+ * title ("Migrating tracker: 1 of 3 (0002_product_stock)").
+ */
+export function stepMessage(steps: readonly { migration: Migration; backwards: boolean }[], i: number): string {
+  const { migration, backwards } = steps[i]!;
+  const oneApp = steps.every((s) => s.migration.app === migration.app);
+  return `${i + 1} of ${steps.length} (${backwards ? "unapplying " : ""}${oneApp ? migration.name : keyString(migration.key)})`;
+}
+
 const pause = (ms: number): Promise<void> => new Promise((r) => (ms > 0 ? setTimeout(r, ms) : setImmediate(r)));
 
 /**
@@ -246,8 +258,7 @@ export async function migrate(server: TsMigrateServer, ws: Workspace, p: Migrate
         break;
       }
       const { migration, backwards } = steps[i]!;
-      const id = keyString(migration.key);
-      progress({ kind: "report", message: `${backwards ? "Unapplying" : "Applying"} ${id}...`, percentage: Math.round((i / steps.length) * 100) });
+      progress({ kind: "report", message: stepMessage(steps, i), percentage: Math.round((i / steps.length) * 100) });
       try {
         await executor.migrate([stepTarget(loader, migration, backwards)], {
           fake: p.fake,
