@@ -1,5 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { errorLocation } from "../../client/src/rpc";
 import { shortDatabaseReason, statusCounts, statusView, viewBadge } from "../../client/src/status";
 
 test("status bar: a database not read is 'unknown' with its reason, never pending and never the check", () => {
@@ -43,4 +44,12 @@ test("a status notification's counts", () => {
   assert.deepEqual(statusCounts({ pendingCount: 1, driftCount: 2 }), { pending: 1, drift: 2, errors: 0, databaseState: undefined, databaseError: undefined });
   assert.deepEqual(statusCounts({ pendingCount: 0, driftCount: 0, errorCount: 3, databaseState: "error", databaseError: "boom" }),
     { pending: 0, drift: 0, errors: 3, databaseState: "error", databaseError: "boom" });
+});
+
+test("an error message's location, for 'Go to Error'", () => {
+  assert.deepEqual(errorLocation("/p/shop/models.ts:12:5: unknown field type 'IntField'"), { file: "/p/shop/models.ts", line: 12, column: 5 });
+  assert.deepEqual(errorLocation("Migration failed.\n/p/shop/migrations/0002_a.ts:3:1: bad"), { file: "/p/shop/migrations/0002_a.ts", line: 3, column: 1 });
+  assert.deepEqual(errorLocation("C:\\p\\models.ts:1:2: x"), { file: "C:\\p\\models.ts", line: 1, column: 2 });
+  assert.equal(errorLocation("No changes detected."), undefined);
+  assert.equal(errorLocation("shop/models.ts:1:2: relative"), undefined);
 });

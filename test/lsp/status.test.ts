@@ -66,6 +66,11 @@ describe("truthful status", () => {
     const list = await client.request<ListMigrationsResult>("tsmigrate/listMigrations", {});
     assert.ok((list.errorCount ?? 0) > 0, `errorCount ${list.errorCount}`);
     await client.waitFor(() => (lastStatus(client)?.errorCount ?? 0) > 0, "a status with errors");
+    // Refused for the user's errors: the client shows and logs it; the server does not log it a second time.
+    const refused = await client.request("tsmigrate/makeMigrations", { apps: ["tracker"] }).then(() => undefined, (e: { message: string }) => e.message);
+    assert.match(refused ?? "", /Fix (this error|these \d+ errors) first/);
+    const logged = client.notifications.filter((n) => n.method === "window/logMessage" && /\[makeMigrations\]/.test((n.params as { message: string }).message));
+    assert.deepEqual(logged, [], "logged once (by the client), not by the server too");
     await client.change(MODELS, text);
     await client.waitFor(() => lastStatus(client)?.errorCount === 0, "a status with no errors after the fix");
   });
