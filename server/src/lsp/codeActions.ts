@@ -4,7 +4,8 @@
  *   same as a `source` action on any model file with drift;
  * - for a NOT NULL field added with no default: "Add a default" and "Make
  *   it nullable" (edits to the models buffer);
- * - "Merge migrations for 'shop'" on a conflict diagnostic.
+ * - "Merge migrations for 'shop'" on a conflict diagnostic;
+ * - "Change to 'maxLength'" on a "did you mean" error (didYouMean.ts).
  * Migration files are created through a WorkspaceEdit, so the editor can
  * undo them.
  */
@@ -15,6 +16,7 @@ import { FIELD_SPECS, type FieldType } from "../engine/fields";
 import { DiagnosticSource } from "../protocol";
 import type { ConflictData, DriftData } from "./diagnostics";
 import { pathToUri, uriToPath } from "./documents";
+import { didYouMeanFix } from "./didYouMean";
 import { checkCancelled } from "./guard";
 import { createFilesEdit, makeMigrationsBlocker, proposeMerge, proposeMigrations, type ProposedFile } from "./makemigrations";
 import { setFieldOptionEdit, suggestedDefault } from "./modelEdits";
@@ -69,6 +71,10 @@ export function codeActions(ws: Workspace, p: CodeActionParams, token?: Cancella
           if (a) actions.push(a);
         }
         if (data.needsDefault && data.model && data.field) actions.push(...nullFixes(ws, file, data, raw));
+      } else if (data === undefined) {
+        const text = ws.documents.text(file);
+        const fix = text === undefined ? undefined : didYouMeanFix(p.textDocument.uri, text, raw);
+        if (fix) actions.push(fix);
       } else if (data?.kind === "conflict") {
         const action: CodeAction = {
           title: `Merge migrations for '${data.app}'`,
