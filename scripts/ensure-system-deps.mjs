@@ -2,7 +2,8 @@
 // (Debian's python3-django), which the schema-comparison tests run as the
 // reference; PostgreSQL 15's server binaries (Debian's postgresql), which
 // test/postgres/server.ts starts in a private data directory; and
-// python3-psycopg2, Django's PostgreSQL driver. Installs what is missing
+// python3-psycopg2, Django's PostgreSQL driver; and Neovim (Debian's neovim),
+// the second LSP client test/lsp/neovim.test.ts drives headless. Installs what is missing
 // with apt-get when running as root; otherwise says what to install and
 // fails (no test is skipped for lack of them).
 import { spawnSync } from "node:child_process";
@@ -22,6 +23,7 @@ const needs = [
   { pkg: "python3-django", what: "Django 3.2", ok: () => python("import django; assert django.VERSION[:2] == (3, 2)") },
   { pkg: "python3-psycopg2", what: "psycopg2 (Django's PostgreSQL driver)", ok: () => python("import psycopg2") },
   { pkg: "postgresql", what: "the PostgreSQL server (initdb, pg_ctl)", ok: () => postgresBinDir() !== undefined },
+  { pkg: "neovim", what: "Neovim (the headless LSP-client test, test/lsp/neovim.test.ts)", ok: () => spawnSync("nvim", ["--version"], { stdio: "ignore" }).status === 0 },
 ];
 
 const missing = needs.filter((n) => !n.ok());

@@ -24,7 +24,7 @@ import type { Rpc } from "./rpc";
 import { initializationOptions, readSettings, RESTART_SETTINGS, serverLaunch, type Settings } from "./settings";
 import { SqlDocumentProvider } from "./sql_provider";
 import { SQL_SCHEME } from "./sql_uri";
-import { statusView } from "./status";
+import { statusCounts, statusView, viewBadge } from "./status";
 import { MigrationsTreeData, type TreeSummary } from "./tree";
 import { MigrationsTreeProvider } from "./tree_view";
 import { VscodeUi } from "./vscode_ui";
@@ -50,7 +50,7 @@ export class Ctx implements vscode.Disposable {
   private readonly treeData: MigrationsTreeData;
   private readonly sql: SqlDocumentProvider;
   private readonly view: vscode.TreeView<unknown>;
-  private summary: TreeSummary = { noProject: false, pending: 0, drift: 0 };
+  private summary: TreeSummary = { noProject: false, pending: 0, drift: 0, errors: 0 };
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly extension: vscode.ExtensionContext) {
@@ -106,7 +106,7 @@ export class Ctx implements vscode.Disposable {
     const folder = vscode.workspace.workspaceFolders?.[0];
     if (folder === undefined) {
       this.log.info("no workspace folder open: the language server is not started");
-      this.setSummary({ noProject: true, pending: 0, drift: 0 });
+      this.setSummary({ noProject: true, pending: 0, drift: 0, errors: 0 });
       return;
     }
     if ((vscode.workspace.workspaceFolders?.length ?? 0) > 1) this.log.warn(`several workspace folders: tsmigrate uses the first, ${folder.uri.fsPath}`);
@@ -238,12 +238,12 @@ export class Ctx implements vscode.Disposable {
   private setSummary(summary: TreeSummary): void {
     this.summary = summary;
     void vscode.commands.executeCommand("setContext", "tsmigrate.noProject", summary.noProject);
-    this.view.badge = summary.pending > 0 ? { value: summary.pending, tooltip: `${summary.pending} pending migration${summary.pending === 1 ? "" : "s"}` } : undefined;
     this.updateStatusItem();
   }
 
   private updateStatusItem(): void {
-    const view = statusView(this.summary.pending, this.summary.drift, this.state);
+    const view = statusView(this.summary, this.state);
+    this.view.badge = viewBadge(this.summary);
     this.statusItem.text = view.text;
     this.statusItem.tooltip = view.tooltip;
     this.statusItem.accessibilityInformation = { label: view.tooltip };
@@ -253,8 +253,8 @@ export class Ctx implements vscode.Disposable {
   }
 
   private statusChanged(params: DidChangeStatusParams): void {
-    this.log.debug(`status: ${params.pendingCount} pending, ${params.driftCount} drift`);
-    this.summary = { ...this.summary, pending: params.pendingCount, drift: params.driftCount };
+    this.log.debug(`status: ${params.pendingCount} pending, ${params.driftCount} drift, ${params.errorCount ?? 0} errors, database ${params.databaseState ?? "read"}`);
+    this.summary = { ...this.summary, ...statusCounts(params) };
     this.updateStatusItem();
     this.scheduleRefresh();
   }

@@ -68,3 +68,21 @@ export function isUntrustedError(error: unknown): boolean {
 export function isCancelledError(error: unknown): boolean {
   return rpcErrorCode(error) === -32800 || (error instanceof Error && error.name === "Canceled");
 }
+
+/** Where an error message points: `file:line:column: ...` (TsMigrateError's format), 1-based. */
+export interface ErrorLocation {
+  file: string;
+  line: number;
+  column: number;
+}
+
+/**
+ * The location an error message starts with (`/abs/path.ts:12:5: ...`, as
+ * TsMigrateError formats it), on any of its lines, or undefined when it
+ * names none or the file is not absolute (nothing to open).
+ */
+export function errorLocation(message: string): ErrorLocation | undefined {
+  const match = /^((?:[A-Za-z]:)?[\\/][^\n]*?):(\d+):(\d+): /m.exec(message);
+  if (match === null) return undefined;
+  return { file: match[1]!, line: Number(match[2]), column: Number(match[3]) };
+}

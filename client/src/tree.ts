@@ -5,14 +5,17 @@
  * contextValue). `tree_view.ts` turns these into `vscode.TreeItem`s.
  *
  * contextValues (the `viewItem` of package.json's menus):
- * `database`, `app` / `app.applied` (some migration applied),
+ * `database`, `app.empty` (no migrations: nothing to migrate), `app` /
+ * `app.applied` (some migration applied), `migration.unknown` (the database
+ * was not read),
  * `migration.applied`, `migration.pending`, `migration.modified`,
  * `migration.conflicted`, `message`, `schemaDrift` ("database differs from
  * the migrations", `tsmigrate/schemaDrift`, listing each difference).
  */
-import type { AppInfo, ListMigrationsResult, MigrationInfo, MigrationStatus, SchemaDriftResult } from "../../server/src/protocol";
+import type { AppInfo, DatabaseState, ListMigrationsResult, MigrationInfo, MigrationStatus, SchemaDriftResult } from "../../server/src/protocol";
 import type { Rpc } from "./rpc";
 import { rpcErrorMessage } from "./rpc";
+import { shortDatabaseReason, type StatusCounts } from "./status";
 
 /** A database alias (shown only when the config has more than one). */
 export interface DatabaseNode {
@@ -43,6 +46,10 @@ export interface MigrationNode {
 export interface MessageNode {
   kind: "message";
   text: string;
+  /** Shown beside the text (the reason, readable without hovering). */
+  description?: string;
+  /** Run on click (trust the workspace, make the first migration). */
+  command?: { command: string; title: string; arguments: unknown[] };
   tooltip: string;
   severity: "info" | "warning" | "error";
 }
@@ -99,6 +106,11 @@ export const STATUS_VIEW: Record<MigrationStatus, { icon: IconView; word: string
     word: "conflicted",
     explanation: "One of several leaf migrations of this app: make a merge migration (`makemigrations --merge`).",
   },
+  unknown: {
+    icon: { id: "question", color: "disabledForeground" },
+    word: "unknown",
+    explanation: "The database was not read, so whether this migration is applied is not known.",
+  },
 };
 
 /** Formats an ISO 8601 time as local `YYYY-MM-DD HH:MM` (the tree's description). Returns the input when it does not parse. */
@@ -109,6 +121,23 @@ export function formatAppliedAt(iso: string): string {
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}`;
 }
 
+/**
+ * An applied time readable at the default sidebar width, relative to `now`
+ * (ms): "just now", "5 min ago", "3 h ago", "2 days ago", else the local
+ * date `YYYY-MM-DD` (a week or more ago). Returns the input when it does not parse.
+ */
+export function relativeAppliedAt(iso: string, now = Date.now()): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  const minutes = Math.floor((now - date.getTime()) / 60_000);
+  if (minutes < 1) return "just now";
+  if (minutes < 60) return `${minutes} min ago`;
+  if (minutes < 24 * 60) return `${Math.floor(minutes / 60)} h ago`;
+  const days = Math.floor(minutes / (24 * 60));
+  if (days < 7) return days === 1 ? "yesterday" : `${days} days ago`;
+  return formatAppliedAt(iso).slice(0, 10);
+}
+
 /** Escapes Markdown's special characters in `text`. */
 function md(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+\-.!<>|]/g, (c) => `\\${c}`);
@@ -117,16 +146,43 @@ function md(text: string): string {
 /** The nodes under one database's listing: a message when the database could not be read, then its apps. */
 export function appNodes(result: ListMigrationsResult, database: string): TreeNode[] {
   const nodes: TreeNode[] = [];
-  if (result.databaseError !== undefined) {
+  const state = databaseState(result);
+  if (state === "untrusted" || state === "error") {
+    const untrusted = state === "untrusted";
     nodes.push({
       kind: "message",
       text: `Database '${database}' not read`,
-      tooltip: `${md(result.databaseError)}\n\nEvery migration is shown as pending.`,
+      description: shortDatabaseReason(state, result.databaseError),
+      tooltip: `${md(result.databaseError ?? "")}\n\nWhether each migration is applied is unknown.${untrusted ? " Trust this workspace to apply migrations (click to manage workspace trust)." : ""}`,
       severity: "warning",
+      command: untrusted ? { command: "workbench.trust.manage", title: "Manage Workspace Trust", arguments: [] } : undefined,
+    });
+  } else if (state === "missing" && result.apps.some((a) => a.migrations.length > 0)) {
+    nodes.push({
+      kind: "message",
+      text: `Database '${database}' not created yet`,
+      description: "migrate creates it",
+      tooltip: "The database file does not exist yet: no migration is applied, and `migrate` creates it.",
+      severity: "info",
     });
   }
   for (const app of result.apps) nodes.push({ kind: "app", database, app });
+  if (result.driftCount > 0 && result.apps.length > 0 && result.apps.every((a) => a.migrations.length === 0)) {
+    nodes.push({
+      kind: "message",
+      text: "Make the first migration",
+      description: `${result.driftCount} model change${result.driftCount === 1 ? "" : "s"}`,
+      tooltip: "The models have no migration yet: make the first one (`tsmigrate makemigrations`).",
+      severity: "info",
+      command: { command: "tsmigrate.makeMigrations", title: "Make Migrations", arguments: [] },
+    });
+  }
   return nodes;
+}
+
+/** Whether the listing's database was read (older servers: from `databaseError`). */
+export function databaseState(result: ListMigrationsResult): DatabaseState {
+  return result.databaseState ?? (result.databaseError !== undefined ? "error" : "read");
 }
 
 /** The migration nodes of an app, in the app's graph order. */
@@ -173,27 +229,30 @@ export function itemView(node: TreeNode): ItemView {
     case "app": {
       const migrations = node.app.migrations;
       const applied = migrations.filter((m) => m.appliedAt !== undefined || m.status === "applied" || m.status === "modified").length;
-      const pending = migrations.length - applied;
+      const unknown = migrations.filter((m) => m.status === "unknown").length;
+      const pending = migrations.length - applied - unknown;
       const problems = migrations.filter((m) => m.status === "modified" || m.status === "conflicted").length;
-      const parts = [`${applied} applied`, `${pending} pending`];
+      const parts = unknown > 0 ? [`${migrations.length} migration${migrations.length === 1 ? "" : "s"}, status unknown`] : [`${applied} applied`, `${pending} pending`];
       if (problems > 0) parts.push(`${problems} to check`);
       return {
-        id: `app:${node.database}:${node.app.label}`,
+        // A new id once the app has migrations: VS Code then shows the row expanded (its default), not as remembered.
+        id: `app:${node.database}:${node.app.label}${migrations.length === 0 ? ":empty" : ""}`,
         label: node.app.label,
         description: migrations.length === 0 ? "no migrations" : parts.join(", "),
         tooltip: `App **${md(node.app.label)}**: ${migrations.length} migration${migrations.length === 1 ? "" : "s"}, ${parts.join(", ")}`,
         icon: { id: "package", color: problems > 0 ? "list.warningForeground" : undefined },
-        contextValue: applied > 0 ? "app.applied" : "app",
+        contextValue: migrations.length === 0 ? "app.empty" : applied > 0 ? "app.applied" : "app",
         collapsible: migrations.length === 0 ? "none" : "expanded",
       };
     }
     case "migration": {
       const m = node.migration;
       const view = STATUS_VIEW[m.status];
-      const when = m.appliedAt !== undefined ? formatAppliedAt(m.appliedAt) : undefined;
+      const full = m.appliedAt !== undefined ? formatAppliedAt(m.appliedAt) : undefined;
+      const when = m.appliedAt !== undefined ? relativeAppliedAt(m.appliedAt) : undefined;
       const description =
         m.status === "applied" && when !== undefined ? `applied ${when}` : m.status === "modified" && when !== undefined ? `modified since applied ${when}` : view.word;
-      const lines = [`**${md(node.app)}.${md(m.name)}** — ${view.word}${when !== undefined ? ` (${when})` : ""}`, "", view.explanation];
+      const lines = [`**${md(node.app)}.${md(m.name)}** — ${view.word}${full !== undefined ? ` (${full})` : ""}`, "", view.explanation];
       if (m.operations.length > 0) lines.push("", ...m.operations.map((op) => `- ${md(op)}`));
       lines.push("", `\`${m.file}\``);
       return {
@@ -213,6 +272,8 @@ export function itemView(node: TreeNode): ItemView {
       return {
         id: `msg:${node.text}`,
         label: node.text,
+        description: node.description,
+        command: node.command,
         tooltip: node.tooltip,
         icon: { id: node.severity, color: node.severity === "error" ? "list.errorForeground" : node.severity === "warning" ? "list.warningForeground" : undefined },
         contextValue: "message",
@@ -243,6 +304,16 @@ export function schemaDriftNodes(node: SchemaDriftNode): MessageNode[] {
   return node.differences.map((d) => ({ kind: "message", text: d, tooltip: md(d), severity: "warning" }));
 }
 
+/** The summary of a root listing: pending migrations only when the database was read (or does not exist yet). */
+export function listingSummary(result: ListMigrationsResult): TreeSummary {
+  const state = databaseState(result);
+  const known = state === "read" || state === "missing";
+  const summary: TreeSummary = { noProject: result.apps.length === 0, pending: known ? pendingCount(result) : 0, drift: result.driftCount, errors: result.errorCount ?? 0 };
+  if (state !== "read") summary.databaseState = state;
+  if (result.databaseError !== undefined) summary.databaseError = result.databaseError;
+  return summary;
+}
+
 /** Options of {@link MigrationsTreeData}. */
 export interface TreeDataOptions {
   /** Also ask `tsmigrate/schemaDrift` at each root load and show a "database differs from the migrations" node. */
@@ -250,7 +321,7 @@ export interface TreeDataOptions {
 }
 
 /** What the view knows about the project after a load: shown by the status bar and the welcome views. */
-export interface TreeSummary {
+export interface TreeSummary extends StatusCounts {
   /** No app found (no config, no models.ts): the "no project" welcome shows. */
   noProject: boolean;
   /** Pending migrations; 0 when the database could not be read. */
@@ -326,9 +397,7 @@ export class MigrationsTreeData {
           this.root = result;
           this.drift = drift;
           this.rootError = undefined;
-          // Statuses are all "pending" when the database was not read: no count then.
-          const pending = result.databaseError === undefined ? pendingCount(result) : 0;
-          this.onSummary({ noProject: result.apps.length === 0, pending, drift: result.driftCount });
+          this.onSummary(listingSummary(result));
           const changed = JSON.stringify([result, drift]) !== before;
           if (changed) {
             this.listings.clear();
@@ -352,7 +421,7 @@ export class MigrationsTreeData {
 
   /** `tsmigrate/schemaDrift` for the listed database when asked for and the database was read; undefined when it fails. */
   private async schemaDrift(rpc: Rpc, result: ListMigrationsResult): Promise<SchemaDriftResult | undefined> {
-    if (!this.options.schemaDrift || result.databaseError !== undefined || result.apps.length === 0) return undefined;
+    if (!this.options.schemaDrift || databaseState(result) !== "read" || result.apps.length === 0) return undefined;
     try {
       return await rpc.request("tsmigrate/schemaDrift", { database: result.database });
     } catch {

@@ -45,7 +45,8 @@ export class MigrationsTreeProvider implements vscode.TreeDataProvider<TreeNode>
     item.iconPath = new vscode.ThemeIcon(view.icon.id, view.icon.color !== undefined ? new vscode.ThemeColor(view.icon.color) : undefined);
     item.contextValue = view.contextValue;
     if (view.command !== undefined) item.command = view.command;
-    if (node.kind === "migration" && node.migration.file !== "") item.resourceUri = vscode.Uri.file(node.migration.file);
+    // No resourceUri: VS Code would paint the row with the file's problems, TypeScript's included
+    // (a project without the tsmigrate package reads as all red); the row's icon says the status.
     return item;
   }
 

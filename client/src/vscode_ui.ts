@@ -5,6 +5,7 @@
 import * as vscode from "vscode";
 import type { SqlMigrateParams } from "../../server/src/protocol";
 import { SQL_SCHEME, sqlDocumentParts } from "./sql_uri";
+import { errorLocation } from "./rpc";
 import type { NewFile, ProgressReporter, Ui } from "./ui";
 
 /** The vscode implementation of {@link Ui}; `log` receives every message shown. */
@@ -31,8 +32,14 @@ export class VscodeUi implements Ui {
 
   error(message: string): void {
     this.log.error(message);
-    void vscode.window.showErrorMessage(message, "Show Log").then((picked) => {
+    const at = errorLocation(message);
+    const actions = at !== undefined ? ["Go to Error", "Show Log"] : ["Show Log"];
+    void vscode.window.showErrorMessage(message, ...actions).then((picked) => {
       if (picked === "Show Log") this.log.show(true);
+      if (picked === "Go to Error" && at !== undefined) {
+        const position = new vscode.Position(Math.max(at.line - 1, 0), Math.max(at.column - 1, 0));
+        void vscode.window.showTextDocument(vscode.Uri.file(at.file), { selection: new vscode.Range(position, position) });
+      }
     });
   }
 

@@ -17,8 +17,20 @@ import type { AskedQuestion, MakeMigrationsAnswers } from "./engine/answers";
 export type { AskedQuestion, MakeMigrationsAnswers };
 
 
-/** Status of one migration in the tree view. */
-export type MigrationStatus = "applied" | "pending" | "modified" | "conflicted";
+/**
+ * Status of one migration in the tree view. "unknown": the database was not
+ * read (untrusted workspace, a database error), so whether it is applied is
+ * not known.
+ */
+export type MigrationStatus = "applied" | "pending" | "modified" | "conflicted" | "unknown";
+
+/**
+ * Whether the database behind a listing or a status was read:
+ * "read"; "missing" (a SQLite file that does not exist yet: nothing is
+ * applied, `migrate` creates it); "untrusted" (the workspace is not trusted:
+ * not opened); "error" (opening or reading it failed: `databaseError` says why).
+ */
+export type DatabaseState = "read" | "missing" | "untrusted" | "error";
 
 /** One migration as the tree view shows it. */
 export interface MigrationInfo {
@@ -52,10 +64,14 @@ export interface ListMigrationsResult {
   databases: string[];
   database: string;
   apps: AppInfo[];
-  /** Set when the database could not be read (untrusted workspace, missing driver, ...): statuses are then all "pending". */
+  /** Set when the database could not be read (untrusted workspace, missing driver, ...): statuses are then "unknown" (or "conflicted"). */
   databaseError?: string;
   /** Pending changes in the models not yet in any migration. */
   driftCount: number;
+  /** Whether the database was read (absent from older servers: "read" unless `databaseError` is set). */
+  databaseState?: DatabaseState;
+  /** Errors in the project's files (models, migrations, config) that tsmigrate reports: the drift is not trustworthy while > 0. */
+  errorCount?: number;
 }
 
 /** A migrate target: `app` alone = its leaf; `name` = that migration (a unique prefix works); `name: "zero"` = unapply the app. */
@@ -170,8 +186,15 @@ export interface SetTrustParams {
 
 /** Server → client: migrations, models or the database changed; the tree should refresh. */
 export interface DidChangeStatusParams {
+  /** Migrations not applied; 0 when the database was not read (see `databaseState`). */
   pendingCount: number;
   driftCount: number;
+  /** Whether the database was read (absent: "read"). */
+  databaseState?: DatabaseState;
+  /** Why the database was not read ("untrusted" or "error"), one sentence. */
+  databaseError?: string;
+  /** tsmigrate's errors in the project's files (models that do not parse, bad migrations, a bad config). */
+  errorCount?: number;
 }
 
 /** Request methods and their parameter and result types. */
@@ -234,6 +257,16 @@ export interface InitializationOptions {
   configPath?: string;
   /** The `tsmigrate.drift.severity` setting. */
   driftSeverity?: "error" | "warning" | "information" | "hint";
+  /**
+   * The client has tsmigrate's commands (the VS Code extension:
+   * `tsmigrate.makeMigrations`, `tsmigrate.applyTo`, `tsmigrate.rollbackTo`,
+   * `tsmigrate.showSql`). "Make migration" code actions then run
+   * `tsmigrate.makeMigrations` (`arguments: [{ apps: [label] }]`), so that the
+   * quick fix, the source action and the view's button write, open and
+   * announce the file the same way, and CodeLenses carry those commands.
+   * Other clients get a WorkspaceEdit and lenses that only show the state.
+   */
+  clientCommands?: boolean;
 }
 
 /** JSON-RPC error codes of tsmigrate's requests (server-defined range). */

@@ -18,7 +18,7 @@ interface MenuItem {
 
 /** Every contextValue the tree produces (one node of each shape). */
 const CONTEXT_VALUES = (() => {
-  const migration = (status: "applied" | "pending" | "modified" | "conflicted"): TreeNode => ({
+  const migration = (status: "applied" | "pending" | "modified" | "conflicted" | "unknown"): TreeNode => ({
     kind: "migration",
     database: "default",
     app: "shop",
@@ -29,6 +29,8 @@ const CONTEXT_VALUES = (() => {
     { kind: "database", database: "default", current: true },
     { kind: "app", database: "default", app: { label: "shop", migrations: [] } },
     { kind: "app", database: "default", app: { label: "shop", migrations: [(migration("applied") as MigrationNode).migration] } },
+    { kind: "app", database: "default", app: { label: "shop", migrations: [(migration("pending") as MigrationNode).migration] } },
+    migration("unknown"),
     migration("applied"),
     migration("pending"),
     migration("modified"),
@@ -97,11 +99,18 @@ test("each kind of item gets the right actions", () => {
   assert.deepEqual(actions("migration.conflicted"), actions("migration.pending"));
   assert.deepEqual(actions("app.applied"), ["tsmigrate.makeMigrations", "tsmigrate.migrateApp", "tsmigrate.unapplyApp"]);
   assert.deepEqual(actions("app"), ["tsmigrate.makeMigrations", "tsmigrate.migrateApp"]);
+  assert.deepEqual(actions("app.empty"), ["tsmigrate.makeMigrations"], "no Migrate App on an app with no migrations");
+  assert.deepEqual(actions("migration.unknown"), [
+    "tsmigrate.applyTo", "tsmigrate.fakeApply", "tsmigrate.fakeUnapply", "tsmigrate.openMigration", "tsmigrate.rollbackTo", "tsmigrate.showSql", "tsmigrate.showSqlBackwards",
+  ]);
   assert.deepEqual(actions("message"), []);
   assert.deepEqual(actions("schemaDrift"), []);
-  // Database-touching actions need a trusted workspace.
+  // Database-touching actions need a trusted workspace: shown, disabled (enablement), not hidden.
+  const commands = contributes.commands as { command: string; enablement?: string }[];
   for (const i of items) {
-    if (/applyTo|rollbackTo|fake|migrateApp|unapplyApp/.test(i.command)) assert.match(i.when!, /isWorkspaceTrusted/, i.command);
+    if (!/applyTo|rollbackTo|fake|migrateApp|unapplyApp/.test(i.command)) continue;
+    assert.doesNotMatch(i.when!, /isWorkspaceTrusted/, i.command);
+    assert.equal(commands.find((c) => c.command === i.command)?.enablement, "isWorkspaceTrusted", i.command);
   }
 });
 

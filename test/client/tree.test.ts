@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { ListMigrationsResult, MigrationInfo } from "../../server/src/protocol";
-import { formatAppliedAt, itemView, migrationNodes, MigrationsTreeData, pendingCount, rootNodes, type AppNode, type TreeSummary } from "../../client/src/tree";
+import { formatAppliedAt, itemView, relativeAppliedAt, migrationNodes, MigrationsTreeData, pendingCount, rootNodes, type AppNode, type TreeSummary } from "../../client/src/tree";
 import { FakeRpc } from "./fakes";
 
 process.env.TZ = "UTC";
@@ -45,13 +45,43 @@ test("several databases: the roots are the databases, the current one expanded",
   assert.equal(itemView(nodes[0]!).icon.id, "database");
 });
 
-test("a database error becomes a warning message above the apps", () => {
-  const nodes = rootNodes(listing({ databaseError: "workspace not trusted" }));
+test("a database error becomes a warning message above the apps, its reason on the row", () => {
+  const nodes = rootNodes(listing({ databaseError: "db.sqlite3: SqliteError: file is not a database", databaseState: "error" }));
   assert.equal(nodes[0]!.kind, "message");
   const view = itemView(nodes[0]!);
   assert.equal(view.label, "Database 'default' not read");
-  assert.match(view.tooltip, /workspace not trusted/);
+  assert.equal(view.description, "SqliteError: file is not a database");
+  assert.match(view.tooltip, /file is not a database/);
+  assert.doesNotMatch(view.tooltip, /pending/);
   assert.equal(view.icon.id, "warning");
+  const untrusted = itemView(rootNodes(listing({ databaseError: "The workspace is not trusted: the database is not read.", databaseState: "untrusted" }))[0]!);
+  assert.equal(untrusted.description, "workspace not trusted: trust it to apply migrations");
+});
+
+test("an old server's databaseError alone still means 'not read'", () => {
+  const nodes = rootNodes(listing({ databaseError: "workspace not trusted" }));
+  assert.equal(itemView(nodes[0]!).label, "Database 'default' not read");
+});
+
+test("migrations of a database not read are 'unknown', and so is the app's summary", () => {
+  const unknown = listing({
+    databaseError: "The workspace is not trusted: the database is not read.", databaseState: "untrusted",
+    apps: [{ label: "shop", migrations: [migration("0001_initial", "unknown"), migration("0002_b", "unknown")] }],
+  });
+  const app = rootNodes(unknown)[1] as AppNode;
+  assert.equal(itemView(app).description, "2 migrations, status unknown");
+  assert.equal(itemView(app).contextValue, "app");
+  const views = migrationNodes(app).map(itemView);
+  assert.deepEqual(views.map((v) => [v.description, v.icon.id, v.contextValue]), [["unknown", "question", "migration.unknown"], ["unknown", "question", "migration.unknown"]]);
+  assert.match(views[0]!.tooltip, /not known/);
+});
+
+test("a database not created yet: its migrations are pending, a note says migrate creates it", () => {
+  const nodes = rootNodes(listing({ databaseState: "missing" }));
+  const note = itemView(nodes[0]!);
+  assert.equal(note.label, "Database 'default' not created yet");
+  assert.equal(note.description, "migrate creates it");
+  assert.equal(note.icon.id, "info");
 });
 
 test("migration nodes know their predecessor (for fake unapply)", () => {
@@ -77,7 +107,7 @@ test("each status has its own icon, description, tooltip and contextValue", () =
   const views = migrationNodes(app).map(itemView);
   assert.deepEqual(views.map((v) => v.icon.id), ["pass-filled", "diff-modified", "git-merge", "circle-large-outline"]);
   assert.deepEqual(views.map((v) => v.contextValue), ["migration.applied", "migration.modified", "migration.conflicted", "migration.pending"]);
-  assert.deepEqual(views.map((v) => v.description), ["applied 2024-03-05 14:07", "modified since applied 2024-03-06 08:00", "conflicted", "pending"]);
+  assert.deepEqual(views.map((v) => v.description), ["applied 2024-03-05", "modified since applied 2024-03-06", "conflicted", "pending"]);
   assert.match(views[1]!.tooltip, /file has changed since/);
   assert.match(views[2]!.tooltip, /merge migration/);
   assert.match(views[3]!.tooltip, /- Add field stock to product/);
@@ -94,9 +124,47 @@ test("apps: counts in the description, app.applied when something is applied", (
     contextValue: "app.applied",
     collapsible: "expanded",
   });
-  assert.equal(itemView(accounts!).contextValue, "app");
+  assert.equal(itemView(accounts!).contextValue, "app.empty");
   assert.equal(itemView(accounts!).description, "no migrations");
   assert.equal(itemView(accounts!).collapsible, "none");
+});
+
+test("an app's first migration gives its row a new id, so that VS Code shows it expanded", () => {
+  const empty: AppNode = { kind: "app", database: "default", app: { label: "shop", migrations: [] } };
+  const one: AppNode = { kind: "app", database: "default", app: { label: "shop", migrations: [migration("0001_initial", "pending")] } };
+  assert.notEqual(itemView(empty).id, itemView(one).id);
+  assert.equal(itemView(one).collapsible, "expanded");
+  const two: AppNode = { kind: "app", database: "default", app: { label: "shop", migrations: [migration("0001_initial", "applied"), migration("0002_b", "pending")] } };
+  assert.equal(itemView(one).id, itemView(two).id, "later migrations keep the row (and its expansion)");
+});
+
+test("models with no migration anywhere: a 'Make the first migration' row runs Make Migrations", () => {
+  const nodes = rootNodes(listing({ apps: [{ label: "shop", migrations: [] }], driftCount: 3 }));
+  const first = itemView(nodes.at(-1)!);
+  assert.equal(first.label, "Make the first migration");
+  assert.equal(first.description, "3 model changes");
+  assert.deepEqual(first.command, { command: "tsmigrate.makeMigrations", title: "Make Migrations", arguments: [] });
+  assert.equal(rootNodes(listing({ apps: [{ label: "shop", migrations: [] }], driftCount: 0 })).length, 1, "no row without model changes");
+  assert.ok(!rootNodes(listing()).some((n) => n.kind === "message"), "no row once an app has migrations");
+});
+
+test("the untrusted row opens workspace trust", () => {
+  const nodes = rootNodes(listing({ databaseError: "The workspace is not trusted: the database is not read.", databaseState: "untrusted" }));
+  assert.equal(itemView(nodes[0]!).command?.command, "workbench.trust.manage");
+  assert.match(itemView(nodes[0]!).tooltip, /Trust this workspace to apply migrations/);
+});
+
+test("applied times are relative in the row, full in the tooltip", () => {
+  const now = Date.parse("2024-03-05T15:00:00Z");
+  assert.equal(relativeAppliedAt("2024-03-05T14:59:40Z", now), "just now");
+  assert.equal(relativeAppliedAt("2024-03-05T14:07:09Z", now), "52 min ago");
+  assert.equal(relativeAppliedAt("2024-03-05T10:00:00Z", now), "5 h ago");
+  assert.equal(relativeAppliedAt("2024-03-04T10:00:00Z", now), "yesterday");
+  assert.equal(relativeAppliedAt("2024-03-01T10:00:00Z", now), "4 days ago");
+  assert.equal(relativeAppliedAt("2024-01-01T10:00:00Z", now), "2024-01-01");
+  assert.equal(relativeAppliedAt("nonsense", now), "nonsense");
+  const app = rootNodes(listing())[0] as AppNode;
+  assert.match(itemView(migrationNodes(app)[0]!).tooltip, /2024-03-05 14:07/);
 });
 
 test("pendingCount counts pending and unapplied conflicted migrations", () => {
@@ -123,12 +191,12 @@ test("MigrationsTreeData: loads once, caches, reports the summary; reload says w
   await data.children();
   assert.equal(rpc.calls.length, 1, "cached");
   assert.deepEqual(rpc.calls[0]!.params, { database: "default" });
-  assert.deepEqual(summaries.at(-1), { noProject: false, pending: 1, drift: 1 });
+  assert.deepEqual(summaries.at(-1), { noProject: false, pending: 1, drift: 1, errors: 0 });
   assert.equal(await data.reload(), false, "same listing: no redraw");
   assert.equal(rpc.calls.length, 2);
   result = listing({ driftCount: 3 });
   assert.equal(await data.reload(), true, "changed listing: redraw");
-  assert.deepEqual(summaries.at(-1), { noProject: false, pending: 1, drift: 3 });
+  assert.deepEqual(summaries.at(-1), { noProject: false, pending: 1, drift: 3, errors: 0 });
   data.invalidate();
   await data.children();
   assert.equal(rpc.calls.length, 4, "invalidate forgets the listing");
@@ -136,9 +204,9 @@ test("MigrationsTreeData: loads once, caches, reports the summary; reload says w
 
 test("MigrationsTreeData: no pending count when the database was not read (untrusted)", async () => {
   const summaries: TreeSummary[] = [];
-  const data = new MigrationsTreeData(() => new FakeRpc().on("tsmigrate/listMigrations", listing({ databaseError: "not trusted" })), () => undefined, (s) => summaries.push(s));
+  const data = new MigrationsTreeData(() => new FakeRpc().on("tsmigrate/listMigrations", listing({ databaseError: "not trusted", databaseState: "untrusted" })), () => undefined, (s) => summaries.push(s));
   await data.children();
-  assert.deepEqual(summaries, [{ noProject: false, pending: 0, drift: 1 }]);
+  assert.deepEqual(summaries, [{ noProject: false, pending: 0, drift: 1, errors: 0, databaseState: "untrusted", databaseError: "not trusted" }]);
 });
 
 test("MigrationsTreeData: reloads asked during a load share one more load", async () => {
@@ -159,7 +227,7 @@ test("MigrationsTreeData: reloads asked during a load share one more load", asyn
 
 test("MigrationsTreeData: a database node lists that database's apps", async () => {
   const rpc = new FakeRpc().on("tsmigrate/listMigrations", (p) =>
-    listing({ databases: ["default", "warehouse"], database: p.database ?? "default", apps: p.database === "warehouse" ? [{ label: "stock", migrations: [] }] : listing().apps }),
+    listing({ databases: ["default", "warehouse"], database: p.database ?? "default", apps: p.database === "warehouse" ? [{ label: "stock", migrations: [] }] : listing().apps, driftCount: 0 }),
   );
   const data = new MigrationsTreeData(() => rpc, () => undefined, () => {});
   const roots = await data.children();
@@ -175,7 +243,7 @@ test("MigrationsTreeData: no apps = no nodes and noProject; no server = no nodes
   const summaries: TreeSummary[] = [];
   const empty = new MigrationsTreeData(() => new FakeRpc().on("tsmigrate/listMigrations", listing({ apps: [], driftCount: 0 })), () => undefined, (s) => summaries.push(s));
   assert.deepEqual(await empty.children(), []);
-  assert.deepEqual(summaries, [{ noProject: true, pending: 0, drift: 0 }]);
+  assert.deepEqual(summaries, [{ noProject: true, pending: 0, drift: 0, errors: 0 } as TreeSummary]);
 
   assert.deepEqual(await new MigrationsTreeData(() => undefined, () => undefined, () => assert.fail("no summary")).children(), []);
 

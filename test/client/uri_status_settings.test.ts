@@ -21,19 +21,19 @@ test("SQL document URIs round-trip, with backwards and database", () => {
 });
 
 test("status bar: counts, all clear, server states", () => {
-  assert.deepEqual(statusView(2, 1), { text: "$(database) 2 $(warning) 1", tooltip: "tsmigrate: 2 pending migrations, 1 model change not in any migration. Click to open the Migrations view.", attention: true });
-  assert.equal(statusView(0, 3).text, "$(database) $(warning) 3");
-  assert.deepEqual(statusView(0, 0), { text: "$(database) $(check)", tooltip: "tsmigrate: all migrations applied, models match the migrations", attention: false });
-  assert.equal(statusView(5, 5, "failed").text, "$(error) tsmigrate");
-  assert.equal(statusView(5, 5, "starting").text, "$(loading~spin) tsmigrate");
+  assert.deepEqual(statusView({ pending: 2, drift: 1 }), { text: "$(database) 2 $(warning) 1", tooltip: "tsmigrate: 2 pending migrations; 1 model change not in any migration. Click to open the Migrations view.", attention: true });
+  assert.equal(statusView({ pending: 0, drift: 3 }).text, "$(database) $(warning) 3");
+  assert.deepEqual(statusView({ pending: 0, drift: 0 }), { text: "$(database) $(check)", tooltip: "tsmigrate: all migrations applied, models match the migrations", attention: false });
+  assert.equal(statusView({ pending: 5, drift: 5 }, "failed").text, "$(error) tsmigrate");
+  assert.equal(statusView({ pending: 5, drift: 5 }, "starting").text, "$(loading~spin) tsmigrate");
 });
 
 test("settings: blanks are unset, bad severity falls back to warning", () => {
   const values: Record<string, unknown> = { database: "  ", configPath: "conf", nodePath: "", "drift.severity": "loud" };
   const s = readSettings((k) => values[k]);
   assert.deepEqual(s, { database: undefined, configPath: "conf", nodePath: undefined, driftSeverity: "warning" });
-  assert.deepEqual(initializationOptions(s, false), { trusted: false, driftSeverity: "warning", configPath: "conf" });
-  assert.deepEqual(initializationOptions(readSettings((k) => ({ database: "warehouse", "drift.severity": "error" })[k]), true), { trusted: true, driftSeverity: "error", database: "warehouse" });
+  assert.deepEqual(initializationOptions(s, false), { trusted: false, driftSeverity: "warning", configPath: "conf", clientCommands: true });
+  assert.deepEqual(initializationOptions(readSettings((k) => ({ database: "warehouse", "drift.severity": "error" })[k]), true), { trusted: true, driftSeverity: "error", database: "warehouse", clientCommands: true });
 });
 
 test("server launch: dist/server.js; nodePath absolute, on PATH, ~/, or workspace-relative", () => {

@@ -4,10 +4,15 @@
  * Debian's Chromium. It installs the built .vsix, opens a copy of
  * test-fixtures/shop (0001_initial, models one step ahead: see
  * test-fixtures/README.md) and checks, as a user would see it:
- *   1. the Migrations view lists the app's migrations as pending;
+ *   1. the Migrations view lists the app's migrations as pending, says the
+ *      database is not created yet, and the status bar counts them;
  *   2. "Apply Up to Here" makes them applied, and the SQLite file has the tables;
  *   3. adding a field in models.ts shows a drift squiggle;
- *   4. its quick fix creates the migration file, and the view shows it pending;
+ *   4. its quick fix (offered at the first Ctrl+. once the squiggle shows;
+ *      the time is printed) creates the migration file, opens it, shows the
+ *      same "Created ..." notification as the view's button, its CodeLenses
+ *      say "pending" / "Apply up to here" / "Show SQL", and the view shows it
+ *      pending;
  *   5. applying it adds the column;
  *   6. "Roll Back to Here" on 0001 asks (naming the column that is lost) and
  *      makes the later migration pending again;
@@ -15,7 +20,8 @@
  *   8. "Show Backwards SQL" opens a read-only SQL document;
  *   9. a server that cannot start shows the welcome view with a log button.
  * Screenshots of the view, the dialog, the drift and the hover go to
- * test-results/e2e/, with the logs. Exit code 0 when every check passed.
+ * test-results/e2e/, with the logs (CI keeps that folder as its artifacts:
+ * see .ci/run). Exit code 0 when every check passed.
  *
  * Run: npm run test:e2e (setup, package, grammar check, this), or after those:
  *      node_modules/.bin/node --import tsx test/e2e/run.ts [--vsix file] [--fixture dir] [--keep] [--debug-trace]
@@ -172,13 +178,18 @@ async function main(): Promise<void> {
         assert.equal(r.icon, "circle-large-outline", `${name}'s icon`);
       }
       await waitForRow(page, "shop", /0 applied, \d+ pending/);
+      await waitForRow(page, "Database 'default' not created yet", /migrate creates it/);
+      const status = page.locator(".part.statusbar [aria-label^='tsmigrate:']").first();
+      await until("the status bar counting the pending migrations", async () =>
+        new RegExp(`${migrations.length} pending migrations?`).test((await status.getAttribute("aria-label")) ?? ""), 30_000);
       await page.locator(".part.sidebar").screenshot({ path: join(RESULTS, "view-pending.png") });
+      await page.locator(".part.statusbar").screenshot({ path: join(RESULTS, "status-pending.png") });
     });
 
     await step(page, `"Apply Up to Here" on ${last} applies the migrations and creates the tables`, async () => {
       await contextMenu(page, row(page, last), "Apply Up to Here");
       for (const name of migrations) {
-        const r = await waitForRow(page, name, /applied \d{4}-\d\d-\d\d \d\d:\d\d/);
+        const r = await waitForRow(page, name, /applied (just now|\d+ min ago)/);
         assert.equal(r.icon, "pass-filled", `${name}'s icon`);
       }
       const t = await until("tables in db.sqlite3", async () => (tables(dbFile).includes("shop_product") ? tables(dbFile) : undefined), 15_000);
@@ -211,19 +222,37 @@ async function main(): Promise<void> {
     await step(page, "the quick fix creates the migration file and the view shows it pending", async () => {
       const before = new Set(readdirSync(join(project, "shop", "migrations")));
       const fix = page.locator(".action-widget .monaco-list-row", { hasText: /Make migration/i }).first();
-      // The quick-fix menu waits for every provider (TypeScript's too, slow while tsserver starts): retry.
+      // The quick-fix menu waits for every provider, TypeScript's too: while tsserver starts (27 s in one
+      // traced run here: its log in test-results/e2e/logs), the menu shows nothing, though our server
+      // answered within a second (the tsmigrate log's codeAction responses). Retry, and print how long the
+      // first Ctrl+. took to show the fix (a figure, not a pass/fail). The model class's CodeLens is instant.
+      const asked = Date.now();
+      let attempts = 0;
       await until("the quick fix in the Ctrl+. menu", async () => {
+        attempts++;
         await page.keyboard.press("Escape");
         const at = await pointAt(page, "weight");
         await page.mouse.click(at.x, at.y);
         await page.keyboard.press("Control+.");
         return fix.waitFor({ timeout: 8_000 }).then(() => true, () => false);
       }, 90_000);
+      console.log(`(quick fix shown ${Date.now() - asked} ms after the first Ctrl+., ${attempts} attempt${attempts === 1 ? "" : "s"}) `);
+      await page.screenshot({ path: join(RESULTS, "quick-fix.png") });
       // The menu's pointer block swallows clicks: hovering an entry focuses it, Enter runs it.
       const box = (await fix.boundingBox())!;
       await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
       await page.keyboard.press("Enter");
       created = await until("a new migration file", async () => readdirSync(join(project, "shop", "migrations")).find((f) => !before.has(f) && f.endsWith(".ts")), 30_000);
+      // The same outcome as the view's Make Migrations button: the file open, a "Created ..." notification.
+      await page.locator(".tabs-container .tab.active", { hasText: created }).waitFor({ timeout: 30_000 });
+      await page.locator(".notification-toast", { hasText: `Created ${created}` }).first().waitFor({ timeout: 30_000 });
+      // Its CodeLenses: the state on the database, Apply up to here, Show SQL.
+      const lenses = page.locator(".editor-instance .monaco-editor .codelens-decoration").first();
+      await until("the new migration's CodeLenses", async () => {
+        const t = (await lenses.textContent().catch(() => "")) ?? "";
+        return /pending/.test(t) && /Apply up to here/.test(t) && /Show SQL/.test(t);
+      }, 30_000);
+      await page.screenshot({ path: join(RESULTS, "migration-lenses.png") });
       const content = await until("the new file's content on disk", async () => {
         const text = readFileSync(join(project, "shop", "migrations", created), "utf8");
         if (text.includes("AddField")) return text;

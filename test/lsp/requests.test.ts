@@ -74,7 +74,8 @@ describe("custom requests and workspace trust (tracker)", () => {
     assert.deepEqual(list.databases, ["default"]);
     assert.equal(list.apps.length, 1);
     assert.equal(list.apps[0]!.label, "tracker");
-    assert.deepEqual(list.apps[0]!.migrations.map((m) => [m.name, m.status]), onDisk().map((n) => [n, "pending"]));
+    assert.deepEqual(list.apps[0]!.migrations.map((m) => [m.name, m.status]), onDisk().map((n) => [n, "unknown"]));
+    assert.equal(list.databaseState, "untrusted");
     assert.equal(list.apps[0]!.migrations[0]!.name, "0001_initial");
     assert.ok(list.apps[0]!.migrations[0]!.operations.includes("Create model Category"));
     assert.equal(list.driftCount, 0);

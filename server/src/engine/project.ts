@@ -147,14 +147,19 @@ export class Project {
     return { vendor: db.engine, transactionalDdl: true, schemaEditor: (emit) => schemaEditorFor(db.engine, emit, options) };
   }
 
+  /** True when `alias` is a SQLite file that does not exist yet (nothing applied; `migrate` creates it). Never opens it. */
+  databaseMissing(alias = "default"): boolean {
+    const db = this.config.databases[alias];
+    return db?.engine === "sqlite" && !!db.name && db.name !== ":memory:" && !fs.existsSync(db.name);
+  }
+
   /**
    * The applied migrations of database `alias` ("app.name" → record), read
    * without creating anything: a SQLite file that does not exist yet has
    * none applied.
    */
   async appliedMigrations(alias = "default"): Promise<Map<string, AppliedRecord>> {
-    const db = this.config.databases[alias];
-    if (db?.engine === "sqlite" && db.name && db.name !== ":memory:" && !fs.existsSync(db.name)) return new Map();
+    if (this.databaseMissing(alias)) return new Map();
     return new MigrationRecorder(await this.connection(alias)).appliedMigrations();
   }
 

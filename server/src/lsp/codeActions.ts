@@ -4,7 +4,8 @@
  *   same as a `source` action on any model file with drift;
  * - for a NOT NULL field added with no default: "Add a default" and "Make
  *   it nullable" (edits to the models buffer);
- * - "Merge migrations for 'shop'" on a conflict diagnostic.
+ * - "Merge migrations for 'shop'" on a conflict diagnostic;
+ * - "Change to 'maxLength'" on a "did you mean" error (didYouMean.ts).
  * Migration files are created through a WorkspaceEdit, so the editor can
  * undo them.
  */
@@ -15,6 +16,7 @@ import { FIELD_SPECS, type FieldType } from "../engine/fields";
 import { DiagnosticSource } from "../protocol";
 import type { ConflictData, DriftData } from "./diagnostics";
 import { pathToUri, uriToPath } from "./documents";
+import { didYouMeanFix } from "./didYouMean";
 import { checkCancelled } from "./guard";
 import { createFilesEdit, makeMigrationsBlocker, proposeMerge, proposeMigrations, type ProposedFile } from "./makemigrations";
 import { setFieldOptionEdit, suggestedDefault } from "./modelEdits";
@@ -23,6 +25,9 @@ import type { Workspace } from "./workspace";
 
 /** The kind of the "make migrations" source action. */
 const MAKE_MIGRATIONS_KIND = `${CodeActionKind.Source}.tsmigrate.makeMigrations`;
+
+/** The VS Code extension's command that makes, writes, opens and announces migrations (see InitializationOptions.clientCommands). */
+export const MAKE_MIGRATIONS_COMMAND = "tsmigrate.makeMigrations";
 
 /** What a code action left to `codeAction/resolve` carries: the files to compute. */
 export type ActionData = { readonly make: string } | { readonly merge: string };
@@ -39,7 +44,7 @@ function wants(only: readonly string[] | undefined, kind: string): boolean {
  * whole-project autodetector run) are left to `codeAction/resolve`, so they
  * are computed only for the action the user picks, not on every cursor move.
  */
-export function codeActions(ws: Workspace, p: CodeActionParams, token?: CancellationToken, lazyEdits = false): CodeAction[] {
+export function codeActions(ws: Workspace, p: CodeActionParams, token?: CancellationToken, lazyEdits = false, viaCommand = false): CodeAction[] {
   const file = uriToPath(p.textDocument.uri);
   if (!file) return [];
   const where = ws.appOf(file);
@@ -48,9 +53,9 @@ export function codeActions(ws: Workspace, p: CodeActionParams, token?: Cancella
   checkCancelled(token);
   const only = p.context.only;
   const actions: CodeAction[] = [];
-  const ours = p.context.diagnostics.filter((d) => d.source === DiagnosticSource);
-  // Diagnostics the client sends back may lack `data`: find ours by code and range.
   const published = analysis.diagnostics.get(file) ?? [];
+  const ours = ownDiagnostics(p, published);
+  // Diagnostics the client sends back may lack `data`: find ours by code and range.
   const withData = (d: Diagnostic): Diagnostic =>
     d.data ? d : (published.find((x) => x.code === d.code && overlaps(x.range, d.range)) ?? d);
 
@@ -62,10 +67,14 @@ export function codeActions(ws: Workspace, p: CodeActionParams, token?: Cancella
       if (data?.kind === "drift") {
         if (!madeFor.has(data.app)) {
           madeFor.add(data.app);
-          const a = makeMigrationAction(ws, analysis.diagnostics, data.app, CodeActionKind.QuickFix, [raw], lazyEdits);
+          const a = makeMigrationAction(ws, analysis.diagnostics, data.app, CodeActionKind.QuickFix, [raw], lazyEdits, viaCommand);
           if (a) actions.push(a);
         }
         if (data.needsDefault && data.model && data.field) actions.push(...nullFixes(ws, file, data, raw));
+      } else if (data === undefined) {
+        const text = ws.documents.text(file);
+        const fix = text === undefined ? undefined : didYouMeanFix(p.textDocument.uri, text, raw);
+        if (fix) actions.push(fix);
       } else if (data?.kind === "conflict") {
         const action: CodeAction = {
           title: `Merge migrations for '${data.app}'` +
@@ -80,15 +89,28 @@ export function codeActions(ws: Workspace, p: CodeActionParams, token?: Cancella
     }
   }
   if (where.kind === "models" && wants(only, MAKE_MIGRATIONS_KIND) && analysis.drift.has(where.app.label)) {
-    const a = makeMigrationAction(ws, analysis.diagnostics, where.app.label, MAKE_MIGRATIONS_KIND, undefined, lazyEdits);
+    const a = makeMigrationAction(ws, analysis.diagnostics, where.app.label, MAKE_MIGRATIONS_KIND, undefined, lazyEdits, viaCommand);
     if (a) actions.push(a);
   }
   return actions;
 }
 
+/**
+ * Our diagnostics the action is for: those in the request's context, else
+ * (a client whose context is empty or older than our last publication: VS
+ * Code right after a publication, a client that sends none) ours at the
+ * requested range from the latest analysis, so that "Make migration" is
+ * offered as soon as the squiggle shows.
+ */
+function ownDiagnostics(p: CodeActionParams, published: readonly Diagnostic[]): Diagnostic[] {
+  const ours = p.context.diagnostics.filter((d) => d.source === DiagnosticSource);
+  if (ours.length > 0) return ours;
+  return published.filter((d) => overlaps(d.range, p.range));
+}
+
 function makeMigrationAction(
   ws: Workspace, published: ReadonlyMap<string, readonly Diagnostic[]>, app: string, kind: string,
-  diagnostics: Diagnostic[] | undefined, lazy: boolean,
+  diagnostics: Diagnostic[] | undefined, lazy: boolean, viaCommand: boolean,
 ): CodeAction | undefined {
   const action: CodeAction = {
     title: `Make migration for '${app}'`,
@@ -98,6 +120,7 @@ function makeMigrationAction(
   };
   const blocker = makeMigrationsBlocker(ws) ?? needsDefaultBlocker(published, app);
   if (blocker) return { ...action, isPreferred: undefined, disabled: { reason: blocker } };
+  if (viaCommand) return { ...action, command: { title: action.title, command: MAKE_MIGRATIONS_COMMAND, arguments: [{ apps: [app] }] } };
   return withEdit(ws, action, { make: app }, lazy);
 }
 

@@ -52,7 +52,8 @@ export function describeError(e: unknown): string {
 
 /**
  * Wraps a request handler: its result is returned; a thrown error is logged
- * (unless expected: cancellation, refusals) and rethrown as a ResponseError,
+ * (unless expected: cancellation, refusals, a TsMigrateError about the
+ * user's files, which the client shows and logs) and rethrown as a ResponseError,
  * which vscode-jsonrpc answers as a JSON-RPC error: the client gets an
  * answer and the server keeps running.
  */
@@ -63,7 +64,9 @@ export function guardRequest<P, R, A extends unknown[]>(
     try {
       return await handler(params, ...rest);
     } catch (e) {
-      if (!(e instanceof Cancelled) && !(e instanceof HandlerError)) log(`[${name}] ${describeError(e)}`);
+      // Expected errors are the client's to show (and log) once: cancellations, refusals, bad input.
+      const expected = e instanceof Cancelled || e instanceof HandlerError || (e instanceof TsMigrateError && e.code !== "internal");
+      if (!expected) log(`[${name}] ${describeError(e)}`);
       throw toResponseError(e);
     }
   };

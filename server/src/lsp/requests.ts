@@ -15,7 +15,6 @@ import { countLosses, describePlannedLoss, planLosses } from "../engine/data-los
 import type { MigrateTarget as EngineTarget } from "../engine/executor";
 import { MigrationLoader } from "../engine/loader";
 import { keyString, type Migration } from "../engine/migration";
-import type { AppliedRecord } from "../engine/recorder";
 import { schemaDrift } from "../engine/schema-drift";
 import {
   type AppInfo, ErrorCodes, type ListMigrationsParams, type ListMigrationsResult, type MakeMigrationsParams,
@@ -27,6 +26,7 @@ import { checkCancelled, guardNotification, guardRequest, HandlerError, type Log
 import { proposeAnswered, proposeMigrations, type ProposedFile } from "./makemigrations";
 import type { TsMigrateServer } from "./server";
 import { formatLines, migrationSql } from "./sql";
+import { errorCount, readDatabase } from "./status";
 import type { Workspace } from "./workspace";
 
 /** Abort controllers of running migrate requests, by their work-done progress token. */
@@ -120,17 +120,9 @@ function diskLoader(ws: Workspace): MigrationLoader {
 export async function listMigrations(ws: Workspace, p: ListMigrationsParams, trusted: boolean, token?: CancellationToken): Promise<ListMigrationsResult> {
   const database = p.database ?? ws.database;
   const loader = diskLoader(ws);
-  let applied: Map<string, AppliedRecord> = new Map();
-  let databaseError: string | undefined;
-  if (!trusted) {
-    databaseError = "The workspace is not trusted: the database is not read.";
-  } else {
-    try {
-      applied = await ws.project.appliedMigrations(database);
-    } catch (e) {
-      databaseError = e instanceof TsMigrateError ? e.format() : (e as Error).message;
-    }
-  }
+  const read = await readDatabase(ws, database, trusted);
+  const applied = read.applied;
+  const known = read.state === "read" || read.state === "missing";
   checkCancelled(token);
   loader.buildGraph(applied);
   const graph = loader.graph;
@@ -151,7 +143,7 @@ export async function listMigrations(ws: Workspace, p: ListMigrationsParams, tru
         app: app.label,
         name: key[1],
         file: m.file ?? "",
-        status: modified ? "modified" : rec ? "applied" : isConflicted ? "conflicted" : "pending",
+        status: modified ? "modified" : rec ? "applied" : isConflicted ? "conflicted" : known ? "pending" : "unknown",
         appliedAt: rec ? rec.applied.toISOString() : undefined,
         modified,
         conflicted: isConflicted,
@@ -160,12 +152,15 @@ export async function listMigrations(ws: Workspace, p: ListMigrationsParams, tru
     }
     apps.push({ label: app.label, migrations });
   }
+  const analysis = ws.current();
   return {
     databases: Object.keys(ws.config.databases),
     database,
     apps,
-    databaseError,
-    driftCount: ws.current().driftCount,
+    databaseError: read.error,
+    driftCount: analysis.driftCount,
+    databaseState: read.state,
+    errorCount: errorCount(analysis.diagnostics),
   };
 }
 
@@ -223,6 +218,18 @@ function stepTarget(loader: MigrationLoader, migration: Migration, backwards: bo
   return parent ? [parent[0], parent[1]] : [migration.app, null];
 }
 
+/**
+ * The progress message of step `i`: "1 of 3 (0002_product_stock)", the
+ * migration named with its app when the plan spans several apps, and
+ * "unapplying" before it when backwards. The client shows it after its
+ * title ("Migrating tracker: 1 of 3 (0002_product_stock)").
+ */
+export function stepMessage(steps: readonly { migration: Migration; backwards: boolean }[], i: number): string {
+  const { migration, backwards } = steps[i]!;
+  const oneApp = steps.every((s) => s.migration.app === migration.app);
+  return `${i + 1} of ${steps.length} (${backwards ? "unapplying " : ""}${oneApp ? migration.name : keyString(migration.key)})`;
+}
+
 const pause = (ms: number): Promise<void> => new Promise((r) => (ms > 0 ? setTimeout(r, ms) : setImmediate(r)));
 
 /**
@@ -258,8 +265,7 @@ export async function migrate(server: TsMigrateServer, ws: Workspace, p: Migrate
         break;
       }
       const { migration, backwards } = steps[i]!;
-      const id = keyString(migration.key);
-      progress({ kind: "report", message: `${backwards ? "Unapplying" : "Applying"} ${id}...`, percentage: Math.round((i / steps.length) * 100) });
+      progress({ kind: "report", message: stepMessage(steps, i), percentage: Math.round((i / steps.length) * 100) });
       try {
         await executor.migrate([stepTarget(loader, migration, backwards)], {
           fake: p.fake,

@@ -10,13 +10,13 @@
  */
 import * as path from "node:path";
 import {
-  type CodeAction, CodeActionKind, DidChangeWatchedFilesNotification, FileChangeType, MessageType, ShowMessageNotification,
+  type CodeAction, CodeActionKind, type CodeLensParams, CodeLensRefreshRequest, DidChangeWatchedFilesNotification, FileChangeType, MessageType, ShowMessageNotification,
   TextDocumentSyncKind,
   type CodeActionParams, type Connection, type Diagnostic, type DidChangeTextDocumentParams,
   type DidChangeWatchedFilesParams, type DidCloseTextDocumentParams, type DidOpenTextDocumentParams,
   type DidSaveTextDocumentParams, type HoverParams, type InitializeParams, type InitializeResult,
 } from "vscode-languageserver";
-import { type DidChangeStatusParams, type InitializationOptions, NotificationTypes, type SetTrustParams } from "../protocol";
+import { type InitializationOptions, NotificationTypes, type SetTrustParams } from "../protocol";
 import { EDITOR_REMEDY, nodeProblem } from "../engine/node-support";
 import { packageVersion } from "../version";
 import { codeActions, resolveCodeAction } from "./codeActions";
@@ -24,8 +24,11 @@ import { Debouncer } from "./debounce";
 import { DocumentStore, pathToUri, uriToPath } from "./documents";
 import { guardNotification, guardRequest, checkCancelled, describeError } from "./guard";
 import { hover } from "./hover";
+import { codeLenses } from "./lenses";
 import { listenForProgressCancel, registerCustomRequests } from "./requests";
 import { warmUpFormatter } from "./sql";
+import { errorCount, statusParams } from "./status";
+import { FallbackWatcher } from "./watch";
 import { Workspace } from "./workspace";
 
 /** Initialization options the server accepts: the protocol's, plus tuning knobs for tests and the bench. */
@@ -110,9 +113,7 @@ export class TsMigrateServer {
     c.onDidChangeWatchedFiles(guardNotification("didChangeWatchedFiles", log, (p: DidChangeWatchedFilesParams) => {
       for (const change of p.changes) {
         const file = uriToPath(change.uri);
-        if (!file) continue;
-        this.documents.invalidate(file);
-        this.touched(file, change.type === FileChangeType.Changed ? "changed" : "created-or-deleted");
+        if (file) this.fileChangedOnDisk(file, change.type === FileChangeType.Changed ? "changed" : "created-or-deleted");
       }
     }));
     c.onHover(guardRequest("hover", log, (p: HoverParams, token) => {
@@ -123,8 +124,10 @@ export class TsMigrateServer {
     c.onCodeAction(guardRequest("codeAction", log, (p: CodeActionParams, token) => {
       const ws = this.requireWorkspace();
       checkCancelled(token);
-      return codeActions(ws, p, token, this.lazyEdits);
+      return codeActions(ws, p, token, this.lazyEdits, this.options.clientCommands === true);
     }));
+    c.onCodeLens(guardRequest("codeLens", log, (p: CodeLensParams) =>
+      codeLenses(this.requireWorkspace(), p.textDocument.uri, this.options.clientCommands === true, this.trusted)));
     c.onCodeActionResolve(guardRequest("codeAction/resolve", log, (action: CodeAction) => resolveCodeAction(this.requireWorkspace(), action)));
     c.onNotification(NotificationTypes["tsmigrate/setTrust"], guardNotification("setTrust", log, (p: SetTrustParams) => {
       this.trusted = p.trusted === true;
@@ -136,6 +139,7 @@ export class TsMigrateServer {
     c.onShutdown(() => {
       this.shuttingDown = true;
       this.analysis.dispose();
+      void this.watcher?.close();
       void this.workspace?.dispose();
     });
   }
@@ -165,10 +169,12 @@ export class TsMigrateServer {
     }
     this.watchDynamic = p.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     this.lazyEdits = p.capabilities.textDocument?.codeAction?.resolveSupport?.properties.includes("edit") === true;
+    this.lensRefresh = p.capabilities.workspace?.codeLens?.refreshSupport === true;
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         hoverProvider: true,
+        codeLensProvider: { resolveProvider: false },
         codeActionProvider: {
           codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.Source, `${CodeActionKind.Source}.tsmigrate`],
           resolveProvider: true,
@@ -192,6 +198,8 @@ export class TsMigrateServer {
   }
 
   private watchDynamic = false;
+  /** The client re-asks for CodeLenses on `workspace/codeLens/refresh` (after a status change: applied states moved). */
+  private lensRefresh = false;
   /** The client resolves code actions' edits lazily (`codeAction/resolve`). */
   private lazyEdits = false;
 
@@ -202,9 +210,38 @@ export class TsMigrateServer {
       await this.connection.client.register(DidChangeWatchedFilesNotification.type, {
         watchers: WATCH_GLOBS.map((globPattern) => ({ globPattern })),
       });
+    } else {
+      // Not awaited: the first analysis does not wait for the watcher's initial scan.
+      this.watchFallback().catch((e: unknown) => this.log(`file watching: ${describeError(e)}`));
     }
     this.analysis.schedule();
   }
+
+  /** A project file changed on disk (a client's watcher or ours). */
+  private fileChangedOnDisk(file: string, how: "changed" | "created-or-deleted"): void {
+    this.documents.invalidate(file);
+    this.touched(file, how);
+    if (how === "created-or-deleted" || path.basename(file) === "tsmigrate.config.json") this.watcher?.update(this.appDirs());
+  }
+
+  /** The folders of the project's apps (for our own watcher). */
+  private appDirs(): string[] {
+    return this.workspace?.config.apps.map((a) => path.dirname(a.modelsFile)) ?? [];
+  }
+
+  /**
+   * Watches the project's files ourselves when the client cannot register
+   * watchers (see watch.ts). Resolves once the watcher is ready.
+   */
+  private async watchFallback(): Promise<void> {
+    const ws = this.workspace;
+    if (!ws || this.watchDynamic) return;
+    this.watcher = new FallbackWatcher(ws.root, this.appDirs(), (file, how) => this.fileChangedOnDisk(file, how === "changed" ? "changed" : "created-or-deleted"));
+    await this.watcher.ready();
+    this.info(`watching ${ws.root} for model and migration changes (the client does not register file watchers)`);
+  }
+
+  private watcher: FallbackWatcher | undefined;
 
   /** A file's text changed (buffer or disk): update the caches and schedule an analysis. */
   private touched(file: string, how: "changed" | "created-or-deleted" = "changed"): void {
@@ -247,7 +284,7 @@ export class TsMigrateServer {
       });
     }
     // Not awaited: reading the database may wait behind a running migrate; diagnostics must not.
-    void this.publishStatus(result.driftCount);
+    void this.publishStatus(result.driftCount, errorCount(result.diagnostics));
   }
 
   private statusSeq = 0;
@@ -277,22 +314,14 @@ export class TsMigrateServer {
   }
 
   /** Sends `tsmigrate/didChangeStatus` when the counts changed (only the latest of overlapping calls sends). */
-  private async publishStatus(driftCount: number): Promise<void> {
-    const ws = this.workspace;
+  private async publishStatus(driftCount: number, errors: number): Promise<void> {
     const seq = ++this.statusSeq;
-    let pendingCount = 0;
-    if (ws && this.trusted) {
-      try {
-        pendingCount = await ws.pendingCount();
-      } catch {
-        pendingCount = 0;
-      }
-    }
+    const status = await statusParams(this.workspace, this.trusted, driftCount, errors);
     if (seq !== this.statusSeq) return;
-    const status: DidChangeStatusParams = { pendingCount, driftCount };
     const json = JSON.stringify(status);
     if (json === this.lastStatus) return;
     this.lastStatus = json;
     void this.connection.sendNotification(NotificationTypes["tsmigrate/didChangeStatus"], status);
+    if (this.lensRefresh) void this.connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
   }
 }
