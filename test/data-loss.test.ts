@@ -184,6 +184,9 @@ test("counts on a live database: rows of a dropped table, non-null values of a c
       "shop.0006_runsql: may destroy data: RunSQL (DELETE FROM shop_tag WHERE name = 'old')",
       "shop.0007_delete_tag: drops table shop_tag: 3 rows",
     ]);
+    // A loss naming a column the database does not have (yet): listed without a count.
+    const missing = await countLosses(conn, [{ migration: "shop.x", backwards: false, loss: { kind: "drop-column", table: "shop_product", column: "nope" } }]);
+    assert.deepEqual(missing.map(describePlannedLoss), ["shop.x: drops column shop_product.nope"]);
     const back = await countLosses(conn, planLosses(loader, ex.migrationPlan([["shop", null]])));
     assert.deepEqual(back.map(describePlannedLoss), [
       "shop.0001_initial (unapply): drops table shop_product: 1,204 rows",

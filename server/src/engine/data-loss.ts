@@ -84,13 +84,20 @@ export async function countLosses(connection: Connection, losses: readonly Plann
         const rows = await connection.query<{ n: unknown }>(sql);
         count = Number(rows[0]?.n ?? 0);
       } catch (err) {
-        if (!(err instanceof Error) || err instanceof TsMigrateError) throw err;
-        count = undefined; // The table or column is not there (a database behind its migrations).
+        // The table or column is not there yet (a later step of the plan makes or renames it): no count.
+        if (!isDatabaseError(err)) throw err;
+        count = undefined;
       }
     }
     out.push(count === undefined ? l : { ...l, count });
   }
   return out;
+}
+
+/** An error the database raised (SQLite's wrapped as code `database`, a driver's with its SQLSTATE `code`), not a bug of ours. */
+function isDatabaseError(err: unknown): boolean {
+  if (err instanceof TsMigrateError) return err.code === "database";
+  return err instanceof Error && typeof (err as { code?: unknown }).code === "string";
 }
 
 /** The query counting what `loss` destroys (one `count(*)`, answered by an index or the table), or undefined. */
