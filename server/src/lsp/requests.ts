@@ -293,7 +293,7 @@ export async function migrate(server: TsMigrateServer, ws: Workspace, p: Migrate
 /** `tsmigrate/sqlmigrate`: the migration's SQL as the CLI prints it (no database needed). */
 export function sqlMigrate(ws: Workspace, p: SqlMigrateParams): SqlMigrateResult {
   if (!p?.app || !p.name) throw new HandlerError(ErrorCodes.BadInput, "sqlmigrate needs an app and a migration name");
-  const loader = new MigrationLoader(ws.config, { replaceMigrations: false }).load();
+  const loader = new MigrationLoader(ws.config, { replaceMigrations: false, parsedCache: false }).load();
   loader.throwIfErrors();
   const migration = loader.getMigrationByPrefix(p.app, p.name);
   const vendor = { vendor: ws.config.databases[p.database ?? ws.database]?.engine ?? ws.vendor, defaultAutoField: ws.config.defaultAutoField };

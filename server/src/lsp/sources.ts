@@ -59,7 +59,8 @@ export class MigrationSources {
     config: ProjectConfig, private readonly documents: DocumentStore,
     private readonly isMigration: (file: string) => boolean, private readonly log: (m: string) => void,
   ) {
-    this.loader = new MigrationLoader(config);
+    // The language server writes nothing into a workspace by itself (an untrusted one included): no parse cache.
+    this.loader = new MigrationLoader(config, { parsedCache: false });
   }
 
   /** True when `file` is an open migration buffer that does not parse (its last good text is used). */
