@@ -63,7 +63,9 @@ export async function replayHistory(history: string): Promise<string> {
     .sort((a, b) => Number(a.slice(5)) - Number(b.slice(5)));
   for (const step of steps) {
     fs.cpSync(path.join(HISTORIES, history, step), dir, { recursive: true });
-    await ok(dir, ["makemigrations", "--noinput"]);
+    // A step's answers.json (test-fixtures/histories/README.md) is answered as the history test answers it.
+    const answers = path.join(HISTORIES, history, step, "answers.json");
+    await ok(dir, ["makemigrations", "--noinput", ...(fs.existsSync(answers) ? ["--answers", answers] : [])]);
     await ok(dir, ["migrate", "--noinput"]);
   }
   return dir;
