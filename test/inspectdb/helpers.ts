@@ -85,7 +85,9 @@ export async function replayHistory(history: string, backend: DbBackend = SQLITE
     // A step's own config keeps the database the project was given.
     const config = readConfig(dir);
     if (databases !== undefined && config !== undefined) fs.writeFileSync(path.join(dir, CONFIG), JSON.stringify({ ...config, databases }, null, 1));
-    await ok(dir, ["makemigrations", "--noinput"]);
+    // A step's answers.json (test-fixtures/histories/README.md) is answered as the history test answers it.
+    const answers = path.join(HISTORIES, history, step, "answers.json");
+    await ok(dir, ["makemigrations", "--noinput", ...(fs.existsSync(answers) ? ["--answers", answers] : [])]);
     await ok(dir, ["migrate", "--noinput"]);
   }
   return dir;
