@@ -16,6 +16,7 @@ import { DEFAULT_BACKUPS_KEPT } from "../engine/config";
 import { countLosses, describePlannedLoss, planLosses } from "../engine/data-loss";
 import { ExitCode, QuestionError, TsMigrateError } from "../engine/errors";
 import { MigrationExecutor, type MigrateTarget, type PlanStep, type ProgressEvent } from "../engine/executor";
+import type { MigrateLockOptions } from "../engine/backends/base/base";
 import type { MigrationLoader } from "../engine/loader";
 import { keyString } from "../engine/migration";
 import type { Operation } from "../engine/operations/base";
@@ -102,29 +103,36 @@ export async function migrateCommand(
     warnModified(executor, output);
 
     const { targets, appLabelsOnly } = migrateTargets(loader, app, name);
-    const plan = executor.migrationPlan(targets);
+    let plan = executor.migrationPlan(targets);
     if (opts.plan) {
       printPlan(plan, output);
       return plan.length && opts.check ? ExitCode.DRIFT : 0;
     }
     if (plan.length && opts.check) return ExitCode.DRIFT;
-    if (plan.length && !opts.fakeInitial && !opts.fake) await warnSchemaDrift(project, alias, output);
-
-    if (plan.length && !opts.fake && !(await confirmLosses(executor, plan, opts, output))) {
-      output.out("Migrate cancelled: nothing was changed.\n");
-      return ExitCode.DRIFT;
+    // The lock comes first (after every file loaded): what the drift check and the data-loss count read is
+    // then what runs, and a second migrate waits here, saying so, instead of on the first one's table locks.
+    const lock = { timeoutSeconds: opts.lockTimeout, onWait: (m: string) => output.err(`${m}\n`) };
+    const release = plan.length ? await lockFor(executor, lock) : undefined;
+    try {
+      if (release) plan = executor.migrationPlan(targets);
+      if (plan.length && !opts.fakeInitial && !opts.fake) await warnSchemaDrift(project, alias, output);
+      if (plan.length && !opts.fake && !(await confirmLosses(executor, plan, opts, output))) {
+        output.out("Migrate cancelled: nothing was changed.\n");
+        return ExitCode.DRIFT;
+      }
+      printOperationsToPerform(targets, appLabelsOnly, output);
+      if (!plan.length) await printNothingToApply(project, output);
+      return await onSignals((signal) => executor.migrate(targets, {
+        fake: plan.length ? opts.fake : false,
+        fakeInitial: plan.length ? opts.fakeInitial : false,
+        onProgress: progress.onProgress,
+        beforeRun: opts.fake || opts.backup === false ? undefined : (p) => backUp(executor, p, project.config.backups?.keep, output),
+        lock, noLock: release !== undefined,
+        signal,
+      }), output, progress.closeLine);
+    } finally {
+      await release?.();
     }
-
-    printOperationsToPerform(targets, appLabelsOnly, output);
-    if (!plan.length) await printNothingToApply(project, output);
-    return await onSignals((signal) => executor.migrate(targets, {
-      fake: plan.length ? opts.fake : false,
-      fakeInitial: plan.length ? opts.fakeInitial : false,
-      onProgress: progress.onProgress,
-      beforeRun: opts.fake || opts.backup === false ? undefined : (p) => backUp(executor, p, project.config.backups?.keep, output),
-      lock: { timeoutSeconds: opts.lockTimeout, onWait: (m) => output.err(`${m}\n`) },
-      signal,
-    }), output, progress.closeLine);
   } catch (err) {
     progress.closeLine();
     throw err;
@@ -199,6 +207,19 @@ async function onSignals(run: (signal: AbortSignal) => Promise<unknown>, output:
     return SIGNAL_EXIT[caught];
   } finally {
     for (const off of handlers) off();
+  }
+}
+
+/** Takes the migrate lock for `executor` (see MigrationRecorder.acquireLock) and re-reads what is applied under it. */
+async function lockFor(executor: MigrationExecutor, lock: MigrateLockOptions): Promise<() => Promise<void>> {
+  await executor.recorder.ensureSchema();
+  const release = await executor.recorder.acquireLock(lock);
+  try {
+    await executor.refresh();
+    return release;
+  } catch (err) {
+    await release();
+    throw err;
   }
 }
 
