@@ -12,7 +12,7 @@ import type { Connection } from "./backends/base/base";
 import { quoteName } from "./backends/base/literals";
 import { TsMigrateError } from "./errors";
 import type { MigrationLoader } from "./loader";
-import { keyString, type Migration, operationError } from "./migration";
+import { keyString, type Migration } from "./migration";
 import type { DataLoss } from "./operations/base";
 import type { ProjectState } from "./state";
 
@@ -43,19 +43,7 @@ export function migrationLosses(migration: Migration, state: ProjectState, backw
  * {@link migrationLosses}.
  */
 export function lossesByOperation(migration: Migration, state: ProjectState, backwards: boolean): DataLoss[][] {
-  const perOp: DataLoss[][] = [];
-  let before = state;
-  for (const op of migration.operations) {
-    const after = before.clone();
-    try {
-      op.stateForwards(migration.app, after);
-      perOp.push(op.losses(migration.app, before, after, backwards));
-    } catch (err) {
-      throw operationError(migration, op, err);
-    }
-    before = after;
-  }
-  return perOp;
+  return migration.eachOperation(state, (op, before, after) => op.losses(migration.app, before, after, backwards));
 }
 
 /**

@@ -128,37 +128,30 @@ export class Migration {
     }).reverse();
   }
 
-  /**
-   * The tables and columns running this migration destroys: forwards, what
-   * its operations drop; backwards, what they created. `state` is the state
-   * before the migration (unchanged).
-   * @throws TsMigrateError when an operation does not apply to `state`.
-   */
-  destroys(state: ProjectState, backwards: boolean): SchemaObject[] {
-    return this.schemaObjects(state, (op, before, after) =>
-      (backwards ? op.creates(this.app, before, after) : op.drops(this.app, before, after)));
-  }
-
-  /** The tables and columns the migration creates forwards; `state` as for {@link destroys}. */
+  /** The tables and columns the migration creates forwards; `state` is the state before the migration (unchanged). */
   creates(state: ProjectState): SchemaObject[] {
-    return this.schemaObjects(state, (op, before, after) => op.creates(this.app, before, after));
+    return this.eachOperation(state, (op, before, after) => op.creates(this.app, before, after)).flat();
   }
 
-  private schemaObjects(
-    state: ProjectState, pick: (op: Operation, before: ProjectState, after: ProjectState) => SchemaObject[],
-  ): SchemaObject[] {
-    const out: SchemaObject[] = [];
+  /**
+   * `pick(op, before, after)` for each operation in order, with the states
+   * around it; `state` is the state before the migration (unchanged).
+   * @throws TsMigrateError located at the operation that does not apply (or whose `pick` fails).
+   */
+  eachOperation<T>(state: ProjectState, pick: (op: Operation, before: ProjectState, after: ProjectState) => T): T[] {
+    const out: T[] = [];
     let before = state;
     for (const op of this.operations) {
       const after = before.clone();
-      this.guard(op, () => op.stateForwards(this.app, after));
-      out.push(...pick(op, before, after));
+      this.guard(op, () => {
+        op.stateForwards(this.app, after);
+        out.push(pick(op, before, after));
+      });
       before = after;
     }
     return out;
   }
 
-  /** Runs `body` for `op`, turning its failure into {@link operationError}. */
   private guard(op: Operation, body: () => void): void {
     try {
       body();
