@@ -170,10 +170,16 @@ export interface ServerStatsResult {
   rss: number;
   /** V8 heap in use, bytes. */
   heapUsed: number;
+  /** V8 heap reserved (in use or free), bytes. */
+  heapTotal: number;
+  /** Memory outside the V8 heap that V8 knows of (buffers, array buffers), bytes. */
+  external: number;
   gcRan: boolean;
   /** Classes of models files read in the last analysis, and reused from the class caches. */
   classesRead: number;
   classesReused: number;
+  /** Models resolved again by the last analysis that read a change (every model after a whole resolution). */
+  modelsResolved: number;
   /** Analyses run so far. */
   analyses: number;
   /** CPU time the server process used so far (user + system), microseconds. */

@@ -23,8 +23,9 @@ export enum Size {
 }
 `;
 
-function models(n: number): string {
-  const classes = Array.from({ length: n }, (_, i) => `export class Item${i} extends models.Model {
+function models(n: number, chain = false): string {
+  const classes = Array.from({ length: n }, (_, i) => `export class Item${i} extends models.Model {${chain && i > 0 ? `
+  parent = models.ForeignKey(Item${i - 1}, { onDelete: models.CASCADE, null: true });` : ""}
   name = models.CharField({ maxLength: NAME_LENGTH });
   kind = models.CharField({ maxLength: 8, choices: KINDS, default: "a" });
   size = models.CharField({ maxLength: 1, choices: Size, default: Size.Small });
@@ -33,14 +34,14 @@ function models(n: number): string {
   return `import { models } from "tsmigrate";\nimport { KINDS, NAME_LENGTH, Size } from "../common/choices";\n\n${classes.join("\n")}`;
 }
 
-/** A project with `shop/models.ts` (n models) importing `common/choices.ts`, migrated. */
-async function project(n: number): Promise<{ dir: string; client: LspClient }> {
+/** A project with `shop/models.ts` (n models, each with a foreign key to the one before with `chain`) importing `common/choices.ts`, migrated. */
+async function project(n: number, chain = false, env: Record<string, string> = {}): Promise<{ dir: string; client: LspClient }> {
   const dir = mkdtempSync(path.join(tmpdir(), "tsmigrate-lsp-imports-"));
   mkdirSync(path.join(dir, "shop"), { recursive: true });
   mkdirSync(path.join(dir, "common"), { recursive: true });
   writeFileSync(path.join(dir, "common/choices.ts"), CHOICES);
-  writeFileSync(path.join(dir, "shop/models.ts"), models(n));
-  const { client } = await startServer({ root: dir, initializationOptions: { trusted: false } });
+  writeFileSync(path.join(dir, "shop/models.ts"), models(n, chain));
+  const { client } = await startServer({ root: dir, env, initializationOptions: { trusted: false } });
   const made = await client.request<MakeMigrationsResult>("tsmigrate/makeMigrations", {});
   mkdirSync(path.join(dir, "shop", "migrations"), { recursive: true });
   for (const f of made.files) writeFileSync(f.path, f.content);
@@ -95,6 +96,33 @@ test("an edit to one class reads that class again and reuses the others; moved c
     const extraAfter = after.find((d) => d.message.includes("extra"))!;
     assert.equal(extraAfter.range.start.line, extraBefore.range.start.line + 1, "the reused class's diagnostic moved with it");
     assert.equal(text.split("\n")[extraAfter.range.start.line]!.trim().startsWith("extra ="), true);
+  } finally {
+    await client.stop();
+    removeDir(dir);
+  }
+});
+
+test("an edit to a model of a chain of foreign keys resolves that model and its target only, as a full resolution would", async () => {
+  const { dir, client } = await project(30, true, { TSMIGRATE_LSP_VERIFY: "1" });
+  try {
+    const file = "shop/models.ts";
+    let text = models(30, true);
+    await client.open(file, text);
+    await client.waitForDiagnostics(file, (d) => drift(d).length === 0, "migrated");
+    // Item20 names Item19, which names Item18: Item20 and Item19 are resolved again, Item18 is read as a stub.
+    text = text.replace("export class Item20 extends models.Model {\n", "export class Item20 extends models.Model {\n  extra = models.IntegerField({ null: true });\n");
+    await client.change(file, text);
+    await client.waitForDiagnostics(file, (d) => drift(d).length === 1, "AddField extra");
+    const stats = await client.request<ServerStatsResult>("tsmigrate/serverStats", {});
+    assert.equal(stats.modelsResolved, 2);
+    // A relation to a model further down the chain with a misspelt option: the error, as a full resolution gives it.
+    text = text.replace("  extra = models.IntegerField({ null: true });\n", "  extra = models.ForeignKey(Item5, { onDelete: models.CASCADE, nul: true });\n");
+    await client.change(file, text);
+    const d = await client.waitForDiagnostics(file, (x) => x.some((y) => y.message.includes("nul")), "the unknown option");
+    assert.equal(d.filter((y) => y.severity === 1).length, 1, JSON.stringify(d));
+    const mismatches = client.notifications.filter((n) => n.method === "window/logMessage")
+      .map((n) => (n.params as { message: string }).message).filter((m) => m.startsWith("incremental mismatch"));
+    assert.deepEqual(mismatches, []);
   } finally {
     await client.stop();
     removeDir(dir);

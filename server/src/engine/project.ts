@@ -15,6 +15,7 @@ import { TsMigrateError } from "./errors";
 import { MigrationExecutor } from "./executor";
 import type { MigrationGraph } from "./graph";
 import { type LoadOptions, MigrationLoader } from "./loader";
+import { ModelsCache } from "./models-cache";
 import { type LoadedModels, loadModels } from "./source/models";
 import { type AppliedRecord, MigrationRecorder } from "./recorder";
 import type { ProjectState } from "./state";
@@ -61,10 +62,18 @@ export class Project {
     return this;
   }
 
-  /** The models as the model files declare them now (`overrides`: unsaved text by absolute path). */
+  /**
+   * The models as the model files declare them now (`overrides`: unsaved
+   * text by absolute path). Kept in the project's cache folder beside the
+   * parsed migrations (models-cache.ts), unless the loader keeps no cache.
+   */
   loadModels(overrides?: ReadonlyMap<string, string>): LoadedModels {
-    return loadModels(this.config, overrides);
+    const dir = this.loader.parsedCache?.dir;
+    this.modelsCache ??= dir === undefined ? undefined : new ModelsCache(dir);
+    return loadModels(this.config, overrides, this.modelsCache);
   }
+
+  private modelsCache: ModelsCache | undefined;
 
   /** The state the migrations describe at their leaves (what the models are compared with). */
   migrationState(): ProjectState {

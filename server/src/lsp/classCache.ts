@@ -14,9 +14,11 @@
  * shared by everything read from it: fields, values, errors).
  *
  * The classes that must be read again are read from a reduced copy of the
- * file in a program of its own (fresh each time): the same text with every other class cut
- * down to `class Name {}` (blanks keep every position), so that TypeScript's
- * checker binds a few classes, not the whole file, per keystroke.
+ * file in a program of its own (fresh each time): the same text with every
+ * other class cut down to `class Name {}` and its line breaks (every line
+ * keeps its number, and the classes read keep their text), so that
+ * TypeScript parses and binds a few classes, not the whole file, per
+ * keystroke.
  *
  * Memory stays bounded: only the classes of the file's last parse are kept.
  */
@@ -37,8 +39,6 @@ interface Entry {
   readonly column: number;
   /** Other classes of the file whose members the class names: their entry and line when read. */
   readonly deps: ReadonlyMap<string, { entry: Entry; line: number }>;
-  /** Its stand-in in the reduced copy (null: none), made on first use. */
-  stub?: string | null;
 }
 
 /** One class of a parse. */
@@ -176,10 +176,7 @@ export class ClassCache {
     let at = 0;
     for (const slot of slots.values()) {
       if (keep.has(slot.name) || !slot.entry) continue;
-      let stub = slot.entry.stub;
-      if (stub === undefined) slot.entry.stub = stub = stubText(sf.text.slice(slot.start, slot.end), slot.name) ?? null;
-      if (stub === null) continue;
-      parts.push(sf.text.slice(at, slot.start), stub);
+      parts.push(sf.text.slice(at, slot.start), stubText(sf.text.slice(slot.start, slot.end), slot.name));
       at = slot.end;
     }
     parts.push(sf.text.slice(at));
@@ -187,13 +184,15 @@ export class ClassCache {
     // older copy reachable (from nodes reused with the binder's links to the previous tree).
     const reader = new ModelProgram(this.overrides);
     const copy = reader.sourceFile(sf.fileName, parts.join(""));
-    // By end offset: a stand-in's start would skip the blanks before it.
-    const twins = new Map<number, ts.ClassDeclaration>();
-    for (const st of copy.statements) if (ts.isClassDeclaration(st)) twins.set(st.end, st);
+    const twins = new Map<string, ts.ClassDeclaration>();
+    for (const st of copy.statements) if (ts.isClassDeclaration(st) && st.name && keep.has(st.name.text)) twins.set(st.name.text, st);
     const readIn = classReaderOf(copy, reader);
     return (slot) => {
-      const twin = twins.get(slot.end);
-      return twin && twin.name?.text === slot.name && twin.getStart(copy) === slot.start ? () => readIn(twin) : undefined;
+      const twin = twins.get(slot.name);
+      if (!twin) return undefined;
+      // Kept classes are verbatim on the same lines: everything read from them is where it is in the file.
+      const at = copy.getLineAndCharacterOfPosition(twin.getStart(copy));
+      return at.line === slot.line && at.character === slot.column ? () => readIn(twin) : undefined;
     };
   }
 }
@@ -239,17 +238,12 @@ function moveTo(entry: Entry, line: number): void {
 }
 
 /**
- * `class Name {}` in place of a class's text, as long as the text (its first
- * line at least as long), line breaks kept; undefined when the text does not
- * start with the class keyword or its first line is too short.
+ * `class Name {}` in place of a class's text, with as many line breaks (the
+ * lines after it keep their numbers; offsets change, which nothing read from
+ * the copy uses).
  */
-function stubText(text: string, name: string): string | undefined {
-  if (!text.startsWith("class") && !text.startsWith("export class")) return undefined;
-  const stub = `class ${name} {}`;
-  const nl = text.indexOf("\n");
-  const first = nl < 0 ? text.length : nl;
-  if (first < stub.length) return undefined;
-  return stub + " ".repeat(first - stub.length) + text.slice(first).replace(/[^\r\n]/g, " ");
+function stubText(text: string, name: string): string {
+  return `class ${name} {}${text.replace(/[^\n]+/g, "")}`;
 }
 
 /** What every class's reading may depend on besides its own text: the other statements (with their lines) and the class names. */

@@ -17,7 +17,7 @@ import type { ProjectConfig } from "../engine/config";
 import type { TsMigrateError } from "../engine/errors";
 import { FIELD_SPECS, type FieldType } from "../engine/fields";
 import {
-  type LoadedModels, type ModelLocations, type ModuleReader, type ParsedClass, type ParsedModelFile, resolveModels, sortErrors,
+  dedupeErrors, type LoadedModels, type ModelLocations, type ModuleReader, type ParsedClass, type ParsedModelFile, resolveModels, sortErrors,
 } from "../engine/source/models";
 import { modelKey, ProjectState } from "../engine/state";
 import { isObjectValue, RefValue, type Value } from "../engine/values";
@@ -81,10 +81,15 @@ function targetNames(call: { args: readonly Value[] }, app: string): string[] | 
   return out;
 }
 
-/** `cls` reduced to its relation fields that may name one of `names` (and the Meta entry naming reverse relations). */
-function stubClass(cls: ParsedClass, app: string, names: ReadonlySet<string>): ParsedClass {
+/**
+ * `cls` reduced to its relation fields that may name one of `names` (and the
+ * Meta entry naming reverse relations); with `plain`, its other fields too
+ * (a relation target of a resolved class: its primary key and the fields a
+ * `toField` names).
+ */
+function stubClass(cls: ParsedClass, app: string, names: ReadonlySet<string>, plain = false): ParsedClass {
   const fields = cls.fields.filter((f) => {
-    if (!RELATION_CALLEES.has(f.call.callee)) return false;
+    if (!RELATION_CALLEES.has(f.call.callee)) return plain;
     const t = targetNames(f.call, app);
     return t === undefined || t.some((n) => names.has(n));
   });
@@ -92,24 +97,40 @@ function stubClass(cls: ParsedClass, app: string, names: ReadonlySet<string>): P
   return { ...cls, fields, meta: drn === undefined ? undefined : { defaultRelatedName: drn }, metaLocation: undefined };
 }
 
+/** The same-app classes the relation fields of the classes `names` name, other than those. */
+function targetsOf(file: ParsedModelFile, names: ReadonlySet<string>): Set<string> {
+  const out = new Set<string>();
+  for (const c of file.classes) {
+    if (!names.has(c.name)) continue;
+    for (const f of c.fields) {
+      if (!RELATION_CALLEES.has(f.call.callee)) continue;
+      for (const n of targetNames(f.call, file.app) ?? []) if (!names.has(n)) out.add(n);
+    }
+  }
+  return out;
+}
+
 /**
- * The classes a class-level resolution reads: the resolved ones in full, the
- * classes naming them in a relation as stubs (reverse names), and the
- * ancestors of those as stubs.
+ * The classes a class-level resolution reads: the resolved ones in full,
+ * the classes their relations name as stubs with their plain fields, the
+ * classes naming any of those in a relation as stubs (reverse names), and
+ * the ancestors of those as stubs.
  */
 function partClasses(file: ParsedModelFile, names: ReadonlySet<string>): ParsedClass[] {
+  const targets = targetsOf(file, names);
+  const named = new Set([...names, ...targets]);
   const stubs = new Map<string, ParsedClass>();
   for (const c of file.classes) {
     if (names.has(c.name)) continue;
-    const stub = stubClass(c, file.app, names);
-    if (stub.fields.length) stubs.set(c.name, stub);
+    const stub = stubClass(c, file.app, named, targets.has(c.name));
+    if (stub.fields.length || targets.has(c.name)) stubs.set(c.name, stub);
   }
   const wanted = new Set([...names, ...stubs.keys()]);
   const byName = new Map(file.classes.map((c) => [c.name, c]));
   for (const name of [...stubs.keys()]) {
     for (let base = byName.get(name)?.base; base && byName.has(base) && !wanted.has(base); base = byName.get(base)?.base) wanted.add(base);
   }
-  return file.classes.filter((c) => wanted.has(c.name)).map((c) => (names.has(c.name) ? c : stubs.get(c.name) ?? stubClass(c, file.app, names)));
+  return file.classes.filter((c) => wanted.has(c.name)).map((c) => (names.has(c.name) ? c : stubs.get(c.name) ?? stubClass(c, file.app, named)));
 }
 
 /** What a class-level resolution needs. */
@@ -137,7 +158,8 @@ export interface ClassLevelResult {
 function changedClasses(before: ParsedModelFile, file: ParsedModelFile): ParsedClass[] | undefined {
   if (before.classes.length !== file.classes.length) return undefined;
   if (new Set(file.classes.map((c) => c.name)).size !== file.classes.length) return undefined;
-  if ([...before.errors, ...file.errors].some((e) => e.code === "syntax")) return undefined;
+  // A parse with syntax errors and no earlier parse standing in: where its classes end is a guess.
+  if (file.errors.some((e) => e.code === "syntax")) return undefined;
   const changed: ParsedClass[] = [];
   const bases = new Set(file.classes.map((c) => c.base));
   for (let i = 0; i < file.classes.length; i++) {
@@ -183,7 +205,7 @@ export function resolveClasses(input: ClassLevelInput): ClassLevelResult | undef
     const owner = partOwners.get(e);
     if (owner !== undefined && names.has(owner)) errors.push(e);
   }
-  return { loaded: merged(prev, part, keys, sortErrors(errors)), models: keys };
+  return { loaded: merged(prev, part, keys, sortErrors(dedupeErrors(errors))), models: keys };
 }
 
 /** True when an index or constraint name of a resolved model is also one of another model (models.E029/E031: resolve the app). */

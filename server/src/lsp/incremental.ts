@@ -20,7 +20,7 @@ import type { ProjectConfig } from "../engine/config";
 import type { SourceLocation, TsMigrateError } from "../engine/errors";
 import { Migration } from "../engine/migration";
 import { DriftQuestioner } from "../engine/questioner";
-import { type LoadedModels, type ModelLocations, type ModuleReader, moduleReader, type ParsedModelFile, resolveModels } from "../engine/source/models";
+import { type LoadedModels, type ModelLocations, type ModuleReader, moduleReader, type ParsedModelFile, resolveModels, dedupeErrors, sortErrors } from "../engine/source/models";
 import { ModelProgram } from "../engine/source/program";
 import { type ModelState, modelKey, ProjectState } from "../engine/state";
 import { type CallValue, isObjectValue, type Value } from "../engine/values";
@@ -97,6 +97,12 @@ function importsModelsFile(file: ParsedModelFile, files: readonly ParsedModelFil
   return false;
 }
 
+/** True when `file` has the very classes of `before` (a parse standing in for a text that does not parse). */
+function sameClasses(before: ParsedModelFile, file: ParsedModelFile): boolean {
+  return before.classes.length === file.classes.length && before.classes.every((c, i) => c === file.classes[i]) &&
+    before.imports === file.imports;
+}
+
 /** What {@link IncrementalModels.resolve} answers. */
 export interface Resolution {
   readonly loaded: LoadedModels;
@@ -145,6 +151,14 @@ export class IncrementalModels {
     }
     const file = changed[0]!;
     const app = file.app;
+    const before = this.files.get(app)!;
+    if (sameClasses(before, file)) {
+      // The last parse standing in for a text that does not parse: only the file's own errors changed.
+      this.files = next;
+      const own = new Set(before.errors);
+      this.loaded = { ...prev!, errors: sortErrors(dedupeErrors([...prev!.errors.filter((e) => !own.has(e)), ...file.errors])) };
+      return { loaded: this.loaded, dirty: new Set([app]), models: new Set() };
+    }
     const others = this.othersFor(file, files);
     const owners = this.owners.get(app);
     const spans = this.spans(file.file);

@@ -5,6 +5,7 @@
  * `--socket=N`, as vscode-languageserver's `createConnection` detects).
  */
 import { createConnection, ProposedFeatures } from "vscode-languageserver/node";
+import { setFlagsFromString } from "node:v8";
 import { StreamMessageReader, StreamMessageWriter } from "vscode-jsonrpc/node";
 import { TsMigrateServer } from "./server";
 import { describeError } from "./guard";
@@ -17,6 +18,22 @@ export interface StartServerOptions {
 }
 
 /**
+ * How much V8 lets the old generation grow past what survived the last full
+ * collection before it collects again, percent (V8's default is a factor of
+ * 1.1 to 4 chosen by the heap's throughput). The server reads a parse of the
+ * edited file per keystroke: most of that is garbage a little later, and the
+ * default growth kept up to twice the live heap resident for good (RSS 250 →
+ * 700 MB over 100 edits of a 1,000-model file with a flat live heap of
+ * 145 MB). 25% holds it near 350 MB at the same CPU time (`npm run bench`).
+ */
+export const HEAP_GROWING_PERCENT = 25;
+
+/** Applies {@link HEAP_GROWING_PERCENT} to this process (V8 reads it at each full collection). */
+export function boundHeapGrowth(): void {
+  setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
+}
+
+/**
  * Starts the language server and returns it; it runs until the client sends
  * `exit` (or the client process dies). Unexpected exceptions and rejected
  * promises anywhere in the process are logged and never bring it down.
@@ -26,6 +43,7 @@ export function startServer(options: StartServerOptions = {}): TsMigrateServer {
     ? createConnection(ProposedFeatures.all, new StreamMessageReader(options.input), new StreamMessageWriter(options.output))
     : createConnection(ProposedFeatures.all);
   const server = new TsMigrateServer(connection);
+  boundHeapGrowth();
   process.on("uncaughtException", (e) => server.log(`uncaught exception: ${describeError(e)}`));
   process.on("unhandledRejection", (e) => server.log(`unhandled rejection: ${describeError(e)}`));
   // Output goes to the client over stdout: stray console.log calls must not corrupt the stream.

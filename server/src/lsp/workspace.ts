@@ -247,12 +247,15 @@ export class Workspace {
     else for (const a of apps) this.dirtyApps.add(a);
   }
 
+  /** Models resolved again by the last models refresh that found a change (all of them after a full resolution). */
+  private modelsResolved = 0;
+
   /** Analyses run so far (those that found something changed). */
   analyses = 0;
 
   /** What the class caches did in the last models refresh (classes read and reused). */
-  classStats(): { read: number; reused: number } {
-    return this.models.classStats();
+  classStats(): { read: number; reused: number; resolved: number } {
+    return { ...this.models.classStats(), resolved: this.modelsResolved };
   }
 
   /** Brings the caches up to date and returns the analysis (the cached one when nothing changed). Never throws for bad user code. */
@@ -271,6 +274,7 @@ export class Workspace {
       this.modelsDirty = false;
       const r = this.models.refresh();
       if (r) this.markDriftDirty(r.dirty, r.models);
+      if (r) this.modelsResolved = r.models?.size ?? r.loaded.state.models.size;
     }
     const t2 = performance.now();
     const loaded = this.models.loaded!;
@@ -282,7 +286,8 @@ export class Workspace {
     if (TRACE) {
       const cpu = process.cpuUsage(cpu0);
       this.options.log(`analyze: migrations ${(t1 - t0).toFixed(1)} ms, models ${(t2 - t1).toFixed(1)} ms, ` +
-        `drift ${(t3 - t2).toFixed(1)} ms, diagnostics ${(performance.now() - t3).toFixed(1)} ms; cpu ${((cpu.user + cpu.system) / 1000).toFixed(1)} ms`);
+        `drift ${(t3 - t2).toFixed(1)} ms, diagnostics ${(performance.now() - t3).toFixed(1)} ms; cpu ${((cpu.user + cpu.system) / 1000).toFixed(1)} ms; ` +
+        `classes read ${this.classStats().read}, models resolved ${this.modelsResolved}`);
     }
     this.last = { diagnostics, driftCount: items.length, drift: this.drift, driftItems: items, models: loaded, migrationState: from };
     return this.last;

@@ -15,6 +15,7 @@ import { appRelativeFunctionRef } from "../callables";
 import { type ProjectConfig, appDefaultAutoField, isMissing } from "../config";
 import { ErrorCollector, type SourceLocation, TsMigrateError } from "../errors";
 import { FIELD_SPECS } from "../fields";
+import type { ModelsCache } from "../models-cache";
 import { type FieldState, ModelState, ProjectState, fieldOption, isManyToMany, makeField, modelKey } from "../state";
 import { RefValue, type Value, isObjectValue } from "../values";
 import { type FieldContext, fieldFromCall, show } from "./field-values";
@@ -166,7 +167,7 @@ class ModelResolver {
     for (const c of this.concretes) built.push(this.buildFields(c));
     const { state, locations } = this.readMetas(built);
     this.checkUnusedAbstracts();
-    return { state, locations, errors: sortErrors(dedupe(this.errors.errors)) };
+    return { state, locations, errors: sortErrors(dedupeErrors(this.errors.errors)) };
   }
 
   /** A class visible under `name` in `file`: declared there or imported from another models file. */
@@ -473,7 +474,8 @@ export function sortErrors(errors: TsMigrateError[]): TsMigrateError[] {
   }).map((x) => x.e);
 }
 
-function dedupe(errors: TsMigrateError[]): TsMigrateError[] {
+/** `errors` without repeats (the same code, message and span), in order. */
+export function dedupeErrors(errors: TsMigrateError[]): TsMigrateError[] {
   const seen = new Set<string>();
   return errors.filter((e) => {
     const k = `${e.code}|${e.format()}|${e.location?.endLine}:${e.location?.endColumn}`;
@@ -486,27 +488,42 @@ function dedupe(errors: TsMigrateError[]): TsMigrateError[] {
 /**
  * Reads every app's `models.ts` (a missing file = an app with no models)
  * and resolves them. `overrides` maps absolute paths to unsaved editor
- * text, used instead of the file on disk.
+ * text, used instead of the file on disk. With `cache` (and no overrides),
+ * a reading of the same models files whose other files are unchanged is
+ * taken from it, and a reading without errors is stored in it
+ * (models-cache.ts).
  */
-export function loadModels(config: ProjectConfig, overrides?: ReadonlyMap<string, string>): LoadedModels {
-  const parsed: ParsedModelFile[] = [];
+export function loadModels(config: ProjectConfig, overrides?: ReadonlyMap<string, string>, cache?: ModelsCache): LoadedModels {
+  const texts = new Map<string, string | undefined>();
   const readErrors: TsMigrateError[] = [];
-  const program = new ModelProgram(overrides);
   for (const app of config.apps) {
     let text = overrides?.get(app.modelsFile);
     if (text === undefined) {
       try {
         text = fs.readFileSync(app.modelsFile, "utf8");
       } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === "ENOENT" || (e as NodeJS.ErrnoException).code === "ENOTDIR") continue;
-        readErrors.push(new TsMigrateError(`cannot read ${app.modelsFile}: ${(e as Error).message}`,
-          { code: "io", location: { file: app.modelsFile, line: 1, column: 1 } }));
-        continue;
+        if (!isMissing(e)) {
+          readErrors.push(new TsMigrateError(`cannot read ${app.modelsFile}: ${(e as Error).message}`,
+            { code: "io", location: { file: app.modelsFile, line: 1, column: 1 } }));
+        }
       }
     }
-    parsed.push(parseModelFile(app.label, app.modelsFile, text, program));
+    texts.set(app.modelsFile, text);
+  }
+  const key = cache && !overrides && readErrors.length === 0 ? cache.key(config, texts) : undefined;
+  const hit = key === undefined ? undefined : cache!.get(key);
+  if (hit) return hit;
+  const program = new ModelProgram(overrides);
+  const parsed: ParsedModelFile[] = [];
+  for (const app of config.apps) {
+    const text = texts.get(app.modelsFile);
+    if (text !== undefined) parsed.push(parseModelFile(app.label, app.modelsFile, text, program));
   }
   const loaded = resolveModels(parsed, config, moduleReader(program, overrides));
+  if (key !== undefined && loaded.errors.length === 0) {
+    const own = new Set(config.apps.map((a) => path.resolve(a.modelsFile)));
+    cache!.put(key, loaded, program.readFiles().filter((f) => !own.has(f)));
+  }
   return readErrors.length ? { ...loaded, errors: [...readErrors, ...loaded.errors] } : loaded;
 }
 

@@ -172,6 +172,13 @@ export class ModelProgram {
     return this.loadedFiles.has(abs);
   }
 
+  /** Every file (absolute path) parsed through this program or read by its last checker: what a reading followed. */
+  readFiles(): string[] {
+    const out = new Set(this.own.keys());
+    for (const f of this.program?.getSourceFiles() ?? []) out.add(path.resolve(f.fileName));
+    return [...out];
+  }
+
   /** Makes the next checker look at the disk files again (one changed on disk). */
   diskChanged(): void {
     this.checkerCache = undefined;
