@@ -18,7 +18,8 @@
  *      makes the later migration pending again;
  *   7. hovering an operation in a migration file shows its SQL;
  *   8. "Show Backwards SQL" opens a read-only SQL document;
- *   9. a server that cannot start shows the welcome view with a log button.
+ *   9. makemigrations' questions in the editor, and the quick fix's latency (questions.ts);
+ *  10. a server that cannot start shows the welcome view with a log button.
  * Screenshots of the view, the dialog, the drift and the hover go to
  * test-results/e2e/, with the logs (CI keeps that folder as its artifacts:
  * see .ci/run). Exit code 0 when every check passed.
@@ -36,6 +37,7 @@ import { assertInstalled, installExtension, prepareDirs, startCodeServer, type C
 import {
   answerDialog, contextMenu, goToLine, hoverWord, launchBrowser, pointAt, openFile, openMigrationsView, openWorkbench, row, rows, until, waitForRow,
 } from "./workbench";
+import { questionSteps } from "./questions";
 
 const ROOT = resolve(__dirname, "../..");
 const RESULTS = join(ROOT, "test-results", "e2e");
@@ -307,6 +309,8 @@ async function main(): Promise<void> {
       await page.locator(".part.statusbar .statusbar-item", { hasText: /^(MS )?SQL$/ }).first().waitFor({ timeout: 15_000 });
       await page.screenshot({ path: join(RESULTS, "show-sql.png") });
     });
+
+    await questionSteps({ page, project, results: RESULTS, step });
 
     await step(page, "a server that cannot start shows the welcome view with a button to its log", async () => {
       // A Node that does not exist: the setting change restarts the server, which fails to spawn.

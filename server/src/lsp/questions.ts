@@ -70,7 +70,7 @@ export class EditorQuestioner implements Questioner {
     for (;;) {
       const answer = await this.ask({
         type: "input", kind, key, title: `${TITLE}: ${key.split(".").slice(1).join(".")}`,
-        prompt: `${question}${QuestionText.enterDefault}. Escape quits: nothing is written.`,
+        prompt: `${question}${QuestionText.enterDefault}. Cancelling writes nothing.`,
         placeholder: "0, \"draft\", false, null, [], {}", value, error,
       });
       if (answer === null || !("value" in answer)) throw new QuestionsCancelled();
