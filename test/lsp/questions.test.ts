@@ -153,3 +153,33 @@ test("a client without the capability keeps the disabled action with its reason 
     });
   }
 });
+
+test("a nullable field made NOT NULL: a pick of one-off default / ignore / quit, in the terminal's words", async () => {
+  const nullableWeight = (text: string): string => text.replace(/\n}\n$/, "\n  weight = models.IntegerField({ null: true });\n}\n");
+  await withServer(nullableWeight, ASKS, async (c, asked, answer) => {
+    // The migration with the nullable field first (as the client writes it), then the field made NOT NULL.
+    const first = (await make(c)).files;
+    assert.equal(first.length, 1);
+    writeFileSync(first[0]!.path, first[0]!.content);
+    await c.watched([{ file: first[0]!.path, type: 1 }]);
+    const text = readFileSync(path.join(c.root, MODELS), "utf8").replace("IntegerField({ null: true })", "IntegerField()");
+    await c.change(MODELS, text);
+    await c.waitForDiagnostics(MODELS, (d) => d.some((x) => /Alter field weight/.test(x.message)), "the alteration drift");
+    asked.length = 0;
+    answer((q) => (q.type === "pick" ? { choice: "default" } : { value: "3" }));
+    const withDefault = await make(c);
+    const pick = asked[0]!;
+    assert.equal(pick.kind, "notNullAlteration");
+    assert.match(pick.prompt, /^You are trying to change the nullable field 'weight' on product to non-nullable without a default; we can't do that \(the database needs something to populate existing rows\)\.\nPlease select a fix:$/);
+    assert.deepEqual(pick.type === "pick" ? pick.choices.map((x) => [x.id, x.label]) : [], [
+      ["default", "Provide a one-off default now"], ["ignore", "Ignore for now"], ["quit", "Quit"],
+    ]);
+    assert.equal(asked[1]?.type, "input");
+    assert.match(withDefault.files[0]!.content, /migrations\.AlterField\(\{\s*modelName: "product",\s*name: "weight",\s*field: models\.IntegerField\(\{ default: 3 \}\),\s*preserveDefault: false/);
+    answer(() => ({ choice: "ignore" }));
+    const ignored = await make(c);
+    assert.match(ignored.files[0]!.content, /field: models\.IntegerField\(\),?\s*\}\)/);
+    answer(() => ({ choice: "quit" }));
+    assert.equal((await make(c)).cancelled, true);
+  });
+});
