@@ -183,3 +183,13 @@ test("a nullable field made NOT NULL: a pick of one-off default / ignore / quit,
     assert.equal((await make(c)).cancelled, true);
   });
 });
+
+test("a possible rename, for a client without the capability: the action is disabled, naming the question and its flag", async () => {
+  await withServer(renamePrice, { clientCommands: true }, async (c, asked) => {
+    const action = await makeAction(c);
+    assert.equal(action?.disabled?.reason,
+      "Did you rename product.price to product.cost (a DecimalField)? Made here, it would be removed and added (its data lost): " +
+      "answer in a terminal ('tsmigrate makemigrations'), or pass --rename shop.product.price=cost");
+    assert.equal(asked.length, 0);
+  });
+});

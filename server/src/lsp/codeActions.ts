@@ -13,12 +13,12 @@ import {
   type CancellationToken, type CodeAction, CodeActionKind, type CodeActionParams, type Diagnostic,
 } from "vscode-languageserver";
 import { FIELD_SPECS, type FieldType } from "../engine/fields";
-import { DiagnosticSource } from "../protocol";
+import { type AskedQuestion, DiagnosticSource } from "../protocol";
 import type { ConflictData, DriftData } from "./diagnostics";
 import { pathToUri, uriToPath } from "./documents";
 import { didYouMeanFix } from "./didYouMean";
 import { checkCancelled } from "./guard";
-import { createFilesEdit, makeMigrationsBlocker, proposeMerge, proposeMigrations, type ProposedFile } from "./makemigrations";
+import { createFilesEdit, makeMigrationsBlocker, proposeAnswered, proposeMerge, proposeMigrations, type ProposedFile } from "./makemigrations";
 import { setFieldOptionEdit, suggestedDefault } from "./modelEdits";
 import { overlaps } from "./ranges";
 import type { Workspace } from "./workspace";
@@ -134,10 +134,37 @@ function makeMigrationAction(
   };
   // The command asks the questions (tsmigrate/askQuestion) of a client that answers them.
   const asks = client.commands && client.asks;
-  const blocker = makeMigrationsBlocker(ws) ?? (asks ? undefined : needsDefaultBlocker(published, app));
+  const blocker = makeMigrationsBlocker(ws) ?? (asks ? undefined : renameBlocker(ws, app) ?? needsDefaultBlocker(published, app));
   if (blocker) return { ...action, isPreferred: undefined, disabled: { reason: blocker } };
   if (client.commands) return { ...action, command: { title: action.title, command: MAKE_MIGRATIONS_COMMAND, arguments: [{ apps: [app] }] } };
   return withEdit(ws, action, { make: app }, client.lazyEdits);
+}
+
+/** The rename question of the latest analysis for each app (null: none), for {@link renameBlocker}. */
+const renameQuestions = new WeakMap<object, Map<string, AskedQuestion | null>>();
+
+/**
+ * Why the app's migration cannot be made by a client that does not answer
+ * questions: a field or model that may have been renamed (makemigrations
+ * would ask; made here it would be removed and added, its data lost). Runs
+ * the autodetector once per analysis and app, when the app's drift removes
+ * a field or a model (only for such clients).
+ */
+function renameBlocker(ws: Workspace, app: string): string | undefined {
+  const analysis = ws.analyze();
+  // A rename is only asked about when something is removed: otherwise no detector run (typing bursts).
+  if (!analysis.driftItems.some((i) => i.app === app && (i.op.kind === "RemoveField" || i.op.kind === "DeleteModel"))) return undefined;
+  let byApp = renameQuestions.get(analysis);
+  if (!byApp) renameQuestions.set(analysis, (byApp = new Map()));
+  if (!byApp.has(app)) {
+    const { questions } = proposeAnswered(ws, {}, [app]);
+    const rename = questions.find((q) => (q.kind === "renameField" || q.kind === "renameModel") && q.key.startsWith(`${app}.`));
+    byApp.set(app, rename ?? null);
+  }
+  const q = byApp.get(app);
+  if (!q) return undefined;
+  return `${q.question.replace(/ \[y\/N\]$/, "")} Made here, it would be removed and added (its data lost): ` +
+    `answer in a terminal ('tsmigrate makemigrations'), or pass ${q.flag}`;
 }
 
 /**
