@@ -56,7 +56,8 @@ const PLAIN_CLIENT: ActionClient = { lazyEdits: false, commands: false, asks: fa
  * whole-project autodetector run) are left to `codeAction/resolve`, so they
  * are computed only for the action the user picks, not on every cursor move.
  * A client with the commands that answers questions gets "Make migration"
- * enabled when a question must be asked (a one-off default): the command asks.
+ * enabled when a question must be asked (a one-off default, a rename): the
+ * command asks. Other clients get it disabled, with the reason.
  */
 export function codeActions(ws: Workspace, p: CodeActionParams, token?: CancellationToken, client: ActionClient = PLAIN_CLIENT): CodeAction[] {
   const file = uriToPath(p.textDocument.uri);
