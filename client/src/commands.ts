@@ -188,10 +188,15 @@ export async function runMigrate(deps: CommandDeps, target: MigrateTarget & { da
   }
 }
 
-/** Asks the server for new migration files and creates them in one undoable edit. */
+/**
+ * Asks the server for new migration files and creates them in one undoable
+ * edit. The server asks its questions (a rename? a one-off default?) through
+ * `tsmigrate/askQuestion` meanwhile; a question dismissed writes nothing, silently.
+ */
 export async function runMakeMigrations(deps: CommandDeps, apps: string[] | undefined): Promise<void> {
   const rpc = need(deps);
   const result = await rpc.request("tsmigrate/makeMigrations", { apps });
+  if (result.cancelled === true) return;
   if (result.files.length === 0) {
     deps.ui.info(apps !== undefined && apps.length === 1 ? `No changes detected in app '${apps[0]}'.` : "No changes detected.");
     return;

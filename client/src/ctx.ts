@@ -15,11 +15,12 @@ import { homedir } from "node:os";
 import { randomUUID } from "node:crypto";
 import * as vscode from "vscode";
 import { LanguageClient, RevealOutputChannelOn, State, TransportKind, type LanguageClientOptions, type ServerOptions } from "vscode-languageclient/node";
-import { type DidChangeStatusParams, NotificationTypes } from "../../server/src/protocol";
+import { type AskQuestionParams, type DidChangeStatusParams, NotificationTypes, ServerRequestTypes } from "../../server/src/protocol";
 import { MIN_NODE_VERSION } from "../../server/src/engine/node-support";
 import { saveCreatedMigrations } from "./autosave";
 import { COMMANDS, migrationCommands, type CommandId, type Handler } from "./commands";
 import { lspRpc } from "./lsp_rpc";
+import { answerQuestion } from "./questions";
 import type { Rpc } from "./rpc";
 import { initializationOptions, readSettings, RESTART_SETTINGS, serverLaunch, type Settings } from "./settings";
 import { SqlDocumentProvider } from "./sql_provider";
@@ -52,10 +53,12 @@ export class Ctx implements vscode.Disposable {
   private readonly view: vscode.TreeView<unknown>;
   private summary: TreeSummary = { noProject: false, pending: 0, drift: 0, errors: 0 };
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly ui: VscodeUi;
 
   constructor(private readonly extension: vscode.ExtensionContext) {
     this.log = vscode.window.createOutputChannel("tsmigrate", { log: true });
     this.subscriptions.push(this.log);
+    this.ui = new VscodeUi(this.log);
 
     this.treeData = new MigrationsTreeData(
       () => this.rpc(),
@@ -149,6 +152,8 @@ export class Ctx implements vscode.Disposable {
         else if (e.newState === State.Stopped) this.setState(this.stopping ? "stopped" : "failed");
       }),
       client.onNotification(NotificationTypes["tsmigrate/didChangeStatus"], (params: DidChangeStatusParams) => this.statusChanged(params)),
+      // makemigrations' questions (a rename? a one-off default?), asked while "Make migration" runs.
+      client.onRequest(ServerRequestTypes["tsmigrate/askQuestion"], (params: AskQuestionParams) => answerQuestion(this.ui, params)),
     );
     try {
       await client.start();
@@ -205,7 +210,7 @@ export class Ctx implements vscode.Disposable {
   }
 
   private registerCommands(): void {
-    const ui = new VscodeUi(this.log);
+    const ui = this.ui;
     const handlers: Record<CommandId, Handler> = {
       ...migrationCommands({
         rpc: () => this.rpc(),

@@ -42,7 +42,7 @@ export function readSettings(get: (key: string) => unknown): Settings {
 
 /** The `initializationOptions` of the server for `settings` and the workspace's trust. */
 export function initializationOptions(settings: Settings, trusted: boolean): InitializationOptions {
-  const options: InitializationOptions = { trusted, driftSeverity: settings.driftSeverity, clientCommands: true };
+  const options: InitializationOptions = { trusted, driftSeverity: settings.driftSeverity, clientCommands: true, askQuestions: true };
   if (settings.database !== undefined) options.database = settings.database;
   if (settings.configPath !== undefined) options.configPath = settings.configPath;
   return options;

@@ -3,7 +3,7 @@
  * `vscode_ui.ts` implements it with the vscode API, the unit tests with a
  * recording fake. Nothing here imports `vscode`.
  */
-import type { SqlMigrateParams } from "../../server/src/protocol";
+import type { QuestionChoice, SqlMigrateParams } from "../../server/src/protocol";
 import type { CancellationTokenLike } from "./rpc";
 
 /** A file the server asked the client to create. */
@@ -15,6 +15,26 @@ export interface NewFile {
 
 /** Reports progress inside {@link Ui.withProgress}: a message, and an increment of 0..100 when known. */
 export type ProgressReporter = (message: string, increment?: number) => void;
+
+/** A quick pick: one of `choices` (by id). */
+export interface PickOptions {
+  title: string;
+  /** The question (shown as the pick's placeholder). */
+  prompt: string;
+  choices: QuestionChoice[];
+}
+
+/** An input box. */
+export interface InputOptions {
+  title: string;
+  /** The question (shown under the input). */
+  prompt: string;
+  placeholder?: string;
+  /** The text to start with. */
+  value?: string;
+  /** Why the last answer was refused, shown as the input's validation message. */
+  error?: string;
+}
 
 /** The editor, as the commands use it. */
 export interface Ui {
@@ -36,6 +56,10 @@ export interface Ui {
   createFiles(files: NewFile[], label: string): Promise<boolean>;
   /** Opens a file (absolute path) in an editor. */
   openFile(path: string): Promise<void>;
+  /** Shows a quick pick; resolves with the picked choice's id, or undefined when dismissed. Stays open when focus moves. */
+  pick(options: PickOptions): Promise<string | undefined>;
+  /** Shows an input box; resolves with the text accepted (Enter), or undefined when dismissed. Stays open when focus moves. */
+  input(options: InputOptions): Promise<string | undefined>;
   /** Opens the read-only SQL document of a migration. */
   showSql(params: SqlMigrateParams): Promise<void>;
 }

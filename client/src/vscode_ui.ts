@@ -6,7 +6,7 @@ import * as vscode from "vscode";
 import type { SqlMigrateParams } from "../../server/src/protocol";
 import { SQL_SCHEME, sqlDocumentParts } from "./sql_uri";
 import { errorLocation } from "./rpc";
-import type { NewFile, ProgressReporter, Ui } from "./ui";
+import type { InputOptions, NewFile, PickOptions, ProgressReporter, Ui } from "./ui";
 
 /** The vscode implementation of {@link Ui}; `log` receives every message shown. */
 export class VscodeUi implements Ui {
@@ -68,6 +68,38 @@ export class VscodeUi implements Ui {
 
   async openFile(path: string): Promise<void> {
     await vscode.window.showTextDocument(vscode.Uri.file(path), { preview: true });
+  }
+
+  async pick(options: PickOptions): Promise<string | undefined> {
+    const items = options.choices.map((c) => ({ label: c.label, detail: c.detail, id: c.id }));
+    const placeHolder = options.prompt.replace(/\s+/g, " ").trim();
+    const picked = await vscode.window.showQuickPick(items, { title: options.title, placeHolder, ignoreFocusOut: true });
+    return picked?.id;
+  }
+
+  /** An input box (createInputBox: it can open with a validation message, the reason the last answer was refused). */
+  input(options: InputOptions): Promise<string | undefined> {
+    const box = vscode.window.createInputBox();
+    box.title = options.title;
+    box.prompt = options.prompt.replace(/\s+/g, " ").trim();
+    box.placeholder = options.placeholder;
+    box.value = options.value ?? "";
+    box.validationMessage = options.error;
+    box.ignoreFocusOut = true;
+    return new Promise((resolve) => {
+      let accepted: string | undefined;
+      // The message was about the refused text: typing clears it.
+      box.onDidChangeValue(() => (box.validationMessage = undefined));
+      box.onDidAccept(() => {
+        accepted = box.value;
+        box.hide();
+      });
+      box.onDidHide(() => {
+        box.dispose();
+        resolve(accepted);
+      });
+      box.show();
+    });
   }
 
   async showSql(params: SqlMigrateParams): Promise<void> {

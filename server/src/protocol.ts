@@ -8,13 +8,13 @@
  * fails to compile on both sides. Both sides use the same vscode-jsonrpc.
  *
  * Every method is a request (client → server) unless listed in
- * {@link Notifications}. Database-touching requests fail with
+ * {@link Notifications} or {@link ServerRequests} (server → client). Database-touching requests fail with
  * {@link ErrorCodes.Untrusted} while the workspace is not trusted.
  */
 import { NotificationType, ParameterStructures, RequestType } from "vscode-jsonrpc";
-import type { AskedQuestion, MakeMigrationsAnswers } from "./engine/answers";
+import type { AskedQuestion, MakeMigrationsAnswers, QuestionKind } from "./engine/answers";
 
-export type { AskedQuestion, MakeMigrationsAnswers };
+export type { AskedQuestion, MakeMigrationsAnswers, QuestionKind };
 
 
 /**
@@ -133,16 +133,73 @@ export interface MakeMigrationsParams {
    * (`{ "renames": { "shop.product.stock": "quantity" }, "defaults": { "shop.product.weight": "0" } }`).
    * When present (even `{}`), the result lists every question asked (`questions`) and no file is
    * proposed while one is unanswered; an answer that matches no question fails with BadInput.
-   * When absent, no rename is assumed and a needed one-off default is refused (the drift diagnostics' answers).
+   * When absent and the client announced `askQuestions`, each question is asked through
+   * `tsmigrate/askQuestion` (server → client) while the request runs, as the terminal asks them;
+   * when absent otherwise, no rename is assumed and a needed one-off default is refused (the drift
+   * diagnostics' answers).
    */
   answers?: MakeMigrationsAnswers;
 }
 export interface MakeMigrationsResult {
   /** Files to create, as a WorkspaceEdit-ready list (the client applies them so that the user can undo). */
   files: { path: string; content: string; description: string[] }[];
-  /** With `answers`: every question asked, in order, with its answer (`answeredBy: "unanswered"` for those to ask the user). */
+  /**
+   * With `answers`, or asked through `tsmigrate/askQuestion`: every question asked, in order, with
+   * its answer (`answeredBy: "unanswered"` for those to ask the user, `"editor"` for those the user answered).
+   */
   questions?: AskedQuestion[];
+  /** True when the user cancelled a question (`tsmigrate/askQuestion` answered null): `files` is empty, nothing is to be written. */
+  cancelled?: boolean;
 }
+
+/** One choice of a `tsmigrate/askQuestion` pick. */
+export interface QuestionChoice {
+  /** What the client answers when it is picked. */
+  id: string;
+  /** The choice, one line ("Rename stock → quantity (keeps the data)"). */
+  label: string;
+  /** A second line under it, when there is more to say. */
+  detail?: string;
+}
+
+/** What every `tsmigrate/askQuestion` carries: which of makemigrations' questions it is, and its words. */
+interface AskQuestionBase {
+  /** The engine's question (as in {@link AskedQuestion}): `renameField`, `notNullAddition`, ... */
+  kind: QuestionKind;
+  /** What the question is about: `shop.product.stock` (a field), `shop.Category` (a model). */
+  key: string;
+  /** A short title (VS Code: the quick pick's or input box's title): "Make migrations: product.weight". */
+  title: string;
+  /** The question in the terminal's words (`tsmigrate makemigrations` asks the same), one or more lines. */
+  prompt: string;
+}
+
+/** Choose one of `choices` (VS Code: a quick pick). Answered `{ choice: id }`. */
+export interface AskPickParams extends AskQuestionBase {
+  type: "pick";
+  choices: QuestionChoice[];
+}
+
+/**
+ * Type a value (VS Code: an input box). Answered `{ value: text }`. When the
+ * last answer was refused, the server asks again with it as `value` and the
+ * reason as `error` (shown as the input's validation message).
+ */
+export interface AskInputParams extends AskQuestionBase {
+  type: "input";
+  /** Greyed text in the empty input. */
+  placeholder?: string;
+  /** The text to start with (the refused answer when asking again). */
+  value?: string;
+  /** Why the last answer was refused ("Invalid input: ..."), shown with the input. */
+  error?: string;
+}
+
+/** `tsmigrate/askQuestion`'s parameters: a pick or an input. */
+export type AskQuestionParams = AskPickParams | AskInputParams;
+
+/** `tsmigrate/askQuestion`'s answer: the picked choice's id, the typed text, or null when the user cancelled (Escape). */
+export type AskQuestionResult = { choice: string } | { value: string } | null;
 
 /** `tsmigrate/schemaDrift`: the live schema against the schema the applied migrations build (`diffschema`). */
 export interface SchemaDriftParams {
@@ -214,6 +271,16 @@ export interface Requests {
   "tsmigrate/serverStats": { params: ServerStatsParams; result: ServerStatsResult };
 }
 
+/**
+ * Requests the server sends to the client (server → client), and their
+ * parameter and result types. The server sends them only to a client that
+ * announced them in {@link InitializationOptions} (`askQuestions`).
+ */
+export interface ServerRequests {
+  /** One of makemigrations' questions (a rename? a one-off default?), asked while `tsmigrate/makeMigrations` runs. */
+  "tsmigrate/askQuestion": { params: AskQuestionParams; result: AskQuestionResult };
+}
+
 /** Notification methods and their parameter types (direction in each comment). */
 export interface Notifications {
   /** client → server: the workspace trust changed. */
@@ -223,6 +290,7 @@ export interface Notifications {
 }
 
 export type RequestMethod = keyof Requests;
+export type ServerRequestMethod = keyof ServerRequests;
 export type NotificationMethod = keyof Notifications;
 
 /** The RequestType of custom request `M`: parameters by name. */
@@ -245,6 +313,14 @@ export const RequestTypes: { readonly [M in RequestMethod]: CustomRequest<M> } =
   "tsmigrate/makeMigrations": request("tsmigrate/makeMigrations"),
   "tsmigrate/schemaDrift": request("tsmigrate/schemaDrift"),
   "tsmigrate/serverStats": request("tsmigrate/serverStats"),
+};
+
+/** The RequestType of server → client request `M`: parameters by name. */
+export type ServerRequest<M extends ServerRequestMethod> = RequestType<ServerRequests[M]["params"], ServerRequests[M]["result"], void>;
+
+/** Every server → client request's RequestType: the server sends through these, the client answers through them. */
+export const ServerRequestTypes: { readonly [M in ServerRequestMethod]: ServerRequest<M> } = {
+  "tsmigrate/askQuestion": new RequestType("tsmigrate/askQuestion", ParameterStructures.byName),
 };
 
 /** Every custom notification's NotificationType, likewise. */
@@ -273,6 +349,15 @@ export interface InitializationOptions {
    * Other clients get a WorkspaceEdit and lenses that only show the state.
    */
   clientCommands?: boolean;
+  /**
+   * The client answers `tsmigrate/askQuestion` (the VS Code extension: a
+   * quick pick or an input box). A `tsmigrate/makeMigrations` without
+   * `answers` then asks the user each question the terminal would ask (a
+   * rename, a one-off default), and "Make migration" code actions that need
+   * an answer are offered enabled (with `clientCommands`). Other clients get
+   * those actions disabled, with the reason.
+   */
+  askQuestions?: boolean;
 }
 
 /** JSON-RPC error codes of tsmigrate's requests (server-defined range). */

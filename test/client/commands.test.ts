@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { PlanResult } from "../../server/src/protocol";
 import { ErrorCodes } from "../../server/src/protocol";
+import { answerQuestion } from "../../client/src/questions";
 import { asMigration, confirmation, makeMigrationsApps, migrateSummary, migrationCommands, type CommandDeps } from "../../client/src/commands";
 import type { AppNode, MigrationNode } from "../../client/src/tree";
 import { FakeRpc, FakeUi } from "./fakes";
@@ -173,6 +174,32 @@ test("make migrations: creates the files in one edit and names them; nothing to 
   await commands["tsmigrate.makeMigrations"]();
   assert.deepEqual(rpc.calls.at(-1)!.params, { apps: undefined });
   assert.deepEqual(refreshes.length, 2);
+});
+
+test("make migrations: a question dismissed (cancelled) writes nothing and says nothing", async () => {
+  const ui = new FakeUi();
+  const refreshes: string[] = [];
+  const rpc = new FakeRpc().on("tsmigrate/makeMigrations", { files: [], cancelled: true });
+  await migrationCommands(deps(rpc, ui, refreshes))["tsmigrate.makeMigrations"](appNode);
+  assert.deepEqual(ui.created, []);
+  assert.deepEqual(ui.events, [], "no 'No changes detected' after a cancelled question");
+});
+
+test("tsmigrate/askQuestion: a pick answers the chosen id, an input the text, a dismissal null", async () => {
+  const ui = new FakeUi();
+  ui.answers.push("rename", "0", undefined, undefined);
+  const pick = { type: "pick", kind: "renameField", key: "shop.product.stock", title: "Make migrations: product.stock", prompt: "Did you rename?",
+    choices: [{ id: "rename", label: "Rename stock → quantity (keeps the data)" }, { id: "no", label: "Remove stock and add quantity (data in stock is lost)" }] } as const;
+  const input = { type: "input", kind: "notNullAddition", key: "shop.product.weight", title: "Make migrations: product.weight", prompt: "A default?",
+    value: "zero", error: "Invalid input: zero is not a literal" } as const;
+  assert.deepEqual(await answerQuestion(ui, { ...pick, choices: [...pick.choices] }), { choice: "rename" });
+  assert.deepEqual(await answerQuestion(ui, input), { value: "0" });
+  assert.equal(await answerQuestion(ui, { ...pick, choices: [...pick.choices] }), null);
+  assert.equal(await answerQuestion(ui, input), null);
+  assert.deepEqual(ui.events.slice(0, 2), [
+    "pick:Make migrations: product.stock:Did you rename?:Rename stock → quantity (keeps the data)|Remove stock and add quantity (data in stock is lost)",
+    "input:Make migrations: product.weight:zero:Invalid input: zero is not a literal",
+  ]);
 });
 
 test("show SQL, backwards SQL and open file use the node's migration", async () => {

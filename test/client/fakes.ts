@@ -4,7 +4,7 @@
  */
 import type { RequestMethod, Requests } from "../../server/src/protocol";
 import type { CancellationTokenLike, DisposableLike, Rpc, WorkDoneProgressValue } from "../../client/src/rpc";
-import type { NewFile, ProgressReporter, Ui } from "../../client/src/ui";
+import type { InputOptions, NewFile, PickOptions, ProgressReporter, Ui } from "../../client/src/ui";
 import type { SqlMigrateParams } from "../../server/src/protocol";
 
 type Responder<M extends RequestMethod> = (params: Requests[M]["params"], fake: FakeRpc) => Requests[M]["result"] | Promise<Requests[M]["result"]>;
@@ -60,6 +60,8 @@ export class FakeUi implements Ui {
   readonly created: NewFile[][] = [];
   confirmAnswer = true;
   createAnswer = true;
+  /** Answers of pick() and input(), in order (undefined: dismissed). */
+  readonly answers: (string | undefined)[] = [];
 
   async confirm(message: string, detail: string, action: string): Promise<boolean> {
     this.confirms.push({ message, detail, action });
@@ -86,6 +88,14 @@ export class FakeUi implements Ui {
   }
   async openFile(path: string): Promise<void> {
     this.events.push(`open:${path}`);
+  }
+  async pick(options: PickOptions): Promise<string | undefined> {
+    this.events.push(`pick:${options.title}:${options.prompt}:${options.choices.map((c) => c.label).join("|")}`);
+    return this.answers.shift();
+  }
+  async input(options: InputOptions): Promise<string | undefined> {
+    this.events.push(`input:${options.title}:${options.value ?? ""}:${options.error ?? ""}`);
+    return this.answers.shift();
   }
   async showSql(params: SqlMigrateParams): Promise<void> {
     this.events.push(`sql:${JSON.stringify(params)}`);

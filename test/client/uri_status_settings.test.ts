@@ -32,8 +32,8 @@ test("settings: blanks are unset, bad severity falls back to warning", () => {
   const values: Record<string, unknown> = { database: "  ", configPath: "conf", nodePath: "", "drift.severity": "loud" };
   const s = readSettings((k) => values[k]);
   assert.deepEqual(s, { database: undefined, configPath: "conf", nodePath: undefined, driftSeverity: "warning" });
-  assert.deepEqual(initializationOptions(s, false), { trusted: false, driftSeverity: "warning", configPath: "conf", clientCommands: true });
-  assert.deepEqual(initializationOptions(readSettings((k) => ({ database: "warehouse", "drift.severity": "error" })[k]), true), { trusted: true, driftSeverity: "error", database: "warehouse", clientCommands: true });
+  assert.deepEqual(initializationOptions(s, false), { trusted: false, driftSeverity: "warning", configPath: "conf", clientCommands: true, askQuestions: true });
+  assert.deepEqual(initializationOptions(readSettings((k) => ({ database: "warehouse", "drift.severity": "error" })[k]), true), { trusted: true, driftSeverity: "error", database: "warehouse", clientCommands: true, askQuestions: true });
 });
 
 test("server launch: dist/server.js; nodePath absolute, on PATH, ~/, or workspace-relative", () => {

@@ -18,7 +18,8 @@
  *      makes the later migration pending again;
  *   7. hovering an operation in a migration file shows its SQL;
  *   8. "Show Backwards SQL" opens a read-only SQL document;
- *   9. a server that cannot start shows the welcome view with a log button.
+ *   9. makemigrations' questions in the editor, and the quick fix's latency (questions.ts);
+ *  10. a server that cannot start shows the welcome view with a log button.
  * Screenshots of the view, the dialog, the drift and the hover go to
  * test-results/e2e/, with the logs (CI keeps that folder as its artifacts:
  * see .ci/run). Exit code 0 when every check passed.
@@ -36,6 +37,7 @@ import { assertInstalled, installExtension, prepareDirs, startCodeServer, type C
 import {
   answerDialog, contextMenu, goToLine, hoverWord, launchBrowser, pointAt, openFile, openMigrationsView, openWorkbench, row, rows, until, waitForRow,
 } from "./workbench";
+import { questionSteps } from "./questions";
 
 const ROOT = resolve(__dirname, "../..");
 const RESULTS = join(ROOT, "test-results", "e2e");
@@ -222,10 +224,10 @@ async function main(): Promise<void> {
     await step(page, "the quick fix creates the migration file and the view shows it pending", async () => {
       const before = new Set(readdirSync(join(project, "shop", "migrations")));
       const fix = page.locator(".action-widget .monaco-list-row", { hasText: /Make migration/i }).first();
-      // The quick-fix menu waits for every provider, TypeScript's too: while tsserver starts (27 s in one
-      // traced run here: its log in test-results/e2e/logs), the menu shows nothing, though our server
-      // answered within a second (the tsmigrate log's codeAction responses). Retry, and print how long the
-      // first Ctrl+. took to show the fix (a figure, not a pass/fail). The model class's CodeLens is instant.
+      // While VS Code's TypeScript extension starts (it does as models.ts opens), Ctrl+. says "No code
+      // actions available" though our server answers in tens of ms (test/e2e/quickfix-timeline.ts traces it).
+      // Retry, and print how long the first Ctrl+. took to show the fix (a figure, not a pass/fail); the
+      // bound on "offered at once", with TypeScript started, is asserted in questions.ts.
       const asked = Date.now();
       let attempts = 0;
       await until("the quick fix in the Ctrl+. menu", async () => {
@@ -307,6 +309,8 @@ async function main(): Promise<void> {
       await page.locator(".part.statusbar .statusbar-item", { hasText: /^(MS )?SQL$/ }).first().waitFor({ timeout: 15_000 });
       await page.screenshot({ path: join(RESULTS, "show-sql.png") });
     });
+
+    await questionSteps({ page, project, results: RESULTS, step });
 
     await step(page, "a server that cannot start shows the welcome view with a button to its log", async () => {
       // A Node that does not exist: the setting change restarts the server, which fails to spawn.

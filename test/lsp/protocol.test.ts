@@ -9,7 +9,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, before, test } from "node:test";
 import {
-  type DidChangeStatusParams, NotificationTypes, type RequestMethod, type Requests, RequestTypes,
+  type DidChangeStatusParams, NotificationTypes, type RequestMethod, type Requests, RequestTypes, type ServerRequestMethod, type ServerRequests,
+  ServerRequestTypes,
 } from "../../server/src/protocol";
 import { openSqlite } from "../../server/src/engine/backends/sqlite/base";
 import { copyFixture, type LspClient, removeDir, startServer } from "./harness";
@@ -30,6 +31,11 @@ const agreed: { [M in RequestMethod]: [Equal<ParamsOf<(typeof RequestTypes)[M]>,
   "tsmigrate/serverStats": [true, true],
 };
 
+/** Likewise for the server → client requests. */
+const agreedServer: { [M in ServerRequestMethod]: [Equal<ParamsOf<(typeof ServerRequestTypes)[M]>, ServerRequests[M]["params"]>, Equal<ResultOf<(typeof ServerRequestTypes)[M]>, ServerRequests[M]["result"]>] } = {
+  "tsmigrate/askQuestion": [true, true],
+};
+
 let dir: string;
 let client: LspClient;
 
@@ -45,7 +51,8 @@ after(async () => {
 
 test("every RequestType and NotificationType is named by its method, with parameters by name", () => {
   assert.deepEqual(Object.keys(agreed).sort(), Object.keys(RequestTypes).sort());
-  for (const [method, type] of [...Object.entries(RequestTypes), ...Object.entries(NotificationTypes)]) {
+  assert.deepEqual(Object.keys(agreedServer).sort(), Object.keys(ServerRequestTypes).sort());
+  for (const [method, type] of [...Object.entries(RequestTypes), ...Object.entries(ServerRequestTypes), ...Object.entries(NotificationTypes)]) {
     assert.equal(type.method, method);
     assert.equal(type.parameterStructures.toString(), "byName");
   }

@@ -58,8 +58,8 @@ export interface AskedQuestion {
   flag: string;
   /** `"yes"`/`"no"` for a rename, the default's TypeScript source, or `"ignore"`; absent while unanswered. */
   answer?: string;
-  /** Where the answer came from: the given answers, the terminal, or nobody yet. */
-  answeredBy: "answers" | "terminal" | "unanswered";
+  /** Where the answer came from: the given answers, the terminal, the editor (the language server's `tsmigrate/askQuestion`), or nobody yet. */
+  answeredBy: "answers" | "terminal" | "editor" | "unanswered";
 }
 
 /** One given answer: where it came from (for messages) and whether a question used it. */
@@ -198,10 +198,10 @@ export class AnswersQuestioner implements Questioner {
   /** Every question asked so far, in order, with its answer. */
   readonly asked: AskedQuestion[] = [];
 
-  /** `fallbackName`: how the fallback's answers are recorded (`terminal`, or `unanswered` for one that only stands in). */
+  /** `fallbackName`: how the fallback's answers are recorded (`terminal`, `editor`, or `unanswered` for one that only stands in). */
   constructor(
     readonly answers: Answers, private readonly fallback: Questioner,
-    private readonly fallbackName: "terminal" | "unanswered" = "terminal",
+    private readonly fallbackName: "terminal" | "editor" | "unanswered" = "terminal",
   ) {}
 
   /**

@@ -82,16 +82,29 @@ function callableNote(field: FieldState | undefined): string {
     "would give every existing row the same value, so existing rows need a one-off default.\n";
 }
 
-const NOT_NULL_ADD = (field: string, model: string, state?: FieldState) =>
-  `You are trying to add a non-nullable field '${field}' to ${model} without a default; ` +
-  `we can't do that (the database needs something to populate existing rows).\n${callableNote(state)}Please select a fix:`;
-const NOT_NULL_ALTER = (field: string, model: string, state?: FieldState) =>
-  `You are trying to change the nullable field '${field}' on ${model} to non-nullable without a default; ` +
-  `we can't do that (the database needs something to populate existing rows).\n${callableNote(state)}Please select a fix:`;
-const ONE_OFF = "Provide a one-off default now (will be set on all existing rows with a null value for this column)";
-const QUIT = "Quit, and let me add a default in models.ts";
-const IGNORE = "Ignore for now, and let me handle existing rows with NULL myself (e.g. because you added a RunCode or RunSQL " +
-  "operation to handle NULL values in a previous data migration)";
+/**
+ * The interactive questions' words (Django 3.2's `InteractiveMigrationQuestioner`,
+ * for TypeScript), shared by the terminal ({@link InteractiveQuestioner}) and
+ * the editor (the language server's `tsmigrate/askQuestion`, lsp/questions.ts).
+ */
+export const QuestionText = {
+  /** A NOT NULL field added without a default (ends with a newline; the terminal adds "Please select a fix:"). */
+  notNullAddition: (field: string, model: string, state?: FieldState): string =>
+    `You are trying to add a non-nullable field '${field}' to ${model} without a default; ` +
+    `we can't do that (the database needs something to populate existing rows).\n${callableNote(state)}`,
+  /** A nullable field made NOT NULL without a default (likewise). */
+  notNullAlteration: (field: string, model: string, state?: FieldState): string =>
+    `You are trying to change the nullable field '${field}' on ${model} to non-nullable without a default; ` +
+    `we can't do that (the database needs something to populate existing rows).\n${callableNote(state)}`,
+  selectFix: "Please select a fix:",
+  oneOff: "Provide a one-off default now (will be set on all existing rows with a null value for this column)",
+  quit: "Quit, and let me add a default in models.ts",
+  ignore: "Ignore for now, and let me handle existing rows with NULL myself (e.g. because you added a RunCode or RunSQL " +
+    "operation to handle NULL values in a previous data migration)",
+  enterDefault: "Please enter the default value now, as a TypeScript literal (string, number, boolean, null, array or object)",
+  /** The reason a typed default is refused. */
+  invalid: (reason: string): string => `Invalid input: ${reason}`,
+} as const;
 
 /** The error a "Quit" answer raises (Django's `sys.exit(3)`). */
 function quit(): TsMigrateError {
@@ -181,7 +194,7 @@ export class InteractiveQuestioner implements Questioner {
 
   /** Django's `_ask_default`, reading a TypeScript literal. */
   private async askDefault(): Promise<Value> {
-    this.print("Please enter the default value now, as a TypeScript literal (string, number, boolean, null, array or object)");
+    this.print(QuestionText.enterDefault);
     this.print("Type 'exit' to exit this prompt");
     for (;;) {
       const code = (await this.input_(">>> ")).trim();
@@ -191,7 +204,7 @@ export class InteractiveQuestioner implements Questioner {
         try {
           return parseDefault(code);
         } catch (e) {
-          this.print(`Invalid input: ${e instanceof Error ? e.message : String(e)}`);
+          this.print(QuestionText.invalid(e instanceof Error ? e.message : String(e)));
         }
       }
     }
@@ -207,14 +220,16 @@ export class InteractiveQuestioner implements Questioner {
 
   async askNotNullAddition(fieldName: string, modelName: string, field: FieldState): Promise<Value> {
     if (this.dryRun) return placeholderDefault(field);
-    const choice = await this.choiceInput(NOT_NULL_ADD(fieldName, modelName, field), [ONE_OFF, QUIT]);
+    const choice = await this.choiceInput(QuestionText.notNullAddition(fieldName, modelName, field) + QuestionText.selectFix,
+      [QuestionText.oneOff, QuestionText.quit]);
     if (choice === 2) throw quit();
     return this.askDefault();
   }
 
   async askNotNullAlteration(fieldName: string, modelName: string, field: FieldState): Promise<NotNullAlteration> {
     if (this.dryRun) return { kind: "ignore" };
-    const choice = await this.choiceInput(NOT_NULL_ALTER(fieldName, modelName, field), [ONE_OFF, IGNORE, QUIT]);
+    const choice = await this.choiceInput(QuestionText.notNullAlteration(fieldName, modelName, field) + QuestionText.selectFix,
+      [QuestionText.oneOff, QuestionText.ignore, QuestionText.quit]);
     if (choice === 2) return { kind: "ignore" };
     if (choice === 3) throw quit();
     return { kind: "default", value: await this.askDefault() };

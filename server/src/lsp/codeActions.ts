@@ -13,12 +13,12 @@ import {
   type CancellationToken, type CodeAction, CodeActionKind, type CodeActionParams, type Diagnostic,
 } from "vscode-languageserver";
 import { FIELD_SPECS, type FieldType } from "../engine/fields";
-import { DiagnosticSource } from "../protocol";
+import { type AskedQuestion, DiagnosticSource } from "../protocol";
 import type { ConflictData, DriftData } from "./diagnostics";
 import { pathToUri, uriToPath } from "./documents";
 import { didYouMeanFix } from "./didYouMean";
 import { checkCancelled } from "./guard";
-import { createFilesEdit, makeMigrationsBlocker, proposeMerge, proposeMigrations, type ProposedFile } from "./makemigrations";
+import { createFilesEdit, makeMigrationsBlocker, proposeAnswered, proposeMerge, proposeMigrations, type ProposedFile } from "./makemigrations";
 import { setFieldOptionEdit, suggestedDefault } from "./modelEdits";
 import { overlaps } from "./ranges";
 import type { Workspace } from "./workspace";
@@ -38,13 +38,28 @@ function wants(only: readonly string[] | undefined, kind: string): boolean {
   return !only || only.some((o) => kind === o || kind.startsWith(`${o}.`));
 }
 
+/** What the client can do with a code action (from `initialize`). */
+export interface ActionClient {
+  /** It resolves code actions' `edit` (`codeAction/resolve`). */
+  readonly lazyEdits: boolean;
+  /** It has the extension's commands (InitializationOptions.clientCommands): "Make migration" runs {@link MAKE_MIGRATIONS_COMMAND}. */
+  readonly commands: boolean;
+  /** It answers `tsmigrate/askQuestion` (InitializationOptions.askQuestions). */
+  readonly asks: boolean;
+}
+
+const PLAIN_CLIENT: ActionClient = { lazyEdits: false, commands: false, asks: false };
+
 /**
  * Code actions for a range of a models or migration file. With `lazyEdits`
  * (the client resolves code actions' `edit`), the costly edits (a
  * whole-project autodetector run) are left to `codeAction/resolve`, so they
  * are computed only for the action the user picks, not on every cursor move.
+ * A client with the commands that answers questions gets "Make migration"
+ * enabled when a question must be asked (a one-off default, a rename): the
+ * command asks. Other clients get it disabled, with the reason.
  */
-export function codeActions(ws: Workspace, p: CodeActionParams, token?: CancellationToken, lazyEdits = false, viaCommand = false): CodeAction[] {
+export function codeActions(ws: Workspace, p: CodeActionParams, token?: CancellationToken, client: ActionClient = PLAIN_CLIENT): CodeAction[] {
   const file = uriToPath(p.textDocument.uri);
   if (!file) return [];
   const where = ws.appOf(file);
@@ -67,7 +82,7 @@ export function codeActions(ws: Workspace, p: CodeActionParams, token?: Cancella
       if (data?.kind === "drift") {
         if (!madeFor.has(data.app)) {
           madeFor.add(data.app);
-          const a = makeMigrationAction(ws, analysis.diagnostics, data.app, CodeActionKind.QuickFix, [raw], lazyEdits, viaCommand);
+          const a = makeMigrationAction(ws, analysis.diagnostics, data.app, CodeActionKind.QuickFix, [raw], client);
           if (a) actions.push(a);
         }
         if (data.needsDefault && data.model && data.field) actions.push(...nullFixes(ws, file, data, raw));
@@ -83,13 +98,13 @@ export function codeActions(ws: Workspace, p: CodeActionParams, token?: Cancella
           diagnostics: [raw],
           isPreferred: true,
         };
-        const done = withEdit(ws, action, { merge: data.app }, lazyEdits);
+        const done = withEdit(ws, action, { merge: data.app }, client.lazyEdits);
         if (done) actions.push(done);
       }
     }
   }
   if (where.kind === "models" && wants(only, MAKE_MIGRATIONS_KIND) && analysis.drift.has(where.app.label)) {
-    const a = makeMigrationAction(ws, analysis.diagnostics, where.app.label, MAKE_MIGRATIONS_KIND, undefined, lazyEdits, viaCommand);
+    const a = makeMigrationAction(ws, analysis.diagnostics, where.app.label, MAKE_MIGRATIONS_KIND, undefined, client);
     if (a) actions.push(a);
   }
   return actions;
@@ -110,7 +125,7 @@ function ownDiagnostics(p: CodeActionParams, published: readonly Diagnostic[]): 
 
 function makeMigrationAction(
   ws: Workspace, published: ReadonlyMap<string, readonly Diagnostic[]>, app: string, kind: string,
-  diagnostics: Diagnostic[] | undefined, lazy: boolean, viaCommand: boolean,
+  diagnostics: Diagnostic[] | undefined, client: ActionClient,
 ): CodeAction | undefined {
   const action: CodeAction = {
     title: `Make migration for '${app}'`,
@@ -118,16 +133,46 @@ function makeMigrationAction(
     diagnostics,
     isPreferred: kind === CodeActionKind.QuickFix ? true : undefined,
   };
-  const blocker = makeMigrationsBlocker(ws) ?? needsDefaultBlocker(published, app);
+  // The command asks the questions (tsmigrate/askQuestion) of a client that answers them.
+  const asks = client.commands && client.asks;
+  const blocker = makeMigrationsBlocker(ws) ?? (asks ? undefined : renameBlocker(ws, app) ?? needsDefaultBlocker(published, app));
   if (blocker) return { ...action, isPreferred: undefined, disabled: { reason: blocker } };
-  if (viaCommand) return { ...action, command: { title: action.title, command: MAKE_MIGRATIONS_COMMAND, arguments: [{ apps: [app] }] } };
-  return withEdit(ws, action, { make: app }, lazy);
+  if (client.commands) return { ...action, command: { title: action.title, command: MAKE_MIGRATIONS_COMMAND, arguments: [{ apps: [app] }] } };
+  return withEdit(ws, action, { make: app }, client.lazyEdits);
+}
+
+/** The rename question of the latest analysis for each app (null: none), for {@link renameBlocker}. */
+const renameQuestions = new WeakMap<object, Map<string, AskedQuestion | null>>();
+
+/**
+ * Why the app's migration cannot be made by a client that does not answer
+ * questions: a field or model that may have been renamed (makemigrations
+ * would ask; made here it would be removed and added, its data lost). Runs
+ * the autodetector once per analysis and app, when the app's drift removes
+ * a field or a model (only for such clients).
+ */
+function renameBlocker(ws: Workspace, app: string): string | undefined {
+  const analysis = ws.analyze();
+  // A rename is only asked about when something is removed: otherwise no detector run (typing bursts).
+  if (!analysis.driftItems.some((i) => i.app === app && (i.op.kind === "RemoveField" || i.op.kind === "DeleteModel"))) return undefined;
+  let byApp = renameQuestions.get(analysis);
+  if (!byApp) renameQuestions.set(analysis, (byApp = new Map()));
+  if (!byApp.has(app)) {
+    const { questions } = proposeAnswered(ws, {}, [app]);
+    const rename = questions.find((q) => (q.kind === "renameField" || q.kind === "renameModel") && q.key.startsWith(`${app}.`));
+    byApp.set(app, rename ?? null);
+  }
+  const q = byApp.get(app);
+  if (!q) return undefined;
+  return `${q.question.replace(/ \[y\/N\]$/, "")} Made here, it would be removed and added (its data lost): ` +
+    `answer in a terminal ('tsmigrate makemigrations'), or pass ${q.flag}`;
 }
 
 /**
- * Why the app's migration cannot be made from the editor: a NOT NULL field
- * added to an existing table with no default (the CLI would ask for a
- * one-off default; the editor will not invent one). See proposeMigrations.
+ * Why the app's migration cannot be made by a client that does not answer
+ * questions: a NOT NULL field added to an existing table with no default
+ * (the CLI would ask for a one-off default; the editor will not invent
+ * one). See proposeMigrations.
  */
 function needsDefaultBlocker(published: ReadonlyMap<string, readonly Diagnostic[]>, app: string): string | undefined {
   for (const list of published.values()) {

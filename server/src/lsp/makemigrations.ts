@@ -8,15 +8,17 @@ import {
   type CreateFile, type TextDocumentEdit, type WorkspaceEdit,
 } from "vscode-languageserver";
 import { Answers, AnswersQuestioner, type AskedQuestion, type MakeMigrationsAnswers } from "../engine/answers";
-import { detectChangesSync } from "../engine/autodetector";
+import { type DetectOptions, detectChanges, detectChangesSync } from "../engine/autodetector";
 import { TsMigrateError } from "../engine/errors";
 import { DriftQuestioner } from "../engine/questioner";
 import type { MigrationLoader } from "../engine/loader";
 import { keyString, Migration, type MigrationKey } from "../engine/migration";
 import { AddField } from "../engine/operations";
+import type { ProjectState } from "../engine/state";
 import { writeMigration } from "../engine/writer";
 import { pathToUri } from "./documents";
 import { leafNames } from "./drift";
+import { type AskClient, EditorQuestioner, QuestionsCancelled } from "./questions";
 import type { Workspace } from "./workspace";
 
 /** One migration file to create. */
@@ -66,10 +68,26 @@ export function proposeMigrations(ws: Workspace, apps?: readonly string[], name?
   return proposeFrom(ws, ws.fullDrift(), apps, name, true);
 }
 
-/** {@link proposeAnswered}'s result: the files, and every question asked with its answer (none when one is unanswered). */
+/** {@link proposeAnswered}'s and {@link proposeAsking}'s result: the files, and every question asked with its answer. */
 export interface AnsweredProposal {
+  /** Empty while a question is unanswered, or when the user cancelled one. */
   files: ProposedFile[];
   questions: AskedQuestion[];
+  /** True when the user cancelled a question ({@link proposeAsking}): nothing is to be written. */
+  cancelled?: boolean;
+}
+
+/** What the detector compares, from the latest analysis. @throws TsMigrateError code `blocked` (see {@link makeMigrationsBlocker}). */
+function detectorInput(ws: Workspace): { from: ProjectState; to: ProjectState; opts: DetectOptions } {
+  const blocker = makeMigrationsBlocker(ws);
+  if (blocker) throw new TsMigrateError(blocker, { code: "blocked" });
+  const analysis = ws.analyze();
+  return { from: analysis.migrationState, to: analysis.models.state, opts: { leaves: leafNames(ws.loader) } };
+}
+
+/** The apps of `changes` that have new migrations. */
+function withChanges(changes: ReadonlyMap<string, Migration[]>): Map<string, Migration[]> {
+  return new Map([...changes].filter(([, list]) => list.length > 0));
 }
 
 /**
@@ -86,18 +104,37 @@ export interface AnsweredProposal {
 export function proposeAnswered(
   ws: Workspace, answers: MakeMigrationsAnswers, apps?: readonly string[], name?: string,
 ): AnsweredProposal {
-  const blocker = makeMigrationsBlocker(ws);
-  if (blocker) throw new TsMigrateError(blocker, { code: "blocked" });
+  const { from, to, opts } = detectorInput(ws);
   const given = new Answers();
   given.addJson(answers, "the answers");
   const questioner = new AnswersQuestioner(given, new DriftQuestioner(), "unanswered");
-  const analysis = ws.analyze();
-  const changes = detectChangesSync(analysis.migrationState, analysis.models.state, questioner, { leaves: leafNames(ws.loader) });
-  const drift = new Map([...changes].filter(([, list]) => list.length > 0));
+  const drift = withChanges(detectChangesSync(from, to, questioner, opts));
   const questions = questioner.asked;
   if (questions.some((q) => q.answeredBy === "unanswered")) return { files: [], questions };
   given.throwIfUnused();
   return { files: proposeFrom(ws, drift, apps, name, false), questions };
+}
+
+/**
+ * {@link proposeMigrations} asking the user each question as the terminal
+ * does, through `ask` (the client's `tsmigrate/askQuestion`: lsp/questions.ts),
+ * in the autodetector's order, on the analysis of the moment the request
+ * came (edits made while a question is open go into the next migration).
+ * A cancelled question gives `cancelled: true` and no file.
+ * @throws TsMigrateError code `blocked` (see {@link makeMigrationsBlocker}).
+ */
+export async function proposeAsking(
+  ws: Workspace, ask: AskClient, apps?: readonly string[], name?: string,
+): Promise<AnsweredProposal> {
+  const { from, to, opts } = detectorInput(ws);
+  const questioner = new AnswersQuestioner(new Answers(), new EditorQuestioner(ask), "editor");
+  try {
+    const drift = withChanges(await detectChanges(from, to, questioner, opts));
+    return { files: proposeFrom(ws, drift, apps, name, false), questions: questioner.asked };
+  } catch (e) {
+    if (e instanceof QuestionsCancelled) return { files: [], questions: questioner.asked, cancelled: true };
+    throw e;
+  }
 }
 
 /** The files of `drift` for `apps` and what they depend on; `refuseDefaults`: refuse an AddField needing a one-off default. */

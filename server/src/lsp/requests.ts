@@ -17,13 +17,14 @@ import { MigrationLoader } from "../engine/loader";
 import { keyString, type Migration } from "../engine/migration";
 import { schemaDrift } from "../engine/schema-drift";
 import {
-  type AppInfo, ErrorCodes, type ListMigrationsParams, type ListMigrationsResult, type MakeMigrationsParams,
+  type AppInfo, type AskQuestionParams, ErrorCodes, type ListMigrationsParams, type ListMigrationsResult, type MakeMigrationsParams,
   type MakeMigrationsResult, type MigrateParams, type MigrateResult, type MigrateTarget, type MigrationInfo,
-  type PlanParams, type PlanResult, type PlanStep, RequestTypes, type SchemaDriftParams, type SchemaDriftResult,
+  type PlanParams, type PlanResult, type PlanStep, RequestTypes, type SchemaDriftParams, type SchemaDriftResult, ServerRequestTypes,
   type ServerStatsParams, type ServerStatsResult, type SqlMigrateParams, type SqlMigrateResult,
 } from "../protocol";
 import { checkCancelled, guardNotification, guardRequest, HandlerError, type Log } from "./guard";
-import { proposeAnswered, proposeMigrations, type ProposedFile } from "./makemigrations";
+import { proposeAnswered, proposeAsking, proposeMigrations, type ProposedFile } from "./makemigrations";
+import type { AskClient } from "./questions";
 import type { TsMigrateServer } from "./server";
 import { formatLines, migrationSql } from "./sql";
 import { errorCount, readDatabase } from "./status";
@@ -76,7 +77,11 @@ export function registerCustomRequests(server: TsMigrateServer, log: Log): void 
   c.onRequest(RequestTypes["tsmigrate/makeMigrations"], guardRequest("makeMigrations", log, (p: MakeMigrationsParams, token: CancellationToken) => {
     const ws = server.requireWorkspace();
     checkCancelled(token);
-    return makeMigrations(ws, p ?? {});
+    // A client that answers tsmigrate/askQuestion is asked each question while the request runs.
+    const ask = server.options.askQuestions === true
+      ? (q: AskQuestionParams) => c.sendRequest(ServerRequestTypes["tsmigrate/askQuestion"], q)
+      : undefined;
+    return makeMigrations(ws, p ?? {}, ask);
   }));
   registerSchemaDrift(server, log);
   c.onRequest(RequestTypes["tsmigrate/serverStats"], guardRequest("serverStats", log, (p: ServerStatsParams): ServerStatsResult => {
@@ -301,8 +306,14 @@ export function sqlMigrate(ws: Workspace, p: SqlMigrateParams): SqlMigrateResult
   return { sql: lines.length ? formatLines(lines, vendor) : "-- No operations found." };
 }
 
-/** `tsmigrate/makeMigrations`: the files to create (the client applies them as a WorkspaceEdit). */
-export function makeMigrations(ws: Workspace, p: MakeMigrationsParams): MakeMigrationsResult {
+/**
+ * `tsmigrate/makeMigrations`: the files to create (the client applies them as a WorkspaceEdit).
+ * With `p.answers`, questions are answered from them (and listed); without, `ask` (a client
+ * answering `tsmigrate/askQuestion`) asks the user each one, else none is asked (renames not
+ * assumed, a needed one-off default refused).
+ * @throws TsMigrateError (BadInput for the client) when makemigrations cannot run now or an answer is bad.
+ */
+export async function makeMigrations(ws: Workspace, p: MakeMigrationsParams, ask?: AskClient): Promise<MakeMigrationsResult> {
   const known = new Set(ws.config.apps.map((a) => a.label));
   for (const app of p.apps ?? []) {
     if (!known.has(app)) throw new HandlerError(ErrorCodes.BadInput, `App '${app}' could not be found. Is it in the config's apps?`);
@@ -311,6 +322,10 @@ export function makeMigrations(ws: Workspace, p: MakeMigrationsParams): MakeMigr
   if (p.answers !== undefined) {
     const { files, questions } = proposeAnswered(ws, p.answers, p.apps, p.name);
     return { files: files.map(toResult), questions };
+  }
+  if (ask) {
+    const { files, questions, cancelled } = await proposeAsking(ws, ask, p.apps, p.name);
+    return { files: files.map(toResult), questions, ...(cancelled ? { cancelled } : {}) };
   }
   return { files: proposeMigrations(ws, p.apps, p.name).map(toResult) };
 }

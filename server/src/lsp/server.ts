@@ -124,7 +124,9 @@ export class TsMigrateServer {
     c.onCodeAction(guardRequest("codeAction", log, (p: CodeActionParams, token) => {
       const ws = this.requireWorkspace();
       checkCancelled(token);
-      return codeActions(ws, p, token, this.lazyEdits, this.options.clientCommands === true);
+      return codeActions(ws, p, token, {
+        lazyEdits: this.lazyEdits, commands: this.options.clientCommands === true, asks: this.options.askQuestions === true,
+      });
     }));
     c.onCodeLens(guardRequest("codeLens", log, (p: CodeLensParams) =>
       codeLenses(this.requireWorkspace(), p.textDocument.uri, this.options.clientCommands === true, this.trusted)));
