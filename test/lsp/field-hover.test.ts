@@ -1,0 +1,84 @@
+/**
+ * Hover on a field in models.ts (issue 13): its column as CREATE TABLE
+ * writes it for the project's database and, when the field has changes not
+ * in any migration, their SQL. test-fixtures/shop: `price` is in
+ * 0001_initial, `stock` is not. The column is the very text of the model's
+ * CREATE TABLE (the SQL compared with Django's elsewhere), on SQLite and on
+ * PostgreSQL (hovers need no database: the workspace is untrusted).
+ */
+import assert from "node:assert/strict";
+import { readFileSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { after, describe, test } from "node:test";
+import { copyFixture, type LspClient, positionOf, removeDir, startServer } from "./harness";
+
+const MODELS = "shop/models.ts";
+const INITIAL = "shop/migrations/0001_initial.ts";
+const dirs: string[] = [];
+const clients: LspClient[] = [];
+after(async () => {
+  for (const c of clients) await c.stop();
+  for (const d of dirs) removeDir(d);
+});
+
+/** A server on a copy of the shop fixture whose default database is `engine`; models.ts open. */
+async function shop(engine: "sqlite" | "postgresql"): Promise<{ client: LspClient; text: string }> {
+  const dir = copyFixture("shop");
+  dirs.push(dir);
+  if (engine === "postgresql") {
+    writeFileSync(path.join(dir, "tsmigrate.config.json"), JSON.stringify({ apps: ["shop"], databases: { default: { engine, url: "postgres://u@127.0.0.1:1/none" } } }));
+  }
+  const { client } = await startServer({ root: dir, initializationOptions: { trusted: false } });
+  clients.push(client);
+  const text = readFileSync(path.join(dir, MODELS), "utf8");
+  await client.open(MODELS, text);
+  await client.waitForDiagnostics(MODELS, (d) => d.some((x) => x.code === "drift-add-field"), "stock's drift");
+  return { client, text };
+}
+
+/** The hover over `word` on the line holding `line`. */
+async function hoverAt(client: LspClient, text: string, line: string, word: string): Promise<string> {
+  const at = positionOf(text, line, line.indexOf(word) + 1);
+  const h = await client.hover(MODELS, at.line, at.character);
+  assert.ok(h, `a hover over ${word}`);
+  return h;
+}
+
+for (const [engine, price, stock] of [
+  ["sqlite", '"price" decimal NOT NULL', '"stock" integer DEFAULT 0 NOT NULL'],
+  ["postgresql", '"price" numeric(8, 2) NOT NULL', '"stock" integer DEFAULT 0 NOT NULL'],
+] as const) {
+  describe(`hover on a field (${engine})`, () => {
+    let client: LspClient;
+    let text = "";
+
+    test("a field in a migration: its column, as the model's CREATE TABLE writes it, and no pending change", async () => {
+      ({ client, text } = await shop(engine));
+      const h = await hoverAt(client, text, "price = models.DecimalField", "price");
+      assert.match(h, /\*\*Product\.price\*\* \(`shop_product`\): column/);
+      assert.ok(h.includes(price), h);
+      assert.doesNotMatch(h, /not in any migration/);
+      // The same text as the column in 0001_initial's CREATE TABLE (its CreateModel's hover).
+      const migration = readFileSync(path.join(client.root, INITIAL), "utf8");
+      await client.open(INITIAL, migration);
+      const at = positionOf(migration, "migrations.CreateModel", "migrations.".length + 1);
+      const table = (await client.hover(INITIAL, at.line, at.character)) ?? "";
+      assert.match(table, /CREATE TABLE "shop_product"/);
+      assert.ok(table.includes(price), `CREATE TABLE holds the column: ${table}`);
+    });
+
+    test("a field not in any migration: its column and the SQL of its pending change", async () => {
+      const h = await hoverAt(client, text, "stock = models.IntegerField", "stock");
+      assert.ok(h.includes(stock), h);
+      assert.match(h, /changes not in any migration\n\n- Add field stock to product/);
+      assert.match(h, /ALTER TABLE "shop_product"\s+ADD COLUMN "stock" integer DEFAULT 0 NOT NULL/, h);
+    });
+
+    test("over the options of a field the hover is the field's; a line that is no field has none", async () => {
+      const h = await hoverAt(client, text, "price = models.DecimalField({ maxDigits: 8", "maxDigits");
+      assert.match(h, /\*\*Product\.price\*\*/);
+      const blank = positionOf(text, "import { models }");
+      assert.equal(await client.hover(MODELS, blank.line, blank.character + 2), undefined);
+    });
+  });
+}
