@@ -57,7 +57,8 @@ const entries = [
   { entryPoints: ["server/src/engine/node-support.ts"], outfile: "dist/node-support.js", target: "node12", sourcemap: false },
   { entryPoints: ["server/src/cli/main.ts"], outfile: "dist/cli.js", packages: "external", sourcemap: "external", plugins: [lazyPackages] },
   { entryPoints: ["server/src/index.ts"], outfile: "dist/index.js", packages: "external", sourcemap: "external" },
-  { entryPoints: ["client/src/extension.ts"], outfile: "dist/client.js", external: ["vscode"] },
+  // mainFields: jsonc-parser's "main" is a UMD build whose requires esbuild cannot follow; its "module" is plain ESM.
+  { entryPoints: ["client/src/extension.ts"], outfile: "dist/client.js", external: ["vscode"], mainFields: ["module", "main"] },
   { entryPoints: ["server/src/lsp/main.ts"], outfile: "dist/server.js", external: ["better-sqlite3"] },
   // The TypeScript server plugin runs in tsserver, which hands it TypeScript: nothing to bundle but itself.
   { entryPoints: ["client/src/ts_plugin.ts"], outfile: "dist/ts-plugin.js", sourcemap: false },

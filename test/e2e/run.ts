@@ -18,7 +18,11 @@
  *      makes the later migration pending again;
  *   7. hovering an operation in a migration file shows its SQL;
  *   8. "Show Backwards SQL" opens a read-only SQL document;
- *   9. a server that cannot start shows the welcome view with a log button.
+ *   9. a server that cannot start shows the welcome view with a log button;
+ *  10. test/e2e/states.ts's scenarios (each in a code-server of its own):
+ *      an untrusted workspace, models that do not parse, a database that
+ *      cannot be read, a project without the tsmigrate package, the hover
+ *      on a field.
  * Screenshots of the view, the dialog, the drift and the hover go to
  * test-results/e2e/, with the logs (CI keeps that folder as its artifacts:
  * see .ci/run). Exit code 0 when every check passed.
@@ -32,7 +36,8 @@ import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import Database from "better-sqlite3";
 import type { Page } from "playwright-core";
-import { assertInstalled, installExtension, prepareDirs, startCodeServer, type CodeServer, type CodeServerDirs } from "./codeserver";
+import { assertInstalled, installExtension, prepareDirs, startCodeServer, TYPING_SETTINGS, type CodeServer, type CodeServerDirs } from "./codeserver";
+import { statesScenario } from "./states";
 import {
   answerDialog, contextMenu, goToLine, hoverWord, launchBrowser, pointAt, openFile, openMigrationsView, openWorkbench, row, rows, until, waitForRow,
 } from "./workbench";
@@ -148,12 +153,7 @@ async function main(): Promise<void> {
   const dirs = prepareDirs(scratch, {
     // Only tsmigrate's diagnostics in the editor: no TypeScript squiggles to tell apart.
     "typescript.validate.enable": false,
-    "editor.autoClosingBrackets": "never",
-    "editor.autoClosingQuotes": "never",
-    "editor.quickSuggestions": { other: false, comments: false, strings: false },
-    "editor.suggestOnTriggerCharacters": false,
-    "editor.parameterHints.enabled": false,
-    "workbench.secondarySideBar.defaultVisibility": "hidden",
+    ...TYPING_SETTINGS,
     "tsmigrate.trace.server": "verbose",
   });
   installExtension(dirs, vsix);
@@ -319,6 +319,8 @@ async function main(): Promise<void> {
       await page.locator(".part.panel .monaco-editor .view-line", { hasText: "/nonexistent/node22/bin/node" }).first().waitFor({ timeout: 30_000 });
       await page.screenshot({ path: join(RESULTS, "server-failed.png") });
     });
+
+    await statesScenario({ vsix, scratch, results: RESULTS, browser, step });
   } finally {
     await browser.close().catch(() => undefined);
     await server?.stop();

@@ -92,7 +92,7 @@ function classHover(at: ModelAt, range: Range): Hover {
   const pending = (analysis.drift.get(app) ?? []).flatMap((m) => m.operations);
   const mine = pending.filter((op) => op.target().model?.toLowerCase() === lower);
   try {
-    if (mine.length) return markdown(`**${className}**: ${pendingSection(at, pending, mine)}`, range);
+    if (mine.length) return markdown(`**${className}**: changes not in any migration${pendingSection(at, pending, mine)}`, range);
     const lines = createModelSql(model, analysis.models.state, vendor);
     return markdown(`**${className}** (\`${model.dbTable}\`): no pending changes\n\n${sqlBlock(formatLines(lines, vendor))}`, range);
   } catch (e) {
@@ -120,19 +120,19 @@ function fieldHover(at: ModelAt, name: string, range: Range): Hover | null {
     const definition = column === undefined
       ? "many-to-many: no column; its rows live in a join table"
       : `column\n\n${sqlBlock(formatLines([column], vendor))}`;
-    const changes = mine.length ? `\n\n${pendingSection(at, pending, mine)}` : "";
+    const changes = mine.length ? `\n\n**Changes not in any migration**${pendingSection(at, pending, mine)}` : "";
     return markdown(`${title}: ${definition}${changes}`, range);
   } catch (e) {
     return markdown(`${title}: cannot compute its SQL: ${describeError(e).split("\n")[0]}`, range);
   }
 }
 
-/** "changes not in any migration", the list of `mine`, what they destroy and their SQL (`mine` among the app's `pending`). */
+/** The list of `mine` (changes not in any migration), what they destroy and their SQL (`mine` among the app's `pending`). */
 function pendingSection(at: ModelAt, pending: readonly Operation[], mine: readonly Operation[]): string {
   const vendor = at.ws.sqlTarget;
   const { lines, losses } = pendingSql(pending, new Set(mine), at.app, at.analysis.migrationState, vendor);
   const list = mine.map((op) => `- ${op.describe()}`).join("\n");
-  return `changes not in any migration\n\n${list}${lossNote(losses, [])}\n\n${sqlBlock(formatLines(lines, vendor) || "-- no SQL")}`;
+  return `\n\n${list}${lossNote(losses, [])}\n\n${sqlBlock(formatLines(lines, vendor) || "-- no SQL")}`;
 }
 
 /**
