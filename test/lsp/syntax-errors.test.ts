@@ -137,3 +137,13 @@ export class Order extends models.Model {
   const orders = c.diagnostics.get(c.uri("orders/models.ts")) ?? [];
   assert.ok(!orders.some((d) => d.code === "unknown-model"), JSON.stringify(orders));
 });
+
+test("a field the engine rejects: its error, and no 'Remove field' drift on its class", async () => {
+  const c = await server(copyFixture("shop"));
+  const text = readFileSync(path.join(c.root, MODELS), "utf8");
+  await c.open(MODELS, text);
+  await c.waitForDiagnostics(MODELS, (d) => d.some((x) => x.code === "drift-add-field"), "stock's drift");
+  await c.change(MODELS, text.replace("decimalPlaces: 2", 'decimalPlaces: "two"'));
+  const diags = await c.waitForDiagnostics(MODELS, (d) => d.some((x) => x.severity === 1), "the rejected option");
+  assert.deepEqual(diags.map((d) => d.code).sort(), ["bad-option", "drift-add-field"], JSON.stringify(diags.map((d) => d.message)));
+});

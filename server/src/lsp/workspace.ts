@@ -19,7 +19,7 @@ import { keyString, type Migration } from "../engine/migration";
 import { Project } from "../engine/project";
 import type { LoadedModels } from "../engine/source/models";
 import type { ProjectState } from "../engine/state";
-import { type DiagnosticSeverityName, driftDiagnostic, errorDiagnostic } from "./diagnostics";
+import { type DiagnosticSeverityName, driftDiagnostic, errorDiagnostic, operationField, rejectedField } from "./diagnostics";
 import type { DocumentStore } from "./documents";
 import { computeDrift, type DriftItem, driftItems } from "./drift";
 import { driftSummary } from "./incremental";
@@ -367,8 +367,10 @@ export class Workspace {
     for (const item of items) {
       // A file being typed shows its syntax errors only; drift there would point at stale positions.
       if (this.models.syntaxBroken(item.file)) continue;
-      // Drift caused by a field the engine rejected is noise next to the error itself.
-      if (errorRanges.get(item.file)?.some((d) => overlapsLines(d, item.range))) continue;
+      // Drift caused by a field the engine rejected is noise next to the error itself (a rejected
+      // field is missing from the models: its "Remove field" sits on the class, not on the field).
+      const errorsHere = errorRanges.get(item.file);
+      if (errorsHere?.some((d) => overlapsLines(d, item.range)) || rejectedField(errorsHere, text(item.file), operationField(item.op))) continue;
       add(item.file, driftDiagnostic(item, this.options.driftSeverity));
     }
     if (this.driftError) {
