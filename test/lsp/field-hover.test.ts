@@ -4,13 +4,45 @@
  * in any migration, their SQL. test-fixtures/shop: `price` is in
  * 0001_initial, `stock` is not. The column is the very text of the model's
  * CREATE TABLE (the SQL compared with Django's elsewhere), on SQLite and on
- * PostgreSQL (hovers need no database: the workspace is untrusted).
+ * PostgreSQL (hovers need no database: the workspace is untrusted), and on
+ * SQLite the very text of Django 3.2's `column_sql` for the same fields.
  */
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { after, describe, test } from "node:test";
+import { DJANGO_MISSING, PYTHON } from "../django/django-runner";
 import { copyFixture, type LspClient, positionOf, removeDir, startServer } from "./harness";
+
+/** Django 3.2's column SQL (`column_sql` and the type's suffix, as its `create_model` writes them) of test-fixtures/shop's Product on SQLite. */
+const DJANGO_COLUMNS = `
+import django, json
+from django.conf import settings
+settings.configure(DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}, INSTALLED_APPS=[])
+django.setup()
+from django.db import connection, models
+class Product(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    price = models.DecimalField(max_digits=8, decimal_places=2)
+    class Meta:
+        app_label = "shop"
+with connection.schema_editor(collect_sql=True) as editor:
+    out = {}
+    for f in Product._meta.local_fields:
+        sql, _ = editor.column_sql(Product, f)
+        suffix = connection.data_types_suffix.get(f.get_internal_type())
+        out[f.name] = editor.quote_name(f.column) + " " + sql + (" " + suffix if suffix else "")
+print(json.dumps(out))
+`;
+
+/** Field name → Django's column SQL (see DJANGO_COLUMNS). */
+function djangoColumns(): Record<string, string> {
+  const r = spawnSync(PYTHON, ["-c", DJANGO_COLUMNS], { encoding: "utf8" });
+  if (r.error || /No module named '?django/.test(r.stderr ?? "")) throw new Error(`${DJANGO_MISSING} (${r.error?.message ?? r.stderr})`);
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout) as Record<string, string>;
+}
 
 const MODELS = "shop/models.ts";
 const INITIAL = "shop/migrations/0001_initial.ts";
@@ -73,6 +105,16 @@ for (const [engine, price, stock] of [
       assert.match(h, /\*\*Changes not in any migration\*\*\n\n- Add field stock to product/);
       assert.match(h, /ALTER TABLE "shop_product"\s+ADD COLUMN "stock" integer DEFAULT 0 NOT NULL/, h);
     });
+
+    if (engine === "sqlite") {
+      test("the column is Django 3.2's column_sql for the same field", async () => {
+        const django = djangoColumns();
+        for (const name of ["name", "price"]) {
+          const h = await hoverAt(client, text, `${name} = models.`, name);
+          assert.ok(h.includes(django[name]!), `Django: ${django[name]}; hover: ${h}`);
+        }
+      });
+    }
 
     test("over the options of a field the hover is the field's; a line that is no field has none", async () => {
       const h = await hoverAt(client, text, "price = models.DecimalField({ maxDigits: 8", "maxDigits");
