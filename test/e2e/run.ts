@@ -18,14 +18,13 @@
  *      makes the later migration pending again;
  *   7. hovering an operation in a migration file shows its SQL;
  *   8. "Show Backwards SQL" opens a read-only SQL document;
- *   9. a server that cannot start shows the welcome view with a log button;
- *  10. test/e2e/states.ts's scenarios (each in a code-server of its own):
- *      an untrusted workspace, models that do not parse, a database that
- *      cannot be read, a project without the tsmigrate package, the hover
- *      on a field.
+ *   9. a server that cannot start shows the welcome view with a log button.
  * Screenshots of the view, the dialog, the drift and the hover go to
  * test-results/e2e/, with the logs (CI keeps that folder as its artifacts:
  * see .ci/run). Exit code 0 when every check passed.
+ * Then test/e2e/states.ts's scenarios run, each in a code-server of its own:
+ * an untrusted workspace, models that do not parse, a database that cannot
+ * be read, a project without the tsmigrate package, the hover on a field.
  *
  * Run: npm run test:e2e (setup, package, grammar check, this), or after those:
  *      node_modules/.bin/node --import tsx test/e2e/run.ts [--vsix file] [--fixture dir] [--keep] [--debug-trace]
