@@ -14,8 +14,11 @@
 // are written next to the bundles and ship in neither package; the npm package's bundles do not
 // even name theirs (sourcemap "external"), so no shipped file points at a missing map.
 import { build } from "esbuild";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { writeTsPlugin } from "./ts-plugin.mjs";
 
 const common = { bundle: true, platform: "node", target: "node22", format: "cjs", sourcemap: true, logLevel: "warning" };
 
@@ -54,8 +57,17 @@ const entries = [
   { entryPoints: ["server/src/engine/node-support.ts"], outfile: "dist/node-support.js", target: "node12", sourcemap: false },
   { entryPoints: ["server/src/cli/main.ts"], outfile: "dist/cli.js", packages: "external", sourcemap: "external", plugins: [lazyPackages] },
   { entryPoints: ["server/src/index.ts"], outfile: "dist/index.js", packages: "external", sourcemap: "external" },
-  { entryPoints: ["client/src/extension.ts"], outfile: "dist/client.js", external: ["vscode"] },
+  // mainFields: jsonc-parser's "main" is a UMD build whose requires esbuild cannot follow; its "module" is plain ESM.
+  { entryPoints: ["client/src/extension.ts"], outfile: "dist/client.js", external: ["vscode"], mainFields: ["module", "main"] },
   { entryPoints: ["server/src/lsp/main.ts"], outfile: "dist/server.js", external: ["better-sqlite3"] },
+  // The TypeScript server plugin runs in tsserver, which hands it TypeScript: nothing to bundle but itself.
+  { entryPoints: ["client/src/ts_plugin.ts"], outfile: "dist/ts-plugin.js", sourcemap: false },
 ].filter((e) => existsSync(e.entryPoints[0]));
 
 await Promise.all(entries.map((e) => build({ ...common, ...e })));
+
+// The plugin as tsserver finds it when the extension runs from this folder (F5): node_modules/<plugin>.
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+if (existsSync(join(root, "dist", "ts-plugin.js"))) {
+  writeTsPlugin(root, root, JSON.parse(readFileSync(join(root, "package.json"), "utf8")).version);
+}

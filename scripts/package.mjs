@@ -3,9 +3,10 @@
 // 1. builds the bundles (scripts/build.mjs): dist/client.js and dist/server.js carry their JS
 //    dependencies, so the .vsix needs no node_modules but better-sqlite3 (native);
 // 2. stages the extension in out/vsix-stage/: a manifest made from package.json (main =
-//    dist/client.js, the only dependency better-sqlite3), the bundles, the grammars, the icon,
-//    client/README.md as README.md, and better-sqlite3's runtime files (package.json without its
-//    build-time dependencies, lib/, the prebuilt addon of the target platform);
+//    dist/client.js, the only dependencies better-sqlite3 and the TypeScript server plugin), the
+//    bundles, the grammars, the icon, client/README.md as README.md, better-sqlite3's runtime
+//    files (package.json without its build-time dependencies, lib/, the prebuilt addon of the
+//    target platform) and the TypeScript server plugin's package (scripts/ts-plugin.mjs);
 // 3. runs `vsce package` there with the repository's allowlist .vscodeignore;
 // 4. prints the .vsix's size and file list, and fails if a file the extension loads is missing
 //    or a file outside the allowlist slipped in;
@@ -19,6 +20,7 @@ import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, stat
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { inflateRawSync } from "node:zlib";
+import { TS_PLUGIN, TS_PLUGIN_FILES, writeTsPlugin } from "./ts-plugin.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const STAGE = join(ROOT, "out", "vsix-stage");
@@ -140,7 +142,7 @@ const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
 const out = resolve(args.out ?? join(ROOT, "out", `${pkg.name}-${target}-${pkg.version}.vsix`));
 
 if (args.build) run(process.execPath, [join(ROOT, "scripts", "build.mjs")], { cwd: ROOT });
-for (const file of ["dist/client.js", "dist/server.js"]) {
+for (const file of ["dist/client.js", "dist/server.js", "dist/ts-plugin.js"]) {
   if (!existsSync(join(ROOT, file))) throw new Error(`${file} is missing: the build did not produce it`);
 }
 
@@ -151,7 +153,8 @@ const sqlitePkg = JSON.parse(readFileSync(join(ROOT, "node_modules/better-sqlite
 const manifest = {};
 for (const key of MANIFEST_KEYS) if (pkg[key] !== undefined) manifest[key] = pkg[key];
 manifest.main = "./dist/client.js";
-manifest.dependencies = { "better-sqlite3": sqlitePkg.version };
+// The TypeScript server plugin is a dependency too: vsce lists the staged node_modules with `npm list`.
+manifest.dependencies = { "better-sqlite3": sqlitePkg.version, [TS_PLUGIN]: pkg.version };
 writeFileSync(join(STAGE, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
 copyFileSync(join(ROOT, ".vscodeignore"), join(STAGE, ".vscodeignore"));
 copy(join(ROOT, "client/README.md"), join(STAGE, "README.md"));
@@ -167,6 +170,8 @@ copy(join(ROOT, "node_modules/better-sqlite3/lib"), join(sqliteStage, "lib"));
 copy(join(ROOT, "node_modules/better-sqlite3/LICENSE"), join(sqliteStage, "LICENSE"));
 const prebuilds = target === "universal" ? Object.values(PREBUILDS) : [PREBUILDS[target]];
 for (const name of prebuilds) copy(join(ROOT, `node_modules/better-sqlite3/prebuilds/${name}.node`), join(sqliteStage, `prebuilds/${name}.node`));
+// The TypeScript server plugin and the declarations it resolves "tsmigrate" to.
+writeTsPlugin(ROOT, STAGE, pkg.version);
 
 // Package (vsce lists dependencies with `npm list --production`, all local: no network).
 mkdirSync(dirname(out), { recursive: true });
@@ -198,6 +203,7 @@ const required = [
   "extension/node_modules/better-sqlite3/package.json",
   "extension/node_modules/better-sqlite3/lib/index.js",
   ...prebuilds.map((p) => `extension/node_modules/better-sqlite3/prebuilds/${p}.node`),
+  ...TS_PLUGIN_FILES.map((f) => `extension/${f}`),
   ...pkg.contributes.grammars.map((g) => `extension/${g.path.replace(/^\.\//, "")}`),
 ];
 const missing = required.filter((f) => !files.includes(f));

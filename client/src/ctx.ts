@@ -18,6 +18,7 @@ import { LanguageClient, RevealOutputChannelOn, State, TransportKind, type Langu
 import { type AskQuestionParams, type DidChangeStatusParams, NotificationTypes, ServerRequestTypes } from "../../server/src/protocol";
 import { MIN_NODE_VERSION } from "../../server/src/engine/node-support";
 import { saveCreatedMigrations } from "./autosave";
+import { offerDevDependency } from "./dev_dependency_offer";
 import { COMMANDS, migrationCommands, type CommandId, type Handler } from "./commands";
 import { lspRpc } from "./lsp_rpc";
 import { answerQuestion } from "./questions";
@@ -81,6 +82,7 @@ export class Ctx implements vscode.Disposable {
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.trustGranted()),
       vscode.workspace.onDidChangeConfiguration((e) => this.configurationChanged(e)),
       saveCreatedMigrations(this.log),
+      offerDevDependency(extension, this.log),
     );
     // The listing changes with the migration files, the config and the database file (a
     // `tsmigrate migrate` in a terminal); the server's status notification only says when counts change.

@@ -44,6 +44,16 @@ export interface CodeServerDirs {
   log: string;
 }
 
+/** Editor settings that keep what a test types literal (no auto-closing, no suggestions), and no secondary side bar. */
+export const TYPING_SETTINGS: Readonly<Record<string, unknown>> = {
+  "editor.autoClosingBrackets": "never",
+  "editor.autoClosingQuotes": "never",
+  "editor.quickSuggestions": { other: false, comments: false, strings: false },
+  "editor.suggestOnTriggerCharacters": false,
+  "editor.parameterHints.enabled": false,
+  "workbench.secondarySideBar.defaultVisibility": "hidden",
+};
+
 /** Creates the scratch folders and writes user settings (no telemetry, no welcome page, no trust prompt, quick hovers). */
 export function prepareDirs(scratch: string, settings: Record<string, unknown> = {}): CodeServerDirs {
   const dirs: CodeServerDirs = {
@@ -103,9 +113,13 @@ export interface CodeServer {
  * Starts code-server on a free port opening `folder`, its stdout and stderr
  * going to `dirs.log`; resolves once `/healthz` answers. Throws after
  * `timeoutMs` (default 60 s) or when it exits early. `extraArgs` go before
- * the folder (e.g. `--log tsmigrate.tsmigrate:trace`).
+ * the folder (e.g. `--log tsmigrate.tsmigrate:trace`). Workspace trust is
+ * off (every folder trusted) unless `options.workspaceTrust` (then also set
+ * `security.workspace.trust.enabled` in the user settings).
  */
-export async function startCodeServer(dirs: CodeServerDirs, folder: string, timeoutMs = 60_000, extraArgs: string[] = []): Promise<CodeServer> {
+export async function startCodeServer(
+  dirs: CodeServerDirs, folder: string, timeoutMs = 60_000, extraArgs: string[] = [], options: { workspaceTrust?: boolean } = {},
+): Promise<CodeServer> {
   const port = await freePort();
   const out = openSync(dirs.log, "a");
   const child = spawn(
@@ -116,7 +130,7 @@ export async function startCodeServer(dirs: CodeServerDirs, folder: string, time
       "--auth", "none",
       "--disable-telemetry",
       "--disable-update-check",
-      "--disable-workspace-trust",
+      ...(options.workspaceTrust ? [] : ["--disable-workspace-trust"]),
       "--disable-getting-started-override",
       "--user-data-dir", dirs.userData,
       "--extensions-dir", dirs.extensions,

@@ -23,6 +23,9 @@
  * Screenshots of the view, the dialog, the drift and the hover go to
  * test-results/e2e/, with the logs (CI keeps that folder as its artifacts:
  * see .ci/run). Exit code 0 when every check passed.
+ * Then test/e2e/states.ts's scenarios run, each in a code-server of its own:
+ * an untrusted workspace, models that do not parse, a database that cannot
+ * be read, a project without the tsmigrate package, the hover on a field.
  *
  * Run: npm run test:e2e (setup, package, grammar check, this), or after those:
  *      node_modules/.bin/node --import tsx test/e2e/run.ts [--vsix file] [--fixture dir] [--keep] [--debug-trace]
@@ -33,7 +36,8 @@ import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import Database from "better-sqlite3";
 import type { Page } from "playwright-core";
-import { assertInstalled, installExtension, prepareDirs, startCodeServer, type CodeServer, type CodeServerDirs } from "./codeserver";
+import { assertInstalled, installExtension, prepareDirs, startCodeServer, TYPING_SETTINGS, type CodeServer, type CodeServerDirs } from "./codeserver";
+import { statesScenario } from "./states";
 import {
   answerDialog, contextMenu, goToLine, hoverWord, launchBrowser, pointAt, openFile, openMigrationsView, openWorkbench, row, rows, until, waitForRow,
 } from "./workbench";
@@ -150,12 +154,7 @@ async function main(): Promise<void> {
   const dirs = prepareDirs(scratch, {
     // Only tsmigrate's diagnostics in the editor: no TypeScript squiggles to tell apart.
     "typescript.validate.enable": false,
-    "editor.autoClosingBrackets": "never",
-    "editor.autoClosingQuotes": "never",
-    "editor.quickSuggestions": { other: false, comments: false, strings: false },
-    "editor.suggestOnTriggerCharacters": false,
-    "editor.parameterHints.enabled": false,
-    "workbench.secondarySideBar.defaultVisibility": "hidden",
+    ...TYPING_SETTINGS,
     "tsmigrate.trace.server": "verbose",
   });
   installExtension(dirs, vsix);
@@ -323,6 +322,8 @@ async function main(): Promise<void> {
       await page.locator(".part.panel .monaco-editor .view-line", { hasText: "/nonexistent/node22/bin/node" }).first().waitFor({ timeout: 30_000 });
       await page.screenshot({ path: join(RESULTS, "server-failed.png") });
     });
+
+    await statesScenario({ vsix, scratch, results: RESULTS, browser, step });
   } finally {
     await browser.close().catch(() => undefined);
     await server?.stop();

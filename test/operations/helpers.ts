@@ -43,6 +43,7 @@ export class RecordingEditor implements SchemaEditor, CodeRunner {
   removeIndex(m: ModelState, i: { name: string }): void { this.calls.push(`removeIndex ${m.key} ${i.name}`); }
   addConstraint(m: ModelState, c: { name: string }): void { this.calls.push(`addConstraint ${m.key} ${c.name}`); }
   removeConstraint(m: ModelState, c: { name: string }): void { this.calls.push(`removeConstraint ${m.key} ${c.name}`); }
+  columnSql(m: ModelState, name: string): string | undefined { return `"${name}" of ${m.key}`; }
   execute(sql: string): void { this.calls.push(`execute ${sql}`); }
   flush(): void { this.calls.push("flush"); }
   runCode(source: string, direction: string): void { this.calls.push(`runCode ${direction} ${source}`); }

@@ -103,7 +103,7 @@ export function migrationFromBody(app: string, file: string, body: ObjectValue):
 export function migrationBody(file: string, text: string): ObjectValue {
   const sf = parseSource(file, text);
   const syntax = syntaxErrors(sf);
-  if (syntax.length) throw bad(syntax[0]!.message, syntax[0]!.location);
+  if (syntax.length) throw bad(syntax[0]!.message, syntax[0]!.location, syntax[0]);
   const exported = sf.statements.find((s): s is ts.ExportAssignment => ts.isExportAssignment(s) && !s.isExportEquals);
   if (!exported) throw bad(`${SHAPE}: the file has no default export`, { file, line: 1, column: 1 });
   let value: Value;

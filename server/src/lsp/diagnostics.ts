@@ -13,6 +13,7 @@ import { type Diagnostic, DiagnosticSeverity, DiagnosticTag } from "vscode-langu
 import { TsMigrateError } from "../engine/errors";
 import { mergeBranches, type MergeOverlap, mergeOverlaps } from "../engine/merge";
 import type { MigrationLoader } from "../engine/loader";
+import type { Operation } from "../engine/operations/base";
 import { DiagnosticSource } from "../protocol";
 import type { DriftItem } from "./drift";
 import { fileStartRange, locationRange } from "./ranges";
@@ -92,6 +93,30 @@ export function errorDiagnostic(e: TsMigrateError, text: (file: string) => strin
   };
   if (e.code === "unused" || e.code === "deprecated") d.tags = [DiagnosticTag.Unnecessary];
   return d;
+}
+
+/**
+ * The field a pending operation is about: its target's, else the field it
+ * creates, removes or alters (RemoveField targets its class: the field is
+ * no longer written there).
+ */
+export function operationField(op: Operation): string | undefined {
+  return op.target().field ?? op.provisions().map((p) => ("field" in p ? p.field : undefined)).find((f) => f !== undefined);
+}
+
+/**
+ * True when one of `errors` (diagnostics of a models file whose text is
+ * `text`) sits on a line declaring the field `field` (`price = models...`):
+ * the engine rejected that field, so drift about it is a consequence.
+ */
+export function rejectedField(errors: readonly Diagnostic[] | undefined, text: string | undefined, field: string | undefined): boolean {
+  if (!errors?.length || text === undefined || field === undefined) return false;
+  const lines = text.split("\n");
+  const declares = new RegExp(`^\\s*${field.replace(/[$]/g, "\\$&")}\\s*[=:!?]`);
+  return errors.some((d) => {
+    for (let line = d.range.start.line; line <= d.range.end.line; line++) if (declares.test(lines[line] ?? "")) return true;
+    return false;
+  });
 }
 
 /**

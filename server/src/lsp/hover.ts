@@ -4,7 +4,9 @@
  * - over the `migrations.Migration(...)` call elsewhere: the whole migration
  *   as `sqlmigrate` prints it, forwards, and backwards below;
  * - over a model class in `models.ts`: the SQL of its pending changes, or its
- *   CREATE TABLE when it has none.
+ *   CREATE TABLE when it has none;
+ * - over a field of a model: its column definition for the project's
+ *   database and, when the field has changes not in any migration, their SQL.
  */
 import * as path from "node:path";
 import { ts } from "ts-morph";
@@ -12,12 +14,12 @@ import type { CancellationToken, Hover, HoverParams, Position, Range } from "vsc
 import { describeError, checkCancelled } from "./guard";
 import { uriToPath } from "./documents";
 import { contains, locationRange, rangeSize } from "./ranges";
-import { createModelSql, formatLines, makeEditor, migrationSql, operationSql, sqlBlock, type SqlTarget } from "./sql";
+import { createModelSql, fieldColumnSql, formatLines, makeEditor, migrationSql, operationSql, sqlBlock, type SqlTarget } from "./sql";
 import type { Workspace } from "./workspace";
 import { keyString } from "../engine/migration";
 import { describeLoss, lossesByOperation, migrationLosses } from "../engine/data-loss";
 import type { DataLoss, Operation } from "../engine/operations/base";
-import type { ProjectState } from "../engine/state";
+import type { ModelState, ProjectState } from "../engine/state";
 
 /** The hover at `p`, or null when there is nothing to show there. */
 export function hover(ws: Workspace, p: HoverParams, token?: CancellationToken): Hover | null {
@@ -54,34 +56,83 @@ function nodeRange(sf: ts.SourceFile, node: ts.Node): Range {
 }
 
 /**
- * The hover of a model class (its header: `export class X extends
- * models.Model {`): the SQL of its pending changes, else its CREATE TABLE.
+ * The hover in a models file: over a model class's header, its pending
+ * changes' SQL or its CREATE TABLE; over a field of a model, its column.
  */
 function modelHover(ws: Workspace, app: string, text: string, pos: Position, analysis: ReturnType<Workspace["analyze"]>): Hover | null {
   const sf = ts.createSourceFile("models.ts", text, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
   const offset = offsetAt(text, pos);
   const cls = sf.statements.find((s): s is ts.ClassDeclaration =>
-    ts.isClassDeclaration(s) && s.name !== undefined && s.getStart(sf) <= offset && offset <= s.members.pos);
+    ts.isClassDeclaration(s) && s.name !== undefined && s.getStart(sf) <= offset && offset <= s.end);
   if (!cls?.name) return null;
-  const className = cls.name.text;
-  const model = analysis.models.state.get(app, className);
+  const model = analysis.models.state.get(app, cls.name.text);
   if (!model) return null;
-  const range = nodeRange(sf, cls.name);
+  const at: ModelAt = { ws, app, className: cls.name.text, model, analysis };
+  if (offset <= cls.members.pos) return classHover(at, nodeRange(sf, cls.name));
+  const member = cls.members.find((m): m is ts.PropertyDeclaration =>
+    ts.isPropertyDeclaration(m) && m.getStart(sf) <= offset && offset <= m.end && ts.isIdentifier(m.name));
+  if (!member) return null;
+  return fieldHover(at, (member.name as ts.Identifier).text, nodeRange(sf, member));
+}
+
+/** A model class of a models file, as the hovers read it. */
+interface ModelAt {
+  readonly ws: Workspace;
+  readonly app: string;
+  readonly className: string;
+  readonly model: ModelState;
+  readonly analysis: ReturnType<Workspace["analyze"]>;
+}
+
+/** The hover of a model class's header: the SQL of its pending changes, else its CREATE TABLE. */
+function classHover(at: ModelAt, range: Range): Hover {
+  const { ws, app, className, model, analysis } = at;
   const vendor = ws.sqlTarget;
   const lower = className.toLowerCase();
   const pending = (analysis.drift.get(app) ?? []).flatMap((m) => m.operations);
   const mine = pending.filter((op) => op.target().model?.toLowerCase() === lower);
   try {
-    if (mine.length) {
-      const { lines, losses } = pendingSql(pending, new Set(mine), app, analysis.migrationState, vendor);
-      const list = mine.map((op) => `- ${op.describe()}`).join("\n");
-      return markdown(`**${className}**: changes not in any migration\n\n${list}${lossNote(losses, [])}\n\n${sqlBlock(formatLines(lines, vendor) || "-- no SQL")}`, range);
-    }
+    if (mine.length) return markdown(`**${className}**: changes not in any migration${pendingSection(at, pending, mine)}`, range);
     const lines = createModelSql(model, analysis.models.state, vendor);
     return markdown(`**${className}** (\`${model.dbTable}\`): no pending changes\n\n${sqlBlock(formatLines(lines, vendor))}`, range);
   } catch (e) {
     return markdown(`**${className}**: cannot compute its SQL: ${describeError(e).split("\n")[0]}`, range);
   }
+}
+
+/**
+ * The hover of a field of a model: its column as CREATE TABLE writes it for
+ * the project's database (a many-to-many field has none: its join table
+ * says so) and, when the field has changes not in any migration, their
+ * SQL. Null for a class member that is not a field (`static Meta`).
+ */
+function fieldHover(at: ModelAt, name: string, range: Range): Hover | null {
+  const { ws, app, className, model, analysis } = at;
+  const field = model.fields.get(name);
+  if (!field) return null;
+  const vendor = ws.sqlTarget;
+  const title = `**${className}.${name}** (\`${model.dbTable}\`)`;
+  const lowerModel = className.toLowerCase();
+  const pending = (analysis.drift.get(app) ?? []).flatMap((m) => m.operations);
+  const mine = pending.filter((op) => op.target().model?.toLowerCase() === lowerModel && op.target().field === name);
+  try {
+    const column = fieldColumnSql(model, name, analysis.models.state, vendor);
+    const definition = column === undefined
+      ? "many-to-many: no column; its rows live in a join table"
+      : `column\n\n${sqlBlock(formatLines([column], vendor))}`;
+    const changes = mine.length ? `\n\n**Changes not in any migration**${pendingSection(at, pending, mine)}` : "";
+    return markdown(`${title}: ${definition}${changes}`, range);
+  } catch (e) {
+    return markdown(`${title}: cannot compute its SQL: ${describeError(e).split("\n")[0]}`, range);
+  }
+}
+
+/** The list of `mine` (changes not in any migration), what they destroy and their SQL (`mine` among the app's `pending`). */
+function pendingSection(at: ModelAt, pending: readonly Operation[], mine: readonly Operation[]): string {
+  const vendor = at.ws.sqlTarget;
+  const { lines, losses } = pendingSql(pending, new Set(mine), at.app, at.analysis.migrationState, vendor);
+  const list = mine.map((op) => `- ${op.describe()}`).join("\n");
+  return `\n\n${list}${lossNote(losses, [])}\n\n${sqlBlock(formatLines(lines, vendor) || "-- no SQL")}`;
 }
 
 /**

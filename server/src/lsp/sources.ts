@@ -24,6 +24,7 @@ import type { DocumentStore } from "./documents";
 import { leafNames } from "./drift";
 import { ClassCache } from "./classCache";
 import { IncrementalModels, modelsSummary, type Resolution } from "./incremental";
+import { isSyntaxError, type StandIn, syntaxSummary } from "./syntax";
 
 /** Check every incremental step against a full recomputation and log differences (`TSMIGRATE_LSP_VERIFY=1`). */
 export const VERIFY = process.env.TSMIGRATE_LSP_VERIFY === "1";
@@ -47,6 +48,11 @@ export class MigrationSources {
   diagnostics = new Map<string, Diagnostic[]>();
   /** Each app's leaf migration name. */
   leaves = new Map<string, string | undefined>();
+  /**
+   * Apps with a migration file that does not parse and has no earlier
+   * version to stand in: their history has a hole, so their drift is not shown.
+   */
+  unreadableApps = new Set<string>();
   private broken = new Set<string>();
   private readonly lastGoodText = new Map<string, string>();
   private readonly statesBefore = new Map<string, ProjectState>();
@@ -56,7 +62,7 @@ export class MigrationSources {
    * @param log the server's log
    */
   constructor(
-    config: ProjectConfig, private readonly documents: DocumentStore,
+    private readonly config: ProjectConfig, private readonly documents: DocumentStore,
     private readonly isMigration: (file: string) => boolean, private readonly log: (m: string) => void,
   ) {
     // The language server writes nothing into a workspace by itself (an untrusted one included): no parse cache.
@@ -90,34 +96,54 @@ export class MigrationSources {
     return s;
   }
 
-  /** Re-reads what changed (the loader skips unchanged files), rebuilds the graph, the state and the diagnostics. */
+  /**
+   * Re-reads what changed (the loader skips unchanged files), rebuilds the
+   * graph, the state and the diagnostics. A file with syntax errors gets one
+   * summary (syntax.ts), not the errors themselves; when no earlier version
+   * of it stands in, its app is in {@link unreadableApps} and the state's
+   * errors (consequences of the hole) are not reported.
+   */
   refresh(): void {
-    const diags = new Map<string, Diagnostic[]>();
-    const text = (f: string): string | undefined => this.documents.text(f);
-    const add = (e: TsMigrateError): void => {
-      const file = e.location?.file;
-      if (!file) {
-        this.log(`migration error without a file: ${e.message}`);
-        return;
-      }
-      diags.set(file, [...(diags.get(file) ?? []), errorDiagnostic(e, text, file)]);
-    };
     const { overrides, errors } = this.overrides();
-    for (const e of errors) add(e);
     this.loader.load({ overrides });
     this.statesBefore.clear();
     this.leaves = leafNames(this.loader);
-    for (const e of this.loader.errors) add(e);
-    for (const [file, list] of conflictDiagnostics(this.loader, text)) {
-      diags.set(file, [...(diags.get(file) ?? []), ...list]);
-    }
+    const syntax = new Map<string, { errors: TsMigrateError[]; standIn: StandIn }>();
+    const other: TsMigrateError[] = [];
+    const sort = (e: TsMigrateError, standIn: StandIn): void => {
+      const file = e.location?.file;
+      if (!file || !isSyntaxError(e)) return void other.push(e);
+      const entry = syntax.get(path.resolve(file)) ?? { errors: [], standIn };
+      entry.errors.push(e);
+      syntax.set(path.resolve(file), entry);
+    };
+    for (const e of errors) sort(e, "last-good");
+    for (const e of this.loader.errors) sort(e, "history-unknown");
+    this.unreadableApps = new Set(this.config.apps
+      .filter((a) => [...syntax].some(([file, s]) => s.standIn === "history-unknown" && path.dirname(file) === path.resolve(a.migrationsDir)))
+      .map((a) => a.label));
     try {
       this.state = this.loader.projectState();
     } catch (e) {
       // Keep the last good state so that the models' drift does not jump around.
-      for (const err of flatten(e)) add(err);
+      if (this.unreadableApps.size === 0) other.push(...flatten(e));
     }
-    this.diagnostics = diags;
+    this.diagnostics = this.diagnosticsOf(other, syntax);
+  }
+
+  /** The migration files' diagnostics: `errors` where they are, one summary per file in `syntax`, conflicts. */
+  private diagnosticsOf(errors: readonly TsMigrateError[], syntax: ReadonlyMap<string, { errors: TsMigrateError[]; standIn: StandIn }>): Map<string, Diagnostic[]> {
+    const diags = new Map<string, Diagnostic[]>();
+    const text = (f: string): string | undefined => this.documents.text(f);
+    const add = (file: string, list: readonly Diagnostic[]): void => void diags.set(file, [...(diags.get(file) ?? []), ...list]);
+    for (const e of errors) {
+      const file = e.location?.file;
+      if (file) add(file, [errorDiagnostic(e, text, file)]);
+      else this.log(`migration error without a file: ${e.message}`);
+    }
+    for (const [file, s] of syntax) add(file, [syntaxSummary(s.errors, text(file), s.standIn)]);
+    for (const [file, list] of conflictDiagnostics(this.loader, text)) add(file, list);
+    return diags;
   }
 
   /** Open migration buffers, with a buffer that does not parse replaced by its last good text (its errors reported separately). */
@@ -217,9 +243,15 @@ export class ModelSources {
     return { read, reused };
   }
 
-  /** True when the text of `file` has syntax errors (its last good parse stands in). */
+  /** True when the text of `file` has syntax errors (its last good parse stands in, when there is one). */
   syntaxBroken(file: string): boolean {
     return this.parses.get(path.resolve(file))?.syntaxOk === false;
+  }
+
+  /** True when `file` does not parse and the models of its last version that parsed stand in. */
+  hasStandIn(file: string): boolean {
+    const entry = this.parses.get(path.resolve(file));
+    return entry !== undefined && !entry.syntaxOk && entry.used !== entry.parsed;
   }
 
   /**

@@ -66,6 +66,15 @@ export function createModelSql(model: ModelState, state: ProjectState, target: S
 }
 
 /**
+ * Field `name` of `model` (as in `state`) as CREATE TABLE writes its column
+ * for the target database (`"price" decimal NOT NULL`); undefined for a
+ * many-to-many field.
+ */
+export function fieldColumnSql(model: ModelState, name: string, state: ProjectState, target: SqlTarget): string | undefined {
+  return makeEditor(target, () => undefined).columnSql(model, name, state);
+}
+
+/**
  * What `sqlmigrate` prints for `migration` (forwards, or backwards), from
  * `loader`'s graph; an irreversible migration gives the error's message as a
  * SQL comment rather than throwing.

@@ -41,14 +41,16 @@ export async function readDatabase(ws: Workspace, database: string, trusted: boo
 
 /**
  * The number of tsmigrate errors among `diagnostics` (severity Error, drift
- * excluded even when `tsmigrate.drift.severity` is "error"): models that do
- * not parse or that the engine rejects, bad migration files, a bad config.
+ * excluded even when `tsmigrate.drift.severity` is "error"): models that the
+ * engine rejects, bad migration files, a bad config; and each file that does
+ * not parse (its one `syntax` summary, a warning: TypeScript shows the
+ * errors themselves, see syntax.ts).
  */
 export function errorCount(diagnostics: ReadonlyMap<string, readonly Diagnostic[]>): number {
   let count = 0;
   for (const list of diagnostics.values()) {
     for (const d of list) {
-      if (d.severity === DiagnosticSeverity.Error && (d.data as DriftData | undefined)?.kind !== "drift") count++;
+      if (d.code === "syntax" || (d.severity === DiagnosticSeverity.Error && (d.data as DriftData | undefined)?.kind !== "drift")) count++;
     }
   }
   return count;

@@ -19,11 +19,12 @@ import { keyString, type Migration } from "../engine/migration";
 import { Project } from "../engine/project";
 import type { LoadedModels } from "../engine/source/models";
 import type { ProjectState } from "../engine/state";
-import { type DiagnosticSeverityName, driftDiagnostic, errorDiagnostic } from "./diagnostics";
+import { type DiagnosticSeverityName, driftDiagnostic, errorDiagnostic, operationField, rejectedField } from "./diagnostics";
 import type { DocumentStore } from "./documents";
 import { computeDrift, type DriftItem, driftItems } from "./drift";
 import { driftSummary } from "./incremental";
 import { flatten, MigrationSources, ModelSources, VERIFY } from "./sources";
+import { syntaxErrorsByFile, syntaxSummary } from "./syntax";
 import type { SqlTarget } from "./sql";
 
 /** Log the time each analysis phase takes (`TSMIGRATE_LSP_TRACE=1`). */
@@ -281,7 +282,9 @@ export class Workspace {
     const from = this.migrations.state;
     if (this.driftDirty) this.refreshDrift(from, loaded);
     const t3 = performance.now();
-    const items = driftItems(this.drift, loaded, this.config, (f) => this.documents.text(f), from);
+    // An app whose migration history has a hole (a file that does not parse) has no drift to show.
+    const items = driftItems(this.drift, loaded, this.config, (f) => this.documents.text(f), from)
+      .filter((i) => !this.migrations.unreadableApps.has(i.app));
     const diagnostics = this.diagnostics(loaded, items);
     if (TRACE) {
       const cpu = process.cpuUsage(cpu0);
@@ -339,7 +342,11 @@ export class Workspace {
     }
   }
 
-  /** Every diagnostic: config errors, migration files, models errors, and drift (except where it is noise). */
+  /**
+   * Every diagnostic: config errors, migration files, models errors, and
+   * drift (except where it is noise). A models file that does not parse gets
+   * one summary instead of its errors (syntax.ts).
+   */
   private diagnostics(loaded: LoadedModels, items: readonly DriftItem[]): Map<string, Diagnostic[]> {
     const diagnostics = new Map<string, Diagnostic[]>();
     const add = (file: string, d: Diagnostic): void => {
@@ -351,18 +358,24 @@ export class Workspace {
     for (const e of this.configErrors) add(e.location?.file ?? this.configFile(), errorDiagnostic(e, text));
     for (const [file, list] of this.migrations.diagnostics) for (const d of list) add(file, d);
     const errorRanges = new Map<string, Diagnostic[]>();
+    const broken = syntaxErrorsByFile(loaded.errors, (f) => this.models.syntaxBroken(f));
+    // A broken file without a stand-in loses classes: "unknown model" elsewhere is a consequence.
+    const lost = [...broken.keys()].some((f) => !this.models.hasStandIn(f));
     for (const e of loaded.errors) {
       const file = e.location?.file;
-      if (!file) continue;
+      if (!file || broken.has(file) || (lost && e.code === "unknown-model")) continue;
       const d = errorDiagnostic(e, text);
       add(file, d);
       errorRanges.set(file, [...(errorRanges.get(file) ?? []), d]);
     }
+    for (const [file, errors] of broken) add(file, syntaxSummary(errors, text(file), this.models.hasStandIn(file) ? "last-good" : "no-drift"));
     for (const item of items) {
       // A file being typed shows its syntax errors only; drift there would point at stale positions.
       if (this.models.syntaxBroken(item.file)) continue;
-      // Drift caused by a field the engine rejected is noise next to the error itself.
-      if (errorRanges.get(item.file)?.some((d) => overlapsLines(d, item.range))) continue;
+      // Drift caused by a field the engine rejected is noise next to the error itself (a rejected
+      // field is missing from the models: its "Remove field" sits on the class, not on the field).
+      const errorsHere = errorRanges.get(item.file);
+      if (errorsHere?.some((d) => overlapsLines(d, item.range)) || rejectedField(errorsHere, text(item.file), operationField(item.op))) continue;
       add(item.file, driftDiagnostic(item, this.options.driftSeverity));
     }
     if (this.driftError) {

@@ -46,6 +46,12 @@ export interface SchemaEditor {
   removeIndex(model: ModelState, index: IndexState, state: ProjectState): void;
   addConstraint(model: ModelState, constraint: ConstraintState, state: ProjectState): void;
   removeConstraint(model: ModelState, constraint: ConstraintState, state: ProjectState): void;
+  /**
+   * Field `name` of `model` (as in `state`) as CREATE TABLE writes its column
+   * (Django's `column_sql`): `"price" decimal NOT NULL`; undefined for a
+   * many-to-many field (no column). Emits nothing.
+   */
+  columnSql(model: ModelState, name: string, state: ProjectState): string | undefined;
   /** Runs raw SQL (RunSQL): performs deferred work first so the SQL sees the schema it expects. */
   execute(sql: string): void;
   /** Performs deferred work (pending table rebuilds, deferred index SQL). Called at the end of every migration. */

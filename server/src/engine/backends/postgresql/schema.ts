@@ -18,7 +18,7 @@ import {
   isManyToMany, type ConstraintState, type IndexState, type ModelState, type ProjectState,
 } from "../../state";
 import type { Value } from "../../values";
-import { columnDefaultSql, columnDefinition, concreteFields, fillValueSql } from "../base/columns";
+import { columnDefaultSql, columnDefinition, columnSql, concreteFields, fillValueSql } from "../base/columns";
 import { constraintIndexSpec, createTableSql, dropTableSql, inlineConstraintSql, metaIndexSpec, columnOf, type DdlContext } from "../base/ddl";
 import type { DatabaseFlavor } from "../base/features";
 import { quoteName } from "../base/literals";
@@ -76,6 +76,11 @@ export class PostgresSchemaEditor implements SchemaEditor {
 
   field(model: ModelState, name: string, state: ProjectState): PgField | undefined {
     return pgField(pgContext(model, state, this.flavor), name);
+  }
+
+  columnSql(model: ModelState, name: string, state: ProjectState): string | undefined {
+    const field = model.fields.get(name);
+    return field === undefined ? undefined : columnSql(pgContext(model, state, this.flavor), name, field);
   }
 
   // ---- models ----

@@ -100,6 +100,11 @@ export class SqliteSchemaEditor implements SchemaEditor {
     return [t, this.columnRenames.get(t)?.get(column) ?? column];
   };
 
+  columnSql(model: ModelState, name: string, state: ProjectState): string | undefined {
+    const field = model.fields.get(name);
+    return field === undefined ? undefined : columnSql(this.col(model, state), name, field);
+  }
+
   // ---- models ----
 
   createModel(model: ModelState, state: ProjectState): void {
