@@ -1,7 +1,8 @@
 // Builds the bundles with esbuild: the npm package's (CLI, runtime entry, Node check) and the
 // VS Code extension's (client, language server).
 // - The npm package installs its dependencies (package.json `dependencies`): its bundles keep
-//   every package external, so it ships no bundled copy of an installed library.
+//   every package external, so it ships no bundled copy of an installed library; the CLI bundles
+//   its ES-module-only argument parser (commander, a devDependency: see BUNDLED_IN_CLI).
 // - The .vsix ships no node_modules but better-sqlite3 (native): its bundles carry their JS
 //   dependencies; `vscode` is the host's.
 // - dist/node-support.js is built for old Nodes: bin/tsmigrate.js runs it first, on any Node.
@@ -53,9 +54,19 @@ const lazyPackages = {
   },
 };
 
+/**
+ * ES-module-only packages the CLI bundles (devDependencies, not installed with the package):
+ * requiring an ES module from the CommonJS bundle starts Node's ES module loader, ~50 ms at every
+ * start-up of the CLI.
+ */
+const BUNDLED_IN_CLI = ["commander", "@commander-js/extra-typings"];
+const manifest = JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), "..", "package.json"), "utf8"));
+const cliExternal = Object.keys(manifest.dependencies);
+for (const name of BUNDLED_IN_CLI) if (cliExternal.includes(name)) throw new Error(`${name} is bundled into the CLI: a devDependency, not a dependency`);
+
 const entries = [
   { entryPoints: ["server/src/engine/node-support.ts"], outfile: "dist/node-support.js", target: "node12", sourcemap: false },
-  { entryPoints: ["server/src/cli/main.ts"], outfile: "dist/cli.js", packages: "external", sourcemap: "external", plugins: [lazyPackages] },
+  { entryPoints: ["server/src/cli/main.ts"], outfile: "dist/cli.js", external: cliExternal, sourcemap: "external", plugins: [lazyPackages] },
   { entryPoints: ["server/src/index.ts"], outfile: "dist/index.js", packages: "external", sourcemap: "external" },
   // mainFields: jsonc-parser's "main" is a UMD build whose requires esbuild cannot follow; its "module" is plain ESM.
   { entryPoints: ["client/src/extension.ts"], outfile: "dist/client.js", external: ["vscode"], mainFields: ["module", "main"] },
