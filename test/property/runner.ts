@@ -46,6 +46,12 @@ import { RowTracker } from "./rows";
 export interface PropertyBackend {
   readonly vendor: "sqlite" | "postgresql";
   /**
+   * Whether a rolled-back table has its columns in the order it had going
+   * forwards (SQLite: tsmigrate rebuilds to place a column; PostgreSQL's
+   * ADD COLUMN only appends). Compared after rollbacks only when true.
+   */
+  readonly keepsColumnOrder: boolean;
+  /**
    * An empty database for one role (the database migrated step by step, the
    * one migrated in one run, the one built from the models), connected.
    * A role's previous database is given back with {@link release} first.
@@ -207,7 +213,8 @@ export async function runHistory(history: History, backend: PropertyBackend): Pr
     for (let k = history.steps.length - 2; k >= 0; k--) {
       where = `back to step ${k + 1}`;
       await migrate(conn, project.loader, targets[k]!);
-      at(where, diffSnapshots(snaps[k]!, await snapshot(conn), { labels: [`step ${k + 1} forwards`, "rolled back"], columnOrder: true }).map((l) => `[restore] ${l}`));
+      const restored = diffSnapshots(snaps[k]!, await snapshot(conn), { labels: [`step ${k + 1} forwards`, "rolled back"], columnOrder: backend.keepsColumnOrder });
+      at(where, restored.map((l) => `[restore] ${l}`));
       rows.visit(history.steps[k]!.state);
       at(where, await rows.problems(conn, history.steps[k]!.state));
       trackedValues += rows.tracked;
@@ -218,7 +225,8 @@ export async function runHistory(history: History, backend: PropertyBackend): Pr
     at(where, zeroProblems(await snapshot(conn), await recordedCount(conn)));
     where = "forwards again";
     await migrate(conn, project.loader, targets[targets.length - 1]!);
-    at(where, diffSnapshots(snaps[snaps.length - 1]!, await snapshot(conn), { labels: ["last step", "forwards again"], columnOrder: true }).map((l) => `[schema] ${l}`));
+    const again = diffSnapshots(snaps[snaps.length - 1]!, await snapshot(conn), { labels: ["last step", "forwards again"], columnOrder: true });
+    at(where, again.map((l) => `[schema] ${l}`));
     return { problems, trackedValues };
   } catch (e) {
     const err = e instanceof Error ? e : new Error(String(e));
