@@ -152,14 +152,20 @@ export class FieldAlteration {
     return true;
   }
 
-  /** `_like` indexes after the change: created when the column became indexed or unique (or changed type family), dropped when it stopped. */
+  /**
+   * `_like` indexes after the change: created when the column needs one and
+   * had none (it became indexed or unique, or its type became varchar/text:
+   * an indexed integer made a CharField, which Django 3.2 misses; found by
+   * the property test) or lost it to a type family change; dropped when it
+   * stopped being indexed.
+   */
   private likeIndexes(likeDropped: boolean): void {
     const o = this.old;
     const n = this.new;
     const was = o.dbIndex || o.unique;
     const is = n.dbIndex || n.unique;
     const like = likeIndex(this.table, n);
-    if (like && (!was || likeDropped || (!o.unique && n.unique && !o.dbIndex))) this.ed.emit(renderStatement(like));
+    if (like && (likeDropped || !likeIndex(this.table, o))) this.ed.emit(renderStatement(like));
     else if (was && !is && !likeDropped && likeIndex(this.table, { ...o, column: n.column })) {
       this.ed.dropIndex(createIndexName(this.table, [n.column], "_like", PG_MAX_NAME));
     }

@@ -1,0 +1,37 @@
+/**
+ * PostgreSQL's `_like` index (varchar_pattern_ops / text_pattern_ops) of an
+ * indexed or unique varchar/text column follows AlterField: the SQL of the
+ * PostgreSQL schema editor, no server needed.
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { postgresSchemaEditor } from "../../server/src/engine/backends/postgresql/base";
+import { Migration } from "../../server/src/engine/migration";
+import { AlterField, CreateModel } from "../../server/src/engine/operations";
+import { ProjectState } from "../../server/src/engine/state";
+import { autoId, f } from "./fixtures";
+
+/** The statements of AlterField `from` -> `to` of field "code" on lib.item (whose state starts with `from`). */
+function alterSql(from: ReturnType<typeof f>, to: ReturnType<typeof f>): string[] {
+  const state = new ProjectState();
+  new Migration("lib", "m1", { operations: [new CreateModel("Item", [autoId(), ["code", from]])] }).apply(state, postgresSchemaEditor(() => undefined));
+  const sql: string[] = [];
+  new Migration("lib", "m2", { operations: [new AlterField("item", "code", to)] }).apply(state, postgresSchemaEditor((s) => sql.push(s)));
+  return sql;
+}
+
+const like = (sql: string[]) => sql.filter((s) => /_like/.test(s));
+
+test("an indexed integer made an indexed CharField gets its _like index (found by the property test; Django 3.2 misses it)", () => {
+  const sql = alterSql(f("IntegerField", { dbIndex: true }), f("CharField", { maxLength: 10, dbIndex: true }));
+  assert.deepEqual(like(sql).map((s) => s.replace(/_[0-9a-f]{8}_like/, "_H_like")), ['CREATE INDEX "lib_item_code_H_like" ON "lib_item" ("code" varchar_pattern_ops)']);
+});
+
+test("and back: the _like index goes with the varchar type; an unchanged varchar keeps its index untouched", () => {
+  const back = alterSql(f("CharField", { maxLength: 10, dbIndex: true }), f("IntegerField", { dbIndex: true }));
+  assert.deepEqual(like(back).map((s) => s.replace(/_[0-9a-f]{8}_like/, "_H_like")), ['DROP INDEX IF EXISTS "lib_item_code_H_like"']);
+  assert.deepEqual(like(alterSql(f("CharField", { maxLength: 10, dbIndex: true }), f("CharField", { maxLength: 20, dbIndex: true }))), []);
+  const toText = like(alterSql(f("CharField", { maxLength: 10, unique: true }), f("TextField", { unique: true })));
+  assert.equal(toText.length, 2, toText.join("\n"));
+  assert.match(toText[1]!, /text_pattern_ops/);
+});
