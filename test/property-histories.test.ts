@@ -13,7 +13,7 @@ import type { PropertyBackend } from "./property/runner";
 
 const sqlite: PropertyBackend = {
   vendor: "sqlite",
-  keepsColumnOrder: true,
+  rollbackRestores: { columnOrder: true, indexNames: true },
   open: async (role) => openSqlite(role, ":memory:"),
   release: (conn) => conn.close(),
 };

@@ -9,7 +9,10 @@
  *
  * A failure prints fast-check's seed and path; replay exactly that history
  * with `TSM_PROPERTY_SEED=<seed> TSM_PROPERTY_PATH=<path>` on the same test
- * file. `TSM_PROPERTY_RUNS=N` changes the number of histories.
+ * file. `TSM_PROPERTY_RUNS=N` changes the number of histories;
+ * `TSM_PROPERTY_LOG=1` prints each history's length and wall time on stderr;
+ * `TSM_PROPERTY_SHRINK=0` reports the first failing history as drawn, unshrunk
+ * (shrinking reruns histories: minutes on PostgreSQL).
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
@@ -28,7 +31,7 @@ export function runCount(fallback: number): number {
 /** fast-check's replay parameters from `TSM_PROPERTY_SEED` / `TSM_PROPERTY_PATH`. */
 function replay(): { seed?: number; path?: string; endOnFailure?: boolean } {
   const seed = process.env.TSM_PROPERTY_SEED;
-  if (seed === undefined) return {};
+  if (seed === undefined) return process.env.TSM_PROPERTY_SHRINK === "0" ? { endOnFailure: true } : {};
   return { seed: Number(seed), path: process.env.TSM_PROPERTY_PATH, endOnFailure: true };
 }
 
@@ -46,7 +49,12 @@ export async function checkRandomHistories(backend: PropertyBackend, runs: numbe
     let i = 0;
     const history = generateHistory({ int: (n) => (i < decisions.length ? decisions[i++]! % n : 0) });
     steps += history.steps.length;
-    tracked += await assertHistory(history, backend);
+    const started = performance.now();
+    try {
+      tracked += await assertHistory(history, backend);
+    } finally {
+      if (process.env.TSM_PROPERTY_LOG) process.stderr.write(`history of ${history.steps.length} steps: ${Math.round(performance.now() - started)} ms\n`);
+    }
   });
   const details = await fc.check(property, { numRuns: runs, ...replay() });
   if (details.failed) {

@@ -46,11 +46,15 @@ import { RowTracker } from "./rows";
 export interface PropertyBackend {
   readonly vendor: "sqlite" | "postgresql";
   /**
-   * Whether a rolled-back table has its columns in the order it had going
-   * forwards (SQLite: tsmigrate rebuilds to place a column; PostgreSQL's
-   * ADD COLUMN only appends). Compared after rollbacks only when true.
+   * What a rollback gives back besides the schema itself, compared after
+   * rollbacks only when true: columns in the order they had going forwards
+   * (SQLite: tsmigrate rebuilds to place a column; PostgreSQL's ADD COLUMN
+   * only appends), and the names of indexes and unique constraints
+   * (PostgreSQL: a unique constraint added back is named as Django names it,
+   * `<table>_<column>_<hash>_uniq`, where CREATE TABLE's inline UNIQUE got
+   * PostgreSQL's `<table>_<column>_key`).
    */
-  readonly keepsColumnOrder: boolean;
+  readonly rollbackRestores: { readonly columnOrder: boolean; readonly indexNames: boolean };
   /**
    * An empty database for one role (the database migrated step by step, the
    * one migrated in one run, the one built from the models), connected.
@@ -213,7 +217,10 @@ export async function runHistory(history: History, backend: PropertyBackend): Pr
     for (let k = history.steps.length - 2; k >= 0; k--) {
       where = `back to step ${k + 1}`;
       await migrate(conn, project.loader, targets[k]!);
-      const restored = diffSnapshots(snaps[k]!, await snapshot(conn), { labels: [`step ${k + 1} forwards`, "rolled back"], columnOrder: backend.keepsColumnOrder });
+      const names = (x: SchemaSnapshot) => (backend.rollbackRestores.indexNames ? x : unnamed(x));
+      const restored = diffSnapshots(names(snaps[k]!), names(await snapshot(conn)), {
+        labels: [`step ${k + 1} forwards`, "rolled back"], columnOrder: backend.rollbackRestores.columnOrder,
+      });
       at(where, restored.map((l) => `[restore] ${l}`));
       rows.visit(history.steps[k]!.state);
       at(where, await rows.problems(conn, history.steps[k]!.state));
