@@ -1,7 +1,9 @@
 /**
- * PostgreSQL's `_like` index (varchar_pattern_ops / text_pattern_ops) of an
- * indexed or unique varchar/text column follows AlterField: the SQL of the
- * PostgreSQL schema editor, no server needed.
+ * PostgreSQL AlterField cases found by the property test: the `_like` index
+ * (varchar_pattern_ops / text_pattern_ops) of an indexed or unique
+ * varchar/text column follows type changes, and a DEFAULT of the old type
+ * does not stop a type change. The SQL of the PostgreSQL schema editor, no
+ * server needed (the property test runs it on one).
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -34,4 +36,18 @@ test("and back: the _like index goes with the varchar type; an unchanged varchar
   const toText = like(alterSql(f("CharField", { maxLength: 10, unique: true }), f("TextField", { unique: true })));
   assert.equal(toText.length, 2, toText.join("\n"));
   assert.match(toText[1]!, /text_pattern_ops/);
+});
+
+test("a type change with a cast drops the old DEFAULT first and sets the model's after (found by the property test)", () => {
+  const sql = alterSql(f("CharField", { maxLength: 20, default: "42" }), f("IntegerField", { default: 42 }));
+  assert.deepEqual(sql, [
+    'ALTER TABLE "lib_item" ALTER COLUMN "code" DROP DEFAULT',
+    'ALTER TABLE "lib_item" ALTER COLUMN "code" TYPE integer USING "code"::integer',
+    'ALTER TABLE "lib_item" ALTER COLUMN "code" SET DEFAULT 42',
+  ]);
+  const noDefault = alterSql(f("CharField", { maxLength: 20, default: "42" }), f("IntegerField", {}));
+  assert.deepEqual(noDefault.slice(0, 2), sql.slice(0, 2));
+  assert.equal(noDefault.length, 2, noDefault.join("\n"));
+  const sameBase = alterSql(f("CharField", { maxLength: 20, default: "42" }), f("CharField", { maxLength: 40, default: "42" }));
+  assert.deepEqual(sameBase, ['ALTER TABLE "lib_item" ALTER COLUMN "code" TYPE varchar(40)'], "no cast: the DEFAULT stays");
 });
