@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { postgresSchemaEditor } from "../../server/src/engine/backends/postgresql/base";
 import { Migration } from "../../server/src/engine/migration";
-import { AlterField, CreateModel } from "../../server/src/engine/operations";
+import { AlterField, CreateModel, RenameModel } from "../../server/src/engine/operations";
 import { ProjectState } from "../../server/src/engine/state";
 import { autoId, f } from "./fixtures";
 
@@ -50,4 +50,22 @@ test("a type change with a cast drops the old DEFAULT first and sets the model's
   assert.equal(noDefault.length, 2, noDefault.join("\n"));
   const sameBase = alterSql(f("CharField", { maxLength: 20, default: "42" }), f("CharField", { maxLength: 40, default: "42" }));
   assert.deepEqual(sameBase, ['ALTER TABLE "lib_item" ALTER COLUMN "code" TYPE varchar(40)'], "no cast: the DEFAULT stays");
+});
+
+test("RenameModel of a model referencing itself drops the old foreign key on the renamed table, and back (found by the property test)", () => {
+  const state = new ProjectState();
+  const node = new CreateModel("Node", [autoId(), ["parent", f("ForeignKey", { to: "lib.node", onDelete: "SET_NULL", null: true })]]);
+  new Migration("lib", "m1", { operations: [node] }).apply(state, postgresSchemaEditor(() => undefined));
+  const before = state.clone();
+  const rename = new Migration("lib", "m2", { operations: [new RenameModel("Node", "Tree")] });
+  const sql: string[] = [];
+  rename.apply(state, postgresSchemaEditor((s) => sql.push(s)));
+  const h = (s: string) => s.replace(/_[0-9a-f]{8}_fk_/g, "_H_fk_");
+  assert.equal(h(sql[0]!), 'ALTER TABLE "lib_node" RENAME TO "lib_tree"');
+  assert.match(h(sql[1]!), /ALTER TABLE "lib_tree" DROP CONSTRAINT "lib_node_parent_id_H_fk_lib_node_id"$/);
+  assert.ok(sql.slice(2).some((s) => /ADD CONSTRAINT "lib_tree_parent_id_[0-9a-f]{8}_fk_lib_tree_id"/.test(s)), sql.join("\n"));
+  const back: string[] = [];
+  rename.unapply(before, postgresSchemaEditor((s) => back.push(s)));
+  assert.equal(h(back[0]!), 'ALTER TABLE "lib_tree" RENAME TO "lib_node"');
+  assert.match(h(back[1]!), /ALTER TABLE "lib_node" DROP CONSTRAINT "lib_tree_parent_id_H_fk_lib_tree_id"$/);
 });
