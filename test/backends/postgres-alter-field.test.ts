@@ -69,3 +69,13 @@ test("RenameModel of a model referencing itself drops the old foreign key on the
   assert.equal(h(back[0]!), 'ALTER TABLE "lib_tree" RENAME TO "lib_node"');
   assert.match(h(back[1]!), /ALTER TABLE "lib_node" DROP CONSTRAINT "lib_tree_parent_id_H_fk_lib_tree_id"$/);
 });
+
+test("RenameModel renames a join table, then its column's index under the name it was created with (found by the property test)", () => {
+  const state = new ProjectState();
+  const ops = [new CreateModel("Tag", [autoId()]), new CreateModel("Node", [autoId(), ["tags", f("ManyToManyField", { to: "lib.tag" })]])];
+  new Migration("lib", "m1", { operations: ops }).apply(state, postgresSchemaEditor(() => undefined));
+  const sql: string[] = [];
+  new Migration("lib", "m2", { operations: [new RenameModel("Node", "Tree")] }).apply(state, postgresSchemaEditor((s) => sql.push(s)));
+  const rename = sql.find((s) => s.startsWith("ALTER INDEX"))?.replace(/_[0-9a-f]{8}"/g, '_H"');
+  assert.equal(rename, 'ALTER INDEX "lib_node_tags_node_id_H" RENAME TO "lib_tree_tags_tree_id_H"', sql.join("\n"));
+});

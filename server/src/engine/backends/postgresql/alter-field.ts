@@ -117,26 +117,28 @@ export class FieldAlteration {
     const o = this.old;
     const n = this.new;
     const t = this.table;
+    // Old names from the old table: a join table renamed with its model (RenameModel) renames its column after.
+    const ft = this.fromModel.dbTable;
     const renameIndex = (from: string, to: string) => {
       if (from !== to) this.ed.emit(`ALTER INDEX ${quoteName(from)} RENAME TO ${quoteName(to)}`);
     };
     const renameConstraint = (table: string, from: string, to: string) => {
       if (from !== to) this.ed.emit(`ALTER TABLE ${quoteName(table)} RENAME CONSTRAINT ${quoteName(from)} TO ${quoteName(to)}`);
     };
-    if (o.dbIndex && !o.unique && n.dbIndex && !n.unique) renameIndex(indexName(fieldIndex(t, o)), indexName(fieldIndex(t, n)));
+    if (o.dbIndex && !o.unique && n.dbIndex && !n.unique) renameIndex(indexName(fieldIndex(ft, o)), indexName(fieldIndex(t, n)));
     if (!likeDropped && likeIndex(t, o) && likeIndex(t, { ...o, column: n.column })) {
-      renameIndex(createIndexName(t, [o.column], "_like", PG_MAX_NAME), createIndexName(t, [n.column], "_like", PG_MAX_NAME));
+      renameIndex(createIndexName(ft, [o.column], "_like", PG_MAX_NAME), createIndexName(t, [n.column], "_like", PG_MAX_NAME));
     }
     const fromCtx = pgContext(this.fromModel, this.fromState, this.ed.flavor);
     const columnsOf = (fields: readonly string[], column: string) =>
       fields.map((f) => (f === o.name ? column : pgField(fromCtx, f)?.column ?? f));
     for (const fields of this.fromModel.options.uniqueTogether ?? []) {
       if (!fields.includes(o.name)) continue;
-      renameConstraint(t, createIndexName(t, columnsOf(fields, o.column), "_uniq", PG_MAX_NAME), createIndexName(t, columnsOf(fields, n.column), "_uniq", PG_MAX_NAME));
+      renameConstraint(t, createIndexName(ft, columnsOf(fields, o.column), "_uniq", PG_MAX_NAME), createIndexName(t, columnsOf(fields, n.column), "_uniq", PG_MAX_NAME));
     }
     for (const fields of this.fromModel.options.indexTogether ?? []) {
       if (!fields.includes(o.name)) continue;
-      renameIndex(createIndexName(t, columnsOf(fields, o.column), "_idx", PG_MAX_NAME), createIndexName(t, columnsOf(fields, n.column), "_idx", PG_MAX_NAME));
+      renameIndex(createIndexName(ft, columnsOf(fields, o.column), "_idx", PG_MAX_NAME), createIndexName(t, columnsOf(fields, n.column), "_idx", PG_MAX_NAME));
     }
     if (dropIncoming) return;
     for (const fk of this.incoming()) renameConstraint(fk.new.table, foreignKeyName(fk.old), foreignKeyName(fk.new));
