@@ -9,7 +9,10 @@
  * middle column puts it last), nor index names (a unique constraint added
  * back by unapplying an AlterField is `<table>_<column>_<hash>_uniq`, where
  * CREATE TABLE's inline UNIQUE was PostgreSQL's `<table>_<column>_key`);
- * everything else is.
+ * everything else is. Not generated here: model renames answered yes
+ * (RenameModel), as tsmigrate does not keep a renamed table's index and
+ * constraint names in step on PostgreSQL (docs/postgresql.md), so a later
+ * operation dropping one fails; the SQLite run has them.
  *
  * Run alone: `node --import tsx test/postgres/with-server.ts node --import
  * tsx --test test/postgres/property-histories.test.ts` (or without the
@@ -38,6 +41,7 @@ function databaseOf(role: string): Promise<string> {
 const postgres: PropertyBackend = {
   vendor: "postgresql",
   rollbackRestores: { columnOrder: false, indexNames: false },
+  generate: { renameModels: false },
   open: async (role): Promise<Connection> => {
     const url = await databaseOf(role);
     await pgQuery(url, "DROP SCHEMA public CASCADE; CREATE SCHEMA public");

@@ -47,7 +47,7 @@ export async function checkRandomHistories(backend: PropertyBackend, runs: numbe
   let steps = 0;
   const property = fc.asyncProperty(fc.array(fc.noBias(fc.nat()), { minLength: 200, maxLength: 300 }), async (decisions) => {
     let i = 0;
-    const history = generateHistory({ int: (n) => (i < decisions.length ? decisions[i++]! % n : 0) });
+    const history = generateHistory({ int: (n) => (i < decisions.length ? decisions[i++]! % n : 0) }, backend.generate);
     steps += history.steps.length;
     const started = performance.now();
     try {

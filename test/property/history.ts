@@ -88,6 +88,19 @@ interface StepContext {
 const chance = (c: Choices, percent: number): boolean => c.int(100) < percent;
 const pick = <T>(c: Choices, xs: readonly T[]): T => xs[c.int(xs.length)]!;
 
+/** What a backend's run leaves out of its histories (see {@link generateHistory}). */
+export interface GenerateOptions {
+  /**
+   * Model renames answered yes (RenameModel). Default true. PostgreSQL's run
+   * sets false: tsmigrate does not keep a renamed table's index and
+   * constraint names in step (docs/architecture.md, "Not built yet";
+   * docs/postgresql.md), so a later operation dropping one (a foreign key,
+   * an index, a unique constraint of the renamed table) names one that does
+   * not exist. A rename answered no (delete + create) is still generated.
+   */
+  readonly renameModels?: boolean;
+}
+
 /** Builds one history, step by step, from `c`. */
 class HistoryBuilder {
   private uid = 0;
@@ -97,7 +110,7 @@ class HistoryBuilder {
   /** Models a relation from another app has named at some step (never deleted or renamed: see the module comment). */
   private readonly crossAppTargets = new Set<number>();
 
-  constructor(private readonly c: Choices) {}
+  constructor(private readonly c: Choices, private readonly options: GenerateOptions = {}) {}
 
   build(): History {
     const steps: Step[] = [];
@@ -213,7 +226,7 @@ class HistoryBuilder {
     const m = pick(this.c, candidates);
     const name = this.freeName(m.app, m.name)!;
     const key = `${m.app}.${m.name}`;
-    if (chance(this.c, 75)) {
+    if (chance(this.c, 75) && this.options.renameModels !== false) {
       this.ctx.answers.renames[key] = name;
       this.ctx.changes.push(`rename model ${key} -> ${name} (answered yes)`);
       m.name = name;
@@ -510,9 +523,9 @@ export function describeField(state: GState, f: GField): string {
   return parts.join(" ");
 }
 
-/** A random history drawn from `c`. */
-export function generateHistory(c: Choices): History {
-  return new HistoryBuilder(c).build();
+/** A random history drawn from `c`, without what `options` leaves out. */
+export function generateHistory(c: Choices, options: GenerateOptions = {}): History {
+  return new HistoryBuilder(c, options).build();
 }
 
 /** A history as text: each step's changes and answers (the property test prints it with a failure). */

@@ -38,7 +38,7 @@ import type { Migration } from "../../server/src/engine/migration";
 import { DriftQuestioner } from "../../server/src/engine/questioner";
 import { loadModels } from "../../server/src/engine/source/models";
 import { ProjectState } from "../../server/src/engine/state";
-import { type History, describeHistory } from "./history";
+import { type GenerateOptions, type History, describeHistory } from "./history";
 import { APPS, modelsSource } from "./model";
 import { RowTracker } from "./rows";
 
@@ -55,6 +55,8 @@ export interface PropertyBackend {
    * PostgreSQL's `<table>_<column>_key`).
    */
   readonly rollbackRestores: { readonly columnOrder: boolean; readonly indexNames: boolean };
+  /** What this backend's histories leave out (test/property/history.ts). */
+  readonly generate?: GenerateOptions;
   /**
    * An empty database for one role (the database migrated step by step, the
    * one migrated in one run, the one built from the models), connected.
