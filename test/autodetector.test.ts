@@ -13,7 +13,6 @@ import { RunSQL } from "../server/src/engine/operations/index";
 import { DriftQuestioner, NonInteractiveQuestioner } from "../server/src/engine/questioner";
 import { ModelState, ProjectState, makeField } from "../server/src/engine/state";
 import { CLOCK, ScriptedQuestioner, assertReaches, detect, modelsState, summary } from "./autodetector-helpers";
-import { collect } from "./backends/fixtures";
 
 const EMPTY = new ProjectState();
 
@@ -177,32 +176,6 @@ export class Product extends models.Model { name = models.CharField({ maxLength:
       operations: ["Alter unique_together for product (0 constraint(s))", "Remove field category from product", "Delete model Category"],
     }]);
     assertReaches(from, to, changes);
-  });
-
-  it("deleting a model, removes the indexes and constraints naming its relation fields first, so that it can be unapplied (unlike Django)", async () => {
-    // Found by the property test (test/property-histories.test.ts). Django 3.2 writes [RemoveField f4, DeleteModel Beta,
-    // DeleteModel Alpha] and fails unapplying it: "FieldDoesNotExist: Alpha has no field named 'f4'" (the index ix9).
-    const from = modelsState({ a: `
-export class Beta extends models.Model { f2 = models.CharField({ maxLength: 20 }); }
-export class Alpha extends models.Model {
-  f4 = models.ForeignKey("a.Alpha", { onDelete: models.SET_NULL, null: true, relatedName: "r4" });
-  f5 = models.IntegerField();
-  static Meta = {
-    indexes: [models.Index({ fields: ["f4"], name: "ix9" }), models.Index({ fields: ["f5"], name: "ix10" })],
-    constraints: [
-      models.UniqueConstraint({ fields: ["f5"], name: "uq1", condition: models.Q({ f4__isnull: true }) }),
-      models.UniqueConstraint({ fields: ["f5"], name: "uq2" }),
-    ],
-  };
-}` });
-    const changes = await detect(from, EMPTY, undefined, { a: "0001_initial" });
-    assert.deepEqual(summary(changes).a![0]!.operations, [
-      "Remove index ix9 from alpha", "Remove constraint uq1 from model alpha", "Remove field f4 from alpha", "Delete model Beta", "Delete model Alpha",
-    ]);
-    const migration = changes.get("a")![0]!;
-    const { sql, editor } = collect();
-    migration.unapply(from.clone(), editor);
-    assert.ok(sql.some((s) => s.startsWith('CREATE INDEX "ix9"')), sql.join("\n"));
   });
 
   it("turns an M2M <-> concrete change into remove + add", async () => {

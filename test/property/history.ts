@@ -26,6 +26,14 @@
  *   so a wrong prediction fails the test loudly.
  * - A foreign key added to an existing model, or altered to NOT NULL, is
  *   nullable: a one-off default would have to name an existing row.
+ * - A model is never deleted while one of its `Meta.indexes` or unique
+ *   constraints names one of its foreign keys. A limitation shared with
+ *   Django 3.2, not fixed yet: makemigrations removes the foreign key
+ *   (RemoveField) before DeleteModel and leaves the index in the state, and
+ *   when the optimizer cannot fold the RemoveField into the DeleteModel
+ *   (another DeleteModel between them) unapplying the migration fails:
+ *   "a.alpha has no field "f4" with a column (named in an index or
+ *   constraint)" (Django: FieldDoesNotExist).
  * - A model that a relation from the other app has named at any earlier
  *   step is never deleted or renamed. That is a limitation tsmigrate shares
  *   with Django 3.2, not fixed yet: the migration of app b adding the
@@ -211,7 +219,7 @@ class HistoryBuilder {
   }
 
   private deleteModel(): boolean {
-    const candidates = this.untouchedModels().filter((m) => [undefined, "delete"].includes(this.ctx.appMode.get(m.app)));
+    const candidates = this.untouchedModels().filter((m) => [undefined, "delete"].includes(this.ctx.appMode.get(m.app)) && !indexesRelations(m));
     if (!candidates.length) return false;
     const m = pick(this.c, candidates);
     if (!this.dropModel(m)) return false;
@@ -233,7 +241,7 @@ class HistoryBuilder {
       this.ctx.modelMode.set(m.uid, "renamed");
     } else {
       // Answered no: the model is deleted and an empty one with the same fields created.
-      if (!this.dropModel(m)) return false;
+      if (indexesRelations(m) || !this.dropModel(m)) return false;
       const copy = this.copyModel(m, name);
       this.state.models.push(copy);
       this.ctx.newModels.add(copy.uid);
@@ -426,6 +434,12 @@ class HistoryBuilder {
  */
 function removable(f: GField): boolean {
   return f.kind === "m2m" || (f.null && !f.everNotNull) || (f.default !== undefined && !f.uniqueCapable);
+}
+
+/** True when an index or unique constraint of `m` names one of its foreign keys (see the module comment). */
+function indexesRelations(m: GModel): boolean {
+  const fks = new Set(m.fields.filter((f) => f.kind === "fk").map((f) => f.uid));
+  return [...m.indexes, ...m.uniques].some((s) => s.fields.some((uid) => fks.has(uid)));
 }
 
 /** Removes field `uid` from `m` with the indexes and unique sets naming it. */

@@ -20,7 +20,6 @@ import {
 import { type Value, valueKey } from "../values";
 import type { Dependency } from "./deps";
 import { baseDependencies } from "./inheritance";
-import { entriesNaming } from "./meta-refs";
 import { generateCreatedOrderWrt } from "./order-wrt";
 import { type Asking, askRenameModel } from "./questions";
 
@@ -187,11 +186,7 @@ export class Detector {
     }
   }
 
-  /**
-   * Django's `generate_deleted_models`, plus: the indexes and constraints
-   * naming a relation field are removed before it (meta-refs.ts), so that
-   * the migration can be unapplied.
-   */
+  /** Django's `generate_deleted_models`. */
   generateDeletedModels(): void {
     const newKeys = union(this.newModelKeys, this.newUnmanagedKeys);
     const all = [...sorted(minus(this.oldModelKeys, newKeys)), ...sorted(minus(this.oldUnmanagedKeys, newKeys))];
@@ -202,9 +197,6 @@ export class Detector {
       const related = sorted([...model.fields].filter(([, f]) => isRelation(f)).map(([n]) => n));
       if (model.options.uniqueTogether?.length) this.addOperation(app, new AlterUniqueTogether(name, null));
       if (model.options.indexTogether?.length) this.addOperation(app, new AlterIndexTogether(name, null));
-      const naming = entriesNaming(model, related);
-      for (const i of naming.indexes) this.addOperation(app, new RemoveIndex(name, i.name));
-      for (const c of naming.constraints) this.addOperation(app, new RemoveConstraint(name, c.name));
       for (const f of related) this.addOperation(app, new RemoveField(name, f));
       const deps: Dependency[] = [];
       for (const r of this.reverseOld(key)) {
