@@ -171,6 +171,28 @@ describe("rebuilds", () => {
     await unmigrate(conn, before, ...ops());
     assert.deepEqual(diffSnapshots(snapshotSchema(conn.db, { defaults: true }), snapBefore, { columnOrder: true }), []);
   });
+
+  test("unapplying RemoveField of a middle column puts it back in its place (a rebuild, not ADD COLUMN), rows kept", async () => {
+    // Found by the property test (test/property-histories.test.ts): ADD COLUMN appended the column.
+    const { conn, state } = await library();
+    await migrate(conn, state, new AlterField("book", "pages", f("IntegerField", { null: true, default: 7 })));
+    const before = state.clone();
+    const snapBefore = snapshotSchema(conn.db, { defaults: true });
+    await migrate(conn, state, new RemoveField("book", "pages"));
+    const sql = await unmigrate(conn, before, new RemoveField("book", "pages"));
+    assert.equal(rebuilds(sql).length, 1, sql.join("\n"));
+    assert.deepEqual(diffSnapshots(snapshotSchema(conn.db, { defaults: true }), snapBefore, { columnOrder: true }), []);
+    assert.deepEqual(rows(conn, "SELECT id, title, pages, author_id FROM lib_book ORDER BY id"), [
+      { id: 1, title: "A", pages: 7, author_id: 1 }, { id: 2, title: "B", pages: 7, author_id: 2 }, { id: 3, title: "C", pages: 7, author_id: 2 },
+    ]);
+    // The last column still comes back with ADD COLUMN.
+    const s = before.clone();
+    await migrate(conn, s, new AddField("book", "note", f("TextField", { null: true })));
+    const withNote = s.clone();
+    await migrate(conn, s, new RemoveField("book", "note"));
+    const last = await unmigrate(conn, withNote, new RemoveField("book", "note"));
+    assert.deepEqual(last, ['ALTER TABLE "lib_book" ADD COLUMN "note" text NULL']);
+  });
 });
 
 describe("many-to-many tables", () => {

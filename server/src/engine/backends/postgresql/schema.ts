@@ -47,6 +47,13 @@ export class PostgresSchemaEditor implements SchemaEditor {
   readonly through: ThroughOptions;
   /** Django's `deferred_sql`: run at {@link flush}, kept as data so renames and drops reach them. */
   protected deferred: PgStatement[] = [];
+  /**
+   * Tables this editor renamed: old name -> current name. A foreign key
+   * keeps the name it was created with, so dropping the self-reference of a
+   * renamed model names the old constraint on the new table (Django finds
+   * it by introspection; found by the property test).
+   */
+  private readonly renamedTables = new Map<string, string>();
 
   // Django's SQL templates (`sql_*`), `%(name)s` placeholders filled with quoted names.
   sqlRenameTable = "ALTER TABLE %(old_table)s RENAME TO %(new_table)s";
@@ -88,6 +95,7 @@ export class PostgresSchemaEditor implements SchemaEditor {
   /** Django's `create_model`: the table, deferred constraints and indexes, then the auto-created join tables. */
   createModel(model: ModelState, state: ProjectState): void {
     const table = model.dbTable;
+    this.renamedTables.delete(table); // a new table under a renamed one's old name is that name's again
     this.emit(createTableSql(model, this.ddl(state)));
     for (const fields of model.options.uniqueTogether ?? []) {
       this.deferred.push(this.uniqueTogether(model, fields));
@@ -134,6 +142,9 @@ export class PostgresSchemaEditor implements SchemaEditor {
   private renameTable(oldTable: string, newTable: string): void {
     if (oldTable === newTable) return;
     this.emit(this.sql(this.sqlRenameTable, { old_table: quoteName(oldTable), new_table: quoteName(newTable) }));
+    for (const [k, v] of this.renamedTables) if (v === oldTable) this.renamedTables.set(k, newTable);
+    this.renamedTables.set(oldTable, newTable);
+    this.renamedTables.delete(newTable);
     for (const st of this.deferred) renameTableReferences(st, oldTable, newTable);
   }
 
@@ -276,7 +287,8 @@ export class PostgresSchemaEditor implements SchemaEditor {
 
   /** Django's `_delete_fk_sql` (PostgreSQL sets the constraint IMMEDIATE first). */
   dropForeignKey(fk: PgForeignKey): void {
-    this.emit(this.sql(this.sqlDeleteFk, { name: quoteName(foreignKeyName(fk)), table: quoteName(fk.table) }));
+    const table = this.renamedTables.get(fk.table) ?? fk.table;
+    this.emit(this.sql(this.sqlDeleteFk, { name: quoteName(foreignKeyName(fk)), table: quoteName(table) }));
   }
 
   dropConstraint(table: string, name: string): void {

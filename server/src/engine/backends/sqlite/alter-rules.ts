@@ -4,7 +4,7 @@
  * (https://www.sqlite.org/lang_altertable.html), applied to fields.
  */
 import { TsMigrateError } from "../../errors";
-import { fieldColumn, fieldOption, isForeignKey, type FieldState, type ModelState, type ProjectState } from "../../state";
+import { fieldColumn, fieldOption, isForeignKey, isManyToMany, type FieldState, type ModelState, type ProjectState } from "../../state";
 import type { Value } from "../../values";
 import { type ColumnContext, columnDefaultSql, hasAutoNow, isNull, isPrimaryKey, isUnique } from "../base/columns";
 import type { DatabaseFlavor } from "../base/features";
@@ -16,9 +16,15 @@ import { compileCondition } from "../expressions";
  * DEFAULT is a constant, it is nullable or has a non-NULL default (and no
  * one-off default, which must not stay as DEFAULT), and it is not a
  * foreign key with a non-NULL default (SQLite's rules for ADD COLUMN).
+ * And, as ADD COLUMN appends, when field `name` is the last column of
+ * `ctx.model`: unapplying a RemoveField of a field in the middle rebuilds
+ * the table, so that it is the table CREATE TABLE makes for the model
+ * (found by the property test of random histories; Django appends there).
  */
-export function canAddColumn(ctx: ColumnContext, field: FieldState, oneOffDefault: Value | undefined): boolean {
+export function canAddColumn(ctx: ColumnContext, name: string, field: FieldState, oneOffDefault: Value | undefined): boolean {
   if (isPrimaryKey(field) || isUnique(field) || hasAutoNow(field)) return false;
+  const columns = [...ctx.model.fields].filter(([, f]) => !isManyToMany(f)).map(([n]) => n);
+  if (columns[columns.length - 1] !== name) return false;
   const def = columnDefaultSql(ctx, field);
   const hasDefault = def !== undefined && def !== "NULL";
   if (!isNull(field) && (!hasDefault || oneOffDefault !== undefined)) return false;

@@ -169,7 +169,7 @@ export class SqliteSchemaEditor implements SchemaEditor {
       pending.columns.set(column, fill);
       return;
     }
-    if (canAddColumn(ctx, field, oneOffDefault)) {
+    if (canAddColumn(ctx, name, field, oneOffDefault)) {
       this.emit(`ALTER TABLE ${quoteName(table)} ADD COLUMN ${columnSql(ctx, name, field)}`);
       // A one-off default, or a callable computed per row (a nullable column: existing rows get values too, as in Django).
       if (oneOffDefault !== undefined || perRowFillSql(ctx, field) !== undefined) {
