@@ -52,7 +52,10 @@ export interface PropertyBackend {
    * only appends), and the names of indexes and unique constraints
    * (PostgreSQL: a unique constraint added back is named as Django names it,
    * `<table>_<column>_<hash>_uniq`, where CREATE TABLE's inline UNIQUE got
-   * PostgreSQL's `<table>_<column>_key`).
+   * PostgreSQL's `<table>_<column>_key`). Without names, equal indexes count
+   * once: a table made again by unapplying DeleteModel gets its column's
+   * UNIQUE and a UniqueConstraint on that column in one CREATE TABLE, which
+   * PostgreSQL makes one index (Django 3.2's create_model does the same).
    */
   readonly rollbackRestores: { readonly columnOrder: boolean; readonly indexNames: boolean };
   /** What this backend's histories leave out (test/property/history.ts). */
@@ -133,7 +136,13 @@ async function snapshot(conn: Connection): Promise<SchemaSnapshot> {
 
 /** The snapshot without index names (a database built another way names auto-created indexes alike, but a renamed table keeps its old names on PostgreSQL). */
 function unnamed(s: SchemaSnapshot): SchemaSnapshot {
-  return { tables: s.tables.map((t) => ({ ...t, indexes: t.indexes.map(({ name: _name, ...ix }) => ix) })) };
+  return { tables: s.tables.map((t) => ({ ...t, indexes: distinct(t.indexes.map(({ name: _name, ...ix }) => ix)) })) };
+}
+
+/** `list` without repeats (equal as JSON). */
+function distinct<T>(list: readonly T[]): T[] {
+  const seen = new Set<string>();
+  return list.filter((x) => !seen.has(JSON.stringify(x)) && seen.add(JSON.stringify(x)) !== undefined);
 }
 
 /** Migrations in an order that satisfies their dependencies among themselves. */
