@@ -24,9 +24,10 @@ export interface StartServerOptions {
  * edited file per keystroke: most of that is garbage a little later, and the
  * default growth kept up to twice the live heap resident for good (RSS 250 →
  * 700 MB over 100 edits of a 1,000-model file with a flat live heap of
- * 145 MB). 25% holds it near 350 MB at the same CPU time (`npm run bench`).
+ * 145 MB). 50% holds it near 360 MB there (25%: 330 MB, but a full
+ * collection more often, which the bench's p95 showed; 100%: 410 MB).
  */
-export const HEAP_GROWING_PERCENT = 25;
+export const HEAP_GROWING_PERCENT = 50;
 
 /** Applies {@link HEAP_GROWING_PERCENT} to this process (V8 reads it at each full collection). */
 export function boundHeapGrowth(): void {
