@@ -13,7 +13,7 @@ import Database from "better-sqlite3";
 import { openSqlite } from "../server/src/engine/backends/sqlite/base";
 import type { BenchSection } from "./section";
 import { runOnce, type Sample } from "./startup";
-import { fmtSeconds } from "./timing";
+import { bestWall, fmtSeconds } from "./timing";
 
 const CLI = path.resolve(__dirname, "..", "bin", "tsmigrate.js");
 const HEADER = `import { migrations, models } from "tsmigrate";\n\n`;
@@ -44,15 +44,6 @@ function fill(db: string, mb: number): void {
   conn.close();
 }
 
-async function bestSample(runs: number, f: () => Promise<Sample>): Promise<Sample> {
-  let best: Sample | undefined;
-  for (let i = 0; i < runs; i++) {
-    const s = await f();
-    if (!best || s.wall < best.wall) best = s;
-  }
-  return best!;
-}
-
 /** Times `migrate` (args added) from a fresh copy of the database at 0001. */
 function migrateFrom(dir: string, base: string, args: string[]): Promise<Sample> {
   const db = path.join(dir, "db.sqlite3");
@@ -74,16 +65,16 @@ export function backupBench(mb = 50, runs = 3): BenchSection {
         const base = path.join(dir, "base.sqlite3");
         fs.copyFileSync(path.join(dir, "db.sqlite3"), base);
         const size = fs.statSync(base).size / 1e6;
-        const without = await bestSample(runs, () => migrateFrom(dir, base, ["--no-backup"]));
-        const withBackup = await bestSample(runs, () => migrateFrom(dir, base, []));
-        const copy = await bestSample(runs, async () => {
+        const without = await bestWall(runs, () => migrateFrom(dir, base, ["--no-backup"]));
+        const withBackup = await bestWall(runs, () => migrateFrom(dir, base, []));
+        const copy = await bestWall(runs, async () => {
           const t0 = performance.now();
           const c0 = process.cpuUsage();
           fs.copyFileSync(base, path.join(dir, "copy.sqlite3"));
           const c = process.cpuUsage(c0);
           return { wall: (performance.now() - t0) / 1000, cpu: (c.user + c.system) / 1e6 };
         });
-        const step = await bestSample(runs + 2, async () => {
+        const step = await bestWall(runs + 2, async () => {
           const dest = path.join(dir, "step.sqlite3");
           fs.rmSync(dest, { force: true });
           const conn = openSqlite("default", base);

@@ -18,7 +18,7 @@ import * as path from "node:path";
 import { freshDatabase, startPostgres } from "../test/postgres/server";
 import { BENCH_APP, writeDjangoProject, writeTsProject } from "./generate";
 import type { BenchSection } from "./section";
-import { fmtSeconds, timeCommand, timeWithCpu } from "./timing";
+import { bestWall, fmtSeconds, timeCommand, timeWithCpu } from "./timing";
 
 const CLI = path.resolve(__dirname, "..", "bin", "tsmigrate.js");
 const PYTHON = "/usr/bin/python3";
@@ -36,15 +36,6 @@ interface SizeTimes {
   readonly pgInspectdb: Time;
   readonly pgDiffschema: Time;
   readonly django?: Time;
-}
-
-async function bestOf(runs: number, f: () => Promise<Time>): Promise<Time> {
-  let best: Time | undefined;
-  for (let i = 0; i < runs; i++) {
-    const t = await f();
-    if (!best || t.wall < best.wall) best = t;
-  }
-  return best!;
 }
 
 /** A migrated project of n models on `url` (PostgreSQL) or its own db.sqlite3; runs `f` with its CLI, then removes it. */
@@ -70,18 +61,18 @@ async function withProject<T>(n: number, url: string | undefined, f: (cli: (...a
 /** Measures one size on both backends. */
 async function measure(n: number, runs: number, withDjango: boolean, pgUrl: () => Promise<string>): Promise<SizeTimes> {
   const sqlite = await withProject(n, undefined, async (cli, dir) => {
-    const inspectdb = await bestOf(runs, () => cli("inspectdb"));
-    const diffschema = await bestOf(runs, () => cli("diffschema"));
+    const inspectdb = await bestWall(runs, () => cli("inspectdb"));
+    const diffschema = await bestWall(runs, () => cli("diffschema"));
     let django: Time | undefined;
     if (withDjango) {
       writeDjangoProject(dir, n);
-      django = await bestOf(runs, async () => ({ wall: (await timeCommand(PYTHON, ["manage.py", "inspectdb"], dir)).seconds }));
+      django = await bestWall(runs, async () => ({ wall: (await timeCommand(PYTHON, ["manage.py", "inspectdb"], dir)).seconds }));
     }
     return { inspectdb, diffschema, django };
   });
   const pg = await withProject(n, await pgUrl(), async (cli) => ({
-    pgInspectdb: await bestOf(runs, () => cli("inspectdb")),
-    pgDiffschema: await bestOf(runs, () => cli("diffschema")),
+    pgInspectdb: await bestWall(runs, () => cli("inspectdb")),
+    pgDiffschema: await bestWall(runs, () => cli("diffschema")),
   }));
   return { ...sqlite, ...pg };
 }

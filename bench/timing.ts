@@ -100,6 +100,16 @@ export async function bestCpu(runs: number, once: () => Promise<CpuTimed>): Prom
   return best!;
 }
 
+/** The run with the least wall time of `runs` runs of `once`. */
+export async function bestWall<T extends { readonly wall: number }>(runs: number, once: () => Promise<T>): Promise<T> {
+  let best: T | undefined;
+  for (let i = 0; i < runs; i++) {
+    const r = await once();
+    if (!best || r.wall < best.wall) best = r;
+  }
+  return best!;
+}
+
 /** The machine: CPUs and load averages (1, 5, 15 minutes), so a noisy run can be read as such. */
 export function machineLoad(): string {
   const [a, b, c] = os.loadavg().map((x) => x.toFixed(2));

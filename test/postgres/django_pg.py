@@ -36,6 +36,10 @@ import shutil
 import subprocess
 import sys
 
+# The SQLite harness's helpers (files, app configs, rename answers): test/django/run_django.py.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "django"))
+from run_django import answer_renames, write, write_app_configs  # noqa: E402
+
 MISSING = "Django 3.2 and psycopg2 are needed: apt-get install python3-django python3-psycopg2"
 
 SETTINGS = """\
@@ -58,22 +62,6 @@ def check_django():
     if django.VERSION[:2] != (3, 2):
         sys.stderr.write(MISSING + " (found Django %s)\n" % django.get_version())
         sys.exit(4)
-
-
-def write_app_configs(work_dir, spec):
-    """Writes <app>/apps.py with an AppConfig setting default_auto_field for each
-    app of spec["appAutoFields"] (label -> "AutoField"...): Django 3.2 uses an
-    app's only AppConfig subclass automatically."""
-    for app, auto in spec.get("appAutoFields", {}).items():
-        write(os.path.join(work_dir, app, "apps.py"),
-              "from django.apps import AppConfig\n\n\nclass TsmConfig(AppConfig):\n"
-              "    name = %r\n    default_auto_field = 'django.db.models.%s'\n" % (app, auto))
-
-
-def write(path, text):
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w") as f:
-        f.write(text)
 
 
 def child(work_dir, plan_json):
@@ -103,8 +91,6 @@ def child(work_dir, plan_json):
             continue
         if argv[0] == "answers":
             # The step's rename answers (tsmigrate's --answers JSON), as test/django/run_django.py answers them.
-            sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "django"))
-            from run_django import answer_renames
             answer_renames(json.loads(argv[1]))
             continue
         if argv[0] == "snapshot":
