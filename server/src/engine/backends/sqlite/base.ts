@@ -52,17 +52,24 @@ export interface ForeignKeyViolation {
 
 /**
  * The rows of `PRAGMA foreign_key_check` with the offending column and
- * value looked up (Django's `check_constraints` does the same).
+ * value looked up (Django's `check_constraints` does the same): of every
+ * table, or of `tables` (those that do not exist skipped). The per-table
+ * check is one prepared statement (`pragma_foreign_key_check(?)`) run per
+ * table: preparing a statement per table costs a schema lookup each, which
+ * at a thousand tables weighed as much as a fifth of the DDL itself.
  */
 export function foreignKeyViolations(db: SqliteDatabase, tables?: Iterable<string>): ForeignKeyViolation[] {
   type Row = { table: string; rowid: number | null; parent: string; fkid: number };
   const rows: Row[] = [];
   if (tables === undefined) rows.push(...(db.prepare("PRAGMA foreign_key_check").all() as Row[]));
   else {
-    for (const t of tables) {
-      const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(t);
-      if (exists) rows.push(...(db.prepare(`PRAGMA foreign_key_check(${quoteName(t)})`).all() as Row[]));
-    }
+    let wanted = [...tables];
+    if (!wanted.length) return [];
+    const existing = new Set(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[]);
+    wanted = wanted.filter((t) => existing.has(t));
+    if (!wanted.length) return [];
+    const check = db.prepare('SELECT "table", rowid, parent, fkid FROM pragma_foreign_key_check(?)');
+    for (const t of wanted) rows.push(...(check.all(t) as Row[]));
   }
   return rows.map((r) => {
     const fks = db.prepare(`PRAGMA foreign_key_list(${quoteName(r.table)})`).all() as { id: number; from: string; to: string | null }[];
@@ -82,26 +89,47 @@ export function foreignKeyViolations(db: SqliteDatabase, tables?: Iterable<strin
  * created, altered, filled or updated by tsmigrate's own DDL. A dropped
  * table is reported apart: dropped for good (DeleteModel) it may leave
  * dangling references anywhere; dropped and re-created (a rebuild) it is
- * checked like the others.
+ * checked like the others. What a statement does to rows, so that a table
+ * known to hold none need not be checked: `created` names the table a plain
+ * `CREATE TABLE t (...)` makes (not `IF NOT EXISTS`, not `AS SELECT`),
+ * which holds no rows; `renamed` the table an `ALTER TABLE ... RENAME TO`
+ * moves; `rowsKept` says that the statement changes no table's rows (an
+ * `ALTER TABLE` of a column).
  */
-export function touchedTables(sql: string): { tables: string[]; dropped?: string } | "all" {
+export function touchedTables(sql: string): TouchedTables | "all" {
   const ident = String.raw`("(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)`;
   // Several statements in one string (RunSQL): cannot be told.
   if (sql.replace(/;\s*$/, "").includes(";")) return "all";
   const unquote = (t: string) => (t.startsWith('"') ? t.slice(1, -1).replace(/""/g, '"') : t);
-  const m = new RegExp(String.raw`^\s*(CREATE\s+TABLE|ALTER\s+TABLE|INSERT\s+INTO|UPDATE|DELETE\s+FROM|DROP\s+TABLE)\s+(?:IF\s+(?:NOT\s+)?EXISTS\s+)?` + ident, "i").exec(sql);
+  const m = new RegExp(String.raw`^\s*(CREATE\s+TABLE|ALTER\s+TABLE|INSERT\s+INTO|UPDATE|DELETE\s+FROM|DROP\s+TABLE)\s+(IF\s+(?:NOT\s+)?EXISTS\s+)?` + ident + String.raw`\s*(\()?`, "i").exec(sql);
   if (m) {
     const verb = m[1]!.toUpperCase().replace(/\s+/g, " ");
-    const table = unquote(m[2]!);
+    const table = unquote(m[3]!);
     // The bookkeeping tables hold no foreign keys.
     if (table.startsWith("tsmigrate_")) return { tables: [] };
     if (verb === "DELETE FROM") return "all";
     if (verb === "DROP TABLE") return { tables: [], dropped: table };
+    if (verb === "CREATE TABLE" && m[2] === undefined && m[4] !== undefined) return { tables: [table], created: table };
     const renamed = new RegExp(String.raw`\bRENAME\s+TO\s+` + ident + String.raw`\s*$`, "i").exec(sql);
-    return { tables: renamed ? [table, unquote(renamed[1]!)] : [table] };
+    if (renamed) return { tables: [table, unquote(renamed[1]!)], renamed: [table, unquote(renamed[1]!)] };
+    return verb === "ALTER TABLE" ? { tables: [table], rowsKept: true } : { tables: [table] };
   }
-  if (/^\s*(?:CREATE\s+(?:UNIQUE\s+)?INDEX|DROP\s+INDEX|SAVEPOINT|RELEASE|PRAGMA)\b/i.test(sql)) return { tables: [] };
+  if (/^\s*(?:CREATE\s+(?:UNIQUE\s+)?INDEX|DROP\s+INDEX|SAVEPOINT|RELEASE|PRAGMA|BEGIN|COMMIT)\b/i.test(sql)) return { tables: [] };
   return "all";
+}
+
+/** What {@link touchedTables} tells of one statement. */
+export interface TouchedTables {
+  /** Tables whose foreign keys the statement may break. */
+  readonly tables: string[];
+  /** A table dropped. */
+  readonly dropped?: string;
+  /** A table created empty. */
+  readonly created?: string;
+  /** `[from, to]` of a table renamed: `to` holds what `from` held. */
+  readonly renamed?: readonly [string, string];
+  /** True when no table's rows change (ALTER TABLE of a column). */
+  readonly rowsKept?: true;
 }
 
 /** Django's IntegrityError text for a violation: which row, which column, which parent. */
@@ -126,6 +154,8 @@ export class SqliteConnection implements Connection {
   private touched: Set<string> | "all" = new Set();
   /** Tables dropped in the open transaction. */
   private dropped = new Set<string>();
+  /** Tables created in the open transaction and not written to since: no rows, nothing to check. */
+  private empty = new Set<string>();
 
   constructor(readonly alias: string, readonly db: SqliteDatabase, private readonly options: SqliteSchemaEditorOptions = {}) {}
 
@@ -134,16 +164,31 @@ export class SqliteConnection implements Connection {
     if (this.depth > 0 && this.touched !== "all") {
       const t = touchedTables(sql);
       if (t === "all") this.touched = "all";
-      else {
-        for (const name of t.tables) this.touched.add(name);
-        if (t.dropped !== undefined) this.dropped.add(t.dropped);
-      }
+      else this.track(t);
     }
     try {
       if (params && params.length > 0) this.db.prepare(sql).run(...(params as unknown[]));
       else this.db.exec(sql);
     } catch (e) {
       throw databaseError(e, sql);
+    }
+  }
+
+  /** Notes what a statement of the open transaction touched: the tables to check before commit, and those still empty. */
+  private track(t: TouchedTables): void {
+    if (this.touched === "all") return;
+    for (const name of t.tables) this.touched.add(name);
+    if (t.renamed) {
+      const [from, to] = t.renamed;
+      if (this.empty.delete(from)) this.empty.add(to);
+      else this.empty.delete(to);
+    } else if (!t.rowsKept) {
+      for (const name of t.tables) if (name !== t.created) this.empty.delete(name);
+    }
+    if (t.created !== undefined) this.empty.add(t.created);
+    if (t.dropped !== undefined) {
+      this.dropped.add(t.dropped);
+      this.empty.delete(t.dropped);
     }
   }
 
@@ -227,6 +272,7 @@ export class SqliteConnection implements Connection {
     this.depth++;
     this.touched = new Set();
     this.dropped = new Set();
+    this.empty = new Set();
     try {
       this.executeSync("BEGIN");
       let result: T;
@@ -248,15 +294,23 @@ export class SqliteConnection implements Connection {
     }
   }
 
-  /** The tables to check before commit, or undefined for all of them. */
+  /**
+   * The tables to check before commit, or undefined for all of them. Tables
+   * created in the transaction and never written to since hold no rows, so
+   * no violation: a migrate from empty checks nothing.
+   */
   private tablesToCheck(): Set<string> | undefined {
     if (this.touched === "all") return undefined;
-    for (const t of this.dropped) {
-      const exists = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(t);
-      if (!exists) return undefined;
-      this.touched.add(t);
+    if (this.dropped.size) {
+      const exists = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?");
+      for (const t of this.dropped) {
+        if (!exists.get(t)) return undefined;
+        this.touched.add(t);
+      }
     }
-    return this.touched;
+    const out = new Set<string>();
+    for (const t of this.touched) if (!this.empty.has(t)) out.add(t);
+    return out;
   }
 
   private async savepoint<T>(fn: () => Promise<T>): Promise<T> {
