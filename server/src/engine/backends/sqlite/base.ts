@@ -97,11 +97,10 @@ export function foreignKeyViolations(db: SqliteDatabase, tables?: Iterable<strin
  * `ALTER TABLE` of a column).
  */
 export function touchedTables(sql: string): TouchedTables | "all" {
-  const ident = String.raw`("(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)`;
   // Several statements in one string (RunSQL): cannot be told.
-  if (sql.replace(/;\s*$/, "").includes(";")) return "all";
-  const unquote = (t: string) => (t.startsWith('"') ? t.slice(1, -1).replace(/""/g, '"') : t);
-  const m = new RegExp(String.raw`^\s*(CREATE\s+TABLE|ALTER\s+TABLE|INSERT\s+INTO|UPDATE|DELETE\s+FROM|DROP\s+TABLE)\s+(IF\s+(?:NOT\s+)?EXISTS\s+)?` + ident + String.raw`\s*(\()?`, "i").exec(sql);
+  const semicolon = sql.indexOf(";");
+  if (semicolon >= 0 && sql.slice(semicolon + 1).trim() !== "") return "all";
+  const m = TABLE_STATEMENT.exec(sql);
   if (m) {
     const verb = m[1]!.toUpperCase().replace(/\s+/g, " ");
     const table = unquote(m[3]!);
@@ -110,12 +109,25 @@ export function touchedTables(sql: string): TouchedTables | "all" {
     if (verb === "DELETE FROM") return "all";
     if (verb === "DROP TABLE") return { tables: [], dropped: table };
     if (verb === "CREATE TABLE" && m[2] === undefined && m[4] !== undefined) return { tables: [table], created: table };
-    const renamed = new RegExp(String.raw`\bRENAME\s+TO\s+` + ident + String.raw`\s*$`, "i").exec(sql);
+    const renamed = RENAME_TO.exec(sql);
     if (renamed) return { tables: [table, unquote(renamed[1]!)], renamed: [table, unquote(renamed[1]!)] };
     return verb === "ALTER TABLE" ? { tables: [table], rowsKept: true } : { tables: [table] };
   }
-  if (/^\s*(?:CREATE\s+(?:UNIQUE\s+)?INDEX|DROP\s+INDEX|SAVEPOINT|RELEASE|PRAGMA|BEGIN|COMMIT)\b/i.test(sql)) return { tables: [] };
+  if (NO_TABLE_STATEMENT.test(sql)) return { tables: [] };
   return "all";
+}
+
+/** A table name in SQL, quoted or not. */
+const IDENT = String.raw`("(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)`;
+/** A statement on one table: verb, `IF [NOT] EXISTS`, the table, and the parenthesis of a column list. */
+const TABLE_STATEMENT = new RegExp(
+  String.raw`^\s*(CREATE\s+TABLE|ALTER\s+TABLE|INSERT\s+INTO|UPDATE|DELETE\s+FROM|DROP\s+TABLE)\s+(IF\s+(?:NOT\s+)?EXISTS\s+)?` + IDENT + String.raw`\s*(\()?`, "i");
+const RENAME_TO = new RegExp(String.raw`\bRENAME\s+TO\s+` + IDENT + String.raw`\s*;?\s*$`, "i");
+/** Statements that touch no table's rows. */
+const NO_TABLE_STATEMENT = /^\s*(?:CREATE\s+(?:UNIQUE\s+)?INDEX|DROP\s+INDEX|SAVEPOINT|RELEASE|PRAGMA|BEGIN|COMMIT)\b/i;
+
+function unquote(t: string): string {
+  return t.startsWith('"') ? t.slice(1, -1).replace(/""/g, '"') : t;
 }
 
 /** What {@link touchedTables} tells of one statement. */
