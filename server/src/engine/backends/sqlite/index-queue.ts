@@ -12,42 +12,74 @@ import {
 import type { DatabaseFlavor } from "../base/features";
 import { withoutShared } from "./model-edits";
 
-/** Indexes waiting to be created, and index changes of existing tables. */
+/**
+ * Indexes waiting to be created, and index changes of existing tables. The
+ * queue keeps the order indexes were queued in (an index changed in the
+ * queue keeps its place) and is looked up by table, so that a migration
+ * creating a thousand tables does not scan the whole queue per table.
+ */
 export class IndexQueue {
-  private queued: IndexSpec[] = [];
+  /** Queued indexes by a sequence number, in queue order. */
+  private readonly queued = new Map<number, IndexSpec>();
+  /** The sequence numbers of each table's queued indexes. */
+  private readonly byTable = new Map<string, Set<number>>();
+  private next = 0;
 
   constructor(private readonly emit: Emit, private readonly flavor: DatabaseFlavor) {}
 
   /** Queues indexes to create at {@link flush}. */
   push(...specs: IndexSpec[]): void {
-    this.queued.push(...specs);
+    for (const spec of specs) this.put(this.next++, spec);
+  }
+
+  /** Puts `spec` at `seq` (its place in the queue when already there), filed under its table. */
+  private put(seq: number, spec: IndexSpec): void {
+    const old = this.queued.get(seq);
+    if (old && old.table !== spec.table) this.byTable.get(old.table)?.delete(seq);
+    this.queued.set(seq, spec);
+    let set = this.byTable.get(spec.table);
+    if (!set) this.byTable.set(spec.table, (set = new Set()));
+    set.add(seq);
+  }
+
+  private drop(seq: number): void {
+    const spec = this.queued.get(seq);
+    if (!spec) return;
+    this.queued.delete(seq);
+    this.byTable.get(spec.table)?.delete(seq);
+  }
+
+  /** The sequence numbers of `table`'s queued indexes (a copy: safe to change the queue while iterating). */
+  private of(table: string): number[] {
+    return [...(this.byTable.get(table) ?? [])];
   }
 
   /** Forgets the queued indexes of `table` (dropped, or to be made by a rebuild). */
   forgetTable(table: string): void {
-    this.queued = this.queued.filter((s) => s.table !== table);
+    for (const seq of this.of(table)) this.drop(seq);
   }
 
   /** Forgets the queued indexes on `column` of `table` (the column was dropped). */
   forgetColumn(table: string, column: string): void {
-    this.queued = this.queued.filter((s) => !(s.table === table && s.columns.includes(column)));
+    for (const seq of this.of(table)) if (this.queued.get(seq)!.columns.includes(column)) this.drop(seq);
   }
 
   /** Moves queued indexes of `oldTable` to `newTable` (derived names follow). */
   renameTable(oldTable: string, newTable: string): void {
-    this.queued = this.queued.map((s) => (s.table === oldTable ? indexOnTable(s, newTable, this.flavor) : s));
+    for (const seq of this.of(oldTable)) this.put(seq, indexOnTable(this.queued.get(seq)!, newTable, this.flavor));
   }
 
   /** Applies column renames (old -> new) to queued indexes of `table`. */
   renameColumns(table: string, renames: ReadonlyMap<string, string>): void {
     if (renames.size === 0) return;
-    this.queued = this.queued.map((s) => (s.table === table ? indexWithColumns(s, renames, this.flavor) : s));
+    for (const seq of this.of(table)) this.put(seq, indexWithColumns(this.queued.get(seq)!, renames, this.flavor));
   }
 
   /** Emits the queued CREATE INDEX statements and empties the queue. */
   flush(): void {
-    for (const spec of this.queued) this.emit(createIndexSql(spec));
-    this.queued = [];
+    for (const spec of this.queued.values()) this.emit(createIndexSql(spec));
+    this.queued.clear();
+    this.byTable.clear();
   }
 
   /**
@@ -70,15 +102,15 @@ export class IndexQueue {
     for (const old of oldSpecs) {
       const mapped = transform(old);
       const key = indexKey(mapped);
-      const queued = this.queued.findIndex((s) => s.name === old.name && s.table === old.table);
+      const queued = this.of(old.table).find((seq) => this.queued.get(seq)!.name === old.name);
       if (wanted.has(key) && !matched.has(key)) {
         matched.add(key);
-        if (queued >= 0) this.queued[queued] = mapped;
+        if (queued !== undefined) this.put(queued, mapped);
         else if (mapped.name !== old.name) {
           drops.push(old.name);
           creates.push(mapped);
         }
-      } else if (queued >= 0) this.queued.splice(queued, 1);
+      } else if (queued !== undefined) this.drop(queued);
       else drops.push(old.name);
     }
     for (const [key, spec] of wanted) if (!matched.has(key)) creates.push(spec);
