@@ -20,7 +20,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import Database from "better-sqlite3";
-import { emittedStatements, executeFloor } from "./floor";
+import { emittedStatements, executeFloor, executeFloorInNewProcess } from "./floor";
 import { HISTORY_APP, writeDjangoHistory, writeHistory } from "./history";
 import { REALISTIC_APP, realisticDrizzleSchema, realisticTableCount, writeRealisticTs } from "./realistic";
 import type { BenchSection } from "./section";
@@ -144,16 +144,24 @@ function tableCount(file: string): number {
   }
 }
 
-/** The floor for the project in `dir`: CPU seconds of its statements in one transaction, the least of `runs`. */
-function floorCpu(dir: string, runs: number): number {
+/**
+ * The floor for the project in `dir`: CPU seconds of its statements in one
+ * transaction, the least of `runs`, in this process, and in a new process each
+ * (the SQL alone, as `migrate` meets it: see bench/floor.ts).
+ */
+function floorCpu(dir: string, runs: number): { warm: number; fresh: number } {
   const statements = emittedStatements(dir);
-  let best = Infinity;
-  for (let i = 0; i < runs; i++) best = Math.min(best, executeFloor(statements, path.join(dir, `floor-${i}.sqlite3`)).cpu);
-  return best;
+  let warm = Infinity;
+  let fresh = Infinity;
+  for (let i = 0; i < runs; i++) {
+    warm = Math.min(warm, executeFloor(statements, path.join(dir, `floor-${i}.sqlite3`)).cpu);
+    fresh = Math.min(fresh, executeFloorInNewProcess(statements, path.join(dir, `floor-new-${i}.sqlite3`)).cpu);
+  }
+  return { warm, fresh };
 }
 
 /** tsmigrate's `migrate` from empty on `n` realistic models, and the floor. */
-async function tsRealistic(n: number, runs: number): Promise<{ migrate: CpuTimed; floor: number; statements: number }> {
+async function tsRealistic(n: number, runs: number): Promise<{ migrate: CpuTimed; floor: { warm: number; fresh: number }; statements: number }> {
   const dir = tmp(`tsm-real-${n}-`);
   try {
     writeRealisticTs(dir, n);
@@ -236,9 +244,10 @@ export function historyBench(opts: HistoryBenchOptions = {}): BenchSection {
       const dk = opts.drizzle === false ? "skipped in quick mode" : await drizzleRealistic(real, runs);
       const dkCpu = typeof dk === "string" ? undefined : dk.cpu;
       lines.push(row(`\`migrate\` from empty, ${real} realistic models (${r.statements} statements)`, r.migrate,
-        `≤ 1.1× the floor: ${ratio(r.migrate.cpu, r.floor)} ${r.migrate.cpu <= 1.1 * r.floor ? "OK" : "MISSED"}; ≤ drizzle-kit: ` +
+        `≤ 1.1× the floor: ${ratio(r.migrate.cpu, r.floor.warm)} ${r.migrate.cpu <= 1.1 * r.floor.warm ? "OK" : "MISSED"}; ≤ drizzle-kit: ` +
         (dkCpu === undefined ? "not measured" : `${ratio(r.migrate.cpu, dkCpu)} ${r.migrate.cpu <= dkCpu ? "OK" : "MISSED"}`),
-        `floor ${fmtSeconds(r.floor)} CPU; drizzle-kit migrate ${typeof dk === "string" ? `not measured: ${dk}` : `${fmtSeconds(dk.seconds)} wall, ${fmtSeconds(dk.cpu)} CPU`}`));
+        `floor ${fmtSeconds(r.floor.warm)} CPU (in a new process, start-up excluded: ${fmtSeconds(r.floor.fresh)}, ` +
+        `${ratio(r.migrate.cpu, r.floor.fresh)}); drizzle-kit migrate ${typeof dk === "string" ? `not measured: ${dk}` : `${fmtSeconds(dk.seconds)} wall, ${fmtSeconds(dk.cpu)} CPU`}`));
       lines.push("", `machine after: ${machineLoad()}`);
       return lines;
     },

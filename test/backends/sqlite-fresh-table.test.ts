@@ -86,6 +86,19 @@ describe("SQLite: a table created in the same migration is not rebuilt for a con
     assert.deepEqual(schemaAfter(together!), schemaAfter(apart.flat()));
   });
 
+  test("a nullable column added to a table created in the same migration: recreated, not ADD COLUMN (which re-reads the whole schema)", () => {
+    const note = () => new AddField("category", "note", f("TextField", { null: true }));
+    const [together] = sqlOf(new Migration("shop", "0001_initial", { operations: [...create(), note()] }));
+    assert.equal(together!.some((s) => s.includes("ADD COLUMN")), false, together!.join("\n"));
+    assert.equal(together!.filter((s) => s === 'DROP TABLE "shop_category"').length, 1, together!.join("\n"));
+    const apart = sqlOf(
+      new Migration("shop", "0001_initial", { operations: create() }),
+      new Migration("shop", "0002_note", { operations: [note()] }),
+    );
+    assert.deepEqual(apart[1], ['ALTER TABLE "shop_category" ADD COLUMN "note" text NULL'], "a table that may hold rows: ADD COLUMN");
+    assert.deepEqual(schemaAfter(together!), schemaAfter(apart.flat()));
+  });
+
   test("after RunSQL (which may insert rows) the table is copied, as Django does", () => {
     const ops = [...create(), new RunSQL("INSERT INTO shop_category (name) VALUES ('x')"), ...constrain()];
     const [sql] = sqlOf(new Migration("shop", "0001_initial", { operations: ops }));
