@@ -81,7 +81,7 @@ test("tables created in the transaction and never written to are not checked; wr
     await conn.execute('DROP TABLE "child"');
     await conn.execute('ALTER TABLE "new__child" RENAME TO "child"');
   });
-  assert.deepEqual(prepared.filter((s) => /foreign_key_check/.test(s)), [], "nothing to check");
+  assert.deepEqual(prepared.filter((s) => /foreign_key_check|sqlite_master/.test(s)), [], "nothing to check, nothing to look up");
   await assert.rejects(
     conn.atomic(async () => {
       await conn.execute('CREATE TABLE "orphan" ("id" integer PRIMARY KEY, "parent_id" integer REFERENCES "parent" ("id") DEFERRABLE INITIALLY DEFERRED)');

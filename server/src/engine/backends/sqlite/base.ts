@@ -191,15 +191,21 @@ export class SqliteConnection implements Connection {
     if (this.touched === "all") return;
     for (const name of t.tables) this.touched.add(name);
     if (t.renamed) {
+      // The rows (if any) moved to `to`, now checked; `from` is no more.
       const [from, to] = t.renamed;
+      this.touched.delete(from);
       if (this.empty.delete(from)) this.empty.add(to);
       else this.empty.delete(to);
     } else if (!t.rowsKept) {
       for (const name of t.tables) if (name !== t.created) this.empty.delete(name);
     }
+    // A table dropped then made again (created, or a rebuild's copy renamed to it) exists: checked as the others are.
+    const remade = t.created ?? t.renamed?.[1];
+    if (remade !== undefined) this.dropped.delete(remade);
     if (t.created !== undefined) this.empty.add(t.created);
     if (t.dropped !== undefined) {
       this.dropped.add(t.dropped);
+      this.touched.delete(t.dropped);
       this.empty.delete(t.dropped);
     }
   }
@@ -335,6 +341,8 @@ export class SqliteConnection implements Connection {
       return result;
     } catch (e) {
       if (this.db.inTransaction) {
+        // What was tracked since the savepoint (drops, renames) is undone: check the whole database at commit.
+        this.touched = "all";
         this.db.exec(`ROLLBACK TO SAVEPOINT ${quoteName(name)}`);
         this.db.exec(`RELEASE SAVEPOINT ${quoteName(name)}`);
       }
