@@ -5,13 +5,27 @@
 import { createHash } from "node:crypto";
 
 /**
+ * Digests already computed: a migration's SQL names each index several times
+ * (created, compared, re-created), and an MD5 costs more than the lookup.
+ * Bounded: cleared when full (a language server runs for days).
+ */
+const digests = new Map<string, string>();
+const DIGESTS_KEPT = 20_000;
+
+/**
  * Django's `names_digest(*args, length)` (`django/db/backends/utils.py`):
  * the first `length` hex digits of the MD5 of the arguments concatenated.
  */
 function namesDigest(args: readonly string[], length: number): string {
+  const key = `${length}\0${args.join("\0")}`;
+  const known = digests.get(key);
+  if (known !== undefined) return known;
   const h = createHash("md5");
   for (const a of args) h.update(a, "utf8");
-  return h.digest("hex").slice(0, length);
+  const digest = h.digest("hex").slice(0, length);
+  if (digests.size >= DIGESTS_KEPT) digests.clear();
+  digests.set(key, digest);
+  return digest;
 }
 
 /**

@@ -64,6 +64,7 @@ export interface DatabaseFlavor {
 
 /** Fills a Django data-type template: `varchar(%(max_length)s)` with `{ max_length: 50 }` is `varchar(50)`. */
 export function interpolate(template: string, params: Readonly<Record<string, string | number | undefined>>): string {
+  if (!template.includes("%(")) return template;
   return template.replace(/%\((\w+)\)s/g, (_m, key: string) => String(params[key] ?? "None"));
 }
 
