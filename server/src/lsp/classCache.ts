@@ -123,7 +123,7 @@ export class ClassCache {
     this.last = slots;
     this.lastSf = sf;
     this.spans = spans;
-    return { sf, slots, reduced: this.reduced(sf, slots, names) };
+    return { sf, slots, reduced: this.reduced(sf, program, slots, names) };
   }
 
   /** Gives each class of the new parse that lies outside the edit the last parse's entry for it, when it still holds. */
@@ -160,7 +160,7 @@ export class ClassCache {
    * Reads the classes to read again from the reduced copy, when they are
    * few (at most a quarter); undefined to read them from the parse itself.
    */
-  private reduced(sf: ts.SourceFile, slots: Map<number, Slot>, names: Map<string, Slot>): ((slot: Slot) => (() => ReadClass) | undefined) | undefined {
+  private reduced(sf: ts.SourceFile, program: ModelProgram, slots: Map<number, Slot>, names: Map<string, Slot>): ((slot: Slot) => (() => ReadClass) | undefined) | undefined {
     const pending = [...slots.values()].filter((s) => !s.entry).map((s) => s.name);
     if (pending.length === 0 || pending.length * 4 > slots.size) return undefined;
     const keep = new Set<string>();
@@ -182,7 +182,7 @@ export class ClassCache {
     parts.push(sf.text.slice(at));
     // A fresh program and parse each time: re-parsing the copy incrementally and re-binding it kept every
     // older copy reachable (from nodes reused with the binder's links to the previous tree).
-    const reader = new ModelProgram(this.overrides);
+    const reader = new ModelProgram(this.overrides, program);
     const copy = reader.sourceFile(sf.fileName, parts.join(""));
     const twins = new Map<string, ts.ClassDeclaration>();
     for (const st of copy.statements) if (ts.isClassDeclaration(st) && st.name && keep.has(st.name.text)) twins.set(st.name.text, st);

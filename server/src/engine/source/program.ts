@@ -104,9 +104,13 @@ export class ModelProgram {
   /**
    * @param overrides absolute path -> text used instead of the file on disk
    *   (unsaved editor buffers of imported files)
+   * @param session a program whose {@link readFiles} should include the
+   *   files this one follows (the language server's program, for the
+   *   throwaway programs of reduced copies)
    */
-  constructor(overrides?: ReadonlyMap<string, string>) {
+  constructor(overrides?: ReadonlyMap<string, string>, session?: ModelProgram) {
     this.overrides = overrides ?? new Map();
+    this.followed = session?.followed ?? new Set();
   }
 
   /**
@@ -154,6 +158,8 @@ export class ModelProgram {
     const changed: string[] = [];
     for (const [file, text] of overrides) if (this.overrides.get(file) !== text) changed.push(file);
     for (const file of this.overrides.keys()) if (!overrides.has(file)) changed.push(file);
+    // A buffer opened or closed can make a file exist or not for module resolution.
+    if (changed.some((f) => !overrides.has(f) || !this.overrides.has(f))) this.resolutions.clear();
     this.overrides = overrides;
     for (const file of changed) this.buffers.delete(file);
     if (!changed.some((f) => this.loaded(f))) return false;
@@ -166,7 +172,7 @@ export class ModelProgram {
   /** True when `file` (absolute) was parsed through this program or read by its last checker. */
   loaded(file: string): boolean {
     const abs = path.resolve(file);
-    if (this.own.has(abs)) return true;
+    if (this.own.has(abs) || this.followed.has(abs)) return true;
     if (!this.program) return false;
     this.loadedFiles ??= new Set(this.program.getSourceFiles().map((f) => path.resolve(f.fileName)));
     return this.loadedFiles.has(abs);
@@ -174,7 +180,7 @@ export class ModelProgram {
 
   /** Every file (absolute path) parsed through this program or read by its last checker: what a reading followed. */
   readFiles(): string[] {
-    const out = new Set(this.own.keys());
+    const out = new Set([...this.own.keys(), ...this.followed]);
     for (const f of this.program?.getSourceFiles() ?? []) out.add(path.resolve(f.fileName));
     return [...out];
   }
@@ -182,6 +188,33 @@ export class ModelProgram {
   /** Makes the next checker look at the disk files again (one changed on disk). */
   diskChanged(): void {
     this.checkerCache = undefined;
+    this.resolutions.clear();
+  }
+
+  /** Files {@link moduleFile} led to (without a checker); shared with the session program. */
+  private readonly followed: Set<string>;
+  /** Module resolutions: `from` NUL `specifier` -> absolute path, or undefined when not a project file. */
+  private readonly resolutions = new Map<string, string | undefined>();
+
+  /**
+   * The parsed project file a relative import `specifier` in `from` names
+   * (resolved as the checker's program resolves it); undefined for a
+   * package or a file that does not exist. For the syntactic resolution of
+   * names (`resolve.ts`); the file counts as read ({@link readFiles}).
+   */
+  moduleFile(specifier: string, from: ts.SourceFile): ts.SourceFile | undefined {
+    if (!specifier.startsWith(".")) return undefined;
+    const key = `${from.fileName}\0${specifier}`;
+    let file = this.resolutions.get(key);
+    if (!this.resolutions.has(key)) {
+      file = ts.resolveModuleName(specifier, from.fileName, compilerOptions(), this.host()).resolvedModule?.resolvedFileName;
+      this.resolutions.set(key, file === undefined ? undefined : path.resolve(file));
+      file = this.resolutions.get(key);
+    }
+    if (file === undefined) return undefined;
+    const sf = this.source(file);
+    if (sf) this.followed.add(file);
+    return sf;
   }
 
   /** The type checker over every file parsed so far and what they import (built on first use after a change). */
