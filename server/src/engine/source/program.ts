@@ -83,7 +83,7 @@ export function changeRange(before: string, after: string): ts.TextChangeRange {
   return ts.createTextChangeRange(ts.createTextSpan(start, before.length - tail - start), after.length - tail - start);
 }
 
-/** Incremental re-parses of one file between two fresh parses. */
+/** Incremental re-parses of a file a checker has bound between two fresh parses. */
 const FRESH_EVERY = 20;
 
 /**
@@ -116,18 +116,22 @@ export class ModelProgram {
   /**
    * Parses `text` as the file `file` (absolute path) of this program: the
    * previous parse when the text is the same, else an incremental re-parse
-   * of the previous one (which must not be used afterwards; every
-   * {@link FRESH_EVERY}th re-parse is a fresh one). Never throws.
+   * of the previous one (which must not be used afterwards; once a checker
+   * has bound the file, every {@link FRESH_EVERY}th re-parse is a fresh
+   * one). Never throws.
    */
   sourceFile(file: string, text: string): ts.SourceFile {
     const abs = path.resolve(file);
     const before = this.own.get(abs);
     if (before?.text === text) return before;
     const change = before ? changeRange(before.text, text) : undefined;
-    // Every so often a fresh parse: a tree made incrementally keeps older trees reachable through the
-    // nodes it reused (until the file is bound again), one more per re-parse.
+    // Every so often a fresh parse of a file a checker bound: a tree made incrementally keeps older trees
+    // reachable through the nodes it reused (until the file is bound again), one more per re-parse. Trees
+    // never bound keep nothing (the names of most model files are resolved from the syntax, resolve.ts),
+    // and a fresh parse of a big file is the slowest keystroke.
     const updates = before ? (this.updates.get(abs) ?? 0) + 1 : 0;
-    const fresh = !before || updates >= FRESH_EVERY;
+    const fresh = !before || (this.bound.has(abs) && updates >= FRESH_EVERY);
+    if (fresh) this.bound.delete(abs);
     const sf = fresh ? parseTs(file, text) : ts.updateSourceFile(before, text, change!);
     this.updates.set(abs, fresh ? 0 : updates);
     this.own.set(abs, sf);
@@ -137,6 +141,8 @@ export class ModelProgram {
   }
 
   private readonly changes = new WeakMap<ts.SourceFile, ts.TextChangeRange | undefined>();
+  /** Own files a checker has bound since their last fresh parse. */
+  private readonly bound = new Set<string>();
   private readonly updates = new Map<string, number>();
 
   /** The change from the previous parse of the same file that `sf` was made from (undefined: parsed from scratch). */
@@ -223,6 +229,7 @@ export class ModelProgram {
       this.program = ts.createProgram({ rootNames: [...this.own.keys()], options: compilerOptions(), host: this.host(), oldProgram: this.program });
       this.loadedFiles = undefined;
       this.checkerCache = this.program.getTypeChecker();
+      for (const file of this.own.keys()) this.bound.add(file);
     }
     return this.checkerCache;
   }
