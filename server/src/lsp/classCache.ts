@@ -39,6 +39,8 @@ interface Entry {
   readonly column: number;
   /** Other classes of the file whose members the class names: their entry and line when read. */
   readonly deps: ReadonlyMap<string, { entry: Entry; line: number }>;
+  /** The class's {@link stubText} (made once: a reused class's text is the same). */
+  stub?: string;
 }
 
 /** One class of a parse. */
@@ -176,7 +178,7 @@ export class ClassCache {
     let at = 0;
     for (const slot of slots.values()) {
       if (keep.has(slot.name) || !slot.entry) continue;
-      parts.push(sf.text.slice(at, slot.start), stubText(sf.text.slice(slot.start, slot.end), slot.name));
+      parts.push(sf.text.slice(at, slot.start), slot.entry.stub ??= stubText(sf.text.slice(slot.start, slot.end), slot.name));
       at = slot.end;
     }
     parts.push(sf.text.slice(at));
