@@ -1,8 +1,9 @@
 /**
- * Static evaluation of the values written in model files, through the
- * TypeScript type checker (never by running the file): a name is followed to
- * its declaration with `getSymbolAtLocation` (imports followed with
- * `getAliasedSymbol`) and the declaration's initializer is read in turn.
+ * Static evaluation of the values written in model files (never by running
+ * the file): a name is followed to its declaration, from the syntax where
+ * it answers (`resolve.ts`) and else with the type checker's
+ * `getSymbolAtLocation` (imports followed with `getAliasedSymbol`), and the
+ * declaration's initializer is read in turn.
  *
  * Read: `const` declarations (same file or imported from a project file),
  * `as const` / `satisfies`, enum members (`getConstantValue`; `const enum`
