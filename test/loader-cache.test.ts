@@ -1,10 +1,12 @@
-// The persistent cache of parsed migration files (.tsmigrate-cache/):
-// a migration read from the cache is the migration read from its file
-// (same checksum as pinned by checksum-golden.test.ts, same operations,
-// same source locations); the folder ignores itself in git; an entry of
-// another version, of another text, truncated, edited or of the wrong shape
-// is detected, ignored and rewritten, never trusted.
+// The persistent cache of parsed migration files (.tsmigrate-cache/, one
+// pack of entries keyed by each file's text SHA-256): a migration read from
+// the cache is the migration read from its file (same checksum as pinned by
+// checksum-golden.test.ts, same operations, same operation locations); the
+// folder ignores itself in git; a pack or entry of another version, of
+// another text, truncated, edited or of the wrong shape is detected,
+// ignored and rewritten, never trusted.
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -50,8 +52,25 @@ function fingerprint(l: MigrationLoader): unknown[] {
   }));
 }
 
+/** The pack's file (the only file of the cache's `migrations` folder). */
+function packOf(root: string): string {
+  const files = fs.readdirSync(path.join(root, CACHE_DIR, "migrations"));
+  assert.deepEqual(files, ["pack-2.json"]);
+  return path.join(root, CACHE_DIR, "migrations", files[0]!);
+}
+
+/** The pack's entry lines (`<text SHA-256> <entry>`), its header aside. */
 function entries(root: string): string[] {
-  return fs.readdirSync(path.join(root, CACHE_DIR, "migrations")).map((f) => path.join(root, CACHE_DIR, "migrations", f));
+  return fs.readFileSync(packOf(root), "utf8").split("\n").slice(1).filter((l) => l !== "");
+}
+
+/** Writes the pack with `lines` as its entries and a header whose digest matches them (a forgery the digest cannot catch). */
+function forgePack(root: string, lines: readonly string[]): void {
+  const file = packOf(root);
+  const [head] = fs.readFileSync(file, "utf8").split("\n");
+  const payload = lines.map((l) => `${l}\n`).join("");
+  const header = { ...JSON.parse(head!), payload: createHash("sha256").update(payload).digest("hex") };
+  fs.writeFileSync(file, `${JSON.stringify(header)}\n${payload}`);
 }
 
 test("a migration read from the cache equals the migration parsed from its file (golden checksums unchanged)", () => {
@@ -83,48 +102,75 @@ test("the loader uses <root>/.tsmigrate-cache by default", () => {
   assert.equal(entries(root).length, 3);
 });
 
-/** Ways an entry goes bad: each must be rejected, the file parsed again and the entry rewritten. */
+/** Ways the pack goes bad: each must be rejected, every file parsed again and the pack rewritten. */
 const SPOILERS: Record<string, (text: string) => string> = {
   "truncated": (t) => t.slice(0, Math.floor(t.length / 2)),
   "empty": () => "",
   "a payload byte changed": (t) => t.replace('"migrations.', '"migrationz.'),
+  "a text digest changed": (t) => t.replace(/\n[0-9a-f]/, (m) => `\n${m[1] === "0" ? "1" : "0"}`),
+  "a line dropped": (t) => t.replace(/\n[^\n]*/, ""),
   "another tsmigrate version": (t) => t.replace(/"tsmigrate":"[^"]*"/, '"tsmigrate":"0.0.0-other"'),
   "another cache format": (t) => t.replace(/"format":\d+/, '"format":999'),
-  "the header of another text": (t) => t.replace(/"source":"[0-9a-f]{8}/, '"source":"00000000'),
+  "the header of another entry": (t) => t.replace(/"source":"pack-2"/, '"source":"pack-1"'),
   "not JSON": () => "\u0000\u0001garbage\n{",
 };
 
 for (const [how, spoil] of Object.entries(SPOILERS)) {
-  test(`an entry ${how} is detected, ignored and rewritten`, () => {
+  test(`a pack ${how} is detected, ignored and rewritten`, () => {
     const root = goldenProject();
     const parsed = fingerprint(load(root, false));
     load(root, new ParsedMigrationCache(path.join(root, CACHE_DIR)));
-    const good = new Map(entries(root).map((f) => [f, fs.readFileSync(f, "utf8")]));
-    for (const [f, text] of good) fs.writeFileSync(f, spoil(text));
+    const good = fs.readFileSync(packOf(root), "utf8");
+    const bad = spoil(good);
+    assert.notEqual(bad, good, "the spoiler changed something");
+    fs.writeFileSync(packOf(root), bad);
     const cache = new ParsedMigrationCache(path.join(root, CACHE_DIR));
     assert.deepEqual(fingerprint(load(root, cache)), parsed);
     assert.deepEqual(cache.stats, { hits: 0, misses: 0, rejected: 3, writes: 3 });
-    for (const [f, text] of good) assert.equal(fs.readFileSync(f, "utf8"), text, `${path.basename(f)} rewritten`);
+    assert.equal(fs.readFileSync(packOf(root), "utf8"), good, "rewritten");
   });
 }
 
-test("an entry whose digests match but whose payload has the wrong shape is not trusted", () => {
+test("an entry whose pack digest matches but whose payload has the wrong shape is not trusted", () => {
   const root = goldenProject();
   const parsed = fingerprint(load(root, false));
-  const cache = new ParsedMigrationCache(path.join(root, CACHE_DIR));
-  load(root, cache);
-  const { createHash } = require("node:crypto") as typeof import("node:crypto");
-  for (const [i, forged] of ['{"o":[["dependencies",{"x":1},null]]}', '[1,2]', '{"o":[["operations",{"a":[{"c":"migrations.Nope","x":{"a":[]}}]},null]]}'].entries()) {
-    for (const f of entries(root)) {
-      const [head] = fs.readFileSync(f, "utf8").split("\n");
-      const header = { ...JSON.parse(head!), payload: createHash("sha256").update(forged).digest("hex") };
-      fs.writeFileSync(f, `${JSON.stringify(header)}\n${forged}`);
-    }
+  load(root, new ParsedMigrationCache(path.join(root, CACHE_DIR)));
+  const good = fs.readFileSync(packOf(root), "utf8");
+  const sum = "0".repeat(64);
+  const forgeries = [
+    `{"c":"${sum}","b":{"o":[["dependencies",{"x":1},null]]}}`,
+    `{"c":"${sum}","b":[1,2]}`,
+    `{"c":"${sum}","b":{"o":[["operations",{"a":[{"c":"migrations.Nope","x":{"a":[]}}]},null]]}}`,
+    `{"c":"not a checksum","b":{"o":[]}}`,
+    `{"b":{"o":[]}}`,
+    "{not JSON",
+  ];
+  for (const [i, forged] of forgeries.entries()) {
+    forgePack(root, entries(root).map((line) => `${line.slice(0, 64)} ${forged}`));
     const again = new ParsedMigrationCache(path.join(root, CACHE_DIR));
     assert.deepEqual(fingerprint(load(root, again)), parsed, `forgery ${i}`);
-    assert.equal(again.stats.hits + again.stats.rejected, 3);
-    assert.equal(again.stats.writes, 3, `forgery ${i}: every entry rewritten`);
+    assert.deepEqual(again.stats, { hits: 0, misses: 0, rejected: 3, writes: 3 }, `forgery ${i}: every entry rejected and rewritten`);
+    assert.equal(fs.readFileSync(packOf(root), "utf8"), good, `forgery ${i}: the pack rewritten`);
   }
+});
+
+test("a pack line of a text no file has any more is dropped; a pack unchanged is not written", () => {
+  const root = goldenProject();
+  load(root, new ParsedMigrationCache(path.join(root, CACHE_DIR)));
+  const stale = `${"f".repeat(64)} {"c":"${"0".repeat(64)}","b":{"o":[]}}`;
+  forgePack(root, [...entries(root), stale]);
+  const cache = new ParsedMigrationCache(path.join(root, CACHE_DIR));
+  load(root, cache);
+  assert.deepEqual(cache.stats, { hits: 3, misses: 0, rejected: 0, writes: 0 });
+  assert.equal(entries(root).length, 3);
+  assert.equal(entries(root).includes(stale), false);
+  fs.rmSync(path.join(root, "shop", "migrations", "0003_not_atomic.ts"));
+  load(root, new ParsedMigrationCache(path.join(root, CACHE_DIR)));
+  assert.equal(entries(root).length, 2);
+  const old = new Date("2020-01-01T00:00:00Z");
+  fs.utimesSync(packOf(root), old, old);
+  load(root, new ParsedMigrationCache(path.join(root, CACHE_DIR)));
+  assert.equal(fs.statSync(packOf(root)).mtimeMs, old.getTime(), "not written again");
 });
 
 test("an edited migration file is parsed again, whatever the cache holds", () => {

@@ -1,138 +1,46 @@
 /**
- * The persistent cache of parsed migration files (Python's `__pycache__`
- * for migrations): `<project>/.tsmigrate-cache/migrations/<sha256>.json`,
- * one entry per file content, so a command on a long history does not
- * re-parse a thousand files with the TypeScript parser.
+ * The persistent caches of `<project>/.tsmigrate-cache/` (Python's
+ * `__pycache__` for migrations): {@link CacheFolder}, one kind of entry per
+ * folder (models-cache.ts's models, schema-drift.ts's schemas), and
+ * {@link ParsedMigrationCache}, the parsed migration files, so that a
+ * command on a long history does not re-parse a thousand files with the
+ * TypeScript parser.
  *
- * An entry holds what parsing gives before any checking: the object passed
- * to `migrations.Migration({...})` as a {@link Value} tree, with the source
- * locations of every array, object, call, reference and member (for error
- * messages). Operations are rebuilt from it by the same code as from a
- * parse (`operationFromCall`), so a migration read from the cache is the
- * migration read from its file, with the same checksum.
+ * The parsed files are one pack (one read per command, not one per file),
+ * with one line per file content, keyed by the SHA-256 of the file's text.
+ * A line holds what parsing gives before any checking: the object passed to
+ * `migrations.Migration({...})` as a {@link Value} tree, with the source
+ * locations a migration keeps once read (its operations', its dependency
+ * pairs'; see cache-codec.ts), and the migration's checksum. Operations
+ * are rebuilt from it by the same code as from a parse
+ * (`operationFromCall`), so a migration read from the cache is the
+ * migration read from its file, with the same checksum and operation
+ * locations. A file that does not read is never cached: its messages come
+ * from parsing it, with every location.
  *
- * An entry is trusted only when its header names this tsmigrate version and
- * cache format, the SHA-256 of the file's text, and the SHA-256 of its own
- * payload; anything else (another version, a truncated or edited entry, a
- * payload of the wrong shape) is a miss: the file is parsed and the entry
- * rewritten. Only files that parse without error are cached. The folder is
- * safe to delete; the first write puts a `.gitignore` of `*` in it. Writes
- * go through a temporary file and a rename, so concurrent runs never see a
+ * An entry (or the pack) is trusted only when its header names this
+ * tsmigrate version and cache format and the SHA-256 of its own payload,
+ * and a pack line only when it decodes to a body that reads; anything else
+ * (another version, a truncated or edited pack, a line of the wrong shape)
+ * is a miss: the file is parsed and the pack rewritten. The folder is safe
+ * to delete; the first write puts a `.gitignore` of `*` in it. Writes go
+ * through a temporary file and a rename, so concurrent runs never see a
  * half-written entry; a folder that cannot be written is not an error (the
  * cache is then simply not kept).
  */
-import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { SourceLocation } from "./errors";
-import { locationOf, memberLocation, setLocation, setMemberLocation } from "./source/read";
-import { CallValue, type ObjectValue, RefValue, type Value, isObjectValue } from "./values";
+import { CorruptEntry, decode, encode, migrationLocations, sha256 } from "./cache-codec";
+import { type ObjectValue, type Value, isObjectValue } from "./values";
 import { packageVersion } from "../version";
+
+export { decode, encode, sha256 } from "./cache-codec";
 
 /** The cache folder's name, under the project root. */
 export const CACHE_DIR = ".tsmigrate-cache";
 
 /** Bumped whenever the encoding below changes. */
 const FORMAT = 1;
-
-/** A location without its file: `[line, column, endLine?, endColumn?]`. */
-type Loc = readonly number[];
-
-/** An encoded value (see {@link encode}). */
-type Enc =
-  | null | boolean | number | string
-  | { readonly f: string }
-  | { readonly a: readonly Enc[]; readonly m?: readonly (Loc | null)[]; readonly l?: Loc }
-  | { readonly o: readonly (readonly [string, Enc, Loc | null])[]; readonly l?: Loc }
-  | { readonly c: string; readonly x: Enc; readonly l?: Loc }
-  | { readonly r: string; readonly l?: Loc };
-
-/** Thrown by {@link decode} for a payload of the wrong shape (a corrupt entry). */
-class CorruptEntry extends Error {}
-
-function locOut(loc: SourceLocation | undefined): Loc | undefined {
-  if (!loc) return undefined;
-  return loc.endLine !== undefined && loc.endColumn !== undefined
-    ? [loc.line, loc.column, loc.endLine, loc.endColumn]
-    : [loc.line, loc.column];
-}
-
-function locIn(loc: unknown, file: string): SourceLocation | undefined {
-  if (loc === undefined || loc === null) return undefined;
-  if (!Array.isArray(loc) || (loc.length !== 2 && loc.length !== 4) || !loc.every((n) => Number.isInteger(n))) {
-    throw new CorruptEntry("bad location");
-  }
-  const out: SourceLocation = { file, line: loc[0] as number, column: loc[1] as number };
-  if (loc.length === 4) {
-    out.endLine = loc[2] as number;
-    out.endColumn = loc[3] as number;
-  }
-  return out;
-}
-
-/** `v` with its locations as plain JSON data. */
-export function encode(v: Value): Enc {
-  if (v === null || typeof v === "boolean" || typeof v === "string") return v;
-  if (typeof v === "number") return Number.isFinite(v) && !Object.is(v, -0) ? v : { f: Object.is(v, -0) ? "-0" : String(v) };
-  const l = locOut(locationOf(v));
-  if (Array.isArray(v)) {
-    const items = v as readonly Value[];
-    const m = items.map((_, i) => locOut(memberLocation(items, i)) ?? null);
-    return { a: items.map(encode), ...(m.some((x) => x) ? { m } : {}), ...(l ? { l } : {}) };
-  }
-  if (v instanceof CallValue) return { c: v.callee, x: encode(v.args), ...(l ? { l } : {}) };
-  if (v instanceof RefValue) return { r: v.name, ...(l ? { l } : {}) };
-  const o = v as ObjectValue;
-  return { o: Object.keys(o).map((k) => [k, encode(o[k]!), locOut(memberLocation(o, k)) ?? null] as const), ...(l ? { l } : {}) };
-}
-
-/**
- * The value {@link encode} encoded, its locations in `file`.
- * @throws CorruptEntry when `e` is not such an encoding.
- */
-export function decode(e: unknown, file: string): Value {
-  if (e === null || typeof e === "boolean" || typeof e === "string") return e;
-  if (typeof e === "number") return e;
-  if (typeof e !== "object" || Array.isArray(e)) throw new CorruptEntry("bad value");
-  const r = e as Record<string, unknown>;
-  let out: Value & object;
-  if (typeof r.f === "string") return Number(r.f);
-  if (Array.isArray(r.a)) {
-    const m = r.m;
-    if (m !== undefined && (!Array.isArray(m) || m.length !== r.a.length)) throw new CorruptEntry("bad member locations");
-    const arr = r.a.map((x) => decode(x, file));
-    (m as unknown[] | undefined)?.forEach((loc, i) => {
-      const at = locIn(loc, file);
-      if (at) setMemberLocation(arr, i, at);
-    });
-    out = arr;
-  } else if (Array.isArray(r.o)) {
-    const obj: Record<string, Value> = {};
-    for (const p of r.o as unknown[]) {
-      if (!Array.isArray(p) || p.length !== 3 || typeof p[0] !== "string") throw new CorruptEntry("bad member");
-      if (Object.prototype.hasOwnProperty.call(obj, p[0])) throw new CorruptEntry("duplicate key");
-      obj[p[0]] = decode(p[1], file);
-      const at = locIn(p[2], file);
-      if (at) setMemberLocation(obj, p[0], at);
-    }
-    out = obj;
-  } else if (typeof r.c === "string") {
-    const args = decode(r.x, file);
-    if (!Array.isArray(args)) throw new CorruptEntry("bad call arguments");
-    out = new CallValue(r.c, args as readonly Value[]);
-  } else if (typeof r.r === "string") {
-    out = new RefValue(r.r);
-  } else {
-    throw new CorruptEntry("unknown value");
-  }
-  setLocation(out, locIn(r.l, file));
-  return out;
-}
-
-/** The SHA-256 (hex) of `text`. */
-export function sha256(text: string): string {
-  return createHash("sha256").update(text).digest("hex");
-}
 
 let versionRead: string | undefined;
 
@@ -233,56 +141,152 @@ export class CacheFolder {
   }
 }
 
+
+/** Bumped whenever the pack's entries change shape (see {@link ParsedMigrationCache}). */
+const PACK_FORMAT = 2;
+
+/** What {@link ParsedMigrationCache.get} gives for a file's text. */
+export interface CachedMigration {
+  /** The `migrations.Migration({...})` argument, with the locations a migration keeps (cache-codec.ts's `migrationLocations`). */
+  readonly body: ObjectValue;
+  /** The migration's checksum (`Migration.checksum`), computed when the entry was stored. */
+  readonly checksum: string;
+}
+
 /**
  * The persistent cache of parsed migration files of one project (see the
- * module comment). `dir` is the cache folder (normally `<root>/.tsmigrate-cache`).
+ * module comment): one pack, `<dir>/migrations/pack-2.json`, read once
+ * per command, holding one line per file text, `<SHA-256 of the text>
+ * {"c": checksum, "b": encoded body}`. The pack is one {@link CacheFolder}
+ * entry: it is trusted only when its header names this tsmigrate version
+ * and the SHA-256 of everything after it; then each line is decoded when
+ * its text is asked for, and a line that does not decode is rejected. A
+ * pack or line not trusted is a miss: the file is parsed again and the
+ * pack rewritten ({@link flush}). `dir` is the cache folder (normally
+ * `<root>/.tsmigrate-cache`).
  */
 export class ParsedMigrationCache {
-  private readonly entries: CacheFolder;
+  private readonly folder: CacheFolder;
+  private readonly key = `pack-${PACK_FORMAT}`;
+  /** The pack's lines by text SHA-256, once read (undefined before). */
+  private lines: Map<string, string> | undefined;
+  /** The pack on disk could not be trusted (so lookups count as rejected). */
+  private packRejected = false;
+  /** Lines added or dropped since the pack was read: the pack must be written. */
+  private dirty = false;
+  private added = 0;
+  /** Counters of this cache's use: entries used, missed (absent), rejected (stale or corrupt), written. */
+  readonly stats = { hits: 0, misses: 0, rejected: 0, writes: 0 };
 
   constructor(readonly dir: string, version = ownVersion()) {
-    this.entries = new CacheFolder(dir, "migrations", version);
+    this.folder = new CacheFolder(dir, "migrations", version);
   }
 
-  /** Counters of this cache's use: entries used, missed (absent), rejected (stale or corrupt), written. */
-  get stats(): { hits: number; misses: number; rejected: number; writes: number } {
-    return this.entries.stats;
+  /** The pack file. */
+  get packFile(): string {
+    return this.folder.file(this.key);
   }
 
-  /** The entry file for a migration file of text `text` (the text's SHA-256). */
-  entryFile(text: string): string {
-    return this.entries.file(sha256(text));
+  /** The pack's lines, read on first use (an untrusted pack: none). */
+  private pack(): Map<string, string> {
+    if (this.lines) return this.lines;
+    this.lines = new Map();
+    const exists = this.folder.has(this.key);
+    const payload = exists ? this.folder.read(this.key) : undefined;
+    if (payload === undefined) {
+      // A pack that is there but not trusted is rewritten even when nothing is added to it.
+      this.packRejected = this.dirty = exists;
+      return this.lines;
+    }
+    for (const line of payload.split("\n")) {
+      if (!line) continue;
+      const sp = line.indexOf(" ");
+      if (sp !== 64) {
+        this.packRejected = true;
+        this.dirty = true;
+        this.lines.clear();
+        break;
+      }
+      this.lines.set(line.slice(0, sp), line.slice(sp + 1));
+    }
+    return this.lines;
   }
 
   /**
-   * The migration body stored for `text`, its locations in `file`; undefined
-   * when there is no entry or it cannot be trusted (another version or
-   * format, another text, a payload that does not match its digest or does
-   * not decode).
+   * The migration stored for a file of text SHA-256 `hash`, its locations
+   * in `file`; undefined when there is none or it cannot be trusted (an
+   * untrusted pack, a line that does not decode or is of the wrong shape).
    */
-  get(file: string, text: string): ObjectValue | undefined {
-    const payload = this.entries.read(sha256(text));
-    if (payload === undefined) return undefined;
+  get(file: string, hash: string): CachedMigration | undefined {
+    const lines = this.pack();
+    const line = lines.get(hash);
+    if (line === undefined) {
+      if (this.packRejected) this.stats.rejected++;
+      else this.stats.misses++;
+      return undefined;
+    }
     try {
-      const body = decode(JSON.parse(payload), file);
-      if (isObjectValue(body)) {
-        this.entries.stats.hits++;
-        return body;
+      const entry = JSON.parse(line) as { c?: unknown; b?: unknown };
+      const body = decode(entry.b, file);
+      if (typeof entry.c === "string" && /^[0-9a-f]{64}$/.test(entry.c) && isObjectValue(body)) {
+        this.stats.hits++;
+        return { body, checksum: entry.c };
       }
     } catch (e) {
       if (!(e instanceof CorruptEntry || e instanceof SyntaxError)) throw e;
     }
-    this.entries.stats.rejected++;
+    this.drop(hash);
     return undefined;
   }
 
-  /** The payload {@link write} stores for `body` (the parsed `migrations.Migration({...})` argument), encoded before anything reads it. */
-  encodeBody(body: ObjectValue): string {
-    return JSON.stringify(encode(body));
+  /**
+   * Takes back the hit {@link get} gave for `hash`: a stored body that does
+   * not read is not trusted either (the file is parsed again and {@link put}
+   * stores it anew).
+   */
+  reject(hash: string): void {
+    this.stats.hits--;
+    this.drop(hash);
   }
 
-  /** Stores `payload` (from {@link encodeBody}) as the entry for `text`. Failures to write are ignored. */
-  write(text: string, payload: string): void {
-    this.entries.write(sha256(text), payload);
+  private drop(hash: string): void {
+    this.stats.rejected++;
+    this.pack().delete(hash);
+    this.dirty = true;
+  }
+
+  /** The stored form of `body` (the parsed `migrations.Migration({...})` argument), to be encoded before anything reads it. */
+  encodeBody(body: ObjectValue): string {
+    return JSON.stringify(encode(body, migrationLocations(body)));
+  }
+
+  /** Stores the migration read from a file of text SHA-256 `hash`: its body as {@link encodeBody} gave it, and its checksum. Kept by the next {@link flush}. */
+  put(hash: string, encodedBody: string, checksum: string): void {
+    this.pack().set(hash, `{"c":${JSON.stringify(checksum)},"b":${encodedBody}}`);
+    this.dirty = true;
+    this.added++;
+  }
+
+  /**
+   * Writes the pack when it changed, keeping only the lines of `keep`
+   * (text SHA-256s; default: every line), so that texts no file has any
+   * more leave it. Failures to write are ignored (the cache is then not kept).
+   */
+  flush(keep?: ReadonlySet<string>): void {
+    const lines = this.pack();
+    if (keep) {
+      for (const hash of lines.keys()) {
+        if (!keep.has(hash)) {
+          lines.delete(hash);
+          this.dirty = true;
+        }
+      }
+    }
+    if (!this.dirty) return;
+    const before = this.folder.stats.writes;
+    this.folder.write(this.key, [...lines].map(([hash, line]) => `${hash} ${line}\n`).join(""));
+    if (this.folder.stats.writes > before) this.stats.writes += this.added;
+    this.added = 0;
+    this.dirty = false;
   }
 }

@@ -9,13 +9,12 @@
  * show every bad file; {@link MigrationLoader.throwIfErrors} raises them for
  * the CLI.
  */
-import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { type AppConfig, type ProjectConfig, isMissing } from "./config";
 import { MultipleErrors, type SourceLocation, TsMigrateError } from "./errors";
 import { MigrationGraph } from "./graph";
-import { CACHE_DIR, ParsedMigrationCache } from "./loader-cache";
+import { CACHE_DIR, ParsedMigrationCache, sha256 } from "./loader-cache";
 import { migrationBody, migrationFromBody, readMigrationFile } from "./loader-file";
 import { keyString, type Migration, type MigrationKey } from "./migration";
 import type { AppliedRecord } from "./recorder";
@@ -41,6 +40,8 @@ export interface LoadOptions {
 
 interface CacheEntry {
   readonly stamp: string;
+  /** The SHA-256 of the text read (the parse cache's key), when it was read. */
+  readonly hash?: string;
   readonly migration?: Migration;
   readonly errors: readonly TsMigrateError[];
 }
@@ -153,6 +154,7 @@ export class MigrationLoader {
     this.migratedApps = new Set();
     this.unmigratedApps = new Set();
     const seen = new Set<string>();
+    const hashes = new Set<string>();
     for (const app of this.config.apps) {
       if (fs.existsSync(app.migrationsDir)) this.migratedApps.add(app.label);
       else this.unmigratedApps.add(app.label);
@@ -167,6 +169,7 @@ export class MigrationLoader {
         seen.add(file);
         const key = `${app.label}.${path.basename(file, ".ts")}`;
         const entry = this.loadEntry(app, file, overrides?.get(file));
+        if (entry.hash) hashes.add(entry.hash);
         if (entry.migration) this.diskMigrations.set(key, entry.migration);
         else {
           this.failedKeys.add(key);
@@ -175,6 +178,7 @@ export class MigrationLoader {
       }
     }
     for (const file of this.cache.keys()) if (!seen.has(file)) this.cache.delete(file);
+    this.parsedCache?.flush(hashes);
   }
 
   /**
@@ -190,14 +194,17 @@ export class MigrationLoader {
       throw new TsMigrateError(`${abs} is not in the migrations folder of any app`, { code: "config" });
     }
     const entry = this.loadEntry(app, abs, text);
+    this.parsedCache?.flush();
     if (entry.migration) return entry.migration;
     throw entry.errors.length === 1 ? entry.errors[0]! : new MultipleErrors(entry.errors);
   }
 
   private loadEntry(app: AppConfig, file: string, text?: string): CacheEntry {
     let stamp: string;
+    let hash: string | undefined;
     if (text !== undefined) {
-      stamp = `text:${createHash("sha1").update(text).digest("hex")}`;
+      hash = sha256(text);
+      stamp = `text:${hash}`;
     } else {
       try {
         const st = fs.statSync(file);
@@ -215,38 +222,44 @@ export class MigrationLoader {
     } catch (err) {
       return { stamp: "missing", errors: [cannotRead(file, err)] };
     }
+    hash ??= sha256(source);
     try {
-      entry = { stamp, migration: this.parse(app, file, source, text === undefined), errors: [] };
+      entry = { stamp, hash, migration: this.parse(app, file, source, hash, text === undefined), errors: [] };
     } catch (err) {
       // A bug of ours (not a TsMigrateError) is not the file's fault: it escapes with its stack.
       if (!(err instanceof TsMigrateError)) throw err;
-      entry = { stamp, errors: asBadMigration(err, file) };
+      entry = { stamp, hash, errors: asBadMigration(err, file) };
     }
     this.cache.set(file, entry);
     return entry;
   }
 
   /**
-   * The migration in `file` of text `source`: from the persistent parse
-   * cache when it holds a trusted entry for this text, else parsed (and,
-   * for a file read from disk, stored there once it reads without error).
+   * The migration in `file` of text `source` (SHA-256 `hash`): from the
+   * persistent parse cache when it holds a trusted entry for this text
+   * (its checksum pinned as stored), else parsed (and, for a file read from
+   * disk, stored there once it reads without error).
    */
-  private parse(app: AppConfig, file: string, source: string, fromDisk: boolean): Migration {
+  private parse(app: AppConfig, file: string, source: string, hash: string, fromDisk: boolean): Migration {
     const cache = this.parsedCache;
-    const body = cache?.get(file, source);
-    if (body) {
+    const hit = cache?.get(file, hash);
+    if (hit) {
       try {
-        return migrationFromBody(app.label, file, body);
+        const migration = migrationFromBody(app.label, file, hit.body);
+        migration.pinChecksum(hit.checksum);
+        return migration;
       } catch (err) {
         // An entry that decodes but does not read is not trusted either: the file itself decides.
         if (!(err instanceof TsMigrateError)) throw err;
+        cache!.reject(hash);
       }
     }
     if (!cache || !fromDisk) return readMigrationFile(app.label, file, source);
     const parsed = migrationBody(file, source);
-    const payload = cache.encodeBody(parsed);
+    const encoded = cache.encodeBody(parsed);
     const migration = migrationFromBody(app.label, file, parsed);
-    cache.write(source, payload);
+    migration.pinChecksum();
+    cache.put(hash, encoded, migration.checksum());
     return migration;
   }
 

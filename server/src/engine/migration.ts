@@ -171,6 +171,23 @@ export class Migration {
    * Comments and formatting do not change it; any change to an operation does.
    */
   checksum(): string {
+    return this.pinned ?? this.computeChecksum();
+  }
+
+  /**
+   * Fixes what {@link checksum} returns to `sum` (default: computed now),
+   * for a migration read from a file, which nothing changes after: the
+   * loader pins the checksum its parse cache stored for the file's text, so
+   * that a long history's checksums (migrate's modified check, the drift
+   * check's schema cache keys) are not computed again on every run.
+   */
+  pinChecksum(sum: string = this.computeChecksum()): void {
+    this.pinned = sum;
+  }
+
+  private pinned: string | undefined;
+
+  private computeChecksum(): string {
     const content = valueKey({
       dependencies: this.dependencies.map((d) => [d[0], d[1]]),
       replaces: this.replaces.map((d) => [d[0], d[1]]),
