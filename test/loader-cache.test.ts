@@ -13,7 +13,8 @@ import * as path from "node:path";
 import { afterEach, test } from "node:test";
 import { loadConfig } from "../server/src/engine/config";
 import { MigrationLoader } from "../server/src/engine/loader";
-import { CACHE_DIR, ParsedMigrationCache } from "../server/src/engine/loader-cache";
+import { CACHE_DIR } from "../server/src/engine/loader-cache";
+import { ParsedMigrationCache } from "../server/src/engine/loader-pack";
 import type { Migration } from "../server/src/engine/migration";
 
 const GOLDEN = path.join(__dirname, "..", "test-fixtures", "golden", "shop", "migrations");
@@ -55,7 +56,7 @@ function fingerprint(l: MigrationLoader): unknown[] {
 /** The pack's file (the only file of the cache's `migrations` folder). */
 function packOf(root: string): string {
   const files = fs.readdirSync(path.join(root, CACHE_DIR, "migrations"));
-  assert.deepEqual(files, ["pack-2.json"]);
+  assert.deepEqual(files, ["pack-3.json"]);
   return path.join(root, CACHE_DIR, "migrations", files[0]!);
 }
 
@@ -111,7 +112,7 @@ const SPOILERS: Record<string, (text: string) => string> = {
   "a line dropped": (t) => t.replace(/\n[^\n]*/, ""),
   "another tsmigrate version": (t) => t.replace(/"tsmigrate":"[^"]*"/, '"tsmigrate":"0.0.0-other"'),
   "another cache format": (t) => t.replace(/"format":\d+/, '"format":999'),
-  "the header of another entry": (t) => t.replace(/"source":"pack-2"/, '"source":"pack-1"'),
+  "the header of another entry": (t) => t.replace(/"source":"pack-3"/, '"source":"pack-1"'),
   "not JSON": () => "\u0000\u0001garbage\n{",
 };
 
@@ -131,33 +132,58 @@ for (const [how, spoil] of Object.entries(SPOILERS)) {
   });
 }
 
-test("an entry whose pack digest matches but whose payload has the wrong shape is not trusted", () => {
+/** A pack line's parts: the text's SHA-256, the meta (checksum, dependencies, flags), the body. */
+function parts(line: string): { hash: string; meta: string; body: string } {
+  const tab = line.indexOf("\t");
+  return { hash: line.slice(0, 64), meta: line.slice(65, tab), body: line.slice(tab + 1) };
+}
+
+test("a line whose pack digest matches but whose meta or body has the wrong shape is not trusted", () => {
   const root = goldenProject();
   const parsed = fingerprint(load(root, false));
   load(root, new ParsedMigrationCache(path.join(root, CACHE_DIR)));
   const good = fs.readFileSync(packOf(root), "utf8");
   const sum = "0".repeat(64);
-  const forgeries = [
-    `{"c":"${sum}","b":{"o":[["dependencies",{"x":1},null]]}}`,
-    `{"c":"${sum}","b":[1,2]}`,
-    `{"c":"${sum}","b":{"o":[["operations",{"a":[{"c":"migrations.Nope","x":{"a":[]}}]},null]]}}`,
-    `{"c":"not a checksum","b":{"o":[]}}`,
-    `{"b":{"o":[]}}`,
-    "{not JSON",
-  ];
-  for (const [i, forged] of forgeries.entries()) {
-    forgePack(root, entries(root).map((line) => `${line.slice(0, 64)} ${forged}`));
+  const forgeries: Record<string, (p: ReturnType<typeof parts>) => string> = {
+    "a body of the wrong shape": (p) => `${p.meta}\t{"o":[["dependencies",{"x":1},null]]}`,
+    "a body that is no object": (p) => `${p.meta}\t[1,2]`,
+    "a body with an unknown operation": (p) => `${p.meta}\t{"o":[["operations",{"a":[{"c":"migrations.Nope","x":{"a":[]}}]},null]]}`,
+    "a body that is not JSON": (p) => `${p.meta}\t{not JSON`,
+    "a meta without checksum": (p) => `{"d":[],"r":[],"p":[],"i":false,"a":true}\t${p.body}`,
+    "a meta whose checksum is no digest": (p) => `${p.meta.replace(/"c":"[0-9a-f]+"/, '"c":"nope"')}\t${p.body}`,
+    "a meta whose dependencies are not pairs": (p) => `${p.meta.replace(/"d":\[.*?\],"r"/, '"d":[1],"r"')}\t${p.body}`,
+    "a meta that is not JSON": (p) => `{"c":"${sum}"\t${p.body}`,
+  };
+  for (const [how, forge] of Object.entries(forgeries)) {
+    const lines = entries(root).map((line) => `${parts(line).hash} ${forge(parts(line))}`);
+    assert.notDeepEqual(lines, entries(root), how);
+    forgePack(root, lines);
     const again = new ParsedMigrationCache(path.join(root, CACHE_DIR));
-    assert.deepEqual(fingerprint(load(root, again)), parsed, `forgery ${i}`);
-    assert.deepEqual(again.stats, { hits: 0, misses: 0, rejected: 3, writes: 3 }, `forgery ${i}: every entry rejected and rewritten`);
-    assert.equal(fs.readFileSync(packOf(root), "utf8"), good, `forgery ${i}: the pack rewritten`);
+    assert.deepEqual(fingerprint(load(root, again)), parsed, how);
+    assert.deepEqual(again.stats, { hits: 0, misses: 0, rejected: 3, writes: 3 }, `${how}: every line rejected and rewritten`);
+    assert.equal(fs.readFileSync(packOf(root), "utf8"), good, `${how}: the pack rewritten`);
   }
+});
+
+test("operations of a migration from the cache are read on first use", () => {
+  const root = goldenProject();
+  load(root, new ParsedMigrationCache(path.join(root, CACHE_DIR)));
+  const forged = entries(root).map((line) => `${parts(line).hash} ${parts(line).meta}\t{not JSON`);
+  forgePack(root, forged);
+  const cache = new ParsedMigrationCache(path.join(root, CACHE_DIR));
+  const l = new MigrationLoader(loadConfig({ project: root }), { parsedCache: cache }).load();
+  assert.equal(l.graph.leafNodes().length, 1);
+  assert.equal(l.diskMigrations.get("shop.0001_initial")!.checksum(), "d114eaab9b3c943e7fe15b82920215c31b4b5e1727b17877deb6baa6d3466e18");
+  assert.deepEqual(cache.stats, { hits: 3, misses: 0, rejected: 0, writes: 0 }, "no body read yet");
+  assert.deepEqual(entries(root), forged);
+  assert.ok(l.diskMigrations.get("shop.0001_initial")!.operations.length > 0);
+  assert.deepEqual(cache.stats, { hits: 2, misses: 0, rejected: 1, writes: 1 }, "one body read, found bad, its line rewritten");
 });
 
 test("a pack line of a text no file has any more is dropped; a pack unchanged is not written", () => {
   const root = goldenProject();
   load(root, new ParsedMigrationCache(path.join(root, CACHE_DIR)));
-  const stale = `${"f".repeat(64)} {"c":"${"0".repeat(64)}","b":{"o":[]}}`;
+  const stale = `${"f".repeat(64)} {"c":"${"0".repeat(64)}","d":[],"r":[],"p":[],"i":false,"a":true}\t{"o":[]}`;
   forgePack(root, [...entries(root), stale]);
   const cache = new ParsedMigrationCache(path.join(root, CACHE_DIR));
   load(root, cache);

@@ -15,7 +15,7 @@ import { locationOf, memberLocation, setLocation, setMemberLocation } from "./so
 import { CallValue, type ObjectValue, RefValue, type Value } from "./values";
 
 /** A location without its file: `[line, column, endLine?, endColumn?]`. */
-type Loc = readonly number[];
+export type Loc = readonly number[];
 
 /** An encoded value (see {@link encode}). */
 export type Enc =
@@ -34,14 +34,19 @@ export function sha256(text: string): string {
   return createHash("sha256").update(text).digest("hex");
 }
 
-function locOut(loc: SourceLocation | undefined): Loc | undefined {
+/** `loc` without its file, as stored. */
+export function locOut(loc: SourceLocation | undefined): Loc | undefined {
   if (!loc) return undefined;
   return loc.endLine !== undefined && loc.endColumn !== undefined
     ? [loc.line, loc.column, loc.endLine, loc.endColumn]
     : [loc.line, loc.column];
 }
 
-function locIn(loc: unknown, file: string): SourceLocation | undefined {
+/**
+ * A stored location ({@link locOut}) in `file`; undefined for none.
+ * @throws CorruptEntry when `loc` is not such a location.
+ */
+export function locIn(loc: unknown, file: string): SourceLocation | undefined {
   if (loc === undefined || loc === null) return undefined;
   if (!Array.isArray(loc) || (loc.length !== 2 && loc.length !== 4) || !loc.every((n) => Number.isInteger(n))) {
     throw new CorruptEntry("bad location");

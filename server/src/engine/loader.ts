@@ -14,12 +14,16 @@ import * as path from "node:path";
 import { type AppConfig, type ProjectConfig, isMissing } from "./config";
 import { MultipleErrors, type SourceLocation, TsMigrateError } from "./errors";
 import { MigrationGraph } from "./graph";
-import { CACHE_DIR, ParsedMigrationCache, sha256 } from "./loader-cache";
+import { CorruptEntry } from "./cache-codec";
+import { CACHE_DIR, sha256 } from "./loader-cache";
+import { ParsedMigrationCache } from "./loader-pack";
 import { migrationBody, migrationFromBody, readMigrationFile } from "./loader-file";
-import { keyString, type Migration, type MigrationKey } from "./migration";
+import { keyString, Migration, type MigrationKey } from "./migration";
+import type { Operation } from "./operations/base";
 import type { AppliedRecord } from "./recorder";
 import { locationOf } from "./source/read";
 import { ProjectState } from "./state";
+import type { ObjectValue } from "./values";
 
 export { readMigrationFile } from "./loader-file";
 
@@ -236,31 +240,52 @@ export class MigrationLoader {
 
   /**
    * The migration in `file` of text `source` (SHA-256 `hash`): from the
-   * persistent parse cache when it holds a trusted entry for this text
-   * (its checksum pinned as stored), else parsed (and, for a file read from
-   * disk, stored there once it reads without error).
+   * persistent parse cache when it holds a trusted line for this text (its
+   * checksum pinned as stored, its operations read on first use), else
+   * parsed (and, for a file read from disk, stored there once it reads
+   * without error).
    */
   private parse(app: AppConfig, file: string, source: string, hash: string, fromDisk: boolean): Migration {
     const cache = this.parsedCache;
     const hit = cache?.get(file, hash);
     if (hit) {
-      try {
-        const migration = migrationFromBody(app.label, file, hit.body);
-        migration.pinChecksum(hit.checksum);
-        return migration;
-      } catch (err) {
-        // An entry that decodes but does not read is not trusted either: the file itself decides.
-        if (!(err instanceof TsMigrateError)) throw err;
-        cache!.reject(hash);
-      }
+      const migration = new Migration(app.label, path.basename(file, ".ts"), {
+        dependencies: hit.dependencies, runBefore: hit.runBefore, replaces: hit.replaces, initial: hit.initial, atomic: hit.atomic, file,
+        readOperations: () => this.cachedOperations(app, file, source, hash, hit.body),
+      });
+      migration.pinChecksum(hit.checksum);
+      return migration;
     }
     if (!cache || !fromDisk) return readMigrationFile(app.label, file, source);
+    return this.parseAndStore(cache, app, file, source, hash);
+  }
+
+  /** Parses `source` and stores the migration in the parse cache under `hash`. */
+  private parseAndStore(cache: ParsedMigrationCache, app: AppConfig, file: string, source: string, hash: string): Migration {
     const parsed = migrationBody(file, source);
     const encoded = cache.encodeBody(parsed);
     const migration = migrationFromBody(app.label, file, parsed);
     migration.pinChecksum();
-    cache.put(hash, encoded, migration.checksum());
+    cache.put(hash, encoded, migration);
     return migration;
+  }
+
+  /**
+   * The operations of a migration from the parse cache, from its stored
+   * body. A body that does not decode or read is not trusted: the file's
+   * text read with it (`source`) decides, and the pack line is replaced.
+   */
+  private cachedOperations(app: AppConfig, file: string, source: string, hash: string, body: () => ObjectValue): Operation[] {
+    try {
+      return migrationFromBody(app.label, file, body()).operations;
+    } catch (err) {
+      if (!(err instanceof TsMigrateError || err instanceof CorruptEntry)) throw err;
+    }
+    const cache = this.parsedCache!;
+    cache.rejectHit();
+    const migration = this.parseAndStore(cache, app, file, source, hash);
+    cache.flush();
+    return migration.operations;
   }
 
   /** Forgets cached parses (all, or of one file). */
