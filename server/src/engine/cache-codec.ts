@@ -24,7 +24,8 @@ export type Enc =
   | { readonly a: readonly Enc[]; readonly m?: readonly (Loc | null)[]; readonly l?: Loc }
   | { readonly o: readonly (readonly [string, Enc, Loc | null])[]; readonly l?: Loc }
   | { readonly c: string; readonly x: Enc; readonly l?: Loc }
-  | { readonly r: string; readonly l?: Loc };
+  | { readonly r: string; readonly l?: Loc }
+  | { readonly u: 0 };
 
 /** Thrown by {@link decode} for a payload of the wrong shape (a corrupt entry). */
 export class CorruptEntry extends Error {}
@@ -72,6 +73,9 @@ export interface KeptLocations {
 /** Every location (the default of {@link encode}). */
 export const ALL_LOCATIONS: KeptLocations = { own: () => true, members: true };
 
+/** No location (values of states, which have none). */
+export const NO_LOCATIONS: KeptLocations = { own: () => false, members: false };
+
 /**
  * The locations a migration keeps once read (loader-file.ts): its
  * operations' (the `migrations.*` calls, also nested ones), its
@@ -87,8 +91,9 @@ export function migrationLocations(body: ObjectValue): KeptLocations {
   };
 }
 
-/** `v` with its locations (those `keep` names) as plain JSON data. */
-export function encode(v: Value, keep: KeptLocations = ALL_LOCATIONS): Enc {
+/** `v` with its locations (those `keep` names) as plain JSON data (`undefined`, as an object member's value, is kept). */
+export function encode(v: Value | undefined, keep: KeptLocations = ALL_LOCATIONS): Enc {
+  if (v === undefined) return { u: 0 };
   if (v === null || typeof v === "boolean" || typeof v === "string") return v;
   if (typeof v === "number") return Number.isFinite(v) && !Object.is(v, -0) ? v : { f: Object.is(v, -0) ? "-0" : String(v) };
   const l = keep.own(v) ? locOut(locationOf(v)) : undefined;
@@ -115,6 +120,7 @@ export function decode(e: unknown, file: string): Value {
   const r = e as Record<string, unknown>;
   let out: Value & object;
   if (typeof r.f === "string") return Number(r.f);
+  if (r.u === 0) return undefined as unknown as Value; // a member set to undefined (states' options), kept as such
   if (Array.isArray(r.a)) {
     const m = r.m;
     if (m !== undefined && (!Array.isArray(m) || m.length !== r.a.length)) throw new CorruptEntry("bad member locations");

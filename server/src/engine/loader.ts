@@ -17,6 +17,7 @@ import { MigrationGraph } from "./graph";
 import { CorruptEntry } from "./cache-codec";
 import { CACHE_DIR, sha256 } from "./loader-cache";
 import { ParsedMigrationCache } from "./loader-pack";
+import { StateCache } from "./state-cache";
 import { migrationBody, migrationFromBody, readMigrationFile } from "./loader-file";
 import { keyString, Migration, type MigrationKey } from "./migration";
 import type { Operation } from "./operations/base";
@@ -86,6 +87,8 @@ export class MigrationLoader {
 
   /** The persistent cache of parsed files (`<root>/.tsmigrate-cache`), or undefined when off. */
   readonly parsedCache: ParsedMigrationCache | undefined;
+  /** The persistent cache of states (`<root>/.tsmigrate-cache/states`), kept with the parse cache. */
+  readonly stateCache: StateCache | undefined;
 
   /**
    * `options.parsedCache`: false turns the persistent parse cache off
@@ -97,6 +100,7 @@ export class MigrationLoader {
     this.parsedCache = options.parsedCache === false
       ? undefined
       : options.parsedCache ?? new ParsedMigrationCache(path.join(config.root, CACHE_DIR));
+    this.stateCache = this.parsedCache && new StateCache(this.parsedCache.dir, config.defaultAutoField ?? "");
   }
 
   /** Every error found by the last {@link load}: file errors first, then graph errors. */
@@ -477,16 +481,36 @@ export class MigrationLoader {
     const key = migrations.map((m) => keyString(m.key)).join("\n");
     let state = this.states.get(key);
     if (!state) {
-      state = new ProjectState();
-      for (const m of migrations) m.mutateState(state);
+      state = this.replay(migrations);
       this.states.set(key, state);
     }
     return state.clone();
   }
 
-  /** Remembers `state` as the state after `migrations` (see {@link stateAfter}), for a caller that replayed them itself. */
+  /**
+   * The state after `migrations`: from the persistent state cache, the
+   * longest sequence of them it holds, then the rest replayed (and the
+   * result stored); without the cache, all replayed.
+   */
+  private replay(migrations: readonly Migration[]): ProjectState {
+    const cache = this.stateCache;
+    const keys = cache?.keys(migrations);
+    const { length, state } = keys ? cache!.longest(keys) : { length: 0, state: new ProjectState() };
+    for (const m of migrations.slice(length)) m.mutateState(state);
+    if (keys && length < migrations.length) cache!.put(keys[migrations.length]!, state);
+    return state;
+  }
+
+  /**
+   * Remembers `state` as the state after `migrations` (see {@link
+   * stateAfter}), for a caller that replayed them itself; stored in the
+   * persistent state cache too when it does not hold it yet.
+   */
   rememberState(migrations: readonly Migration[], state: ProjectState): void {
-    if (migrations.length) this.states.set(migrations.map((m) => keyString(m.key)).join("\n"), state.clone());
+    if (!migrations.length) return;
+    this.states.set(migrations.map((m) => keyString(m.key)).join("\n"), state.clone());
+    const key = this.stateCache?.keys(migrations)[migrations.length];
+    if (key !== undefined && !this.stateCache!.has(key)) this.stateCache!.put(key, state);
   }
 
   /** The leaf migration name of `app` (the newest when several; undefined with none), for naming new migrations. */
