@@ -79,6 +79,8 @@ export class MigrationLoader {
   fileErrors: TsMigrateError[] = [];
   /** Missing dependencies and cycles. */
   graphErrors: TsMigrateError[] = [];
+  /** The `diskMigrations` the graph was last built from. */
+  private graphBuiltFrom: Map<string, Migration> | undefined;
   /** Keys (`"app.name"`) of files that failed to load. */
   failedKeys = new Set<string>();
   private readonly cache = new Map<string, CacheEntry>();
@@ -207,13 +209,20 @@ export class MigrationLoader {
     throw entry.errors.length === 1 ? entry.errors[0]! : new MultipleErrors(entry.errors);
   }
 
+  /**
+   * The entry of `file` (`text`: an editor's buffer). A file read before is
+   * taken as unchanged when its time and size are (a stat, taken before it
+   * is read again) or when its text has the same SHA-256; a file read for
+   * the first time is not stat'ed (a command reads each file once).
+   */
   private loadEntry(app: AppConfig, file: string, text?: string): CacheEntry {
-    let stamp: string;
+    const cached = this.cache.get(file);
+    let stamp: string | undefined;
     let hash: string | undefined;
     if (text !== undefined) {
       hash = sha256(text);
       stamp = `text:${hash}`;
-    } else {
+    } else if (cached) {
       try {
         const st = fs.statSync(file);
         stamp = `stat:${st.mtimeMs}:${st.size}`;
@@ -221,9 +230,7 @@ export class MigrationLoader {
         return { stamp: "missing", errors: [cannotRead(file, err)] };
       }
     }
-    const cached = this.cache.get(file);
     if (cached && cached.stamp === stamp) return cached;
-    let entry: CacheEntry;
     let source = text;
     try {
       source ??= fs.readFileSync(file, "utf8");
@@ -231,12 +238,18 @@ export class MigrationLoader {
       return { stamp: "missing", errors: [cannotRead(file, err)] };
     }
     hash ??= sha256(source);
-    try {
-      entry = { stamp, hash, migration: this.parse(app, file, source, hash, text === undefined), errors: [] };
-    } catch (err) {
-      // A bug of ours (not a TsMigrateError) is not the file's fault: it escapes with its stack.
-      if (!(err instanceof TsMigrateError)) throw err;
-      entry = { stamp, hash, errors: asBadMigration(err, file) };
+    stamp ??= `hash:${hash}`;
+    let entry: CacheEntry;
+    if (cached && cached.hash === hash) {
+      entry = { ...cached, stamp };
+    } else {
+      try {
+        entry = { stamp, hash, migration: this.parse(app, file, source, hash, text === undefined), errors: [] };
+      } catch (err) {
+        // A bug of ours (not a TsMigrateError) is not the file's fault: it escapes with its stack.
+        if (!(err instanceof TsMigrateError)) throw err;
+        entry = { stamp, hash, errors: asBadMigration(err, file) };
+      }
     }
     this.cache.set(file, entry);
     return entry;
@@ -348,6 +361,9 @@ export class MigrationLoader {
    */
   buildGraph(applied: ReadonlyMap<string, AppliedRecord> = new Map()): void {
     this.appliedMigrations = new Map(applied);
+    // Without squashes the graph does not depend on what is applied: the one built from these files serves again.
+    if (this.graphBuiltFrom === this.diskMigrations && !this.replacements.size) return;
+    this.graphBuiltFrom = this.diskMigrations;
     this.graphErrors = [];
     const graph = new MigrationGraph();
     this.graph = graph;
@@ -497,7 +513,7 @@ export class MigrationLoader {
     const keys = cache?.keys(migrations);
     const { length, state } = keys ? cache!.longest(keys) : { length: 0, state: new ProjectState() };
     for (const m of migrations.slice(length)) m.mutateState(state);
-    if (keys && length < migrations.length) cache!.put(keys[migrations.length]!, state);
+    if (keys && length < migrations.length) cache!.put(keys.key(migrations.length), state);
     return state;
   }
 
@@ -509,7 +525,7 @@ export class MigrationLoader {
   rememberState(migrations: readonly Migration[], state: ProjectState): void {
     if (!migrations.length) return;
     this.states.set(migrations.map((m) => keyString(m.key)).join("\n"), state.clone());
-    const key = this.stateCache?.keys(migrations)[migrations.length];
+    const key = this.stateCache?.keys(migrations).key(migrations.length);
     if (key !== undefined && !this.stateCache!.has(key)) this.stateCache!.put(key, state);
   }
 

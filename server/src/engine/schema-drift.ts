@@ -13,10 +13,11 @@ import type { Connection } from "./backends/base/base";
 import { introspectionOf } from "./backends/base/introspection";
 import { diffSnapshots } from "./backends/base/snapshot";
 import { collectStatements } from "./executor-sql";
-import { CACHE_DIR, CacheFolder, sha256 } from "./loader-cache";
+import { CACHE_DIR, CacheFolder } from "./loader-cache";
 import { keyString, type Migration } from "./migration";
 import type { Project } from "./project";
 import { MigrationRecorder } from "./recorder";
+import { PrefixKeys } from "./state-cache";
 
 /** The result of {@link schemaDrift}. */
 export interface SchemaDrift {
@@ -38,21 +39,20 @@ const WORDING = {
 };
 
 /**
- * The keys of the schema cache for each prefix of `replayed`: `keys[i]` names
- * the schema after the first `i` migrations (each migration by id and
+ * The keys of the schema cache for each prefix of `replayed`: `key(i)`
+ * names the schema after the first `i` migrations (each migration by id and
  * checksum, after the vendor and the SQL options).
  */
-function prefixKeys(project: Project, vendor: string, replayed: readonly Migration[]): string[] {
-  const keys = [sha256(`tsmigrate-schema\n${vendor}\n${project.config.defaultAutoField ?? ""}`)];
-  for (const m of replayed) keys.push(sha256(`${keys[keys.length - 1]}\n${keyString(m.key)}:${m.checksum()}`));
-  return keys;
+function prefixKeys(project: Project, vendor: string, replayed: readonly Migration[]): PrefixKeys {
+  return new PrefixKeys(`tsmigrate-schema\n${vendor}\n${project.config.defaultAutoField ?? ""}`, replayed);
 }
 
 /** The longest prefix of the replay whose schema the cache holds: its length and statements (0 and none when no entry is usable). */
-function cachedPrefix(cache: CacheFolder, keys: readonly string[]): { start: number; dump: string[] } {
-  for (let i = keys.length - 1; i > 0; i--) {
-    if (!cache.has(keys[i]!)) continue;
-    const payload = cache.read(keys[i]!);
+function cachedPrefix(cache: CacheFolder, keys: PrefixKeys): { start: number; dump: string[] } {
+  for (let i = keys.count; i > 0; i--) {
+    const key = keys.key(i);
+    if (!cache.has(key)) continue;
+    const payload = cache.read(key);
     if (payload === undefined) continue;
     try {
       const dump = JSON.parse(payload) as unknown;
@@ -79,8 +79,8 @@ async function buildMigrated(project: Project, scratch: Connection, applied: Rea
   const replayed = graph.forwardsPlanMany(graph.leafNodes()).filter((k) => applied.has(keyString(k))).map((k) => graph.migration(k));
   if (!replayed.length) return;
   const cache = scratch.schemaDump ? new CacheFolder(path.join(project.root, CACHE_DIR), "schemas") : undefined;
-  const keys = cache ? prefixKeys(project, scratch.vendor, replayed) : [];
-  const { start, dump } = cache ? cachedPrefix(cache, keys) : { start: 0, dump: [] };
+  const keys = cache ? prefixKeys(project, scratch.vendor, replayed) : undefined;
+  const { start, dump } = cache && keys ? cachedPrefix(cache, keys) : { start: 0, dump: [] };
   const state = project.loader.stateAfter(replayed.slice(0, start));
   await scratch.atomic(async () => {
     for (const sql of dump) await scratch.execute(sql);
@@ -91,7 +91,7 @@ async function buildMigrated(project: Project, scratch: Connection, applied: Rea
   });
   // The executor's applied state is this one: migrate does not replay the history a second time.
   project.loader.rememberState(replayed, state);
-  if (cache && start < replayed.length) cache.write(keys[replayed.length]!, JSON.stringify(await scratch.schemaDump!()));
+  if (cache && keys && start < replayed.length) cache.write(keys.key(replayed.length), JSON.stringify(await scratch.schemaDump!()));
 }
 
 /**

@@ -6,9 +6,9 @@
  * replays only the migrations after the longest sequence already known,
  * and never builds the operations of the others (loader-pack.ts).
  *
- * `keys[i]` names the state after the first `i` migrations: a chain of
- * SHA-256 over each migration's `app.name` and checksum, after the
- * default auto field, so that a changed migration changes the key of
+ * The key of the state after the first `i` migrations is the SHA-256 of
+ * the default auto field and each migration's `app.name` and checksum
+ * ({@link PrefixKeys}), so that a changed migration changes the key of
  * every state after it. Entries carry {@link CacheFolder}'s header checks
  * (tsmigrate's version, the format, the payload's digest); an entry that is
  * stale, corrupt or of the wrong shape is not used (the states before it
@@ -65,6 +65,42 @@ export function decodeState(text: string): ProjectState {
   }));
 }
 
+/**
+ * The cache keys of the prefixes of a sequence of migrations: `key(i)`
+ * names what follows from the first `i` of them, the SHA-256 of `seed` and
+ * each migration's `app.name` and checksum, one a line, so that a changed
+ * migration changes the key of every prefix holding it. A key is computed
+ * when asked for, from its prefix's text: a lookup from the longest prefix
+ * down hashes only the prefixes it tries.
+ */
+export class PrefixKeys {
+  private readonly text: string;
+  /** `ends[i]`: where the text of the first `i` migrations ends. */
+  private readonly ends: number[];
+
+  constructor(seed: string, migrations: readonly Migration[]) {
+    const parts = [seed];
+    this.ends = [seed.length];
+    let end = seed.length;
+    for (const m of migrations) {
+      const line = `\n${keyString(m.key)}:${m.checksum()}`;
+      parts.push(line);
+      this.ends.push((end += line.length));
+    }
+    this.text = parts.join("");
+  }
+
+  /** How many migrations the sequence has. */
+  get count(): number {
+    return this.ends.length - 1;
+  }
+
+  /** The key of the first `i` migrations (0 ≤ i ≤ {@link count}). */
+  key(i: number): string {
+    return sha256(this.text.slice(0, this.ends[i]));
+  }
+}
+
 /** The states of one project's migrations (see the module comment). */
 export class StateCache {
   private readonly folder: CacheFolder;
@@ -82,22 +118,21 @@ export class StateCache {
     return this.folder.stats;
   }
 
-  /** `keys[i]`: the key of the state after `migrations[0..i)` (`keys.length` is `migrations.length + 1`). */
-  keys(migrations: readonly Migration[]): string[] {
-    const keys = [sha256(`tsmigrate-state\n${this.seed}`)];
-    for (const m of migrations) keys.push(sha256(`${keys[keys.length - 1]}\n${keyString(m.key)}:${m.checksum()}`));
-    return keys;
+  /** The keys of the states after each prefix of `migrations`. */
+  keys(migrations: readonly Migration[]): PrefixKeys {
+    return new PrefixKeys(`tsmigrate-state\n${this.seed}`, migrations);
   }
 
   /**
-   * The longest prefix of the migrations `keys` names whose state the
-   * cache holds and can be trusted: its length and state (0 and an empty
-   * state when none).
+   * The longest prefix of the migrations of `keys` whose state the cache
+   * holds and can be trusted: its length and state (0 and an empty state
+   * when none).
    */
-  longest(keys: readonly string[]): { length: number; state: ProjectState } {
-    for (let i = keys.length - 1; i > 0; i--) {
-      if (!this.folder.has(keys[i]!)) continue;
-      const payload = this.folder.read(keys[i]!);
+  longest(keys: PrefixKeys): { length: number; state: ProjectState } {
+    for (let i = keys.count; i > 0; i--) {
+      const key = keys.key(i);
+      if (!this.folder.has(key)) continue;
+      const payload = this.folder.read(key);
       if (payload === undefined) continue;
       try {
         const state = decodeState(payload);
