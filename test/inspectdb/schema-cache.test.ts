@@ -1,10 +1,13 @@
 // The drift check's schema cache (.tsmigrate-cache/schemas/): the schema the
 // applied migrations build is kept by the migrations' ids and checksums, so
 // `diffschema` and migrate's drift warning replay only the migrations added
-// since; a cached schema never hides a hand change to the live database; a
-// corrupt entry is ignored and rewritten; after new migrations the longest
-// cached prefix is used and the rest replayed.
+// since, and its snapshot (.tsmigrate-cache/snapshots/), so a check whose
+// applied migrations did not change builds no scratch database; a cached
+// schema never hides a hand change to the live database; a corrupt entry is
+// ignored and rewritten; after new migrations the longest cached prefix is
+// used and the rest replayed.
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, test } from "node:test";
@@ -34,8 +37,8 @@ async function migratedProject(): Promise<string> {
   return dir;
 }
 
-function entries(dir: string): string[] {
-  const folder = path.join(dir, ".tsmigrate-cache", "schemas");
+function entries(dir: string, kind = "schemas"): string[] {
+  const folder = path.join(dir, ".tsmigrate-cache", kind);
   return fs.existsSync(folder) ? fs.readdirSync(folder).sort().map((f) => path.join(folder, f)) : [];
 }
 
@@ -57,11 +60,41 @@ test("the schema of the applied migrations is cached, checked against the live d
   assert.match(drift.stdout + drift.stderr, /legacy/);
   execSql(path.join(dir, "db.sqlite3"), 'ALTER TABLE "shop_product" DROP COLUMN "legacy"');
 
+  const [snapshot] = entries(dir, "snapshots");
+  assert.ok(snapshot, "the replayed schema's snapshot is stored");
+  const snapshotText = fs.readFileSync(snapshot, "utf8");
   for (const spoil of [(t: string) => t.slice(0, 40), (t: string) => t.replace("shop_product", "shop_prodXct")]) {
+    // The snapshot is used first: without it the schema is read from its entry.
+    fs.rmSync(snapshot);
     fs.writeFileSync(entry, spoil(text));
     await ok(dir, ["diffschema"]);
     assert.equal(fs.readFileSync(entry, "utf8"), text, "a corrupt entry is rewritten");
+    assert.equal(fs.readFileSync(snapshot, "utf8"), snapshotText, "the snapshot is stored again");
+    fs.writeFileSync(snapshot, spoil(snapshotText));
+    await ok(dir, ["diffschema"]);
+    assert.equal(fs.readFileSync(snapshot, "utf8"), snapshotText, "a corrupt snapshot is rewritten");
   }
+});
+
+test("a check whose applied migrations did not change takes the expected snapshot from the cache and still sees hand changes", async () => {
+  const dir = await migratedProject();
+  await ok(dir, ["diffschema"]);
+  const [snapshot] = entries(dir, "snapshots");
+  const [schema] = entries(dir);
+  assert.ok(snapshot && schema);
+  // A forged snapshot whose digest matches is what the check compares with: proof that it is read, not rebuilt.
+  const text = fs.readFileSync(snapshot, "utf8");
+  const [head, payload] = [text.slice(0, text.indexOf("\n")), text.slice(text.indexOf("\n") + 1)];
+  const forged = payload.replace('"name":"shop_category"', '"name":"shop_forged"');
+  assert.notEqual(forged, payload);
+  const header = { ...JSON.parse(head), payload: createHash("sha256").update(forged).digest("hex") };
+  fs.writeFileSync(snapshot, `${JSON.stringify(header)}\n${forged}`);
+  const drift = await ok(dir, ["diffschema"], 1);
+  assert.match(drift.stdout + drift.stderr, /shop_forged/);
+  fs.writeFileSync(snapshot, text);
+  execSql(path.join(dir, "db.sqlite3"), 'ALTER TABLE "shop_product" ADD COLUMN "legacy" integer NULL');
+  const hand = await ok(dir, ["diffschema"], 1);
+  assert.match(hand.stdout + hand.stderr, /legacy/);
 });
 
 test("after a new migration the cached prefix is used and the new schema stored", async () => {

@@ -6,12 +6,13 @@
  * memory) through the executor's own statement collection, RunCode steps
  * left out (they move data, not schema); then both databases are
  * introspected and compared (`backends/base/snapshot.ts`). The live
- * database is only read, on a read-only connection.
+ * database is only read, on a read-only connection, and always
+ * introspected: a cached schema never hides a hand change.
  */
 import * as path from "node:path";
 import type { Connection } from "./backends/base/base";
 import { introspectionOf } from "./backends/base/introspection";
-import { diffSnapshots } from "./backends/base/snapshot";
+import { diffSnapshots, type SchemaSnapshot } from "./backends/base/snapshot";
 import { collectStatements } from "./executor-sql";
 import { CACHE_DIR, CacheFolder } from "./loader-cache";
 import { keyString, type Migration } from "./migration";
@@ -64,19 +65,21 @@ function cachedPrefix(cache: CacheFolder, keys: PrefixKeys): { start: number; du
   return { start: 0, dump: [] };
 }
 
-/**
- * Runs the migrations `applied` names (ids "app.name") on `scratch`, in
- * plan order, skipping RunCode, all in one transaction (the scratch
- * database is private and empty). When the backend can dump a schema
- * (SQLite), the schema after the longest already-built prefix of the same
- * migrations is taken from `.tsmigrate-cache/schemas/` and only the rest
- * replayed; the schema built is stored for the next run. The project's
- * loader graph must have been built against the same applied set (squash
- * choices depend on it).
- */
-async function buildMigrated(project: Project, scratch: Connection, applied: ReadonlySet<string>): Promise<void> {
+/** The applied migrations (ids "app.name" in `applied`), in the order `migrate` runs them. */
+function replayedMigrations(project: Project, applied: ReadonlySet<string>): Migration[] {
   const graph = project.loader.graph;
-  const replayed = graph.forwardsPlanMany(graph.leafNodes()).filter((k) => applied.has(keyString(k))).map((k) => graph.migration(k));
+  return graph.forwardsPlanMany(graph.leafNodes()).filter((k) => applied.has(keyString(k))).map((k) => graph.migration(k));
+}
+
+/**
+ * Runs `replayed` on `scratch`, in order, skipping RunCode, all in one
+ * transaction (the scratch database is private and empty). When the
+ * backend can dump a schema (SQLite), the schema after the longest
+ * already-built prefix of the same migrations is taken from
+ * `.tsmigrate-cache/schemas/` and only the rest replayed; the schema built
+ * is stored for the next run.
+ */
+async function buildMigrated(project: Project, scratch: Connection, replayed: readonly Migration[]): Promise<void> {
   if (!replayed.length) return;
   const cache = scratch.schemaDump ? new CacheFolder(path.join(project.root, CACHE_DIR), "schemas") : undefined;
   const keys = cache ? prefixKeys(project, scratch.vendor, replayed) : undefined;
@@ -94,6 +97,48 @@ async function buildMigrated(project: Project, scratch: Connection, applied: Rea
   if (cache && keys && start < replayed.length) cache.write(keys.key(replayed.length), JSON.stringify(await scratch.schemaDump!()));
 }
 
+/** The snapshot stored under `key`, when it can be trusted (see {@link CacheFolder}) and has a snapshot's shape. */
+function cachedSnapshot(cache: CacheFolder, key: string): SchemaSnapshot | undefined {
+  if (!cache.has(key)) return undefined;
+  const payload = cache.read(key);
+  if (payload === undefined) return undefined;
+  try {
+    const s = JSON.parse(payload) as SchemaSnapshot;
+    const ok = Array.isArray(s.tables) && s.tables.every((t) => typeof t?.name === "string" && Array.isArray(t.columns)
+      && Array.isArray(t.checks) && Array.isArray(t.indexes) && Array.isArray(t.foreignKeys));
+    if (ok) return s;
+  } catch {
+    // a corrupt entry: not used
+  }
+  return undefined;
+}
+
+/**
+ * The snapshot of the schema the migrations `applied` names build, run on
+ * a scratch database of `alias`'s vendor ({@link buildMigrated}). The
+ * project's loader graph must have been built against the same applied set
+ * (squash choices depend on it). On SQLite the snapshot itself is kept in
+ * `.tsmigrate-cache/snapshots/` under the schema's key, so that a check
+ * whose applied migrations did not change opens no scratch database.
+ */
+async function migratedSnapshot(project: Project, alias: string, applied: ReadonlySet<string>): Promise<SchemaSnapshot> {
+  const replayed = replayedMigrations(project, applied);
+  const { vendor } = project.dialect(alias);
+  const cache = replayed.length && vendor === "sqlite" ? new CacheFolder(path.join(project.root, CACHE_DIR), "snapshots") : undefined;
+  const key = cache && prefixKeys(project, vendor, replayed).key(replayed.length);
+  const cached = cache && key !== undefined ? cachedSnapshot(cache, key) : undefined;
+  if (cached) return cached;
+  const scratch = await project.scratchConnection(alias);
+  try {
+    await buildMigrated(project, scratch, replayed);
+    const snapshot = await introspectionOf(scratch).snapshot();
+    if (cache && key !== undefined) cache.write(key, JSON.stringify(snapshot));
+    return snapshot;
+  } finally {
+    await scratch.close();
+  }
+}
+
 /**
  * Compares database `alias` with what its applied migrations describe.
  * Neither database is changed but the scratch one; both connections are closed after.
@@ -109,14 +154,8 @@ export async function schemaDrift(project: Project, alias = "default"): Promise<
     project.loader.throwIfErrors();
     const applied = new Set(project.loader.appliedMigrations.keys());
     const actual = await introspectionOf(live).snapshot();
-    const scratch = await project.scratchConnection(alias);
-    try {
-      await buildMigrated(project, scratch, applied);
-      const expected = await introspectionOf(scratch).snapshot();
-      return { database: alias, applied: appliedRecords.size, differences: diffSnapshots(actual, expected, WORDING) };
-    } finally {
-      await scratch.close();
-    }
+    const expected = await migratedSnapshot(project, alias, applied);
+    return { database: alias, applied: appliedRecords.size, differences: diffSnapshots(actual, expected, WORDING) };
   } finally {
     await live.close();
   }
