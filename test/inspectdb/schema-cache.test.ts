@@ -60,41 +60,53 @@ test("the schema of the applied migrations is cached, checked against the live d
   assert.match(drift.stdout + drift.stderr, /legacy/);
   execSql(path.join(dir, "db.sqlite3"), 'ALTER TABLE "shop_product" DROP COLUMN "legacy"');
 
-  const [snapshot] = entries(dir, "snapshots");
-  assert.ok(snapshot, "the replayed schema's snapshot is stored");
-  const snapshotText = fs.readFileSync(snapshot, "utf8");
+  fs.rmSync(path.join(dir, ".tsmigrate-cache", "snapshots"), { recursive: true });
+  await ok(dir, ["diffschema"]);
+  const snapshots = entries(dir, "snapshots");
+  assert.equal(snapshots.length, 2, "the snapshots of the replayed schema and of the live database are stored");
+  const snapshotTexts = snapshots.map((f) => fs.readFileSync(f, "utf8"));
   for (const spoil of [(t: string) => t.slice(0, 40), (t: string) => t.replace("shop_product", "shop_prodXct")]) {
-    // The snapshot is used first: without it the schema is read from its entry.
-    fs.rmSync(snapshot);
+    // The snapshots are used first: without them the schema is read from its entry.
+    for (const f of snapshots) fs.rmSync(f);
     fs.writeFileSync(entry, spoil(text));
     await ok(dir, ["diffschema"]);
     assert.equal(fs.readFileSync(entry, "utf8"), text, "a corrupt entry is rewritten");
-    assert.equal(fs.readFileSync(snapshot, "utf8"), snapshotText, "the snapshot is stored again");
-    fs.writeFileSync(snapshot, spoil(snapshotText));
+    assert.deepEqual(snapshots.map((f) => fs.readFileSync(f, "utf8")), snapshotTexts, "the snapshots are stored again");
+    for (const f of snapshots) fs.writeFileSync(f, spoil(fs.readFileSync(f, "utf8")));
     await ok(dir, ["diffschema"]);
-    assert.equal(fs.readFileSync(snapshot, "utf8"), snapshotText, "a corrupt snapshot is rewritten");
+    assert.deepEqual(snapshots.map((f) => fs.readFileSync(f, "utf8")), snapshotTexts, "corrupt snapshots are rewritten");
   }
 });
 
-test("a check whose applied migrations did not change takes the expected snapshot from the cache and still sees hand changes", async () => {
-  const dir = await migratedProject();
-  await ok(dir, ["diffschema"]);
-  const [snapshot] = entries(dir, "snapshots");
-  const [schema] = entries(dir);
-  assert.ok(snapshot && schema);
-  // A forged snapshot whose digest matches is what the check compares with: proof that it is read, not rebuilt.
-  const text = fs.readFileSync(snapshot, "utf8");
+/** Writes `file` (a cache entry) with `edit` applied to its payload and a header whose digest matches (a forgery the digest cannot catch). */
+function forge(file: string, edit: (payload: string) => string): void {
+  const text = fs.readFileSync(file, "utf8");
   const [head, payload] = [text.slice(0, text.indexOf("\n")), text.slice(text.indexOf("\n") + 1)];
-  const forged = payload.replace('"name":"shop_category"', '"name":"shop_forged"');
+  const forged = edit(payload);
   assert.notEqual(forged, payload);
   const header = { ...JSON.parse(head), payload: createHash("sha256").update(forged).digest("hex") };
-  fs.writeFileSync(snapshot, `${JSON.stringify(header)}\n${forged}`);
-  const drift = await ok(dir, ["diffschema"], 1);
-  assert.match(drift.stdout + drift.stderr, /shop_forged/);
-  fs.writeFileSync(snapshot, text);
+  fs.writeFileSync(file, `${JSON.stringify(header)}\n${forged}`);
+}
+
+test("a check with unchanged applied migrations and live schema takes both snapshots from the cache, and still sees hand changes", async () => {
+  const dir = await migratedProject();
+  fs.rmSync(path.join(dir, ".tsmigrate-cache", "snapshots"), { recursive: true });
+  await ok(dir, ["diffschema"]);
+  const snapshots = entries(dir, "snapshots");
+  assert.equal(snapshots.length, 2);
+  const texts = snapshots.map((f) => fs.readFileSync(f, "utf8"));
+  // Forged snapshots whose digests match are what the check compares: proof that they are read, not rebuilt.
+  for (const [i, f] of snapshots.entries()) {
+    forge(f, (p) => p.replace('"name":"shop_category"', `"name":"shop_forged${i}"`));
+    const drift = await ok(dir, ["diffschema"], 1);
+    assert.match(drift.stdout + drift.stderr, new RegExp(`shop_forged${i}`));
+    fs.writeFileSync(f, texts[i]!);
+  }
+  // A hand change changes the live schema's key: the live database is introspected again and stored under its own key.
   execSql(path.join(dir, "db.sqlite3"), 'ALTER TABLE "shop_product" ADD COLUMN "legacy" integer NULL');
   const hand = await ok(dir, ["diffschema"], 1);
   assert.match(hand.stdout + hand.stderr, /legacy/);
+  assert.equal(entries(dir, "snapshots").length, 3);
 });
 
 test("after a new migration the cached prefix is used and the new schema stored", async () => {

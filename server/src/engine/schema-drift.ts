@@ -6,15 +6,15 @@
  * memory) through the executor's own statement collection, RunCode steps
  * left out (they move data, not schema); then both databases are
  * introspected and compared (`backends/base/snapshot.ts`). The live
- * database is only read, on a read-only connection, and always
- * introspected: a cached schema never hides a hand change.
+ * database is only read, on a read-only connection, and its schema always
+ * read: a cached schema never hides a hand change.
  */
 import * as path from "node:path";
 import type { Connection } from "./backends/base/base";
 import { introspectionOf } from "./backends/base/introspection";
 import { diffSnapshots, type SchemaSnapshot } from "./backends/base/snapshot";
 import { collectStatements } from "./executor-sql";
-import { CACHE_DIR, CacheFolder } from "./loader-cache";
+import { CACHE_DIR, CacheFolder, sha256 } from "./loader-cache";
 import { keyString, type Migration } from "./migration";
 import type { Project } from "./project";
 import { MigrationRecorder } from "./recorder";
@@ -140,6 +140,26 @@ async function migratedSnapshot(project: Project, alias: string, applied: Readon
 }
 
 /**
+ * The live database's snapshot, always read from the database. On SQLite,
+ * whose schema is wholly the text of `sqlite_master`, the snapshot is kept
+ * in `.tsmigrate-cache/snapshots/` under the SHA-256 of that text (and of
+ * SQLite's version): a database whose schema did not change since the last
+ * check is not introspected again, and any change to it, by hand or not,
+ * changes the key.
+ */
+async function liveSnapshot(project: Project, live: Connection): Promise<SchemaSnapshot> {
+  if (live.vendor !== "sqlite") return introspectionOf(live).snapshot();
+  const master = await live.query("SELECT type, name, tbl_name, sql, sqlite_version() AS version FROM sqlite_master ORDER BY type, name");
+  const key = sha256(`tsmigrate-live\n${JSON.stringify(master)}`);
+  const cache = new CacheFolder(path.join(project.root, CACHE_DIR), "snapshots");
+  const cached = cachedSnapshot(cache, key);
+  if (cached) return cached;
+  const snapshot = await introspectionOf(live).snapshot();
+  cache.write(key, JSON.stringify(snapshot));
+  return snapshot;
+}
+
+/**
  * Compares database `alias` with what its applied migrations describe.
  * Neither database is changed but the scratch one; both connections are closed after.
  * @throws TsMigrateError `database` when the database cannot be opened
@@ -153,7 +173,7 @@ export async function schemaDrift(project: Project, alias = "default"): Promise<
     project.loader.buildGraph(appliedRecords);
     project.loader.throwIfErrors();
     const applied = new Set(project.loader.appliedMigrations.keys());
-    const actual = await introspectionOf(live).snapshot();
+    const actual = await liveSnapshot(project, live);
     const expected = await migratedSnapshot(project, alias, applied);
     return { database: alias, applied: appliedRecords.size, differences: diffSnapshots(actual, expected, WORDING) };
   } finally {
