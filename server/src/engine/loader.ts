@@ -14,17 +14,14 @@ import * as path from "node:path";
 import { type AppConfig, type ProjectConfig, isMissing } from "./config";
 import { MultipleErrors, type SourceLocation, TsMigrateError } from "./errors";
 import { MigrationGraph } from "./graph";
-import { CorruptEntry } from "./cache-codec";
-import { CACHE_DIR, sha256 } from "./loader-cache";
+import { CACHE_DIR } from "./loader-cache";
 import { ParsedMigrationCache } from "./loader-pack";
-import { StateCache } from "./state-cache";
-import { migrationBody, migrationFromBody, readMigrationFile } from "./loader-file";
-import { keyString, Migration, type MigrationKey } from "./migration";
-import type { Operation } from "./operations/base";
+import { MigrationFileReader } from "./loader-read";
+import { keyString, type Migration, type MigrationKey } from "./migration";
 import type { AppliedRecord } from "./recorder";
 import { locationOf } from "./source/read";
+import { StateCache } from "./state-cache";
 import { ProjectState } from "./state";
-import type { ObjectValue } from "./values";
 
 export { readMigrationFile } from "./loader-file";
 
@@ -43,13 +40,6 @@ export interface LoadOptions {
   overrides?: ReadonlyMap<string, string>;
 }
 
-interface CacheEntry {
-  readonly stamp: string;
-  /** The SHA-256 of the text read (the parse cache's key), when it was read. */
-  readonly hash?: string;
-  readonly migration?: Migration;
-  readonly errors: readonly TsMigrateError[];
-}
 
 /**
  * Reads every app's `migrations/NNNN_*.ts` and builds the graph
@@ -83,7 +73,8 @@ export class MigrationLoader {
   private graphBuiltFrom: Map<string, Migration> | undefined;
   /** Keys (`"app.name"`) of files that failed to load. */
   failedKeys = new Set<string>();
-  private readonly cache = new Map<string, CacheEntry>();
+  /** Reads the files, keeping what it read (see loader-read.ts). */
+  private readonly reader: MigrationFileReader;
   /** States after sequences of migrations (see {@link stateAfter}); cleared when files are read. */
   private readonly states = new Map<string, ProjectState>();
 
@@ -103,6 +94,7 @@ export class MigrationLoader {
       ? undefined
       : options.parsedCache ?? new ParsedMigrationCache(path.join(config.root, CACHE_DIR));
     this.stateCache = this.parsedCache && new StateCache(this.parsedCache.dir, config.defaultAutoField ?? "");
+    this.reader = new MigrationFileReader(this.parsedCache);
   }
 
   /** Every error found by the last {@link load}: file errors first, then graph errors. */
@@ -178,7 +170,7 @@ export class MigrationLoader {
       for (const file of files) {
         seen.add(file);
         const key = `${app.label}.${path.basename(file, ".ts")}`;
-        const entry = this.loadEntry(app, file, overrides?.get(file));
+        const entry = this.reader.entry(app, file, overrides?.get(file));
         if (entry.hash) hashes.add(entry.hash);
         if (entry.migration) this.diskMigrations.set(key, entry.migration);
         else {
@@ -187,7 +179,7 @@ export class MigrationLoader {
         }
       }
     }
-    for (const file of this.cache.keys()) if (!seen.has(file)) this.cache.delete(file);
+    this.reader.keepOnly(seen);
     this.parsedCache?.flush(hashes);
   }
 
@@ -203,112 +195,15 @@ export class MigrationLoader {
     if (!app) {
       throw new TsMigrateError(`${abs} is not in the migrations folder of any app`, { code: "config" });
     }
-    const entry = this.loadEntry(app, abs, text);
+    const entry = this.reader.entry(app, abs, text);
     this.parsedCache?.flush();
     if (entry.migration) return entry.migration;
     throw entry.errors.length === 1 ? entry.errors[0]! : new MultipleErrors(entry.errors);
   }
 
-  /**
-   * The entry of `file` (`text`: an editor's buffer). A file read before is
-   * taken as unchanged when its time and size are (a stat, taken before it
-   * is read again) or when its text has the same SHA-256; a file read for
-   * the first time is not stat'ed (a command reads each file once).
-   */
-  private loadEntry(app: AppConfig, file: string, text?: string): CacheEntry {
-    const cached = this.cache.get(file);
-    let stamp: string | undefined;
-    let hash: string | undefined;
-    if (text !== undefined) {
-      hash = sha256(text);
-      stamp = `text:${hash}`;
-    } else if (cached) {
-      try {
-        const st = fs.statSync(file);
-        stamp = `stat:${st.mtimeMs}:${st.size}`;
-      } catch (err) {
-        return { stamp: "missing", errors: [cannotRead(file, err)] };
-      }
-    }
-    if (cached && cached.stamp === stamp) return cached;
-    let source = text;
-    try {
-      source ??= fs.readFileSync(file, "utf8");
-    } catch (err) {
-      return { stamp: "missing", errors: [cannotRead(file, err)] };
-    }
-    hash ??= sha256(source);
-    stamp ??= `hash:${hash}`;
-    let entry: CacheEntry;
-    if (cached && cached.hash === hash) {
-      entry = { ...cached, stamp };
-    } else {
-      try {
-        entry = { stamp, hash, migration: this.parse(app, file, source, hash, text === undefined), errors: [] };
-      } catch (err) {
-        // A bug of ours (not a TsMigrateError) is not the file's fault: it escapes with its stack.
-        if (!(err instanceof TsMigrateError)) throw err;
-        entry = { stamp, hash, errors: asBadMigration(err, file) };
-      }
-    }
-    this.cache.set(file, entry);
-    return entry;
-  }
-
-  /**
-   * The migration in `file` of text `source` (SHA-256 `hash`): from the
-   * persistent parse cache when it holds a trusted line for this text (its
-   * checksum pinned as stored, its operations read on first use), else
-   * parsed (and, for a file read from disk, stored there once it reads
-   * without error).
-   */
-  private parse(app: AppConfig, file: string, source: string, hash: string, fromDisk: boolean): Migration {
-    const cache = this.parsedCache;
-    const hit = cache?.get(file, hash);
-    if (hit) {
-      const migration = new Migration(app.label, path.basename(file, ".ts"), {
-        dependencies: hit.dependencies, runBefore: hit.runBefore, replaces: hit.replaces, initial: hit.initial, atomic: hit.atomic, file,
-        readOperations: () => this.cachedOperations(app, file, source, hash, hit.body),
-      });
-      migration.pinChecksum(hit.checksum);
-      return migration;
-    }
-    if (!cache || !fromDisk) return readMigrationFile(app.label, file, source);
-    return this.parseAndStore(cache, app, file, source, hash);
-  }
-
-  /** Parses `source` and stores the migration in the parse cache under `hash`. */
-  private parseAndStore(cache: ParsedMigrationCache, app: AppConfig, file: string, source: string, hash: string): Migration {
-    const parsed = migrationBody(file, source);
-    const encoded = cache.encodeBody(parsed);
-    const migration = migrationFromBody(app.label, file, parsed);
-    migration.pinChecksum();
-    cache.put(hash, encoded, migration);
-    return migration;
-  }
-
-  /**
-   * The operations of a migration from the parse cache, from its stored
-   * body. A body that does not decode or read is not trusted: the file's
-   * text read with it (`source`) decides, and the pack line is replaced.
-   */
-  private cachedOperations(app: AppConfig, file: string, source: string, hash: string, body: () => ObjectValue): Operation[] {
-    try {
-      return migrationFromBody(app.label, file, body()).operations;
-    } catch (err) {
-      if (!(err instanceof TsMigrateError || err instanceof CorruptEntry)) throw err;
-    }
-    const cache = this.parsedCache!;
-    cache.rejectHit();
-    const migration = this.parseAndStore(cache, app, file, source, hash);
-    cache.flush();
-    return migration.operations;
-  }
-
   /** Forgets cached parses (all, or of one file). */
   invalidate(file?: string): void {
-    if (file === undefined) this.cache.clear();
-    else this.cache.delete(path.resolve(file));
+    this.reader.invalidate(file);
   }
 
   /** The migration `app.name` in the graph; throws TsMigrateError code `unknown-migration`. */
@@ -535,20 +430,3 @@ export class MigrationLoader {
     return leaves.length ? leaves[leaves.length - 1]![1] : undefined;
   }
 }
-
-/** Every error of a failed parse as code `bad-migration`, each with a location (the file's start when unknown). */
-function asBadMigration(err: TsMigrateError, file: string): TsMigrateError[] {
-  const list = err instanceof MultipleErrors ? err.errors : [err];
-  return list.map((e) => {
-    if (e.code === "bad-migration" && e.location) return e;
-    return new TsMigrateError(e.message, { code: "bad-migration", location: e.location ?? { file, line: 1, column: 1 }, cause: e });
-  });
-}
-
-/** A migration file that exists in the listing but cannot be read (I/O, permissions). */
-function cannotRead(file: string, err: unknown): TsMigrateError {
-  return new TsMigrateError(`cannot read ${file}: ${(err as Error).message}`, {
-    code: "bad-migration", location: { file, line: 1, column: 1 }, cause: err,
-  });
-}
-
