@@ -7,16 +7,16 @@
  * the TypeScript parser.
  *
  * The parsed files are one pack (one read per command, not one per file),
- * with one line per file content, keyed by the SHA-256 of the file's text.
- * A line holds what parsing gives before any checking: the object passed to
- * `migrations.Migration({...})` as a {@link Value} tree, with the source
+ * with one line per file content, keyed by the SHA-256 of the file's text
+ * (loader-pack.ts): the migration's checksum, dependencies and flags, and
+ * what parsing gives before any checking, the object passed to
+ * `migrations.Migration({...})` as a `Value` tree with the source
  * locations a migration keeps once read (its operations', its dependency
- * pairs'; see cache-codec.ts), and the migration's checksum. Operations
- * are rebuilt from it by the same code as from a parse
- * (`operationFromCall`), so a migration read from the cache is the
- * migration read from its file, with the same checksum and operation
- * locations. A file that does not read is never cached: its messages come
- * from parsing it, with every location.
+ * pairs'; see cache-codec.ts). Operations are rebuilt from it, on first
+ * use, by the same code as from a parse (`operationFromCall`), so a
+ * migration read from the cache is the migration read from its file, with
+ * the same checksum and operation locations. A file that does not read is
+ * never cached: its messages come from parsing it, with every location.
  *
  * An entry (or the pack) is trusted only when its header names this
  * tsmigrate version and cache format and the SHA-256 of its own payload,
