@@ -5,7 +5,6 @@
 // and otherwise prints one line and exits 2 before any native module loads.
 // `--node PATH` (anywhere on the command line) re-runs the CLI with that Node.
 "use strict";
-const { spawnSync } = require("child_process");
 
 const BAD_INPUT = 2;
 const args = process.argv.slice(2);
@@ -18,6 +17,8 @@ if (at >= 0) {
     process.exit(BAD_INPUT);
   }
   args.splice(at, inline ? 1 : 2);
+  // Loaded here only: child_process costs every other start-up a few ms.
+  const { spawnSync } = require("child_process");
   const child = spawnSync(node, [__filename].concat(args), { stdio: "inherit" });
   if (child.error) {
     process.stderr.write(`tsmigrate: cannot run --node ${node}: ${child.error.message}\n`);

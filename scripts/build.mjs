@@ -15,7 +15,7 @@
 // are written next to the bundles and ship in neither package; the npm package's bundles do not
 // even name theirs (sourcemap "external"), so no shipped file points at a missing map.
 import { build } from "esbuild";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -23,13 +23,52 @@ import { writeTsPlugin } from "./ts-plugin.mjs";
 
 const common = { bundle: true, platform: "node", target: "node22", format: "cjs", sourcemap: true, logLevel: "warning" };
 
-/** Packages the CLI loads on first use, not at start-up: the TypeScript compiler, PostgreSQL's driver. */
-const LAZY = ["ts-morph", "pg"];
+/**
+ * Packages the CLI loads on first use, not at start-up: the TypeScript compiler, PostgreSQL's driver,
+ * and the built-in modules only some commands use (commander's child_process, for subcommands
+ * tsmigrate does not have; readline, for questions).
+ */
+const LAZY = ["ts-morph", "pg", "node:child_process", "node:readline"];
+/** LAZY packages only server/src imports (not bundled libraries): their lazy module has only the names it imports. */
+const RESTRICTED = ["ts-morph"];
 
 /**
- * An esbuild plugin: `import ... from "<a LAZY package>"` gets an object whose every export is a
- * getter requiring the real package on first access (esbuild reads named imports of a CommonJS
- * module as property accesses at each use, so nothing is loaded before a use).
+ * The names `server/src` imports from `pkg` with `import { a, type B, c as d } from "pkg"`, or
+ * undefined when some file imports it otherwise (a default or namespace import takes every name).
+ */
+function importedNames(pkg) {
+  const names = new Set();
+  const quoted = pkg.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+  const named = new RegExp(`import\\s*\\{([^}]*)\\}\\s*from\\s*["']${quoted}["']`, "g");
+  const any = new RegExp(`from\\s*["']${quoted}["']|require\\(["']${quoted}["']\\)`, "g");
+  const walk = (dir) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const file = join(dir, e.name);
+      if (e.isDirectory()) {
+        if (walk(file) === undefined) return undefined;
+      } else if (file.endsWith(".ts")) {
+        const text = readFileSync(file, "utf8");
+        const found = [...text.matchAll(named)];
+        if ((text.match(any) ?? []).length !== found.length) return undefined;
+        for (const m of found) {
+          for (const spec of m[1].split(",").map((x) => x.trim()).filter(Boolean)) {
+            if (!spec.startsWith("type ")) names.add(spec.split(/\s+as\s+/)[0]);
+          }
+        }
+      }
+    }
+    return names;
+  };
+  return walk(join(dirname(fileURLToPath(import.meta.url)), "..", "server", "src"));
+}
+
+/**
+ * An esbuild plugin: `import ... from "<a LAZY package>"` gets an object whose exports are
+ * getters requiring the real package on first access (esbuild reads named imports of a CommonJS
+ * module as property accesses at each use, so nothing is loaded before a use). For a RESTRICTED
+ * package only the names server/src imports get a getter when it imports only names (ts-morph
+ * exports 538, and each importing module copies every getter at start-up); a name the package
+ * lacks fails the build.
  */
 const lazyPackages = {
   name: "lazy-packages",
@@ -40,13 +79,16 @@ const lazyPackages = {
       args.namespace === "lazy" ? { path: args.path, external: true } : { path: args.path, namespace: "lazy" });
     b.onLoad({ filter: /.*/, namespace: "lazy" }, (args) => {
       const name = JSON.stringify(args.path);
+      const all = Object.keys(require(args.path));
+      const used = RESTRICTED.includes(args.path) ? importedNames(args.path) : undefined;
+      for (const n of used ?? []) if (!all.includes(n)) throw new Error(`${args.path} has no export ${n}`);
       return {
         loader: "js",
         contents: [
           "let real;",
           `const load = () => (real ??= require(${name}));`,
           "module.exports = {",
-          ...Object.keys(require(args.path)).map((n) => `  get ${JSON.stringify(n)}() { return load()[${JSON.stringify(n)}]; },`),
+          ...(used ? [...used].sort() : all).map((n) => `  get ${JSON.stringify(n)}() { return load()[${JSON.stringify(n)}]; },`),
           "};",
         ].join("\n"),
       };

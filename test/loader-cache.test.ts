@@ -1,17 +1,20 @@
-// The persistent cache of parsed migration files (.tsmigrate-cache/):
-// a migration read from the cache is the migration read from its file
-// (same checksum as pinned by checksum-golden.test.ts, same operations,
-// same source locations); the folder ignores itself in git; an entry of
-// another version, of another text, truncated, edited or of the wrong shape
-// is detected, ignored and rewritten, never trusted.
+// The persistent cache of parsed migration files (.tsmigrate-cache/, one
+// pack of entries keyed by each file's text SHA-256): a migration read from
+// the cache is the migration read from its file (same checksum as pinned by
+// checksum-golden.test.ts, same operations, same operation locations); the
+// folder ignores itself in git; a pack or entry of another version, of
+// another text, truncated, edited or of the wrong shape is detected,
+// ignored and rewritten, never trusted.
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterEach, test } from "node:test";
 import { loadConfig } from "../server/src/engine/config";
 import { MigrationLoader } from "../server/src/engine/loader";
-import { CACHE_DIR, ParsedMigrationCache } from "../server/src/engine/loader-cache";
+import { CACHE_DIR } from "../server/src/engine/loader-cache";
+import { ParsedMigrationCache } from "../server/src/engine/loader-pack";
 import type { Migration } from "../server/src/engine/migration";
 
 const GOLDEN = path.join(__dirname, "..", "test-fixtures", "golden", "shop", "migrations");
@@ -50,8 +53,25 @@ function fingerprint(l: MigrationLoader): unknown[] {
   }));
 }
 
+/** The pack's file (the only file of the cache's `migrations` folder). */
+function packOf(root: string): string {
+  const files = fs.readdirSync(path.join(root, CACHE_DIR, "migrations"));
+  assert.deepEqual(files, ["pack-3.json"]);
+  return path.join(root, CACHE_DIR, "migrations", files[0]!);
+}
+
+/** The pack's entry lines (`<text SHA-256> <entry>`), its header aside. */
 function entries(root: string): string[] {
-  return fs.readdirSync(path.join(root, CACHE_DIR, "migrations")).map((f) => path.join(root, CACHE_DIR, "migrations", f));
+  return fs.readFileSync(packOf(root), "utf8").split("\n").slice(1).filter((l) => l !== "");
+}
+
+/** Writes the pack with `lines` as its entries and a header whose digest matches them (a forgery the digest cannot catch). */
+function forgePack(root: string, lines: readonly string[]): void {
+  const file = packOf(root);
+  const [head] = fs.readFileSync(file, "utf8").split("\n");
+  const payload = lines.map((l) => `${l}\n`).join("");
+  const header = { ...JSON.parse(head!), payload: createHash("sha256").update(payload).digest("hex") };
+  fs.writeFileSync(file, `${JSON.stringify(header)}\n${payload}`);
 }
 
 test("a migration read from the cache equals the migration parsed from its file (golden checksums unchanged)", () => {
@@ -83,48 +103,100 @@ test("the loader uses <root>/.tsmigrate-cache by default", () => {
   assert.equal(entries(root).length, 3);
 });
 
-/** Ways an entry goes bad: each must be rejected, the file parsed again and the entry rewritten. */
+/** Ways the pack goes bad: each must be rejected, every file parsed again and the pack rewritten. */
 const SPOILERS: Record<string, (text: string) => string> = {
   "truncated": (t) => t.slice(0, Math.floor(t.length / 2)),
   "empty": () => "",
   "a payload byte changed": (t) => t.replace('"migrations.', '"migrationz.'),
+  "a text digest changed": (t) => t.replace(/\n[0-9a-f]/, (m) => `\n${m[1] === "0" ? "1" : "0"}`),
+  "a line dropped": (t) => t.replace(/\n[^\n]*/, ""),
   "another tsmigrate version": (t) => t.replace(/"tsmigrate":"[^"]*"/, '"tsmigrate":"0.0.0-other"'),
   "another cache format": (t) => t.replace(/"format":\d+/, '"format":999'),
-  "the header of another text": (t) => t.replace(/"source":"[0-9a-f]{8}/, '"source":"00000000'),
+  "the header of another entry": (t) => t.replace(/"source":"pack-3"/, '"source":"pack-1"'),
   "not JSON": () => "\u0000\u0001garbage\n{",
 };
 
 for (const [how, spoil] of Object.entries(SPOILERS)) {
-  test(`an entry ${how} is detected, ignored and rewritten`, () => {
+  test(`a pack ${how} is detected, ignored and rewritten`, () => {
     const root = goldenProject();
     const parsed = fingerprint(load(root, false));
     load(root, new ParsedMigrationCache(path.join(root, CACHE_DIR)));
-    const good = new Map(entries(root).map((f) => [f, fs.readFileSync(f, "utf8")]));
-    for (const [f, text] of good) fs.writeFileSync(f, spoil(text));
+    const good = fs.readFileSync(packOf(root), "utf8");
+    const bad = spoil(good);
+    assert.notEqual(bad, good, "the spoiler changed something");
+    fs.writeFileSync(packOf(root), bad);
     const cache = new ParsedMigrationCache(path.join(root, CACHE_DIR));
     assert.deepEqual(fingerprint(load(root, cache)), parsed);
     assert.deepEqual(cache.stats, { hits: 0, misses: 0, rejected: 3, writes: 3 });
-    for (const [f, text] of good) assert.equal(fs.readFileSync(f, "utf8"), text, `${path.basename(f)} rewritten`);
+    assert.equal(fs.readFileSync(packOf(root), "utf8"), good, "rewritten");
   });
 }
 
-test("an entry whose digests match but whose payload has the wrong shape is not trusted", () => {
+/** A pack line's parts: the text's SHA-256, the meta (checksum, dependencies, flags), the body. */
+function parts(line: string): { hash: string; meta: string; body: string } {
+  const tab = line.indexOf("\t");
+  return { hash: line.slice(0, 64), meta: line.slice(65, tab), body: line.slice(tab + 1) };
+}
+
+test("a line whose pack digest matches but whose meta or body has the wrong shape is not trusted", () => {
   const root = goldenProject();
   const parsed = fingerprint(load(root, false));
+  load(root, new ParsedMigrationCache(path.join(root, CACHE_DIR)));
+  const good = fs.readFileSync(packOf(root), "utf8");
+  const sum = "0".repeat(64);
+  const forgeries: Record<string, (p: ReturnType<typeof parts>) => string> = {
+    "a body of the wrong shape": (p) => `${p.meta}\t{"o":[["dependencies",{"x":1},null]]}`,
+    "a body that is no object": (p) => `${p.meta}\t[1,2]`,
+    "a body with an unknown operation": (p) => `${p.meta}\t{"o":[["operations",{"a":[{"c":"migrations.Nope","x":{"a":[]}}]},null]]}`,
+    "a body that is not JSON": (p) => `${p.meta}\t{not JSON`,
+    "a meta without checksum": (p) => `{"d":[],"r":[],"p":[],"i":false,"a":true}\t${p.body}`,
+    "a meta whose checksum is no digest": (p) => `${p.meta.replace(/"c":"[0-9a-f]+"/, '"c":"nope"')}\t${p.body}`,
+    "a meta whose dependencies are not pairs": (p) => `${p.meta.replace(/"d":\[.*?\],"r"/, '"d":[1],"r"')}\t${p.body}`,
+    "a meta that is not JSON": (p) => `{"c":"${sum}"\t${p.body}`,
+  };
+  for (const [how, forge] of Object.entries(forgeries)) {
+    const lines = entries(root).map((line) => `${parts(line).hash} ${forge(parts(line))}`);
+    assert.notDeepEqual(lines, entries(root), how);
+    forgePack(root, lines);
+    const again = new ParsedMigrationCache(path.join(root, CACHE_DIR));
+    assert.deepEqual(fingerprint(load(root, again)), parsed, how);
+    assert.deepEqual(again.stats, { hits: 0, misses: 0, rejected: 3, writes: 3 }, `${how}: every line rejected and rewritten`);
+    assert.equal(fs.readFileSync(packOf(root), "utf8"), good, `${how}: the pack rewritten`);
+  }
+});
+
+test("operations of a migration from the cache are read on first use", () => {
+  const root = goldenProject();
+  load(root, new ParsedMigrationCache(path.join(root, CACHE_DIR)));
+  const forged = entries(root).map((line) => `${parts(line).hash} ${parts(line).meta}\t{not JSON`);
+  forgePack(root, forged);
+  const cache = new ParsedMigrationCache(path.join(root, CACHE_DIR));
+  const l = new MigrationLoader(loadConfig({ project: root }), { parsedCache: cache }).load();
+  assert.equal(l.graph.leafNodes().length, 1);
+  assert.equal(l.diskMigrations.get("shop.0001_initial")!.checksum(), "d114eaab9b3c943e7fe15b82920215c31b4b5e1727b17877deb6baa6d3466e18");
+  assert.deepEqual(cache.stats, { hits: 3, misses: 0, rejected: 0, writes: 0 }, "no body read yet");
+  assert.deepEqual(entries(root), forged);
+  assert.ok(l.diskMigrations.get("shop.0001_initial")!.operations.length > 0);
+  assert.deepEqual(cache.stats, { hits: 2, misses: 0, rejected: 1, writes: 1 }, "one body read, found bad, its line rewritten");
+});
+
+test("a pack line of a text no file has any more is dropped; a pack unchanged is not written", () => {
+  const root = goldenProject();
+  load(root, new ParsedMigrationCache(path.join(root, CACHE_DIR)));
+  const stale = `${"f".repeat(64)} {"c":"${"0".repeat(64)}","d":[],"r":[],"p":[],"i":false,"a":true}\t{"o":[]}`;
+  forgePack(root, [...entries(root), stale]);
   const cache = new ParsedMigrationCache(path.join(root, CACHE_DIR));
   load(root, cache);
-  const { createHash } = require("node:crypto") as typeof import("node:crypto");
-  for (const [i, forged] of ['{"o":[["dependencies",{"x":1},null]]}', '[1,2]', '{"o":[["operations",{"a":[{"c":"migrations.Nope","x":{"a":[]}}]},null]]}'].entries()) {
-    for (const f of entries(root)) {
-      const [head] = fs.readFileSync(f, "utf8").split("\n");
-      const header = { ...JSON.parse(head!), payload: createHash("sha256").update(forged).digest("hex") };
-      fs.writeFileSync(f, `${JSON.stringify(header)}\n${forged}`);
-    }
-    const again = new ParsedMigrationCache(path.join(root, CACHE_DIR));
-    assert.deepEqual(fingerprint(load(root, again)), parsed, `forgery ${i}`);
-    assert.equal(again.stats.hits + again.stats.rejected, 3);
-    assert.equal(again.stats.writes, 3, `forgery ${i}: every entry rewritten`);
-  }
+  assert.deepEqual(cache.stats, { hits: 3, misses: 0, rejected: 0, writes: 0 });
+  assert.equal(entries(root).length, 3);
+  assert.equal(entries(root).includes(stale), false);
+  fs.rmSync(path.join(root, "shop", "migrations", "0003_not_atomic.ts"));
+  load(root, new ParsedMigrationCache(path.join(root, CACHE_DIR)));
+  assert.equal(entries(root).length, 2);
+  const old = new Date("2020-01-01T00:00:00Z");
+  fs.utimesSync(packOf(root), old, old);
+  load(root, new ParsedMigrationCache(path.join(root, CACHE_DIR)));
+  assert.equal(fs.statSync(packOf(root)).mtimeMs, old.getTime(), "not written again");
 });
 
 test("an edited migration file is parsed again, whatever the cache holds", () => {

@@ -48,9 +48,12 @@ export class MigrationGraph {
   private readonly nodeMap = new Map<string, GraphNode>();
   /** Where each dependency edge was declared: `"child->parent"` ids. */
   private readonly edgeLocations = new Map<string, SourceLocation>();
+  /** {@link forwardsPlanMany}'s plans by their targets' ids, until the graph changes (commands ask for the same plan several times). */
+  private readonly plans = new Map<string, readonly MigrationKey[]>();
 
   /** Adds a migration (Django's `add_node`). Throws when the key is already in the graph. */
   addNode(migration: Migration): void {
+    this.plans.clear();
     const id = keyString(migration.key);
     const existing = this.nodeMap.get(id);
     if (existing && !existing.dummy) throw new Error(`migration ${id} added twice to the graph`);
@@ -73,6 +76,7 @@ export class MigrationGraph {
    * written in `origin`'s file).
    */
   addDependency(origin: MigrationKey, child: MigrationKey, parent: MigrationKey, location?: SourceLocation): void {
+    this.plans.clear();
     const c = this.nodeOrDummy(child, origin, location);
     const p = this.nodeOrDummy(parent, origin, location);
     c.parents.add(p);
@@ -113,6 +117,7 @@ export class MigrationGraph {
    * squash is usable).
    */
   removeReplacedNodes(replacement: MigrationKey, replaced: readonly MigrationKey[]): void {
+    this.plans.clear();
     const repl = this.nodeMap.get(keyString(replacement));
     if (!repl) throw new Error(`Unable to find replacement node ${keyString(replacement)}`);
     const replacedIds = new Set(replaced.map(keyString));
@@ -138,6 +143,7 @@ export class MigrationGraph {
    * replaced nodes (Django's `remove_replacement_node`).
    */
   removeReplacementNode(replacement: MigrationKey, replaced: readonly MigrationKey[]): void {
+    this.plans.clear();
     const id = keyString(replacement);
     this.nodes.delete(id);
     const repl = this.nodeMap.get(id);
@@ -198,6 +204,7 @@ export class MigrationGraph {
 
   /** Removes placeholder nodes and their edges (after their errors were collected), so plans can still be made. */
   dropDummies(): void {
+    this.plans.clear();
     for (const [id, node] of this.nodeMap) {
       if (!node.dummy) continue;
       for (const c of node.children) c.parents.delete(node);
@@ -225,9 +232,13 @@ export class MigrationGraph {
    * order Django's `_generate_plan` gives (linear time: one shared visited set).
    */
   forwardsPlanMany(targets: readonly MigrationKey[]): MigrationKey[] {
+    const id = targets.map(keyString).join("\n");
+    const known = this.plans.get(id);
+    if (known) return [...known];
     const visited = new Set<GraphNode>();
     const out: MigrationKey[] = [];
     for (const t of targets) out.push(...this.dfs([this.requireNode(t)], true, visited));
+    this.plans.set(id, [...out]);
     return out;
   }
 

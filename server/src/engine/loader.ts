@@ -9,17 +9,18 @@
  * show every bad file; {@link MigrationLoader.throwIfErrors} raises them for
  * the CLI.
  */
-import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { type AppConfig, type ProjectConfig, isMissing } from "./config";
 import { MultipleErrors, type SourceLocation, TsMigrateError } from "./errors";
 import { MigrationGraph } from "./graph";
-import { CACHE_DIR, ParsedMigrationCache } from "./loader-cache";
-import { migrationBody, migrationFromBody, readMigrationFile } from "./loader-file";
+import { CACHE_DIR } from "./loader-cache";
+import { ParsedMigrationCache } from "./loader-pack";
+import { MigrationFileReader } from "./loader-read";
 import { keyString, type Migration, type MigrationKey } from "./migration";
 import type { AppliedRecord } from "./recorder";
 import { locationOf } from "./source/read";
+import { StateCache } from "./state-cache";
 import { ProjectState } from "./state";
 
 export { readMigrationFile } from "./loader-file";
@@ -39,11 +40,6 @@ export interface LoadOptions {
   overrides?: ReadonlyMap<string, string>;
 }
 
-interface CacheEntry {
-  readonly stamp: string;
-  readonly migration?: Migration;
-  readonly errors: readonly TsMigrateError[];
-}
 
 /**
  * Reads every app's `migrations/NNNN_*.ts` and builds the graph
@@ -73,14 +69,19 @@ export class MigrationLoader {
   fileErrors: TsMigrateError[] = [];
   /** Missing dependencies and cycles. */
   graphErrors: TsMigrateError[] = [];
+  /** The `diskMigrations` the graph was last built from. */
+  private graphBuiltFrom: Map<string, Migration> | undefined;
   /** Keys (`"app.name"`) of files that failed to load. */
   failedKeys = new Set<string>();
-  private readonly cache = new Map<string, CacheEntry>();
+  /** Reads the files, keeping what it read (see loader-read.ts). */
+  private readonly reader: MigrationFileReader;
   /** States after sequences of migrations (see {@link stateAfter}); cleared when files are read. */
   private readonly states = new Map<string, ProjectState>();
 
   /** The persistent cache of parsed files (`<root>/.tsmigrate-cache`), or undefined when off. */
   readonly parsedCache: ParsedMigrationCache | undefined;
+  /** The persistent cache of states (`<root>/.tsmigrate-cache/states`), kept with the parse cache. */
+  readonly stateCache: StateCache | undefined;
 
   /**
    * `options.parsedCache`: false turns the persistent parse cache off
@@ -92,6 +93,8 @@ export class MigrationLoader {
     this.parsedCache = options.parsedCache === false
       ? undefined
       : options.parsedCache ?? new ParsedMigrationCache(path.join(config.root, CACHE_DIR));
+    this.stateCache = this.parsedCache && new StateCache(this.parsedCache.dir, config.defaultAutoField ?? "");
+    this.reader = new MigrationFileReader(this.parsedCache);
   }
 
   /** Every error found by the last {@link load}: file errors first, then graph errors. */
@@ -153,6 +156,7 @@ export class MigrationLoader {
     this.migratedApps = new Set();
     this.unmigratedApps = new Set();
     const seen = new Set<string>();
+    const hashes = new Set<string>();
     for (const app of this.config.apps) {
       if (fs.existsSync(app.migrationsDir)) this.migratedApps.add(app.label);
       else this.unmigratedApps.add(app.label);
@@ -166,7 +170,8 @@ export class MigrationLoader {
       for (const file of files) {
         seen.add(file);
         const key = `${app.label}.${path.basename(file, ".ts")}`;
-        const entry = this.loadEntry(app, file, overrides?.get(file));
+        const entry = this.reader.entry(app, file, overrides?.get(file));
+        if (entry.hash) hashes.add(entry.hash);
         if (entry.migration) this.diskMigrations.set(key, entry.migration);
         else {
           this.failedKeys.add(key);
@@ -174,7 +179,8 @@ export class MigrationLoader {
         }
       }
     }
-    for (const file of this.cache.keys()) if (!seen.has(file)) this.cache.delete(file);
+    this.reader.keepOnly(seen);
+    this.parsedCache?.flush(hashes);
   }
 
   /**
@@ -189,71 +195,15 @@ export class MigrationLoader {
     if (!app) {
       throw new TsMigrateError(`${abs} is not in the migrations folder of any app`, { code: "config" });
     }
-    const entry = this.loadEntry(app, abs, text);
+    const entry = this.reader.entry(app, abs, text);
+    this.parsedCache?.flush();
     if (entry.migration) return entry.migration;
     throw entry.errors.length === 1 ? entry.errors[0]! : new MultipleErrors(entry.errors);
   }
 
-  private loadEntry(app: AppConfig, file: string, text?: string): CacheEntry {
-    let stamp: string;
-    if (text !== undefined) {
-      stamp = `text:${createHash("sha1").update(text).digest("hex")}`;
-    } else {
-      try {
-        const st = fs.statSync(file);
-        stamp = `stat:${st.mtimeMs}:${st.size}`;
-      } catch (err) {
-        return { stamp: "missing", errors: [cannotRead(file, err)] };
-      }
-    }
-    const cached = this.cache.get(file);
-    if (cached && cached.stamp === stamp) return cached;
-    let entry: CacheEntry;
-    let source = text;
-    try {
-      source ??= fs.readFileSync(file, "utf8");
-    } catch (err) {
-      return { stamp: "missing", errors: [cannotRead(file, err)] };
-    }
-    try {
-      entry = { stamp, migration: this.parse(app, file, source, text === undefined), errors: [] };
-    } catch (err) {
-      // A bug of ours (not a TsMigrateError) is not the file's fault: it escapes with its stack.
-      if (!(err instanceof TsMigrateError)) throw err;
-      entry = { stamp, errors: asBadMigration(err, file) };
-    }
-    this.cache.set(file, entry);
-    return entry;
-  }
-
-  /**
-   * The migration in `file` of text `source`: from the persistent parse
-   * cache when it holds a trusted entry for this text, else parsed (and,
-   * for a file read from disk, stored there once it reads without error).
-   */
-  private parse(app: AppConfig, file: string, source: string, fromDisk: boolean): Migration {
-    const cache = this.parsedCache;
-    const body = cache?.get(file, source);
-    if (body) {
-      try {
-        return migrationFromBody(app.label, file, body);
-      } catch (err) {
-        // An entry that decodes but does not read is not trusted either: the file itself decides.
-        if (!(err instanceof TsMigrateError)) throw err;
-      }
-    }
-    if (!cache || !fromDisk) return readMigrationFile(app.label, file, source);
-    const parsed = migrationBody(file, source);
-    const payload = cache.encodeBody(parsed);
-    const migration = migrationFromBody(app.label, file, parsed);
-    cache.write(source, payload);
-    return migration;
-  }
-
   /** Forgets cached parses (all, or of one file). */
   invalidate(file?: string): void {
-    if (file === undefined) this.cache.clear();
-    else this.cache.delete(path.resolve(file));
+    this.reader.invalidate(file);
   }
 
   /** The migration `app.name` in the graph; throws TsMigrateError code `unknown-migration`. */
@@ -306,6 +256,9 @@ export class MigrationLoader {
    */
   buildGraph(applied: ReadonlyMap<string, AppliedRecord> = new Map()): void {
     this.appliedMigrations = new Map(applied);
+    // Without squashes the graph does not depend on what is applied: the one built from these files serves again.
+    if (this.graphBuiltFrom === this.diskMigrations && !this.replacements.size) return;
+    this.graphBuiltFrom = this.diskMigrations;
     this.graphErrors = [];
     const graph = new MigrationGraph();
     this.graph = graph;
@@ -439,16 +392,36 @@ export class MigrationLoader {
     const key = migrations.map((m) => keyString(m.key)).join("\n");
     let state = this.states.get(key);
     if (!state) {
-      state = new ProjectState();
-      for (const m of migrations) m.mutateState(state);
+      state = this.replay(migrations);
       this.states.set(key, state);
     }
     return state.clone();
   }
 
-  /** Remembers `state` as the state after `migrations` (see {@link stateAfter}), for a caller that replayed them itself. */
+  /**
+   * The state after `migrations`: from the persistent state cache, the
+   * longest sequence of them it holds, then the rest replayed (and the
+   * result stored); without the cache, all replayed.
+   */
+  private replay(migrations: readonly Migration[]): ProjectState {
+    const cache = this.stateCache;
+    const keys = cache?.keys(migrations);
+    const { length, state } = keys ? cache!.longest(keys) : { length: 0, state: new ProjectState() };
+    for (const m of migrations.slice(length)) m.mutateState(state);
+    if (keys && length < migrations.length) cache!.put(keys.key(migrations.length), state);
+    return state;
+  }
+
+  /**
+   * Remembers `state` as the state after `migrations` (see {@link
+   * stateAfter}), for a caller that replayed them itself; stored in the
+   * persistent state cache too when it does not hold it yet.
+   */
   rememberState(migrations: readonly Migration[], state: ProjectState): void {
-    if (migrations.length) this.states.set(migrations.map((m) => keyString(m.key)).join("\n"), state.clone());
+    if (!migrations.length) return;
+    this.states.set(migrations.map((m) => keyString(m.key)).join("\n"), state.clone());
+    const key = this.stateCache?.keys(migrations).key(migrations.length);
+    if (key !== undefined && !this.stateCache!.has(key)) this.stateCache!.put(key, state);
   }
 
   /** The leaf migration name of `app` (the newest when several; undefined with none), for naming new migrations. */
@@ -457,20 +430,3 @@ export class MigrationLoader {
     return leaves.length ? leaves[leaves.length - 1]![1] : undefined;
   }
 }
-
-/** Every error of a failed parse as code `bad-migration`, each with a location (the file's start when unknown). */
-function asBadMigration(err: TsMigrateError, file: string): TsMigrateError[] {
-  const list = err instanceof MultipleErrors ? err.errors : [err];
-  return list.map((e) => {
-    if (e.code === "bad-migration" && e.location) return e;
-    return new TsMigrateError(e.message, { code: "bad-migration", location: e.location ?? { file, line: 1, column: 1 }, cause: e });
-  });
-}
-
-/** A migration file that exists in the listing but cannot be read (I/O, permissions). */
-function cannotRead(file: string, err: unknown): TsMigrateError {
-  return new TsMigrateError(`cannot read ${file}: ${(err as Error).message}`, {
-    code: "bad-migration", location: { file, line: 1, column: 1 }, cause: err,
-  });
-}
-

@@ -28,7 +28,6 @@ export class Migration {
   readonly app: string;
   name: string;
   dependencies: MigrationKey[];
-  operations: Operation[];
   /** Django's `initial`: the app's first migration(s), for `--fake-initial`. */
   initial: boolean;
   /** Migrations that must run after this one (Django's `run_before`). */
@@ -40,17 +39,46 @@ export class Migration {
   /** The file it was read from (absolute), when read from disk. */
   file?: string;
 
+  /**
+   * `init.readOperations`, when given instead of `operations`, reads the
+   * operations on first use of {@link operations} (the loader's migrations
+   * from its parse cache: a command that needs only the graph, checksums and
+   * cached states never builds a long history's operations).
+   */
   constructor(app: string, name: string, init: Partial<Pick<Migration,
-    "dependencies" | "operations" | "initial" | "runBefore" | "replaces" | "atomic" | "file">> = {}) {
+    "dependencies" | "operations" | "initial" | "runBefore" | "replaces" | "atomic" | "file">>
+    & { readOperations?: () => Operation[] } = {}) {
     this.app = app;
     this.name = name;
     this.dependencies = init.dependencies ?? [];
-    this.operations = init.operations ?? [];
+    this.ops = init.operations ?? (init.readOperations ? undefined : []);
+    this.readOperations = init.readOperations;
     this.initial = init.initial ?? false;
     this.runBefore = init.runBefore ?? [];
     this.replaces = init.replaces ?? [];
     this.atomic = init.atomic ?? true;
     this.file = init.file;
+  }
+
+  private ops: Operation[] | undefined;
+  private readOperations: (() => Operation[]) | undefined;
+
+  /**
+   * The operations, in order (read on first use when the migration was made
+   * with `readOperations`).
+   * @throws whatever `readOperations` throws (then again at the next use).
+   */
+  get operations(): Operation[] {
+    if (this.ops === undefined) {
+      this.ops = this.readOperations!();
+      this.readOperations = undefined;
+    }
+    return this.ops;
+  }
+
+  set operations(ops: Operation[]) {
+    this.ops = ops;
+    this.readOperations = undefined;
   }
 
   get key(): MigrationKey {
@@ -173,6 +201,23 @@ export class Migration {
    * Comments and formatting do not change it; any change to an operation does.
    */
   checksum(): string {
+    return this.pinned ?? this.computeChecksum();
+  }
+
+  /**
+   * Fixes what {@link checksum} returns to `sum` (default: computed now),
+   * for a migration read from a file, which nothing changes after: the
+   * loader pins the checksum its parse cache stored for the file's text, so
+   * that a long history's checksums (migrate's modified check, the drift
+   * check's schema cache keys) are not computed again on every run.
+   */
+  pinChecksum(sum: string = this.computeChecksum()): void {
+    this.pinned = sum;
+  }
+
+  private pinned: string | undefined;
+
+  private computeChecksum(): string {
     const content = valueKey({
       dependencies: this.dependencies.map((d) => [d[0], d[1]]),
       replaces: this.replaces.map((d) => [d[0], d[1]]),

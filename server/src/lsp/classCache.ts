@@ -39,6 +39,8 @@ interface Entry {
   readonly column: number;
   /** Other classes of the file whose members the class names: their entry and line when read. */
   readonly deps: ReadonlyMap<string, { entry: Entry; line: number }>;
+  /** The class's {@link stubText} (made once: a reused class's text is the same). */
+  stub?: string;
 }
 
 /** One class of a parse. */
@@ -123,7 +125,7 @@ export class ClassCache {
     this.last = slots;
     this.lastSf = sf;
     this.spans = spans;
-    return { sf, slots, reduced: this.reduced(sf, slots, names) };
+    return { sf, slots, reduced: this.reduced(sf, program, slots, names) };
   }
 
   /** Gives each class of the new parse that lies outside the edit the last parse's entry for it, when it still holds. */
@@ -160,7 +162,7 @@ export class ClassCache {
    * Reads the classes to read again from the reduced copy, when they are
    * few (at most a quarter); undefined to read them from the parse itself.
    */
-  private reduced(sf: ts.SourceFile, slots: Map<number, Slot>, names: Map<string, Slot>): ((slot: Slot) => (() => ReadClass) | undefined) | undefined {
+  private reduced(sf: ts.SourceFile, program: ModelProgram, slots: Map<number, Slot>, names: Map<string, Slot>): ((slot: Slot) => (() => ReadClass) | undefined) | undefined {
     const pending = [...slots.values()].filter((s) => !s.entry).map((s) => s.name);
     if (pending.length === 0 || pending.length * 4 > slots.size) return undefined;
     const keep = new Set<string>();
@@ -176,13 +178,13 @@ export class ClassCache {
     let at = 0;
     for (const slot of slots.values()) {
       if (keep.has(slot.name) || !slot.entry) continue;
-      parts.push(sf.text.slice(at, slot.start), stubText(sf.text.slice(slot.start, slot.end), slot.name));
+      parts.push(sf.text.slice(at, slot.start), slot.entry.stub ??= stubText(sf.text.slice(slot.start, slot.end), slot.name));
       at = slot.end;
     }
     parts.push(sf.text.slice(at));
     // A fresh program and parse each time: re-parsing the copy incrementally and re-binding it kept every
     // older copy reachable (from nodes reused with the binder's links to the previous tree).
-    const reader = new ModelProgram(this.overrides);
+    const reader = new ModelProgram(this.overrides, program);
     const copy = reader.sourceFile(sf.fileName, parts.join(""));
     const twins = new Map<string, ts.ClassDeclaration>();
     for (const st of copy.statements) if (ts.isClassDeclaration(st) && st.name && keep.has(st.name.text)) twins.set(st.name.text, st);

@@ -225,16 +225,16 @@ function clash(part: LoadedModels, prev: LoadedModels, keys: ReadonlySet<string>
 
 /** The previous resolution with the models `keys` (and their locations) taken from `part`, in the same order. */
 function merged(prev: LoadedModels, part: LoadedModels, keys: ReadonlySet<string>, errors: TsMigrateError[]): LoadedModels {
-  const state = new ProjectState();
-  for (const [k, m] of prev.state.models) {
-    const next = keys.has(k) ? part.state.models.get(k) : m;
-    if (next) state.put(next);
+  // Native copies, then the few keys replaced in place (a Map keeps a replaced key's position; a new key goes last).
+  const models = new Map(prev.state.models);
+  const locations = new Map(prev.locations);
+  for (const k of keys) {
+    const m = part.state.models.get(k);
+    if (m) models.set(k, m);
+    else models.delete(k);
+    const loc = part.locations.get(k);
+    if (loc && prev.locations.has(k)) locations.set(k, loc);
+    else locations.delete(k);
   }
-  for (const k of keys) if (!state.models.has(k) && part.state.models.has(k)) state.put(part.state.models.get(k)!);
-  const locations = new Map<string, ModelLocations>();
-  for (const [k, v] of prev.locations) {
-    const next = keys.has(k) ? part.locations.get(k) : v;
-    if (next) locations.set(k, next);
-  }
-  return { state, locations, errors };
+  return { state: new ProjectState(models.values()), locations, errors };
 }

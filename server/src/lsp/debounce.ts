@@ -1,7 +1,10 @@
 /**
  * A leading-edge debouncer for analysis runs:
- * - a change when nothing is pending runs on the next turn of the event loop
- *   (a lone edit is never delayed);
+ * - a change when nothing is pending runs as soon as the messages already
+ *   received are handled (two turns of the event loop's check phase:
+ *   vscode-jsonrpc handles one message per `setImmediate`), so a lone edit is
+ *   never delayed, and keystrokes that queued up while an analysis ran make
+ *   one run, not one each;
  * - changes that arrive while a run is pending (a burst of editor messages,
  *   a multi-file edit) push it back by `quietMs`, but never later than
  *   `maxWaitMs` after the first of them;
@@ -10,7 +13,8 @@
  * Runs never overlap.
  */
 export class Debouncer {
-  private timer: NodeJS.Timeout | undefined;
+  /** The pending run's cancel, when one is pending. */
+  private cancelPending: (() => void) | undefined;
   private firstPending = 0;
   private running: Promise<void> | undefined;
   private again = false;
@@ -35,21 +39,32 @@ export class Debouncer {
       this.again = true;
       return;
     }
-    this.arm(this.timer === undefined ? 0 : this.quietMs);
+    this.arm(this.cancelPending === undefined ? 0 : this.quietMs);
   }
 
   private arm(delay: number): void {
     const now = Date.now();
-    if (this.timer) clearTimeout(this.timer);
+    if (this.cancelPending) this.cancelPending();
     else this.firstPending = now;
     const wait = Math.max(0, Math.min(delay, this.firstPending + this.maxWaitMs - now));
-    this.timer = setTimeout(() => this.fire(), wait);
+    if (wait > 0) {
+      const t = setTimeout(() => this.fire(), wait);
+      this.cancelPending = () => clearTimeout(t);
+      return;
+    }
+    let cancelled = false;
+    setImmediate(() => setImmediate(() => {
+      if (!cancelled) this.fire();
+    }));
+    this.cancelPending = () => {
+      cancelled = true;
+    };
   }
 
   /** Runs now if a run is pending (skipping the quiet time), and resolves when idle. */
   async flush(): Promise<void> {
-    if (this.timer) {
-      clearTimeout(this.timer);
+    if (this.cancelPending) {
+      this.cancelPending();
       this.fire();
     }
     await this.idle();
@@ -57,19 +72,19 @@ export class Debouncer {
 
   /** Resolves when no run is pending or running. */
   idle(): Promise<void> {
-    if (!this.timer && !this.running) return Promise.resolve();
+    if (!this.cancelPending && !this.running) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   /** Cancels a pending run (a running one finishes). */
   dispose(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
+    if (this.cancelPending) this.cancelPending();
+    this.cancelPending = undefined;
     this.again = false;
   }
 
   private fire(): void {
-    this.timer = undefined;
+    this.cancelPending = undefined;
     this.again = false;
     this.running = (async () => {
       try {
@@ -82,7 +97,7 @@ export class Debouncer {
       if (this.again) {
         this.again = false;
         this.arm(this.quietMs);
-      } else if (!this.timer) {
+      } else if (!this.cancelPending) {
         const waiters = this.idleWaiters;
         this.idleWaiters = [];
         for (const w of waiters) w();

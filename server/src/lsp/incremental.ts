@@ -268,22 +268,9 @@ function targets(m: ModelState): string[] {
   return out;
 }
 
-const referrerCache = new WeakMap<ProjectState, Map<string, Set<string>>>();
-
-/** Keys of models pointing at each model, in one state (cached per state object: do not mutate it afterwards). */
-function referrers(state: ProjectState): Map<string, Set<string>> {
-  let out = referrerCache.get(state);
-  if (out) return out;
-  out = new Map();
-  for (const [key, m] of state.models) {
-    for (const t of targets(m)) {
-      let s = out.get(t);
-      if (!s) out.set(t, (s = new Set()));
-      s.add(key);
-    }
-  }
-  referrerCache.set(state, out);
-  return out;
+/** Adds to `out` the keys of the models of `state` that point at one of `keys` (one pass, nothing built per model). */
+function addReferrers(state: ProjectState, keys: ReadonlySet<string>, out: Set<string>): void {
+  for (const [key, m] of state.models) for (const t of targets(m)) if (keys.has(t)) out.add(key);
 }
 
 /** Options of {@link scopedDrift}. */
@@ -310,12 +297,11 @@ export function scopedDrift(from: ProjectState, to: ProjectState, scope: DriftSc
   if (!scope.models) for (const state of [from, to]) for (const [k, m] of state.models) if (dirty.has(m.app)) keys.add(k);
   const related = new Set<string>();
   for (const state of [from, to]) {
-    const refs = referrers(state);
     for (const k of keys) {
       const m = state.models.get(k);
       if (m) for (const t of targets(m)) related.add(t);
-      for (const r of refs.get(k) ?? []) related.add(r);
     }
+    addReferrers(state, keys, related);
   }
   const pick = (state: ProjectState): ProjectState => {
     const s = new ProjectState();

@@ -6,6 +6,7 @@
  */
 import { createConnection, ProposedFeatures } from "vscode-languageserver/node";
 import { setFlagsFromString } from "node:v8";
+import { PerformanceObserver } from "node:perf_hooks";
 import { StreamMessageReader, StreamMessageWriter } from "vscode-jsonrpc/node";
 import { TsMigrateServer } from "./server";
 import { describeError } from "./guard";
@@ -34,6 +35,17 @@ export function boundHeapGrowth(): void {
   setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
 }
 
+/** Logs each garbage collection's kind and main-thread pause (`TSMIGRATE_LSP_TRACE=1`). */
+function traceGc(log: (message: string) => void): void {
+  const kinds: Record<number, string> = { 1: "minor", 2: "major", 4: "incremental", 8: "weak callbacks" };
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      const kind = ((e as { detail?: { kind?: number } }).detail)?.kind ?? 0;
+      log(`gc: ${kinds[kind] ?? kind} ${e.duration.toFixed(1)} ms`);
+    }
+  }).observe({ entryTypes: ["gc"] });
+}
+
 /**
  * Starts the language server and returns it; it runs until the client sends
  * `exit` (or the client process dies). Unexpected exceptions and rejected
@@ -45,6 +57,7 @@ export function startServer(options: StartServerOptions = {}): TsMigrateServer {
     : createConnection(ProposedFeatures.all);
   const server = new TsMigrateServer(connection);
   boundHeapGrowth();
+  if (process.env.TSMIGRATE_LSP_TRACE === "1") traceGc((m) => server.log(m));
   process.on("uncaughtException", (e) => server.log(`uncaught exception: ${describeError(e)}`));
   process.on("unhandledRejection", (e) => server.log(`unhandled rejection: ${describeError(e)}`));
   // Output goes to the client over stdout: stray console.log calls must not corrupt the stream.

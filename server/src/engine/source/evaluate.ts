@@ -1,8 +1,9 @@
 /**
- * Static evaluation of the values written in model files, through the
- * TypeScript type checker (never by running the file): a name is followed to
- * its declaration with `getSymbolAtLocation` (imports followed with
- * `getAliasedSymbol`) and the declaration's initializer is read in turn.
+ * Static evaluation of the values written in model files (never by running
+ * the file): a name is followed to its declaration, from the syntax where
+ * it answers (`resolve.ts`) and else with the type checker's
+ * `getSymbolAtLocation` (imports followed with `getAliasedSymbol`), and the
+ * declaration's initializer is read in turn.
  *
  * Read: `const` declarations (same file or imported from a project file),
  * `as const` / `satisfies`, enum members (`getConstantValue`; `const enum`
@@ -21,6 +22,7 @@ import { functionValue, isBuiltinFunction, projectFunctionRef } from "../callabl
 import { TsMigrateError } from "../errors";
 import { CallValue, RefValue, type Value, isObjectValue } from "../values";
 import type { ModelProgram } from "./program";
+import { ASK_CHECKER, resolutionMode, resolutionStats, syntacticDeclaration, syntacticEnumValue } from "./resolve";
 import {
   type Evaluator, type ReadOptions, dottedName, nodeLocation, positionLocation, readValue, setLocation, setUnresolved, unresolvedReason, unwrap,
 } from "./read";
@@ -130,6 +132,19 @@ export class StaticEvaluator implements Evaluator {
   private declarationOf(node: ts.Expression, sf: ts.SourceFile): ts.Declaration | string | undefined {
     const at = ts.isPropertyAccessExpression(node) ? node.name : ts.isElementAccessExpression(node) ? undefined : node;
     if (!at) return undefined;
+    const m = resolutionMode();
+    const fast = m === "off" || !ts.isIdentifier(at) ? ASK_CHECKER : syntacticDeclaration(at, this.program);
+    if (fast === ASK_CHECKER) {
+      resolutionStats.checker++;
+      return this.checkerDeclarationOf(at);
+    }
+    resolutionStats.syntax++;
+    if (m === "verify") verifySame(at, fast, this.checkerDeclarationOf(at));
+    return fast;
+  }
+
+  /** {@link declarationOf} answered by the type checker. */
+  private checkerDeclarationOf(at: ts.Node): ts.Declaration | string | undefined {
     let symbol = this.program.checker.getSymbolAtLocation(at);
     if (symbol && symbol.flags & ts.SymbolFlags.Alias) {
       const target = this.program.checker.getAliasedSymbol(symbol);
@@ -164,7 +179,7 @@ export class StaticEvaluator implements Evaluator {
     // A class stays a reference: a relation target, or the left of `Base.Meta` / `Limits.MAX`.
     if (ts.isClassDeclaration(decl)) return undefined;
     if (ts.isEnumMember(decl)) {
-      const v = this.program.checker.getConstantValue(decl);
+      const v = this.constantValue(decl);
       if (v === undefined) throw unreadable(node, sf, `the enum member ${node.getText(sf)} (${where(decl)}) has no constant value`);
       return v;
     }
@@ -183,6 +198,15 @@ export class StaticEvaluator implements Evaluator {
     }
   }
 
+  /** An enum member's constant value: from its syntax when it is a literal or follows one, else the checker's. */
+  private constantValue(m: ts.EnumMember): string | number | undefined {
+    const mode = resolutionMode();
+    const fast = mode === "off" ? ASK_CHECKER : syntacticEnumValue(m);
+    if (fast === ASK_CHECKER) return this.program.checker.getConstantValue(m);
+    if (mode === "verify") verifySame(m, fast, this.program.checker.getConstantValue(m));
+    return fast;
+  }
+
   /** A member of a value (`obj.key`, `arr[0]`, `Status.choices`) read from the value itself. */
   private member(node: ts.PropertyAccessExpression | ts.ElementAccessExpression, base: Value, sf: ts.SourceFile): Value {
     const key = ts.isPropertyAccessExpression(node) ? node.name.text : readValue(node.argumentExpression, sf, this.optionsFor(sf));
@@ -194,7 +218,7 @@ export class StaticEvaluator implements Evaluator {
   /** A whole enum used as a value: its `[value, label]` choices, labels from member names. */
   private enumChoices(decl: ts.EnumDeclaration): Value {
     const out = decl.members.map((m) => {
-      const v = this.program.checker.getConstantValue(m);
+      const v = this.constantValue(m);
       if (v === undefined) throw unreadable(m, m.getSourceFile(), `the enum member ${m.name.getText()} has no constant value`);
       return [v, choiceLabel(m.name.getText())];
     });
@@ -379,6 +403,13 @@ function returnedExpression(fn: ts.SignatureDeclaration & { body?: ts.Node }): t
   if (!ts.isBlock(body)) return body as ts.Expression;
   const returns = body.statements.filter(ts.isReturnStatement);
   return body.statements.length === 1 && returns.length === 1 ? returns[0]!.expression : undefined;
+}
+
+/** In {@link resolutionMode} "verify": an internal error when the syntax's answer is not the checker's. */
+function verifySame(at: ts.Node, fast: unknown, checker: unknown): void {
+  if (fast === checker) return;
+  const show = (x: unknown): string => (typeof x === "object" && x !== null && "kind" in x ? ts.SyntaxKind[(x as ts.Node).kind] : String(x));
+  throw new Error(`internal: resolving ${at.getText()} at ${where(at as ts.Declaration)}: syntax gives ${show(fast)}, the checker ${show(checker)}`);
 }
 
 function isTopLevelClass(name: string, sf: ts.SourceFile): boolean {

@@ -83,7 +83,7 @@ export function changeRange(before: string, after: string): ts.TextChangeRange {
   return ts.createTextChangeRange(ts.createTextSpan(start, before.length - tail - start), after.length - tail - start);
 }
 
-/** Incremental re-parses of one file between two fresh parses. */
+/** Incremental re-parses of a file a checker has bound between two fresh parses. */
 const FRESH_EVERY = 20;
 
 /**
@@ -104,26 +104,34 @@ export class ModelProgram {
   /**
    * @param overrides absolute path -> text used instead of the file on disk
    *   (unsaved editor buffers of imported files)
+   * @param session a program whose {@link readFiles} should include the
+   *   files this one follows (the language server's program, for the
+   *   throwaway programs of reduced copies)
    */
-  constructor(overrides?: ReadonlyMap<string, string>) {
+  constructor(overrides?: ReadonlyMap<string, string>, session?: ModelProgram) {
     this.overrides = overrides ?? new Map();
+    this.followed = session?.followed ?? new Set();
   }
 
   /**
    * Parses `text` as the file `file` (absolute path) of this program: the
    * previous parse when the text is the same, else an incremental re-parse
-   * of the previous one (which must not be used afterwards; every
-   * {@link FRESH_EVERY}th re-parse is a fresh one). Never throws.
+   * of the previous one (which must not be used afterwards; once a checker
+   * has bound the file, every {@link FRESH_EVERY}th re-parse is a fresh
+   * one). Never throws.
    */
   sourceFile(file: string, text: string): ts.SourceFile {
     const abs = path.resolve(file);
     const before = this.own.get(abs);
     if (before?.text === text) return before;
     const change = before ? changeRange(before.text, text) : undefined;
-    // Every so often a fresh parse: a tree made incrementally keeps older trees reachable through the
-    // nodes it reused (until the file is bound again), one more per re-parse.
+    // Every so often a fresh parse of a file a checker bound: a tree made incrementally keeps older trees
+    // reachable through the nodes it reused (until the file is bound again), one more per re-parse. Trees
+    // never bound keep nothing (the names of most model files are resolved from the syntax, resolve.ts),
+    // and a fresh parse of a big file is the slowest keystroke.
     const updates = before ? (this.updates.get(abs) ?? 0) + 1 : 0;
-    const fresh = !before || updates >= FRESH_EVERY;
+    const fresh = !before || (this.bound.has(abs) && updates >= FRESH_EVERY);
+    if (fresh) this.bound.delete(abs);
     const sf = fresh ? parseTs(file, text) : ts.updateSourceFile(before, text, change!);
     this.updates.set(abs, fresh ? 0 : updates);
     this.own.set(abs, sf);
@@ -133,6 +141,8 @@ export class ModelProgram {
   }
 
   private readonly changes = new WeakMap<ts.SourceFile, ts.TextChangeRange | undefined>();
+  /** Own files a checker has bound since their last fresh parse. */
+  private readonly bound = new Set<string>();
   private readonly updates = new Map<string, number>();
 
   /** The change from the previous parse of the same file that `sf` was made from (undefined: parsed from scratch). */
@@ -154,6 +164,8 @@ export class ModelProgram {
     const changed: string[] = [];
     for (const [file, text] of overrides) if (this.overrides.get(file) !== text) changed.push(file);
     for (const file of this.overrides.keys()) if (!overrides.has(file)) changed.push(file);
+    // A buffer opened or closed can make a file exist or not for module resolution.
+    if (changed.some((f) => !overrides.has(f) || !this.overrides.has(f))) this.resolutions.clear();
     this.overrides = overrides;
     for (const file of changed) this.buffers.delete(file);
     if (!changed.some((f) => this.loaded(f))) return false;
@@ -166,7 +178,7 @@ export class ModelProgram {
   /** True when `file` (absolute) was parsed through this program or read by its last checker. */
   loaded(file: string): boolean {
     const abs = path.resolve(file);
-    if (this.own.has(abs)) return true;
+    if (this.own.has(abs) || this.followed.has(abs)) return true;
     if (!this.program) return false;
     this.loadedFiles ??= new Set(this.program.getSourceFiles().map((f) => path.resolve(f.fileName)));
     return this.loadedFiles.has(abs);
@@ -174,7 +186,7 @@ export class ModelProgram {
 
   /** Every file (absolute path) parsed through this program or read by its last checker: what a reading followed. */
   readFiles(): string[] {
-    const out = new Set(this.own.keys());
+    const out = new Set([...this.own.keys(), ...this.followed]);
     for (const f of this.program?.getSourceFiles() ?? []) out.add(path.resolve(f.fileName));
     return [...out];
   }
@@ -182,6 +194,33 @@ export class ModelProgram {
   /** Makes the next checker look at the disk files again (one changed on disk). */
   diskChanged(): void {
     this.checkerCache = undefined;
+    this.resolutions.clear();
+  }
+
+  /** Files {@link moduleFile} led to (without a checker); shared with the session program. */
+  private readonly followed: Set<string>;
+  /** Module resolutions: `from` NUL `specifier` -> absolute path, or undefined when not a project file. */
+  private readonly resolutions = new Map<string, string | undefined>();
+
+  /**
+   * The parsed project file a relative import `specifier` in `from` names
+   * (resolved as the checker's program resolves it); undefined for a
+   * package or a file that does not exist. For the syntactic resolution of
+   * names (`resolve.ts`); the file counts as read ({@link readFiles}).
+   */
+  moduleFile(specifier: string, from: ts.SourceFile): ts.SourceFile | undefined {
+    if (!specifier.startsWith(".")) return undefined;
+    const key = `${from.fileName}\0${specifier}`;
+    let file = this.resolutions.get(key);
+    if (!this.resolutions.has(key)) {
+      file = ts.resolveModuleName(specifier, from.fileName, compilerOptions(), this.host()).resolvedModule?.resolvedFileName;
+      this.resolutions.set(key, file === undefined ? undefined : path.resolve(file));
+      file = this.resolutions.get(key);
+    }
+    if (file === undefined) return undefined;
+    const sf = this.source(file);
+    if (sf) this.followed.add(file);
+    return sf;
   }
 
   /** The type checker over every file parsed so far and what they import (built on first use after a change). */
@@ -190,6 +229,7 @@ export class ModelProgram {
       this.program = ts.createProgram({ rootNames: [...this.own.keys()], options: compilerOptions(), host: this.host(), oldProgram: this.program });
       this.loadedFiles = undefined;
       this.checkerCache = this.program.getTypeChecker();
+      for (const file of this.own.keys()) this.bound.add(file);
     }
     return this.checkerCache;
   }
