@@ -1,21 +1,15 @@
 import assert from "node:assert/strict";
-import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { test } from "node:test";
 import { appDefaultAutoField, loadConfig, parseConfig } from "../server/src/engine/config";
 import { loadModels } from "../server/src/engine/source/models";
 import { TsMigrateError } from "../server/src/engine/errors";
 import { errorsOf } from "./errors-of";
+import { tempProject } from "./temp-project";
 
 /** A temporary project with `files` (relative path -> contents). */
 function project(files: Record<string, string>): string {
-  const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "tsm-config-")));
-  for (const [rel, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
-    fs.writeFileSync(path.join(root, rel), text);
-  }
-  return root;
+  return tempProject("tsm-config-", files);
 }
 
 test("no config file: every folder with a models.ts is an app; SQLite db.sqlite3 at the root", () => {

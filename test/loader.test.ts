@@ -3,7 +3,6 @@
 // conflicts, squashes, and Django's migration_plan semantics on the graph.
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { afterEach, test } from "node:test";
 import { loadConfig } from "../server/src/engine/config";
@@ -11,6 +10,7 @@ import type { TsMigrateError } from "../server/src/engine/errors";
 import { MigrationExecutor } from "../server/src/engine/executor";
 import { MigrationLoader } from "../server/src/engine/loader";
 import type { Connection } from "../server/src/engine/backends/base/base";
+import { tempProject } from "./temp-project";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -19,12 +19,8 @@ afterEach(() => {
 
 /** A project in a temp folder: `files` maps relative paths to contents. */
 function project(files: Record<string, string>): string {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), "tsm-loader-"));
+  const root = tempProject("tsm-loader-", files);
   dirs.push(root);
-  for (const [rel, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
-    fs.writeFileSync(path.join(root, rel), text);
-  }
   return root;
 }
 

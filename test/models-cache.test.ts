@@ -14,6 +14,7 @@ import { CACHE_DIR, CacheFolder } from "../server/src/engine/loader-cache";
 import { ModelsCache } from "../server/src/engine/models-cache";
 import { type LoadedModels, loadModels } from "../server/src/engine/source/models";
 import { valueKey, type Value } from "../server/src/engine/values";
+import { tempProject } from "./temp-project";
 
 const HISTORIES = path.join(__dirname, "..", "test-fixtures", "histories");
 const dirs: string[] = [];
@@ -26,12 +27,8 @@ function copyDir(from: string, to: string): void {
 }
 
 function project(files: Record<string, string>): string {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), "tsm-models-cache-"));
+  const root = tempProject("tsm-models-cache-", files);
   dirs.push(root);
-  for (const [f, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(root, f)), { recursive: true });
-    fs.writeFileSync(path.join(root, f), text);
-  }
   return root;
 }
 

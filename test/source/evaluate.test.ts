@@ -1,20 +1,16 @@
 // Static evaluation of model values through the type checker (source/evaluate.ts).
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { test } from "node:test";
 import type { ProjectConfig } from "../../server/src/engine/config";
 import { choiceLabel } from "../../server/src/engine/source/evaluate";
 import { loadModels } from "../../server/src/engine/source/models";
+import { tempProject } from "../temp-project";
 
 /** Writes `files` (relative path -> text) into a fresh folder and loads app `shop` from it. */
 function load(files: Record<string, string>) {
-  const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "tsm-eval-")));
-  for (const [rel, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
-    fs.writeFileSync(path.join(root, rel), text);
-  }
+  const root = tempProject("tsm-eval-", files);
   const dir = path.join(root, "shop");
   const cfg: ProjectConfig = {
     root, apps: [{ label: "shop", dir, modelsFile: path.join(dir, "models.ts"), migrationsDir: path.join(dir, "migrations") }],

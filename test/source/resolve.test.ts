@@ -5,7 +5,6 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { test } from "node:test";
 import { ts } from "ts-morph";
@@ -16,16 +15,13 @@ import { ModelProgram } from "../../server/src/engine/source/program";
 import {
   ASK_CHECKER, resolutionStats, setResolutionMode, syntacticDeclaration, syntacticEnumValue,
 } from "../../server/src/engine/source/resolve";
+import { tempProject } from "../temp-project";
 
 const REPO = path.join(__dirname, "..", "..");
 
 /** A program over `files` (relative path -> text) in a fresh folder; returns it and the parse of `main`. */
 function program(files: Record<string, string>, main: string): { program: ModelProgram; sf: ts.SourceFile } {
-  const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "tsm-resolve-")));
-  for (const [rel, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
-    fs.writeFileSync(path.join(root, rel), text);
-  }
+  const root = tempProject("tsm-resolve-", files);
   const p = new ModelProgram();
   return { program: p, sf: p.sourceFile(path.join(root, main), files[main]!) };
 }
