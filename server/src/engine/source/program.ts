@@ -175,7 +175,7 @@ export class ModelProgram {
 
   private loadedFiles?: Set<string>;
 
-  /** True when `file` (absolute) was parsed through this program or read by its last checker. */
+  /** True when `file` (absolute) was parsed through this program, led to by {@link moduleFile}, or read by its last checker. */
   loaded(file: string): boolean {
     const abs = path.resolve(file);
     if (this.own.has(abs) || this.followed.has(abs)) return true;
@@ -184,7 +184,7 @@ export class ModelProgram {
     return this.loadedFiles.has(abs);
   }
 
-  /** Every file (absolute path) parsed through this program or read by its last checker: what a reading followed. */
+  /** Every file (absolute path) parsed through this program, led to by {@link moduleFile}, or read by its last checker: what a reading followed. */
   readFiles(): string[] {
     const out = new Set([...this.own.keys(), ...this.followed]);
     for (const f of this.program?.getSourceFiles() ?? []) out.add(path.resolve(f.fileName));
@@ -211,12 +211,11 @@ export class ModelProgram {
   moduleFile(specifier: string, from: ts.SourceFile): ts.SourceFile | undefined {
     if (!specifier.startsWith(".")) return undefined;
     const key = `${from.fileName}\0${specifier}`;
-    let file = this.resolutions.get(key);
     if (!this.resolutions.has(key)) {
-      file = ts.resolveModuleName(specifier, from.fileName, compilerOptions(), this.host()).resolvedModule?.resolvedFileName;
-      this.resolutions.set(key, file === undefined ? undefined : path.resolve(file));
-      file = this.resolutions.get(key);
+      const found = ts.resolveModuleName(specifier, from.fileName, compilerOptions(), this.host()).resolvedModule?.resolvedFileName;
+      this.resolutions.set(key, found === undefined ? undefined : path.resolve(found));
     }
+    const file = this.resolutions.get(key);
     if (file === undefined) return undefined;
     const sf = this.source(file);
     if (sf) this.followed.add(file);
