@@ -235,6 +235,11 @@ export interface ServerStatsResult {
   /** Classes of models files read in the last analysis, and reused from the class caches. */
   classesRead: number;
   classesReused: number;
+  /**
+   * Models files the last analysis read from the edited class alone, without
+   * parsing the whole file (an edit inside one class's body).
+   */
+  quickReads: number;
   /** Models resolved again by the last analysis that read a change (every model after a whole resolution). */
   modelsResolved: number;
   /** Analyses run so far. */

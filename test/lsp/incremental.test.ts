@@ -4,8 +4,10 @@
  *   `models.ts`) makes it read the models again: the drift follows the
  *   buffer, and goes away when the buffer is back to the saved text;
  * - an edit to one class of a models file reads that class again and reuses
- *   every other one (`tsmigrate/serverStats`), and the diagnostics of a class
- *   that only moved follow it to its new lines.
+ *   every other one (`tsmigrate/serverStats`), from the class's text alone
+ *   when the edit lies inside its body (a line added outside every class
+ *   parses the whole file), and the diagnostics of a class that only moved
+ *   follow it to its new lines.
  */
 import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
@@ -85,17 +87,27 @@ test("an edit to one class reads that class again and reuses the others; moved c
     await client.change(file, text);
     const before = await client.waitForDiagnostics(file, (d) => drift(d).length === 1, "AddField extra");
     const s1 = await client.request<ServerStatsResult>("tsmigrate/serverStats", {});
-    assert.deepEqual([s1.classesRead, s1.classesReused], [1, 39]);
+    assert.deepEqual([s1.classesRead, s1.classesReused, s1.quickReads], [1, 39, 1], "read from the edited class alone");
 
     text = text.replace("export class Item2 extends models.Model {\n", "export class Item2 extends models.Model {\n  other = models.IntegerField({ null: true });\n");
     await client.change(file, text);
     const after = await client.waitForDiagnostics(file, (d) => drift(d).length === 2, "AddField other too");
     const s2 = await client.request<ServerStatsResult>("tsmigrate/serverStats", {});
-    assert.deepEqual([s2.classesRead, s2.classesReused], [1, 39]);
+    assert.deepEqual([s2.classesRead, s2.classesReused, s2.quickReads], [1, 39, 1]);
+
     const extraBefore = before.find((d) => d.message.includes("extra"))!;
     const extraAfter = after.find((d) => d.message.includes("extra"))!;
     assert.equal(extraAfter.range.start.line, extraBefore.range.start.line + 1, "the reused class's diagnostic moved with it");
     assert.equal(text.split("\n")[extraAfter.range.start.line]!.trim().startsWith("extra ="), true);
+    // A line added outside every class: the whole file is parsed again, and every class is still reused.
+    text = text.replace("export class Item5 extends models.Model {\n", "\nexport class Item5 extends models.Model {\n");
+    await client.change(file, text);
+    // A code action analyses first.
+    await client.request("textDocument/codeAction", {
+      textDocument: { uri: client.uri(file) }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [] },
+    });
+    const s3 = await client.request<ServerStatsResult>("tsmigrate/serverStats", {});
+    assert.deepEqual([s3.classesRead, s3.classesReused, s3.quickReads], [0, 40, 0]);
   } finally {
     await client.stop();
     removeDir(dir);

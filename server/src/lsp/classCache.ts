@@ -25,8 +25,9 @@
 import * as path from "node:path";
 import { ts } from "ts-morph";
 import type { SourceLocation } from "../engine/errors";
-import { type ClassReading, classReaderOf, type ReadClass } from "../engine/source/model-file";
-import { ModelProgram } from "../engine/source/program";
+import type { TsMigrateError } from "../engine/errors";
+import { type ClassReading, classReaderOf, type ParsedClass, type ParsedModelFile, type ReadClass } from "../engine/source/model-file";
+import { changeRange, ModelProgram } from "../engine/source/program";
 import { collectLocations } from "../engine/source/read";
 
 interface Entry {
@@ -45,11 +46,16 @@ interface Entry {
 
 /** One class of a parse. */
 interface Slot {
-  readonly st: ts.ClassDeclaration;
+  /** The class's node (undefined in a parse made by {@link ClassCache.quick}, which has no tree). */
+  readonly st?: ts.ClassDeclaration;
   readonly name: string;
   readonly start: number;
   readonly end: number;
+  /** The offset just after the `{` of the class body. */
+  readonly body: number;
+  /** 0-based lines of the class's first and last characters, and the column of its first. */
   readonly line: number;
+  readonly endLine: number;
   readonly column: number;
   /** The entry standing for it (a reused one, or the one read). */
   entry?: Entry;
@@ -59,22 +65,28 @@ interface Slot {
 export interface ClassCacheStats {
   read: number;
   reused: number;
+  /** 1 when the last parse was made by {@link ClassCache.quick} (the edited class alone parsed), else 0. */
+  quick: number;
 }
 
 const MEMBER_OF = /\b([A-Za-z_$][\w$]*)\s*\??\.\s*[A-Za-z_$]/g;
 
 /** Reuses the classes of one models file between parses. */
 export class ClassCache {
-  /** The last parse's classes, by start offset. */
+  /** The last parse's classes, by start offset, in the file's order. */
   private last = new Map<number, Slot>();
-  private lastSf: ts.SourceFile | undefined;
+  /** The text of the last parse. */
+  private lastText: string | undefined;
   private context: string | undefined;
+  private generation: number | undefined;
+  /** Start offsets of the last parse's statements that are not named classes. */
+  private others: number[] = [];
   /** The unsaved buffers of imported files, for the reduced copy's program. */
   private overrides: ReadonlyMap<string, string> = new Map();
   /** Each class's first and last line (1-based) in the last parse (the first class of a name declared twice). */
   spans = new Map<string, readonly [number, number]>();
   /** What the last parse did. */
-  readonly stats: ClassCacheStats = { read: 0, reused: 0 };
+  readonly stats: ClassCacheStats = { read: 0, reused: 0, quick: 0 };
 
   /**
    * The {@link ClassReading} of one parse by `program`. `generation` changes
@@ -82,7 +94,7 @@ export class ClassCache {
    * is then read again); `overrides` are the unsaved buffers of such files.
    */
   reading(program: ModelProgram, generation: number, overrides: ReadonlyMap<string, string>): ClassReading {
-    this.stats.read = this.stats.reused = 0;
+    this.stats.read = this.stats.reused = this.stats.quick = 0;
     this.overrides = overrides;
     let parse: Parse | undefined;
     return (st, sf, read) => {
@@ -98,71 +110,127 @@ export class ClassCache {
         return slot.entry.read;
       }
       this.stats.read++;
-      slot.entry = readEntry(slot, sf, parse.slots, parse.reduced?.(slot) ?? read);
+      slot.entry = readEntry(slot, sf.fileName, sf.text, parse.slots, parse.reduced?.(slot) ?? read);
       return slot.entry.read;
     };
+  }
+
+  /**
+   * The parse of `text` without parsing the whole file, when the edit from
+   * the last parse lies inside one class's body and that class's new text
+   * parses on its own as the same class with no syntax error: then every
+   * other statement parses as before (the parser meets the same tokens up
+   * to the class, and the class ends where its text ends), so the classes
+   * outside it are the last parse's, moved. The class (and those naming its
+   * members) are read from the reduced copy. `previous` is the last parse,
+   * which must have had no syntax error, made with this cache at the same
+   * `generation` from `previousText`; `overrides` as for {@link reading}.
+   * Undefined when the edit is not of that kind (the caller parses the
+   * file); nothing is changed then.
+   */
+  quick(
+    previous: ParsedModelFile, previousText: string, text: string, program: ModelProgram, generation: number, overrides: ReadonlyMap<string, string>,
+  ): ParsedModelFile | undefined {
+    const lastText = this.lastText;
+    if (lastText !== previousText || generation !== this.generation || text === lastText) return undefined;
+    this.overrides = overrides;
+    const change = changeRange(lastText, text);
+    const from = change.span.start;
+    const to = from + change.span.length;
+    const edited = [...this.last.values()].find((s) => s.body <= from && to < s.end);
+    if (!edited) return undefined;
+    const delta = change.newLength - change.span.length;
+    const lines = countLines(text, from, from + change.newLength) - countLines(lastText, from, to);
+    if (lines !== 0 && this.others.some((o) => o > edited.start)) return undefined;
+    if (!parsesAlone(previous.file, text.slice(edited.start, edited.end + delta), edited.name)) return undefined;
+    const slots = new Map<number, Slot>();
+    const names = new Map<string, Slot>();
+    for (const s of this.last.values()) {
+      const after = s.start > edited.start;
+      // A class starting on the line the edited one ends on would change column.
+      if (after && s.line === edited.endLine) return undefined;
+      const slot: Slot = s === edited
+        ? { name: s.name, start: s.start, end: s.end + delta, body: s.body, line: s.line, endLine: s.endLine + lines, column: s.column }
+        : after
+          ? { name: s.name, start: s.start + delta, end: s.end + delta, body: s.body + delta, line: s.line + lines, endLine: s.endLine + lines, column: s.column, entry: s.entry }
+          : { ...s, st: undefined };
+      slots.set(slot.start, slot);
+      if (!names.has(slot.name)) names.set(slot.name, slot);
+    }
+    dropStaleDependents(slots, names);
+    const pending = [...slots.values()].filter((s) => !s.entry);
+    const reduced = this.reduced(previous.file, text, program, slots, names);
+    const readers = pending.map((s) => reduced?.(s));
+    if (readers.some((r) => r === undefined)) return undefined;
+    pending.forEach((s, i) => (s.entry = readEntry(s, previous.file, text, slots, readers[i]!)));
+    this.stats.read = pending.length;
+    this.stats.reused = slots.size - pending.length;
+    this.stats.quick = 1;
+    const classes: ParsedClass[] = [];
+    const errors: TsMigrateError[] = [];
+    for (const s of slots.values()) {
+      moveTo(s.entry!, s.line);
+      classes.push(s.entry!.read.cls);
+      errors.push(...s.entry!.read.errors);
+    }
+    this.commit(text, slots, names);
+    return { ...previous, classes, errors };
+  }
+
+  /** Makes `slots` (of `text`) the last parse. */
+  private commit(text: string, slots: Map<number, Slot>, names: Map<string, Slot>): void {
+    this.last = slots;
+    this.lastText = text;
+    this.spans = new Map([...names].map(([name, s]) => [name, [s.line + 1, s.endLine + 1] as const]));
   }
 
   /** Matches the classes of a new parse with the last one's and prepares the reduced copy. */
   private begin(sf: ts.SourceFile, program: ModelProgram, generation: number): Parse {
     const slots = new Map<number, Slot>();
     const names = new Map<string, Slot>();
-    const spans = new Map<string, readonly [number, number]>();
+    const others: number[] = [];
     for (const st of sf.statements) {
-      if (!ts.isClassDeclaration(st) || !st.name) continue;
+      if (!ts.isClassDeclaration(st) || !st.name) {
+        others.push(st.getStart(sf));
+        continue;
+      }
       const start = st.getStart(sf);
       const lc = sf.getLineAndCharacterOfPosition(start);
-      const slot: Slot = { st, name: st.name.text, start, end: st.end, line: lc.line, column: lc.character };
+      const endLine = sf.getLineAndCharacterOfPosition(st.end).line;
+      const slot: Slot = { st, name: st.name.text, start, end: st.end, body: st.members.pos, line: lc.line, endLine, column: lc.character };
       slots.set(start, slot);
-      if (!names.has(slot.name)) {
-        names.set(slot.name, slot);
-        spans.set(slot.name, [lc.line + 1, sf.getLineAndCharacterOfPosition(st.end).line + 1]);
-      }
+      if (!names.has(slot.name)) names.set(slot.name, slot);
     }
     const context = `${generation}\n${contextKey(sf, names)}`;
-    if (context === this.context) this.match(sf, program, slots, names);
+    if (context === this.context) this.match(sf.text, slots, names);
     this.context = context;
-    this.last = slots;
-    this.lastSf = sf;
-    this.spans = spans;
-    return { sf, slots, reduced: this.reduced(sf, program, slots, names) };
+    this.generation = generation;
+    this.others = others;
+    this.commit(sf.text, slots, names);
+    return { sf, slots, reduced: this.reduced(sf.fileName, sf.text, program, slots, names) };
   }
 
   /** Gives each class of the new parse that lies outside the edit the last parse's entry for it, when it still holds. */
-  private match(sf: ts.SourceFile, program: ModelProgram, slots: Map<number, Slot>, names: Map<string, Slot>): void {
-    const same = sf === this.lastSf;
-    const change = same ? undefined : program.changeOf(sf);
-    if (!same && !change) return;
-    const prefix = change ? change.span.start : sf.text.length;
-    const newTail = change ? change.span.start + change.newLength : sf.text.length;
+  private match(text: string, slots: Map<number, Slot>, names: Map<string, Slot>): void {
+    const lastText = this.lastText ?? "";
+    const change = text === lastText ? undefined : changeRange(lastText, text);
+    const prefix = change ? change.span.start : text.length;
+    const newTail = change ? change.span.start + change.newLength : text.length;
     const delta = change ? change.newLength - change.span.length : 0;
     for (const slot of slots.values()) {
       const before = slot.end <= prefix ? this.last.get(slot.start) : slot.start >= newTail ? this.last.get(slot.start - delta) : undefined;
       const entry = before && before.end === (slot.end <= prefix ? slot.end : slot.end - delta) ? before.entry : undefined;
       if (entry && entry.column === slot.column) slot.entry = entry;
     }
-    // A class naming a member of another class holds only while that one is unchanged and in place.
-    let dropped = true;
-    while (dropped) {
-      dropped = false;
-      for (const slot of slots.values()) {
-        const deps = slot.entry?.deps ?? [];
-        for (const [name, dep] of deps) {
-          const now = names.get(name);
-          if (slot.entry && (!now || now.entry !== dep.entry || now.line !== dep.line)) {
-            slot.entry = undefined;
-            dropped = true;
-          }
-        }
-      }
-    }
+    dropStaleDependents(slots, names);
   }
 
   /**
-   * Reads the classes to read again from the reduced copy, when they are
-   * few (at most a quarter); undefined to read them from the parse itself.
+   * Reads the classes to read again from the reduced copy of `text` (the
+   * models file `file`), when they are few (at most a quarter); undefined to
+   * read them from the parse itself.
    */
-  private reduced(sf: ts.SourceFile, program: ModelProgram, slots: Map<number, Slot>, names: Map<string, Slot>): ((slot: Slot) => (() => ReadClass) | undefined) | undefined {
+  private reduced(file: string, text: string, program: ModelProgram, slots: Map<number, Slot>, names: Map<string, Slot>): ((slot: Slot) => (() => ReadClass) | undefined) | undefined {
     const pending = [...slots.values()].filter((s) => !s.entry).map((s) => s.name);
     if (pending.length === 0 || pending.length * 4 > slots.size) return undefined;
     const keep = new Set<string>();
@@ -172,20 +240,20 @@ export class ClassCache {
       keep.add(name);
       const slot = names.get(name);
       if (!slot) continue;
-      for (const m of sf.text.slice(slot.start, slot.end).matchAll(MEMBER_OF)) if (names.has(m[1]!) && !keep.has(m[1]!)) pending.push(m[1]!);
+      for (const m of text.slice(slot.start, slot.end).matchAll(MEMBER_OF)) if (names.has(m[1]!) && !keep.has(m[1]!)) pending.push(m[1]!);
     }
     const parts: string[] = [];
     let at = 0;
     for (const slot of slots.values()) {
       if (keep.has(slot.name) || !slot.entry) continue;
-      parts.push(sf.text.slice(at, slot.start), slot.entry.stub ??= stubText(sf.text.slice(slot.start, slot.end), slot.name));
+      parts.push(text.slice(at, slot.start), slot.entry.stub ??= stubText(text.slice(slot.start, slot.end), slot.name));
       at = slot.end;
     }
-    parts.push(sf.text.slice(at));
+    parts.push(text.slice(at));
     // A fresh program and parse each time: re-parsing the copy incrementally and re-binding it kept every
     // older copy reachable (from nodes reused with the binder's links to the previous tree).
     const reader = new ModelProgram(this.overrides, program);
-    const copy = reader.sourceFile(sf.fileName, parts.join(""));
+    const copy = reader.sourceFile(file, parts.join(""));
     const twins = new Map<string, ts.ClassDeclaration>();
     for (const st of copy.statements) if (ts.isClassDeclaration(st) && st.name && keep.has(st.name.text)) twins.set(st.name.text, st);
     const readIn = classReaderOf(copy, reader);
@@ -199,6 +267,40 @@ export class ClassCache {
   }
 }
 
+/** A class naming a member of another class holds only while that one is unchanged and in place: drops the others' entries. */
+function dropStaleDependents(slots: Map<number, Slot>, names: Map<string, Slot>): void {
+  let dropped = true;
+  while (dropped) {
+    dropped = false;
+    for (const slot of slots.values()) {
+      const deps = slot.entry?.deps ?? [];
+      for (const [name, dep] of deps) {
+        const now = names.get(name);
+        if (slot.entry && (!now || now.entry !== dep.entry || now.line !== dep.line)) {
+          slot.entry = undefined;
+          dropped = true;
+        }
+      }
+    }
+  }
+}
+
+/** Line breaks in `text` between `from` and `to`. */
+function countLines(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = text.indexOf("\n", from); i >= 0 && i < to; i = text.indexOf("\n", i + 1)) n++;
+  return n;
+}
+
+/** True when `text` parses on its own, with no syntax error, as exactly one class named `name` spanning all of it. */
+function parsesAlone(file: string, text: string, name: string): boolean {
+  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
+  const diags = (sf as unknown as { parseDiagnostics?: readonly ts.Diagnostic[] }).parseDiagnostics ?? [];
+  const st = sf.statements[0];
+  return diags.length === 0 && sf.statements.length === 1 && st !== undefined && ts.isClassDeclaration(st) && st.name?.text === name &&
+    st.getStart(sf) === 0 && st.end === text.length;
+}
+
 /** What one parse's reading knows. */
 interface Parse {
   readonly sf: ts.SourceFile;
@@ -207,18 +309,17 @@ interface Parse {
 }
 
 /** Reads a class, keeping its locations (an entry never reused when an error message quotes a line of its file). */
-function readEntry(slot: Slot, sf: ts.SourceFile, slots: Map<number, Slot>, read: () => ReadClass): Entry {
+function readEntry(slot: Slot, file: string, text: string, slots: Map<number, Slot>, read: () => ReadClass): Entry {
   const locs: SourceLocation[] = [];
-  const endLine = sf.getLineAndCharacterOfPosition(slot.end).line;
   const r = collectLocations((loc) => {
-    if (loc.file === sf.fileName && loc.line - 1 >= slot.line && (loc.endLine ?? loc.line) - 1 <= endLine) locs.push(loc);
+    if (loc.file === file && loc.line - 1 >= slot.line && (loc.endLine ?? loc.line) - 1 <= slot.endLine) locs.push(loc);
   }, read);
-  const quoted = `${path.basename(sf.fileName)}:`;
+  const quoted = `${path.basename(file)}:`;
   const column = r.errors.some((e) => e.message.includes(quoted)) ? -1 : slot.column;
   const deps = new Map<string, { entry: Entry; line: number }>();
   const byName = new Map<string, Slot>();
   for (const s of slots.values()) if (!byName.has(s.name)) byName.set(s.name, s);
-  for (const m of sf.text.slice(slot.start, slot.end).matchAll(MEMBER_OF)) {
+  for (const m of text.slice(slot.start, slot.end).matchAll(MEMBER_OF)) {
     const other = byName.get(m[1]!);
     if (other && other !== slot) {
       // A dependency read later in this parse gets its entry then; until then it cannot be matched (read again next time).

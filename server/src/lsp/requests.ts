@@ -89,10 +89,10 @@ export function registerCustomRequests(server: TsMigrateServer, log: Log): void 
     if (p?.gc && gc) gc();
     const mem = process.memoryUsage();
     const cpu = process.cpuUsage();
-    const classes = server.workspace?.classStats() ?? { read: 0, reused: 0, resolved: 0 };
+    const classes = server.workspace?.classStats() ?? { read: 0, reused: 0, quick: 0, resolved: 0 };
     return {
       rss: mem.rss, heapUsed: mem.heapUsed, heapTotal: mem.heapTotal, external: mem.external, gcRan: p?.gc === true && gc !== undefined,
-      classesRead: classes.read, classesReused: classes.reused, modelsResolved: classes.resolved, analyses: server.workspace?.analyses ?? 0,
+      classesRead: classes.read, classesReused: classes.reused, quickReads: classes.quick, modelsResolved: classes.resolved, analyses: server.workspace?.analyses ?? 0,
       cpuMicros: cpu.user + cpu.system,
     };
   }));

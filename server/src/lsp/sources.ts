@@ -22,7 +22,7 @@ import { ProjectState } from "../engine/state";
 import { conflictDiagnostics, errorDiagnostic } from "./diagnostics";
 import type { DocumentStore } from "./documents";
 import { leafNames } from "./drift";
-import { ClassCache } from "./classCache";
+import { ClassCache, type ClassCacheStats } from "./classCache";
 import { IncrementalModels, modelsSummary, type Resolution } from "./incremental";
 import { isSyntaxError, type StandIn, syntaxSummary } from "./syntax";
 
@@ -232,15 +232,15 @@ export class ModelSources {
     this.generation++;
   }
 
-  /** What the class caches did in the last refresh (classes read and reused), for tests and the bench. */
-  classStats(): { read: number; reused: number } {
-    let read = 0;
-    let reused = 0;
+  /** What the class caches did in the last refresh (classes read and reused, files read from the edited class alone), for tests and the bench. */
+  classStats(): ClassCacheStats {
+    const total: ClassCacheStats = { read: 0, reused: 0, quick: 0 };
     for (const c of this.classes.values()) {
-      read += c.stats.read;
-      reused += c.stats.reused;
+      total.read += c.stats.read;
+      total.reused += c.stats.reused;
+      total.quick += c.stats.quick;
     }
-    return { read, reused };
+    return total;
   }
 
   /** True when the text of `file` has syntax errors (its last good parse stands in, when there is one). */
@@ -263,7 +263,7 @@ export class ModelSources {
     if (this.readBuffers()) changed = true;
     const parsedList: ParsedModelFile[] = [];
     const seen = new Set<string>();
-    for (const c of this.classes.values()) c.stats.read = c.stats.reused = 0;
+    for (const c of this.classes.values()) c.stats.read = c.stats.reused = c.stats.quick = 0;
     for (const app of this.config.apps) {
       const file = path.resolve(app.modelsFile);
       seen.add(file);
@@ -310,7 +310,14 @@ export class ModelSources {
   private parse(app: string, file: string, text: string): ModelParse {
     let cache = this.classes.get(file);
     if (!cache) this.classes.set(file, (cache = new ClassCache()));
-    const parsed = parseModelFile(app, file, text, this.program, cache.reading(this.program, this.generation, this.overrides));
+    // An edit inside one class's body: that class is read without parsing the whole file (which is parsed
+    // when something needs it).
+    const before = this.parses.get(file);
+    const quick = before?.syntaxOk && before.generation === this.generation
+      ? cache.quick(before.parsed, before.text, text, this.program, this.generation, this.overrides)
+      : undefined;
+    if (quick) this.program.defer(file, text);
+    const parsed = quick ?? parseModelFile(app, file, text, this.program, cache.reading(this.program, this.generation, this.overrides));
     const syntaxOk = !parsed.errors.some((e) => e.code === "syntax");
     const good = this.lastGood.get(file);
     const used = syntaxOk || !good ? parsed : { ...good, errors: parsed.errors };

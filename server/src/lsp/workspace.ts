@@ -254,8 +254,8 @@ export class Workspace {
   /** Analyses run so far (those that found something changed). */
   analyses = 0;
 
-  /** What the class caches did in the last models refresh (classes read and reused). */
-  classStats(): { read: number; reused: number; resolved: number } {
+  /** What the class caches did in the last models refresh (classes read and reused, files read from the edited class alone). */
+  classStats(): { read: number; reused: number; quick: number; resolved: number } {
     return { ...this.models.classStats(), resolved: this.modelsResolved };
   }
 
@@ -290,7 +290,7 @@ export class Workspace {
       const cpu = process.cpuUsage(cpu0);
       this.options.log(`analyze: migrations ${(t1 - t0).toFixed(1)} ms, models ${(t2 - t1).toFixed(1)} ms, ` +
         `drift ${(t3 - t2).toFixed(1)} ms, diagnostics ${(performance.now() - t3).toFixed(1)} ms; cpu ${((cpu.user + cpu.system) / 1000).toFixed(1)} ms; ` +
-        `classes read ${this.classStats().read}, models resolved ${this.modelsResolved}`);
+        `classes read ${this.classStats().read}${this.classStats().quick ? " (edited class alone)" : ""}, models resolved ${this.modelsResolved}`);
     }
     this.last = { diagnostics, driftCount: items.length, drift: this.drift, driftItems: items, models: loaded, migrationState: from };
     return this.last;

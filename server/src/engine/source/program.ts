@@ -122,6 +122,7 @@ export class ModelProgram {
    */
   sourceFile(file: string, text: string): ts.SourceFile {
     const abs = path.resolve(file);
+    this.deferred.delete(abs);
     const before = this.own.get(abs);
     if (before?.text === text) return before;
     const change = before ? changeRange(before.text, text) : undefined;
@@ -135,23 +136,31 @@ export class ModelProgram {
     const sf = fresh ? parseTs(file, text) : ts.updateSourceFile(before, text, change!);
     this.updates.set(abs, fresh ? 0 : updates);
     this.own.set(abs, sf);
-    this.changes.set(sf, change);
     this.checkerCache = undefined;
     return sf;
   }
 
-  private readonly changes = new WeakMap<ts.SourceFile, ts.TextChangeRange | undefined>();
+  /**
+   * Notes that own file `file` (absolute or relative) now holds `text`
+   * without parsing it: the language server read the edited class alone.
+   * The file is parsed (incrementally) when something asks for it.
+   */
+  defer(file: string, text: string): void {
+    const abs = path.resolve(file);
+    if (this.own.get(abs)?.text === text) this.deferred.delete(abs);
+    else this.deferred.set(abs, text);
+    this.checkerCache = undefined;
+  }
+
+  /** Texts of own files not parsed yet ({@link defer}). */
+  private readonly deferred = new Map<string, string>();
   /** Own files a checker has bound since their last fresh parse. */
   private readonly bound = new Set<string>();
   private readonly updates = new Map<string, number>();
 
-  /** The change from the previous parse of the same file that `sf` was made from (undefined: parsed from scratch). */
-  changeOf(sf: ts.SourceFile): ts.TextChangeRange | undefined {
-    return this.changes.get(sf);
-  }
-
   /** Forgets a file parsed through {@link sourceFile} (a models file that went away). */
   forget(file: string): void {
+    this.deferred.delete(path.resolve(file));
     if (this.own.delete(path.resolve(file))) this.checkerCache = undefined;
   }
 
@@ -225,6 +234,7 @@ export class ModelProgram {
   /** The type checker over every file parsed so far and what they import (built on first use after a change). */
   get checker(): ts.TypeChecker {
     if (!this.checkerCache) {
+      for (const [file, text] of this.deferred) this.sourceFile(file, text);
       this.program = ts.createProgram({ rootNames: [...this.own.keys()], options: compilerOptions(), host: this.host(), oldProgram: this.program });
       this.loadedFiles = undefined;
       this.checkerCache = this.program.getTypeChecker();
@@ -235,6 +245,8 @@ export class ModelProgram {
 
   private source(file: string): ts.SourceFile | undefined {
     const abs = path.resolve(file);
+    const deferred = this.deferred.get(abs);
+    if (deferred !== undefined) return this.sourceFile(abs, deferred);
     const own = this.own.get(abs);
     if (own) return own;
     const text = this.overrides.get(abs);
