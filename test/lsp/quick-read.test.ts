@@ -67,7 +67,9 @@ function nextEdit(text: string, rand: () => number, k: number): [Edit, Edit?] {
     const at = pick(bodies(text));
     const line = `  quick${k} = models.IntegerField({ null: true });\n`;
     if (rand() < 0.7) return [insertAt(at, line)];
-    return [insertAt(at, line.slice(0, 30)), insertAt(at + 30, line.slice(30))];
+    // Cut inside the call's braces: the class does not parse until the rest is typed.
+    const cut = line.indexOf("({") + 4;
+    return [insertAt(at, line.slice(0, cut)), insertAt(at + cut, line.slice(cut))];
   }
   if (r < 0.5) {
     const m = pick(added);

@@ -28,7 +28,7 @@ import type { SourceLocation } from "../engine/errors";
 import type { TsMigrateError } from "../engine/errors";
 import { type ClassReading, classReaderOf, type ParsedClass, type ParsedModelFile, type ReadClass } from "../engine/source/model-file";
 import { changeRange, ModelProgram } from "../engine/source/program";
-import { collectLocations } from "../engine/source/read";
+import { collectLocations, syntaxErrors } from "../engine/source/read";
 
 interface Entry {
   readonly read: ReadClass;
@@ -80,7 +80,9 @@ export class ClassCache {
   private context: string | undefined;
   private generation: number | undefined;
   /** Start offsets of the last parse's statements that are not named classes. */
-  private others: number[] = [];
+  private others: readonly number[] = [];
+  /** The last parse with no syntax error, where {@link quick} starts from. */
+  private clean: CleanParse | undefined;
   /** The unsaved buffers of imported files, for the reduced copy's program. */
   private overrides: ReadonlyMap<string, string> = new Map();
   /** Each class's first and last line (1-based) in the last parse (the first class of a name declared twice). */
@@ -110,42 +112,45 @@ export class ClassCache {
         return slot.entry.read;
       }
       this.stats.read++;
-      slot.entry = readEntry(slot, sf.fileName, sf.text, parse.slots, parse.reduced?.(slot) ?? read);
+      slot.entry = readEntry(slot, sf.fileName, sf.text, parse.slots, parse.reduced?.reader(slot) ?? read);
       return slot.entry.read;
     };
   }
 
   /**
    * The parse of `text` without parsing the whole file, when the edit from
-   * the last parse lies inside one class's body and that class's new text
+   * the last parse with no syntax error (typing in between may have broken
+   * the file for a while) lies inside one class's body and that class's new text
    * parses on its own as the same class with no syntax error: then every
    * other statement parses as before (the parser meets the same tokens up
    * to the class, and the class ends where its text ends), so the classes
    * outside it are the last parse's, moved. The class (and those naming its
-   * members) are read from the reduced copy. `previous` is the last parse,
-   * which must have had no syntax error, made with this cache at the same
-   * `generation` from `previousText`; `overrides` as for {@link reading}.
+   * members) are read from the reduced copy. `previous` is that parse, made
+   * with this cache at the same `generation` from `previousText`;
+   * `overrides` as for {@link reading}.
    * Undefined when the edit is not of that kind (the caller parses the
    * file); nothing is changed then.
    */
   quick(
     previous: ParsedModelFile, previousText: string, text: string, program: ModelProgram, generation: number, overrides: ReadonlyMap<string, string>,
   ): ParsedModelFile | undefined {
-    const lastText = this.lastText;
-    if (lastText !== previousText || generation !== this.generation || text === lastText) return undefined;
+    const clean = this.clean;
+    if (!clean || clean.text !== previousText || generation !== clean.generation || text === clean.text) return undefined;
+    const lastText = clean.text;
     this.overrides = overrides;
     const change = changeRange(lastText, text);
     const from = change.span.start;
     const to = from + change.span.length;
-    const edited = [...this.last.values()].find((s) => s.body <= from && to < s.end);
+    const edited = [...clean.slots.values()].find((s) => s.body <= from && to < s.end);
     if (!edited) return undefined;
     const delta = change.newLength - change.span.length;
     const lines = countLines(text, from, from + change.newLength) - countLines(lastText, from, to);
-    if (lines !== 0 && this.others.some((o) => o > edited.start)) return undefined;
-    if (!parsesAlone(previous.file, text.slice(edited.start, edited.end + delta), edited.name)) return undefined;
+    if (lines !== 0 && clean.others.some((o) => o > edited.start)) return undefined;
+    const alone = parseAlone(previous.file, text.slice(edited.start, edited.end + delta), edited.name);
+    if (!alone) return undefined;
     const slots = new Map<number, Slot>();
     const names = new Map<string, Slot>();
-    for (const s of this.last.values()) {
+    for (const s of clean.slots.values()) {
       const after = s.start > edited.start;
       // A class starting on the line the edited one ends on would change column.
       if (after && s.line === edited.endLine) return undefined;
@@ -160,28 +165,33 @@ export class ClassCache {
     dropStaleDependents(slots, names);
     const pending = [...slots.values()].filter((s) => !s.entry);
     const reduced = this.reduced(previous.file, text, program, slots, names);
-    const readers = pending.map((s) => reduced?.(s));
+    const readers = pending.map((s) => reduced?.reader(s));
     if (readers.some((r) => r === undefined)) return undefined;
     pending.forEach((s, i) => (s.entry = readEntry(s, previous.file, text, slots, readers[i]!)));
     this.stats.read = pending.length;
     this.stats.reused = slots.size - pending.length;
     this.stats.quick = 1;
     const classes: ParsedClass[] = [];
-    const errors: TsMigrateError[] = [];
+    // The edited class's syntax errors are those of the reduced copy, where it is on the same lines.
+    const errors: TsMigrateError[] = alone === "broken" ? syntaxErrors(reduced!.copy) : [];
     for (const s of slots.values()) {
       moveTo(s.entry!, s.line);
       classes.push(s.entry!.read.cls);
       errors.push(...s.entry!.read.errors);
     }
-    this.commit(text, slots, names);
+    this.commit({ ...clean, text, slots }, names, alone === "clean");
     return { ...previous, classes, errors };
   }
 
-  /** Makes `slots` (of `text`) the last parse. */
-  private commit(text: string, slots: Map<number, Slot>, names: Map<string, Slot>): void {
-    this.last = slots;
-    this.lastText = text;
+  /** Makes `parse` the last parse (and the last clean one when it had no syntax error). */
+  private commit(parse: CleanParse, names: Map<string, Slot>, clean: boolean): void {
+    this.last = parse.slots;
+    this.lastText = parse.text;
+    this.context = parse.context;
+    this.generation = parse.generation;
+    this.others = parse.others;
     this.spans = new Map([...names].map(([name, s]) => [name, [s.line + 1, s.endLine + 1] as const]));
+    if (clean) this.clean = parse;
   }
 
   /** Matches the classes of a new parse with the last one's and prepares the reduced copy. */
@@ -203,10 +213,7 @@ export class ClassCache {
     }
     const context = `${generation}\n${contextKey(sf, names)}`;
     if (context === this.context) this.match(sf.text, slots, names);
-    this.context = context;
-    this.generation = generation;
-    this.others = others;
-    this.commit(sf.text, slots, names);
+    this.commit({ text: sf.text, slots, others, context, generation }, names, parseDiagnostics(sf).length === 0);
     return { sf, slots, reduced: this.reduced(sf.fileName, sf.text, program, slots, names) };
   }
 
@@ -230,7 +237,7 @@ export class ClassCache {
    * models file `file`), when they are few (at most a quarter); undefined to
    * read them from the parse itself.
    */
-  private reduced(file: string, text: string, program: ModelProgram, slots: Map<number, Slot>, names: Map<string, Slot>): ((slot: Slot) => (() => ReadClass) | undefined) | undefined {
+  private reduced(file: string, text: string, program: ModelProgram, slots: Map<number, Slot>, names: Map<string, Slot>): Reduced | undefined {
     const pending = [...slots.values()].filter((s) => !s.entry).map((s) => s.name);
     if (pending.length === 0 || pending.length * 4 > slots.size) return undefined;
     const keep = new Set<string>();
@@ -257,13 +264,14 @@ export class ClassCache {
     const twins = new Map<string, ts.ClassDeclaration>();
     for (const st of copy.statements) if (ts.isClassDeclaration(st) && st.name && keep.has(st.name.text)) twins.set(st.name.text, st);
     const readIn = classReaderOf(copy, reader);
-    return (slot) => {
+    const read = (slot: Slot): (() => ReadClass) | undefined => {
       const twin = twins.get(slot.name);
       if (!twin) return undefined;
       // Kept classes are verbatim on the same lines: everything read from them is where it is in the file.
       const at = copy.getLineAndCharacterOfPosition(twin.getStart(copy));
       return at.line === slot.line && at.character === slot.column ? () => readIn(twin) : undefined;
     };
+    return { reader: read, copy };
   }
 }
 
@@ -292,20 +300,52 @@ function countLines(text: string, from: number, to: number): number {
   return n;
 }
 
-/** True when `text` parses on its own, with no syntax error, as exactly one class named `name` spanning all of it. */
-function parsesAlone(file: string, text: string, name: string): boolean {
+/** The syntax errors of a parse. */
+function parseDiagnostics(sf: ts.SourceFile): readonly ts.Diagnostic[] {
+  return (sf as unknown as { parseDiagnostics?: readonly ts.Diagnostic[] }).parseDiagnostics ?? [];
+}
+
+/**
+ * How `text` (a class's new text) parses on its own: "clean" (no syntax
+ * error) or "broken" (syntax errors inside it) when it is exactly one class
+ * named `name`, from its first character to its closing brace at its last;
+ * undefined otherwise (the class took in what follows it, or is no longer
+ * one class), when the whole file must be parsed.
+ */
+function parseAlone(file: string, text: string, name: string): "clean" | "broken" | undefined {
   const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
-  const diags = (sf as unknown as { parseDiagnostics?: readonly ts.Diagnostic[] }).parseDiagnostics ?? [];
   const st = sf.statements[0];
-  return diags.length === 0 && sf.statements.length === 1 && st !== undefined && ts.isClassDeclaration(st) && st.name?.text === name &&
-    st.getStart(sf) === 0 && st.end === text.length;
+  if (sf.statements.length !== 1 || !st || !ts.isClassDeclaration(st) || st.name?.text !== name || st.getStart(sf) !== 0) return undefined;
+  // Its own closing brace ends it (an unclosed class ends at the end of the text with a brace missing).
+  const scanner = ts.createScanner(ts.ScriptTarget.Latest, true, ts.LanguageVariant.Standard, text);
+  scanner.resetTokenState(st.members.end);
+  if (scanner.scan() !== ts.SyntaxKind.CloseBraceToken || scanner.getTokenEnd() !== text.length || st.end !== text.length) return undefined;
+  return parseDiagnostics(sf).length === 0 ? "clean" : "broken";
+}
+
+/** One parse of the file: its text, classes and other statements, and what every class's reading depends on. */
+interface CleanParse {
+  readonly text: string;
+  readonly slots: Map<number, Slot>;
+  /** Start offsets of the statements that are not named classes. */
+  readonly others: readonly number[];
+  /** {@link contextKey} with the generation. */
+  readonly context: string;
+  readonly generation: number;
+}
+
+/** The reduced copy of one parse. */
+interface Reduced {
+  /** How to read a class from the copy (undefined when it is not there verbatim, on its lines). */
+  reader(slot: Slot): (() => ReadClass) | undefined;
+  readonly copy: ts.SourceFile;
 }
 
 /** What one parse's reading knows. */
 interface Parse {
   readonly sf: ts.SourceFile;
   readonly slots: Map<number, Slot>;
-  readonly reduced: ((slot: Slot) => (() => ReadClass) | undefined) | undefined;
+  readonly reduced: Reduced | undefined;
 }
 
 /** Reads a class, keeping its locations (an entry never reused when an error message quotes a line of its file). */

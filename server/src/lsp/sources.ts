@@ -13,7 +13,7 @@
 import * as path from "node:path";
 import type { Diagnostic } from "vscode-languageserver";
 import type { ProjectConfig } from "../engine/config";
-import { MultipleErrors, TsMigrateError } from "../engine/errors";
+import { MultipleErrors, type SourceLocation, TsMigrateError } from "../engine/errors";
 import { MigrationLoader } from "../engine/loader";
 import { keyString, type Migration } from "../engine/migration";
 import { type LoadedModels, loadModels, moduleReader, type ParsedModelFile, parseModelFile, resolveModels } from "../engine/source/models";
@@ -183,6 +183,17 @@ interface ModelParse {
   readonly used: ParsedModelFile;
 }
 
+/** What a models file's parse says, locations included (VERIFY's comparison of a quick read with a whole parse). */
+function parseSummary(parsed: ParsedModelFile): string {
+  const at = (l: SourceLocation | undefined): string => (l ? `${l.line}:${l.column}-${l.endLine}:${l.endColumn}` : "-");
+  return JSON.stringify({
+    errors: parsed.errors.map((e) => `${at(e.location)} ${e.code} ${e.message}`),
+    classes: parsed.classes.map((c) => [c.name, c.exported, c.base, c.abstract, at(c.location), at(c.baseLocation), at(c.metaLocation), c.meta,
+      c.fields.map((f) => [f.name, at(f.location), at(f.nameLocation), f.call])]),
+    imports: [...parsed.imports],
+  });
+}
+
 /** Files the models files may import: TypeScript sources other than migrations. */
 const SOURCE_RE = /\.(ts|tsx|mts|cts)$/;
 
@@ -197,7 +208,8 @@ export class ModelSources {
   /** The last resolution (undefined before the first refresh). */
   loaded: LoadedModels | undefined;
   private readonly parses = new Map<string, ModelParse>();
-  private readonly lastGood = new Map<string, ParsedModelFile>();
+  /** Each file's last parse with no syntax error. */
+  private readonly lastGood = new Map<string, ModelParse>();
   private readonly incremental: IncrementalModels;
   private readonly program = new ModelProgram();
   private readonly classes = new Map<string, ClassCache>();
@@ -312,18 +324,22 @@ export class ModelSources {
     if (!cache) this.classes.set(file, (cache = new ClassCache()));
     // An edit inside one class's body: that class is read without parsing the whole file (which is parsed
     // when something needs it).
-    const before = this.parses.get(file);
-    const quick = before?.syntaxOk && before.generation === this.generation
-      ? cache.quick(before.parsed, before.text, text, this.program, this.generation, this.overrides)
+    const good = this.lastGood.get(file);
+    const quick = good?.generation === this.generation
+      ? cache.quick(good.parsed, good.text, text, this.program, this.generation, this.overrides)
       : undefined;
     if (quick) this.program.defer(file, text);
+    if (quick && VERIFY) {
+      const mine = parseSummary(quick);
+      const full = parseSummary(parseModelFile(app, file, text, new ModelProgram(this.overrides)));
+      if (mine !== full) this.log(`incremental mismatch (quick read): ${mine} != ${full}`);
+    }
     const parsed = quick ?? parseModelFile(app, file, text, this.program, cache.reading(this.program, this.generation, this.overrides));
     const syntaxOk = !parsed.errors.some((e) => e.code === "syntax");
-    const good = this.lastGood.get(file);
-    const used = syntaxOk || !good ? parsed : { ...good, errors: parsed.errors };
+    const used = syntaxOk || !good ? parsed : { ...good.parsed, errors: parsed.errors };
     const entry: ModelParse = { text, generation: this.generation, parsed, syntaxOk, used };
     this.parses.set(file, entry);
-    if (syntaxOk) this.lastGood.set(file, parsed);
+    if (syntaxOk) this.lastGood.set(file, entry);
     return entry;
   }
 
