@@ -15,10 +15,10 @@
  *
  * The classes that must be read again are read from a reduced copy of the
  * file in a program of its own (fresh each time): the same text with every
- * other class cut down to `class Name {}` and its line breaks (every line
- * keeps its number, and the classes read keep their text), so that
- * TypeScript parses and binds a few classes, not the whole file, per
- * keystroke.
+ * other class cut down to `class Name {}` and its line breaks, or to its
+ * line breaks alone when no text kept names it (every line keeps its number,
+ * and the classes read keep their text), so that TypeScript parses and
+ * binds a few classes, not the whole file, per keystroke.
  *
  * Memory stays bounded: only the classes of the file's last parse are kept.
  */
@@ -40,8 +40,9 @@ interface Entry {
   readonly column: number;
   /** Other classes of the file whose members the class names: their entry and line when read. */
   readonly deps: ReadonlyMap<string, { entry: Entry; line: number }>;
-  /** The class's {@link stubText} (made once: a reused class's text is the same). */
+  /** The class's {@link stubText} and {@link lineBreaks} (made once: a reused class's text is the same). */
   stub?: string;
+  blank?: string;
 }
 
 /** One class of a parse. */
@@ -249,11 +250,14 @@ export class ClassCache {
       if (!slot) continue;
       for (const m of text.slice(slot.start, slot.end).matchAll(MEMBER_OF)) if (names.has(m[1]!) && !keep.has(m[1]!)) pending.push(m[1]!);
     }
+    const words = wordsOutside(text, slots, (slot) => !keep.has(slot.name) && slot.entry !== undefined);
     const parts: string[] = [];
     let at = 0;
     for (const slot of slots.values()) {
       if (keep.has(slot.name) || !slot.entry) continue;
-      parts.push(text.slice(at, slot.start), slot.entry.stub ??= stubText(text.slice(slot.start, slot.end), slot.name));
+      const body = text.slice(slot.start, slot.end);
+      // A class no kept text names is left out (its line breaks stay).
+      parts.push(text.slice(at, slot.start), words.has(slot.name) ? (slot.entry.stub ??= stubText(body, slot.name)) : (slot.entry.blank ??= lineBreaks(body)));
       at = slot.end;
     }
     parts.push(text.slice(at));
@@ -386,7 +390,30 @@ function moveTo(entry: Entry, line: number): void {
  * the copy uses).
  */
 function stubText(text: string, name: string): string {
-  return `class ${name} {}${text.replace(/[^\n]+/g, "")}`;
+  return `class ${name} {}${lineBreaks(text)}`;
+}
+
+/** The line breaks of `text`. */
+function lineBreaks(text: string): string {
+  return text.replace(/[^\n]+/g, "");
+}
+
+const WORD = /[A-Za-z_$][\w$]*/g;
+
+/** Every word (identifier, keyword) of `text` outside the classes `cut` (those the reduced copy cuts down). */
+function wordsOutside(text: string, slots: Map<number, Slot>, cut: (slot: Slot) => boolean): Set<string> {
+  const words = new Set<string>();
+  const add = (from: number, to: number): void => {
+    if (to > from) for (const m of text.slice(from, to).matchAll(WORD)) words.add(m[0]);
+  };
+  let at = 0;
+  for (const slot of slots.values()) {
+    if (!cut(slot)) continue;
+    add(at, slot.start);
+    at = slot.end;
+  }
+  add(at, text.length);
+  return words;
 }
 
 /** What every class's reading may depend on besides its own text: the other statements (with their lines) and the class names. */

@@ -21,7 +21,7 @@ import { functionValue, isBuiltinFunction, projectFunctionRef } from "../callabl
 import { CallValue, RefValue, type Value, isObjectValue } from "../values";
 import { describe, fold, READ_NOT_RUN, unreadable, where } from "./evaluate-errors";
 import type { ModelProgram } from "./program";
-import { ASK_CHECKER, resolutionMode, resolutionStats, syntacticDeclaration, syntacticEnumValue } from "./resolve";
+import { ASK_CHECKER, resolutionMode, resolutionStats, statementIndex, syntacticDeclaration, syntacticEnumValue } from "./resolve";
 import {
   type Evaluator, type ReadOptions, dottedName, nodeLocation, readValue, setLocation, setUnresolved, unresolvedReason, unwrap,
 } from "./read";
@@ -410,7 +410,7 @@ function verifySame(at: ts.Node, fast: unknown, checker: unknown): void {
 }
 
 function isTopLevelClass(name: string, sf: ts.SourceFile): boolean {
-  return sf.statements.some((s) => ts.isClassDeclaration(s) && s.name?.text === name);
+  return statementIndex(sf).candidates(name).some((s) => ts.isClassDeclaration(s) && s.name?.text === name);
 }
 
 function importSpecifier(decl: ts.Declaration): string | undefined {

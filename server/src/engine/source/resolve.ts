@@ -110,15 +110,67 @@ function enclosingScope(at: ts.Identifier): Syntactic | undefined {
  */
 function topLevel(sf: ts.SourceFile, name: string, files: ModuleFiles, exported: boolean): Syntactic {
   const found: (ts.Declaration | ts.SourceFile)[] = [];
-  let reexports = false;
-  for (const s of sf.statements) {
-    // `export * from "./x"` gives the names the file does not declare itself.
-    if (exported && ts.isExportDeclaration(s) && !s.exportClause) reexports = true;
+  const index = statementIndex(sf);
+  for (const s of index.candidates(name)) {
     const hit = statementDeclares(s, name, files, exported);
     if (hit === ASK_CHECKER) return hit;
     if (hit) found.push(hit);
   }
-  return reexports && found.length === 0 ? ASK_CHECKER : one(found);
+  // `export * from "./x"` gives the names the file does not declare itself.
+  return exported && index.reexports && found.length === 0 ? ASK_CHECKER : one(found);
+}
+
+/** The top-level statements of a file that may declare a name, in the file's order. */
+interface StatementIndex {
+  /** The statements {@link statementDeclares} may answer something but undefined for, for `name`. */
+  candidates(name: string): readonly ts.Statement[];
+  /** True when the file has an `export * from` statement. */
+  readonly reexports: boolean;
+}
+
+const indexes = new WeakMap<ts.SourceFile, StatementIndex>();
+
+/**
+ * The {@link StatementIndex} of `sf` (made once per parse): the names each
+ * statement declares, so that a name is looked up among the statements that
+ * declare it and those that may declare any name (imports, exports,
+ * destructuring), not among every class of a file of thousands.
+ */
+export function statementIndex(sf: ts.SourceFile): StatementIndex {
+  let index = indexes.get(sf);
+  if (index) return index;
+  const byName = new Map<string, number[]>();
+  const any: number[] = [];
+  let reexports = false;
+  sf.statements.forEach((s, i) => {
+    if (ts.isExportDeclaration(s) && !s.exportClause) reexports = true;
+    const names = declaredNames(s);
+    if (names === undefined) any.push(i);
+    for (const n of names ?? []) {
+      const list = byName.get(n);
+      if (list) list.push(i);
+      else byName.set(n, [i]);
+    }
+  });
+  const candidates = (name: string): ts.Statement[] => {
+    const own = byName.get(name);
+    const all = own && any.length ? [...own, ...any].sort((a, b) => a - b) : own ?? any;
+    return all.map((i) => sf.statements[i]!);
+  };
+  indexes.set(sf, (index = { candidates, reexports }));
+  return index;
+}
+
+/** The only names {@link statementDeclares} can answer for `s` ([] none), or undefined when it may answer for any name. */
+function declaredNames(s: ts.Statement): readonly string[] | undefined {
+  if (ts.isVariableStatement(s)) {
+    const names = s.declarationList.declarations.map((d) => (ts.isIdentifier(d.name) ? d.name.text : undefined));
+    return names.every((n) => n !== undefined) ? (names as string[]) : undefined;
+  }
+  if (ts.isFunctionDeclaration(s) || ts.isClassDeclaration(s) || ts.isEnumDeclaration(s)) return s.name ? [s.name.text] : [];
+  if (ts.isModuleDeclaration(s) || ts.isImportEqualsDeclaration(s)) return [s.name.getText()];
+  if (ts.isExportDeclaration(s) || ts.isImportDeclaration(s)) return undefined;
+  return [];
 }
 
 /** What the statement `s` declares under `name` (undefined: nothing). */
