@@ -1,16 +1,18 @@
 /**
- * The document store (lsp/documents.ts) applies changes when the text is
- * next asked for, keystrokes typed one after another joined into one
- * change. Random notifications (typing runs, deletions, line breaks, pastes
- * over ranges, ranges given end first, positions past a line's end, full
- * texts, CRLF buffers) read at random moments give the very text and version
- * that vscode-languageserver-textdocument gives applying each notification
- * as it comes.
+ * The document store (lsp/documents.ts) keeps open buffers in chunks
+ * (lsp/liveDocument.ts, lsp/chunkedText.ts). Random notifications (typing
+ * runs, deletions, line breaks, pastes over ranges, ranges given end first,
+ * positions past a line's end, full texts, CRLF buffers, of one chunk and of
+ * several) read at random moments give the very text, version, offsets and
+ * positions that vscode-languageserver-textdocument gives; a chunked text's
+ * edits, slices and differences are those of the whole string.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { TextDocumentContentChangeEvent } from "vscode-languageserver";
 import { TextDocument } from "vscode-languageserver-textdocument";
+import { changeRange } from "../../server/src/engine/source/program";
+import { ChunkedText } from "../../server/src/lsp/chunkedText";
 import { DocumentStore, pathToUri } from "../../server/src/lsp/documents";
 import { prng } from "./harness";
 
@@ -48,11 +50,13 @@ function after(start: { line: number; character: number }, text: string): { line
   return lines.length === 1 ? { line: start.line, character: start.character + text.length } : { line: start.line + lines.length - 1, character: lines[lines.length - 1]!.length };
 }
 
-test("pending changes, typed keystrokes joined, give the text and version of applying each change as it comes", () => {
+test("changes to a buffer kept in chunks give the text, version, offsets and positions vscode-languageserver-textdocument gives", () => {
   for (let seed = 1; seed <= 40; seed++) {
     const rand = prng(seed);
     const store = new DocumentStore();
-    let oracle = TextDocument.create(URI, "typescript", 1, seed % 2 ? "class A {\n  a = 1;\n}\n" : "class A {\r\n  a = 1;\r\n}\r\n");
+    // Small buffers and ones of several chunks.
+    const lines = seed % 4 < 2 ? 1 : 3000;
+    let oracle = TextDocument.create(URI, "typescript", 1, (seed % 2 ? "class A {\n  a = 1;\n}\n" : "class A {\r\n  a = 1;\r\n}\r\n").repeat(lines));
     store.open(URI, "typescript", 1, oracle.getText());
     let typing: { line: number; character: number } | undefined;
     for (let v = 2; v < 400; v++) {
@@ -68,25 +72,38 @@ test("pending changes, typed keystrokes joined, give the text and version of app
         const got = store.get(FILE)!;
         assert.equal(got.text, oracle.getText(), `seed ${seed}, version ${v}`);
         assert.equal(got.version, v);
+        const doc = store.document(FILE)!;
+        const offset = Math.floor(rand() * (oracle.getText().length + 2));
+        assert.deepEqual(doc.positionAt(offset), oracle.positionAt(offset));
+        const p = { line: Math.floor(rand() * (oracle.lineCount + 1)), character: Math.floor(rand() * 60) };
+        assert.equal(doc.offsetAt(p), oracle.offsetAt(p));
       }
     }
     assert.equal(store.text(FILE), oracle.getText(), `seed ${seed} at the end`);
   }
 });
 
-test("keystrokes typed one after another wait as one change; the text is made once when asked for", () => {
-  const store = new DocumentStore();
-  store.open(URI, "typescript", 1, "class A {\n}\n");
-  const at = (character: number) => ({ start: { line: 1, character }, end: { line: 1, character } });
-  store.change(URI, 2, [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: "  a" }]);
-  store.change(URI, 3, [{ range: at(3), text: " = " }]);
-  store.change(URI, 4, [{ range: at(6), text: "1;\n" }]);
-  store.change(URI, 5, [{ range: { start: { line: 2, character: 0 }, end: { line: 2, character: 0 } }, text: "  b = 2;\n" }]);
-  assert.equal(store.pendingChanges(FILE), 1);
-  // Not where the last keystroke ended: a change of its own.
-  store.change(URI, 6, [{ range: at(0), text: "//" }]);
-  assert.equal(store.pendingChanges(FILE), 2);
-  assert.equal(store.text(FILE), "class A {\n//  a = 1;\n  b = 2;\n}\n");
-  assert.equal(store.pendingChanges(FILE), 0);
-  assert.equal(store.document(FILE)?.version, 6);
+test("a chunked text edits, slices and compares as the whole string does", () => {
+  const rand = prng(99);
+  const words = ["class A {\n", "  name = models.CharField({ maxLength: 40 });\n", "}\n", "é", "\r\n", "x"];
+  let whole = Array.from({ length: 6000 }, () => words[Math.floor(rand() * words.length)]).join("");
+  let text = ChunkedText.of(whole);
+  for (let k = 0; k < 600; k++) {
+    const start = Math.floor(rand() * (whole.length + 1));
+    const end = Math.min(whole.length, start + (rand() < 0.9 ? Math.floor(rand() * 20) : Math.floor(rand() * 80000)));
+    const insert = rand() < 0.95 ? words[Math.floor(rand() * words.length)]!.repeat(1 + Math.floor(rand() * 3)) : "y".repeat(70000);
+    const before = text;
+    const beforeWhole = whole;
+    text = text.replace(start, end, insert);
+    whole = whole.slice(0, start) + insert + whole.slice(end);
+    assert.equal(text.length, whole.length);
+    const a = Math.floor(rand() * (whole.length + 1));
+    const b = Math.min(whole.length, a + Math.floor(rand() * 70000));
+    assert.equal(text.slice(a, b), whole.slice(a, b), `slice ${a}-${b} after edit ${k}`);
+    assert.equal(text.charCodeAt(a), whole.charCodeAt(a));
+    const change = changeRange(beforeWhole, whole);
+    assert.deepEqual(ChunkedText.changeBetween(before, text),
+      { start: change.span.start, oldLength: change.span.length, newLength: change.newLength }, `change after edit ${k}`);
+  }
+  assert.equal(text.toString(), whole);
 });

@@ -27,8 +27,9 @@ import { ts } from "ts-morph";
 import type { SourceLocation } from "../engine/errors";
 import type { TsMigrateError } from "../engine/errors";
 import { type ClassReading, classReaderOf, type ParsedClass, type ParsedModelFile, type ReadClass } from "../engine/source/model-file";
-import { changeRange, ModelProgram } from "../engine/source/program";
+import { ModelProgram } from "../engine/source/program";
 import { collectLocations, syntaxErrors } from "../engine/source/read";
+import { ChunkedText } from "./chunkedText";
 
 interface Entry {
   readonly read: ReadClass;
@@ -48,7 +49,7 @@ interface Entry {
 /** One class of a parse. */
 interface Slot {
   /** The class's node (undefined in a parse made by {@link ClassCache.quick}, which has no tree). */
-  readonly st?: ts.ClassDeclaration;
+  st?: ts.ClassDeclaration;
   readonly name: string;
   readonly start: number;
   readonly end: number;
@@ -77,7 +78,7 @@ export class ClassCache {
   /** The last parse's classes, by start offset, in the file's order. */
   private last = new Map<number, Slot>();
   /** The text of the last parse. */
-  private lastText: string | undefined;
+  private lastText: ChunkedText | undefined;
   private context: string | undefined;
   private generation: number | undefined;
   /** Start offsets of the last parse's statements that are not named classes. */
@@ -96,12 +97,12 @@ export class ClassCache {
    * whenever a project file the models file may import changed (every class
    * is then read again); `overrides` are the unsaved buffers of such files.
    */
-  reading(program: ModelProgram, generation: number, overrides: ReadonlyMap<string, string>): ClassReading {
+  reading(program: ModelProgram, generation: number, overrides: ReadonlyMap<string, string>, text: ChunkedText): ClassReading {
     this.stats.read = this.stats.reused = this.stats.quick = 0;
     this.overrides = overrides;
     let parse: Parse | undefined;
     return (st, sf, read) => {
-      if (parse?.sf !== sf) parse = this.begin(sf, program, generation);
+      if (parse?.sf !== sf) parse = this.begin(sf, program, generation, text);
       const slot = parse.slots.get(st.getStart(sf));
       if (!slot || slot.st !== st) {
         this.stats.read++;
@@ -113,7 +114,7 @@ export class ClassCache {
         return slot.entry.read;
       }
       this.stats.read++;
-      slot.entry = readEntry(slot, sf.fileName, sf.text, parse.slots, parse.reduced?.reader(slot) ?? read);
+      slot.entry = readEntry(slot, sf.fileName, text, parse.slots, parse.reduced?.reader(slot) ?? read);
       return slot.entry.read;
     };
   }
@@ -133,19 +134,19 @@ export class ClassCache {
    * file); nothing is changed then.
    */
   quick(
-    previous: ParsedModelFile, previousText: string, text: string, program: ModelProgram, generation: number, overrides: ReadonlyMap<string, string>,
+    previous: ParsedModelFile, previousText: ChunkedText, text: ChunkedText, program: ModelProgram, generation: number, overrides: ReadonlyMap<string, string>,
   ): ParsedModelFile | undefined {
     const clean = this.clean;
     if (!clean || clean.text !== previousText || generation !== clean.generation || text === clean.text) return undefined;
     const lastText = clean.text;
     this.overrides = overrides;
-    const change = changeRange(lastText, text);
-    const from = change.span.start;
-    const to = from + change.span.length;
+    const change = ChunkedText.changeBetween(lastText, text);
+    const from = change.start;
+    const to = from + change.oldLength;
     const edited = [...clean.slots.values()].find((s) => s.body <= from && to < s.end);
     if (!edited) return undefined;
-    const delta = change.newLength - change.span.length;
-    const lines = countLines(text, from, from + change.newLength) - countLines(lastText, from, to);
+    const delta = change.newLength - change.oldLength;
+    const lines = countLines(text.slice(from, from + change.newLength)) - countLines(lastText.slice(from, to));
     if (lines !== 0 && clean.others.some((o) => o > edited.start)) return undefined;
     const alone = parseAlone(previous.file, text.slice(edited.start, edited.end + delta), edited.name);
     if (!alone) return undefined;
@@ -184,6 +185,11 @@ export class ClassCache {
     return { ...previous, classes, errors };
   }
 
+  /** Lets go of the last parse's class nodes (the parse is over). */
+  dropNodes(): void {
+    for (const s of this.last.values()) s.st = undefined;
+  }
+
   /** Makes `parse` the last parse (and the last clean one when it had no syntax error). */
   private commit(parse: CleanParse, names: Map<string, Slot>, clean: boolean): void {
     this.last = parse.slots;
@@ -196,7 +202,7 @@ export class ClassCache {
   }
 
   /** Matches the classes of a new parse with the last one's and prepares the reduced copy. */
-  private begin(sf: ts.SourceFile, program: ModelProgram, generation: number): Parse {
+  private begin(sf: ts.SourceFile, program: ModelProgram, generation: number, text: ChunkedText): Parse {
     const slots = new Map<number, Slot>();
     const names = new Map<string, Slot>();
     const others: number[] = [];
@@ -213,18 +219,18 @@ export class ClassCache {
       if (!names.has(slot.name)) names.set(slot.name, slot);
     }
     const context = `${generation}\n${contextKey(sf, names)}`;
-    if (context === this.context) this.match(sf.text, slots, names);
-    this.commit({ text: sf.text, slots, others, context, generation }, names, parseDiagnostics(sf).length === 0);
-    return { sf, slots, reduced: this.reduced(sf.fileName, sf.text, program, slots, names) };
+    if (context === this.context) this.match(text, slots, names);
+    this.commit({ text, slots, others, context, generation }, names, parseDiagnostics(sf).length === 0);
+    return { sf, slots, reduced: this.reduced(sf.fileName, text, program, slots, names) };
   }
 
   /** Gives each class of the new parse that lies outside the edit the last parse's entry for it, when it still holds. */
-  private match(text: string, slots: Map<number, Slot>, names: Map<string, Slot>): void {
-    const lastText = this.lastText ?? "";
-    const change = text === lastText ? undefined : changeRange(lastText, text);
-    const prefix = change ? change.span.start : text.length;
-    const newTail = change ? change.span.start + change.newLength : text.length;
-    const delta = change ? change.newLength - change.span.length : 0;
+  private match(text: ChunkedText, slots: Map<number, Slot>, names: Map<string, Slot>): void {
+    const lastText = this.lastText ?? ChunkedText.of("");
+    const change = text === lastText ? undefined : ChunkedText.changeBetween(lastText, text);
+    const prefix = change ? change.start : text.length;
+    const newTail = change ? change.start + change.newLength : text.length;
+    const delta = change ? change.newLength - change.oldLength : 0;
     for (const slot of slots.values()) {
       const before = slot.end <= prefix ? this.last.get(slot.start) : slot.start >= newTail ? this.last.get(slot.start - delta) : undefined;
       const entry = before && before.end === (slot.end <= prefix ? slot.end : slot.end - delta) ? before.entry : undefined;
@@ -238,7 +244,7 @@ export class ClassCache {
    * models file `file`), when they are few (at most a quarter); undefined to
    * read them from the parse itself.
    */
-  private reduced(file: string, text: string, program: ModelProgram, slots: Map<number, Slot>, names: Map<string, Slot>): Reduced | undefined {
+  private reduced(file: string, text: ChunkedText, program: ModelProgram, slots: Map<number, Slot>, names: Map<string, Slot>): Reduced | undefined {
     const pending = [...slots.values()].filter((s) => !s.entry).map((s) => s.name);
     if (pending.length === 0 || pending.length * 4 > slots.size) return undefined;
     const keep = new Set<string>();
@@ -297,10 +303,10 @@ function dropStaleDependents(slots: Map<number, Slot>, names: Map<string, Slot>)
   }
 }
 
-/** Line breaks in `text` between `from` and `to`. */
-function countLines(text: string, from: number, to: number): number {
+/** Line breaks in `text`. */
+function countLines(text: string): number {
   let n = 0;
-  for (let i = text.indexOf("\n", from); i >= 0 && i < to; i = text.indexOf("\n", i + 1)) n++;
+  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) n++;
   return n;
 }
 
@@ -329,7 +335,7 @@ function parseAlone(file: string, text: string, name: string): "clean" | "broken
 
 /** One parse of the file: its text, classes and other statements, and what every class's reading depends on. */
 interface CleanParse {
-  readonly text: string;
+  readonly text: ChunkedText;
   readonly slots: Map<number, Slot>;
   /** Start offsets of the statements that are not named classes. */
   readonly others: readonly number[];
@@ -353,7 +359,7 @@ interface Parse {
 }
 
 /** Reads a class, keeping its locations (an entry never reused when an error message quotes a line of its file). */
-function readEntry(slot: Slot, file: string, text: string, slots: Map<number, Slot>, read: () => ReadClass): Entry {
+function readEntry(slot: Slot, file: string, text: ChunkedText, slots: Map<number, Slot>, read: () => ReadClass): Entry {
   const locs: SourceLocation[] = [];
   const r = collectLocations((loc) => {
     if (loc.file === file && loc.line - 1 >= slot.line && (loc.endLine ?? loc.line) - 1 <= slot.endLine) locs.push(loc);
@@ -401,7 +407,7 @@ function lineBreaks(text: string): string {
 const WORD = /[A-Za-z_$][\w$]*/g;
 
 /** Every word (identifier, keyword) of `text` outside the classes `cut` (those the reduced copy cuts down). */
-function wordsOutside(text: string, slots: Map<number, Slot>, cut: (slot: Slot) => boolean): Set<string> {
+function wordsOutside(text: ChunkedText, slots: Map<number, Slot>, cut: (slot: Slot) => boolean): Set<string> {
   const words = new Set<string>();
   const add = (from: number, to: number): void => {
     if (to > from) for (const m of text.slice(from, to).matchAll(WORD)) words.add(m[0]);

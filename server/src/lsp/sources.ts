@@ -22,6 +22,7 @@ import { ProjectState } from "../engine/state";
 import { conflictDiagnostics, errorDiagnostic } from "./diagnostics";
 import type { DocumentStore } from "./documents";
 import { leafNames } from "./drift";
+import { ChunkedText } from "./chunkedText";
 import { ClassCache, type ClassCacheStats } from "./classCache";
 import { IncrementalModels, modelsSummary, type Resolution } from "./incremental";
 import { isSyntaxError, type StandIn, syntaxSummary } from "./syntax";
@@ -174,13 +175,21 @@ export class MigrationSources {
 }
 
 interface ModelParse {
-  readonly text: string;
+  readonly text: ChunkedText;
   /** The generation of the imported files it was read with. */
   readonly generation: number;
   readonly parsed: ParsedModelFile;
   readonly syntaxOk: boolean;
   /** What resolution uses: the parse, or the last good one with this parse's errors (stable identity). */
   readonly used: ParsedModelFile;
+}
+
+/** True when two texts are the same (the same object, or the same characters: a file read again from disk). */
+function sameText(a: ChunkedText, b: ChunkedText): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  const change = ChunkedText.changeBetween(a, b);
+  return change.oldLength === 0 && change.newLength === 0;
 }
 
 /** What a models file's parse says, locations included (VERIFY's comparison of a quick read with a whole parse). */
@@ -279,13 +288,13 @@ export class ModelSources {
     for (const app of this.config.apps) {
       const file = path.resolve(app.modelsFile);
       seen.add(file);
-      const text = this.documents.text(file);
+      const text = this.documents.chunks(file);
       if (text === undefined) {
         if (this.parses.delete(file)) changed = true;
         continue;
       }
       let entry = this.parses.get(file);
-      if (!entry || entry.text !== text || entry.generation !== this.generation) {
+      if (!entry || !sameText(entry.text, text) || entry.generation !== this.generation) {
         entry = this.parse(app.label, file, text);
         changed = true;
       }
@@ -319,7 +328,7 @@ export class ModelSources {
     if (fresh !== mine) this.log(`incremental mismatch (fresh read): ${mine} != ${fresh}`);
   }
 
-  private parse(app: string, file: string, text: string): ModelParse {
+  private parse(app: string, file: string, text: ChunkedText): ModelParse {
     let cache = this.classes.get(file);
     if (!cache) this.classes.set(file, (cache = new ClassCache()));
     // An edit inside one class's body: that class is read without parsing the whole file (which is parsed
@@ -328,13 +337,18 @@ export class ModelSources {
     const quick = good?.generation === this.generation
       ? cache.quick(good.parsed, good.text, text, this.program, this.generation, this.overrides)
       : undefined;
-    if (quick) this.program.defer(file, text);
+    if (quick) this.program.defer(file, () => text.toString());
     if (quick && VERIFY) {
       const mine = parseSummary(quick);
-      const full = parseSummary(parseModelFile(app, file, text, new ModelProgram(this.overrides)));
+      const full = parseSummary(parseModelFile(app, file, text.toString(), new ModelProgram(this.overrides)));
       if (mine !== full) this.log(`incremental mismatch (quick read): ${mine} != ${full}`);
     }
-    const parsed = quick ?? parseModelFile(app, file, text, this.program, cache.reading(this.program, this.generation, this.overrides));
+    const parsed = quick ?? parseModelFile(app, file, text.toString(), this.program, cache.reading(this.program, this.generation, this.overrides, text));
+    if (!quick) {
+      // Quick reads need no tree of the whole file, the most memory a file of thousands of classes holds.
+      cache.dropNodes();
+      this.program.release(file);
+    }
     const syntaxOk = !parsed.errors.some((e) => e.code === "syntax");
     const used = syntaxOk || !good ? parsed : { ...good.parsed, errors: parsed.errors };
     const entry: ModelParse = { text, generation: this.generation, parsed, syntaxOk, used };

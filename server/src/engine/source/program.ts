@@ -141,22 +141,38 @@ export class ModelProgram {
   }
 
   /**
-   * Notes that own file `file` (absolute or relative) now holds `text`
-   * without parsing it: the language server read the edited class alone.
-   * The file is parsed (incrementally) when something asks for it.
+   * Notes that own file `file` (absolute or relative) now holds the text
+   * `text()` gives, without parsing it (nor making the text): the language
+   * server read the edited class alone. The file is parsed when something
+   * asks for it.
    */
-  defer(file: string, text: string): void {
-    const abs = path.resolve(file);
-    if (this.own.get(abs)?.text === text) this.deferred.delete(abs);
-    else this.deferred.set(abs, text);
+  defer(file: string, text: () => string): void {
+    this.deferred.set(path.resolve(file), text);
     this.checkerCache = undefined;
   }
 
-  /** Texts of own files not parsed yet ({@link defer}). */
-  private readonly deferred = new Map<string, string>();
+  /** Texts of own files not parsed yet ({@link defer}, {@link release}). */
+  private readonly deferred = new Map<string, () => string>();
   /** Own files a checker has bound since their last fresh parse. */
   private readonly bound = new Set<string>();
   private readonly updates = new Map<string, number>();
+
+  /**
+   * Lets go of the parse of own file `file` (its text is kept, and parsed
+   * again from scratch when something asks for it): the language server's
+   * quick reads need no tree of the whole file, which for a file of
+   * thousands of classes is the most memory the server holds.
+   */
+  release(file: string): void {
+    const abs = path.resolve(file);
+    const sf = this.own.get(abs);
+    if (!sf) return;
+    this.own.delete(abs);
+    const text = sf.text;
+    this.deferred.set(abs, this.deferred.get(abs) ?? (() => text));
+    this.bound.delete(abs);
+    this.checkerCache = undefined;
+  }
 
   /** Forgets a file parsed through {@link sourceFile} (a models file that went away). */
   forget(file: string): void {
@@ -187,7 +203,7 @@ export class ModelProgram {
   /** True when `file` (absolute) was parsed through this program, led to by {@link moduleFile}, or read by its last checker. */
   loaded(file: string): boolean {
     const abs = path.resolve(file);
-    if (this.own.has(abs) || this.followed.has(abs)) return true;
+    if (this.own.has(abs) || this.deferred.has(abs) || this.followed.has(abs)) return true;
     if (!this.program) return false;
     this.loadedFiles ??= new Set(this.program.getSourceFiles().map((f) => path.resolve(f.fileName)));
     return this.loadedFiles.has(abs);
@@ -195,7 +211,7 @@ export class ModelProgram {
 
   /** Every file (absolute path) parsed through this program, led to by {@link moduleFile}, or read by its last checker: what a reading followed. */
   readFiles(): string[] {
-    const out = new Set([...this.own.keys(), ...this.followed]);
+    const out = new Set([...this.own.keys(), ...this.deferred.keys(), ...this.followed]);
     for (const f of this.program?.getSourceFiles() ?? []) out.add(path.resolve(f.fileName));
     return [...out];
   }
@@ -234,7 +250,7 @@ export class ModelProgram {
   /** The type checker over every file parsed so far and what they import (built on first use after a change). */
   get checker(): ts.TypeChecker {
     if (!this.checkerCache) {
-      for (const [file, text] of this.deferred) this.sourceFile(file, text);
+      for (const [file, text] of this.deferred) this.sourceFile(file, text());
       this.program = ts.createProgram({ rootNames: [...this.own.keys()], options: compilerOptions(), host: this.host(), oldProgram: this.program });
       this.loadedFiles = undefined;
       this.checkerCache = this.program.getTypeChecker();
@@ -246,7 +262,7 @@ export class ModelProgram {
   private source(file: string): ts.SourceFile | undefined {
     const abs = path.resolve(file);
     const deferred = this.deferred.get(abs);
-    if (deferred !== undefined) return this.sourceFile(abs, deferred);
+    if (deferred !== undefined) return this.sourceFile(abs, deferred());
     const own = this.own.get(abs);
     if (own) return own;
     const text = this.overrides.get(abs);
@@ -264,7 +280,7 @@ export class ModelProgram {
         ? ts.resolveModuleName(name, containing, compilerOptions(), host, resolutionCache).resolvedModule
         : undefined)),
       getSourceFile: (name) => this.source(name),
-      fileExists: (name) => this.own.has(path.resolve(name)) || this.overrides.has(path.resolve(name)) || ts.sys.fileExists(name),
+      fileExists: (name) => this.own.has(path.resolve(name)) || this.deferred.has(path.resolve(name)) || this.overrides.has(path.resolve(name)) || ts.sys.fileExists(name),
       readFile: (name) => this.overrides.get(path.resolve(name)) ?? ts.sys.readFile(name),
       directoryExists: (name) => ts.sys.directoryExists(name),
       getDirectories: (name) => ts.sys.getDirectories(name),
