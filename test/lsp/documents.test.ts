@@ -77,6 +77,8 @@ test("changes to a buffer kept in chunks give the text, version, offsets and pos
         assert.deepEqual(doc.positionAt(offset), oracle.positionAt(offset));
         const p = { line: Math.floor(rand() * (oracle.lineCount + 1)), character: Math.floor(rand() * 60) };
         assert.equal(doc.offsetAt(p), oracle.offsetAt(p));
+        const line = oracle.getText({ start: { line: p.line, character: 0 }, end: { line: p.line + 1, character: 0 } }).replace(/\r?\n$|\r$/, "");
+        assert.equal(doc.lineText(p.line), p.line < oracle.lineCount ? line : "");
       }
     }
     assert.equal(store.text(FILE), oracle.getText(), `seed ${seed} at the end`);

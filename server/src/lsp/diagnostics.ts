@@ -16,7 +16,7 @@ import type { MigrationLoader } from "../engine/loader";
 import type { Operation } from "../engine/operations/base";
 import { DiagnosticSource } from "../protocol";
 import type { DriftItem } from "./drift";
-import { fileStartRange, locationRange } from "./ranges";
+import { fileStartRange, lineText, locationRange, type TextLines } from "./ranges";
 
 /** The `tsmigrate.drift.severity` setting's values. */
 export type DiagnosticSeverityName = "error" | "warning" | "information" | "hint";
@@ -79,7 +79,7 @@ export function driftDiagnostic(item: DriftItem, severity: DiagnosticSeverityNam
  * `fallbackFile` when it has none). `text` gives file contents, used to
  * extend a location without an end to the end of its line.
  */
-export function errorDiagnostic(e: TsMigrateError, text: (file: string) => string | undefined, fallbackFile?: string): Diagnostic {
+export function errorDiagnostic(e: TsMigrateError, text: (file: string) => TextLines | undefined, fallbackFile?: string): Diagnostic {
   const loc = e.location;
   const file = loc?.file ?? fallbackFile;
   const content = file ? text(file) : undefined;
@@ -109,12 +109,11 @@ export function operationField(op: Operation): string | undefined {
  * `text`) sits on a line declaring the field `field` (`price = models...`):
  * the engine rejected that field, so drift about it is a consequence.
  */
-export function rejectedField(errors: readonly Diagnostic[] | undefined, text: string | undefined, field: string | undefined): boolean {
+export function rejectedField(errors: readonly Diagnostic[] | undefined, text: TextLines | undefined, field: string | undefined): boolean {
   if (!errors?.length || text === undefined || field === undefined) return false;
-  const lines = text.split("\n");
   const declares = new RegExp(`^\\s*${field.replace(/[$]/g, "\\$&")}\\s*[=:!?]`);
   return errors.some((d) => {
-    for (let line = d.range.start.line; line <= d.range.end.line; line++) if (declares.test(lines[line] ?? "")) return true;
+    for (let line = d.range.start.line; line <= d.range.end.line; line++) if (declares.test(lineText(text, line))) return true;
     return false;
   });
 }

@@ -13,6 +13,7 @@ import { URI } from "vscode-uri";
 import type { TextDocumentContentChangeEvent } from "vscode-languageserver";
 import { ChunkedText } from "./chunkedText";
 import { LiveDocument } from "./liveDocument";
+import type { TextLines } from "./ranges";
 
 /**
  * An absolute, normalised file-system path for a `file:` URI (other schemes:
@@ -119,6 +120,14 @@ export class DocumentStore {
     if (doc) return doc.text;
     const onDisk = this.fromDisk(key);
     return onDisk === null ? undefined : (onDisk.chunked ??= ChunkedText.of(onDisk.text));
+  }
+
+  /** The lines of `file` (an open buffer's read without making its whole text), or undefined. */
+  lines(file: string): TextLines | undefined {
+    const key = path.normalize(file);
+    const doc = this.openDocs.get(key);
+    if (doc) return (n) => doc.lineText(n);
+    return this.fromDisk(key)?.text;
   }
 
   private fromDisk(key: string): { text: string; chunked?: ChunkedText } | null {

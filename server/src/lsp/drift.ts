@@ -13,7 +13,7 @@ import type { Operation } from "../engine/operations/base";
 import type { LoadedModels } from "../engine/source/models";
 import { modelKey, type ProjectState } from "../engine/state";
 import { scopedDrift } from "./incremental";
-import { fileStartRange, locationRange } from "./ranges";
+import { fileStartRange, locationRange, type TextLines } from "./ranges";
 
 /** One pending operation and where the editor shows it. */
 export interface DriftItem {
@@ -66,7 +66,7 @@ export function leafNames(loader: MigrationLoader): Map<string, string | undefin
  */
 export function driftItems(
   drift: ReadonlyMap<string, Migration[]>, models: LoadedModels, config: ProjectConfig,
-  text: (file: string) => string | undefined, from?: ProjectState,
+  text: (file: string) => TextLines | undefined, from?: ProjectState,
 ): DriftItem[] {
   const items: DriftItem[] = [];
   for (const [app, migrations] of drift) {

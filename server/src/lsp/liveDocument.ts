@@ -82,6 +82,14 @@ export class LiveDocument {
     return { line, character: this.beforeEol(offset, offsets[line]!) - offsets[line]! };
   }
 
+  /** The text of 0-based line `n` without its line break (empty past the end). */
+  lineText(n: number): string {
+    const offsets = this.offsets();
+    if (n < 0 || n >= offsets.length) return "";
+    const end = n + 1 < offsets.length ? offsets[n + 1]! : this.text.length;
+    return this.text.slice(offsets[n]!, end).replace(/\r?\n$|\r$/, "");
+  }
+
   /** Applies content changes (incremental or whole text) in order, and takes the new version. */
   update(changes: readonly TextDocumentContentChangeEvent[], version: number): void {
     for (const change of changes) {
@@ -112,8 +120,10 @@ export class LiveDocument {
     const added = lineOffsetsOf(insert, false, start);
     if (endLine - startLine === added.length) {
       for (let i = 0; i < added.length; i++) offsets[i + startLine + 1] = added[i]!;
+    } else if (added.length < 10000) {
+      offsets.splice(startLine + 1, endLine - startLine, ...added);
     } else {
-      this.lineOffsets = [...offsets.slice(0, startLine + 1), ...added, ...offsets.slice(endLine + 1)];
+      this.lineOffsets = offsets.slice(0, startLine + 1).concat(added, offsets.slice(endLine + 1));
     }
     const diff = insert.length - (end - start);
     if (diff === 0) return;

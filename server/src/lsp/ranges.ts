@@ -6,10 +6,16 @@ import type { Position, Range } from "vscode-languageserver";
 import type { SourceLocation } from "../engine/errors";
 
 /**
+ * A file's text, or what gives its 0-based line `n` (an open buffer's line,
+ * read without making its whole text).
+ */
+export type TextLines = string | ((line: number) => string);
+
+/**
  * The LSP range of a location. Without an end, the range runs to the end of
  * the start line when `text` is given (else one character).
  */
-export function locationRange(loc: SourceLocation, text?: string): Range {
+export function locationRange(loc: SourceLocation, text?: TextLines): Range {
   const start: Position = { line: Math.max(0, loc.line - 1), character: Math.max(0, loc.column - 1) };
   if (loc.endLine !== undefined && loc.endColumn !== undefined) {
     return { start, end: { line: Math.max(0, loc.endLine - 1), character: Math.max(0, loc.endColumn - 1) } };
@@ -23,13 +29,14 @@ export function locationRange(loc: SourceLocation, text?: string): Range {
 }
 
 /** A range on the first line of a file, for problems with no better place. */
-export function fileStartRange(text?: string): Range {
+export function fileStartRange(text?: TextLines): Range {
   const first = text === undefined ? "" : lineText(text, 0);
   return { start: { line: 0, character: 0 }, end: { line: 0, character: Math.max(1, first.length) } };
 }
 
-/** The text of 0-based line `n` (empty past the end). */
-function lineText(text: string, n: number): string {
+/** The text of 0-based line `n` (empty past the end), without its line break. */
+export function lineText(text: TextLines, n: number): string {
+  if (typeof text === "function") return text(n);
   let start = 0;
   for (let i = 0; i < n; i++) {
     const nl = text.indexOf("\n", start);

@@ -11,7 +11,7 @@
 import { type Diagnostic, DiagnosticSeverity } from "vscode-languageserver";
 import { TsMigrateError } from "../engine/errors";
 import { DiagnosticSource } from "../protocol";
-import { fileStartRange } from "./ranges";
+import { fileStartRange, type TextLines } from "./ranges";
 
 /** True for a syntax error: code `syntax` (models files), or a `bad-migration` caused by one (migration files). */
 export function isSyntaxError(e: TsMigrateError): boolean {
@@ -33,7 +33,7 @@ const STAND_IN: Readonly<Record<StandIn, string>> = {
  * line, code `syntax`, counted as an error by the status (status.ts's
  * errorCount) but never at a syntax error's place, where TypeScript's is.
  */
-export function syntaxSummary(errors: readonly TsMigrateError[], text: string | undefined, standIn: StandIn): Diagnostic {
+export function syntaxSummary(errors: readonly TsMigrateError[], text: TextLines | undefined, standIn: StandIn): Diagnostic {
   const first = errors[0]!;
   const n = errors.length;
   const where = first.location ? `; the first at line ${first.location.line}` : "";

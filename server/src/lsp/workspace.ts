@@ -22,6 +22,7 @@ import type { ProjectState } from "../engine/state";
 import { type DiagnosticSeverityName, driftDiagnostic, errorDiagnostic, operationField, rejectedField } from "./diagnostics";
 import type { DocumentStore } from "./documents";
 import { computeDrift, type DriftItem, driftItems } from "./drift";
+import type { TextLines } from "./ranges";
 import { driftSummary } from "./incremental";
 import { flatten, MigrationSources, ModelSources, VERIFY } from "./sources";
 import { syntaxErrorsByFile, syntaxSummary } from "./syntax";
@@ -283,7 +284,7 @@ export class Workspace {
     if (this.driftDirty) this.refreshDrift(from, loaded);
     const t3 = performance.now();
     // An app whose migration history has a hole (a file that does not parse) has no drift to show.
-    const items = driftItems(this.drift, loaded, this.config, (f) => this.documents.text(f), from)
+    const items = driftItems(this.drift, loaded, this.config, (f) => this.documents.lines(f), from)
       .filter((i) => !this.migrations.unreadableApps.has(i.app));
     const diagnostics = this.diagnostics(loaded, items);
     if (TRACE) {
@@ -354,7 +355,7 @@ export class Workspace {
       if (list) list.push(d);
       else diagnostics.set(file, [d]);
     };
-    const text = (f: string): string | undefined => this.documents.text(f);
+    const text = (f: string): TextLines | undefined => this.documents.lines(f);
     for (const e of this.configErrors) add(e.location?.file ?? this.configFile(), errorDiagnostic(e, text));
     for (const [file, list] of this.migrations.diagnostics) for (const d of list) add(file, d);
     const errorRanges = new Map<string, Diagnostic[]>();
