@@ -17,7 +17,8 @@ import type { ProjectConfig } from "../engine/config";
 import type { TsMigrateError } from "../engine/errors";
 import { FIELD_SPECS, type FieldType } from "../engine/fields";
 import {
-  dedupeErrors, type LoadedModels, type ModelLocations, type ModuleReader, type ParsedClass, type ParsedModelFile, resolveModels, sortErrors,
+  dedupeErrors, type LoadedModels, type ModelLocations, type ModuleReader, type ParsedClass, type ParsedField, type ParsedModelFile, resolveModels,
+  sortErrors,
 } from "../engine/source/models";
 import { modelKey, ProjectState } from "../engine/state";
 import { isObjectValue, RefValue, type Value } from "../engine/values";
@@ -64,6 +65,16 @@ export function ownersOf(errors: readonly TsMigrateError[], file: string, spans:
 
 /** Class names a relation field call names in its own app (`Category`, `"Category"`, `"app.Category"`); undefined when unreadable. */
 function targetNames(call: { args: readonly Value[] }, app: string): string[] | undefined {
+  const cached = targetCache.get(call);
+  if (cached?.app === app) return cached.names;
+  const names = readTargetNames(call, app);
+  targetCache.set(call, { app, names });
+  return names;
+}
+
+const targetCache = new WeakMap<object, { app: string; names: string[] | undefined }>();
+
+function readTargetNames(call: { args: readonly Value[] }, app: string): string[] | undefined {
   const out: string[] = [];
   const add = (v: Value | undefined): boolean => {
     if (v instanceof RefValue) out.push(v.name);
@@ -87,14 +98,27 @@ function targetNames(call: { args: readonly Value[] }, app: string): string[] | 
  * (a relation target of a resolved class: its primary key and the fields a
  * `toField` names).
  */
-function stubClass(cls: ParsedClass, app: string, names: ReadonlySet<string>, plain = false): ParsedClass {
-  const fields = cls.fields.filter((f) => {
+function stubClass(cls: ParsedClass, app: string, names: ReadonlySet<string>, plain = false, fields = stubFields(cls, app, names, plain)): ParsedClass {
+  const drn = isObjectValue(cls.meta) ? cls.meta.defaultRelatedName : undefined;
+  return { ...cls, fields, meta: drn === undefined ? undefined : { defaultRelatedName: drn }, metaLocation: undefined };
+}
+
+const relationCache = new WeakMap<ParsedClass, boolean>();
+
+/** True when `cls` has a relation field (cached per class). */
+function hasRelation(cls: ParsedClass): boolean {
+  let r = relationCache.get(cls);
+  if (r === undefined) relationCache.set(cls, (r = cls.fields.some((f) => RELATION_CALLEES.has(f.call.callee))));
+  return r;
+}
+
+/** The fields {@link stubClass} keeps. */
+function stubFields(cls: ParsedClass, app: string, names: ReadonlySet<string>, plain: boolean): ParsedField[] {
+  return cls.fields.filter((f) => {
     if (!RELATION_CALLEES.has(f.call.callee)) return plain;
     const t = targetNames(f.call, app);
     return t === undefined || t.some((n) => names.has(n));
   });
-  const drn = isObjectValue(cls.meta) ? cls.meta.defaultRelatedName : undefined;
-  return { ...cls, fields, meta: drn === undefined ? undefined : { defaultRelatedName: drn }, metaLocation: undefined };
 }
 
 /** The same-app classes the relation fields of the classes `names` name, other than those. */
@@ -122,8 +146,11 @@ function partClasses(file: ParsedModelFile, names: ReadonlySet<string>): ParsedC
   const stubs = new Map<string, ParsedClass>();
   for (const c of file.classes) {
     if (names.has(c.name)) continue;
-    const stub = stubClass(c, file.app, named, targets.has(c.name));
-    if (stub.fields.length || targets.has(c.name)) stubs.set(c.name, stub);
+    // A class with no relation field is a stub only as a target (no allocation for the thousands that are neither).
+    const target = targets.has(c.name);
+    if (!target && !hasRelation(c)) continue;
+    const fields = stubFields(c, file.app, named, target);
+    if (fields.length || target) stubs.set(c.name, stubClass(c, file.app, named, target, fields));
   }
   const wanted = new Set([...names, ...stubs.keys()]);
   const byName = new Map(file.classes.map((c) => [c.name, c]));

@@ -20,7 +20,7 @@ import type { ProjectConfig } from "../engine/config";
 import type { SourceLocation, TsMigrateError } from "../engine/errors";
 import { Migration } from "../engine/migration";
 import { DriftQuestioner } from "../engine/questioner";
-import { type LoadedModels, type ModelLocations, type ModuleReader, moduleReader, type ParsedModelFile, resolveModels, dedupeErrors, sortErrors } from "../engine/source/models";
+import { type LoadedModels, type ModelLocations, type ModuleReader, moduleReader, type ParsedClass, type ParsedModelFile, resolveModels, dedupeErrors, sortErrors } from "../engine/source/models";
 import { ModelProgram } from "../engine/source/program";
 import { type ModelState, modelKey, ProjectState } from "../engine/state";
 import { type CallValue, isObjectValue, type Value } from "../engine/values";
@@ -50,14 +50,21 @@ function fieldTargetApps(call: CallValue): string[] {
 }
 
 const referencedCache = new WeakMap<ParsedModelFile, Set<string>>();
+const classReferences = new WeakMap<ParsedClass, readonly string[]>();
 
-/** Apps whose models `file`'s relation fields name as `"app.Model"` (cached per parse). */
+/** Apps whose models `file`'s relation fields name as `"app.Model"` (cached per parse, and per class: a quick read reuses most). */
 function referencedApps(file: ParsedModelFile): Set<string> {
   let s = referencedCache.get(file);
   if (!s) {
     s = new Set();
     for (const c of file.classes) {
-      for (const f of c.fields) if (RELATION_CALLEES.has(f.call.callee)) for (const a of fieldTargetApps(f.call)) s.add(a);
+      let apps = classReferences.get(c);
+      if (!apps) {
+        const found: string[] = [];
+        for (const f of c.fields) if (RELATION_CALLEES.has(f.call.callee)) found.push(...fieldTargetApps(f.call));
+        classReferences.set(c, (apps = found));
+      }
+      for (const a of apps) s.add(a);
     }
     referencedCache.set(file, s);
   }
