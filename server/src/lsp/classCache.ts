@@ -87,8 +87,14 @@ export class ClassCache {
   private clean: CleanParse | undefined;
   /** The unsaved buffers of imported files, for the reduced copy's program. */
   private overrides: ReadonlyMap<string, string> = new Map();
-  /** Each class's first and last line (1-based) in the last parse (the first class of a name declared twice). */
-  spans = new Map<string, readonly [number, number]>();
+  /** The last parse's classes by name (the first of a name declared twice). */
+  private names = new Map<string, Slot>();
+  private spansMade: Map<string, readonly [number, number]> | undefined;
+
+  /** Each class's first and last line (1-based) in the last parse (the first class of a name declared twice); made when first asked for. */
+  get spans(): ReadonlyMap<string, readonly [number, number]> {
+    return (this.spansMade ??= new Map([...this.names].map(([name, s]) => [name, [s.line + 1, s.endLine + 1] as const])));
+  }
   /** What the last parse did. */
   readonly stats: ClassCacheStats = { read: 0, reused: 0, quick: 0 };
 
@@ -197,7 +203,8 @@ export class ClassCache {
     this.context = parse.context;
     this.generation = parse.generation;
     this.others = parse.others;
-    this.spans = new Map([...names].map(([name, s]) => [name, [s.line + 1, s.endLine + 1] as const]));
+    this.names = names;
+    this.spansMade = undefined;
     if (clean) this.clean = parse;
   }
 
@@ -405,12 +412,16 @@ function lineBreaks(text: string): string {
 }
 
 const WORD = /[A-Za-z_$][\w$]*/g;
+const WORD_START = /[A-Za-z_$]/;
 
 /** Every word (identifier, keyword) of `text` outside the classes `cut` (those the reduced copy cuts down). */
 function wordsOutside(text: ChunkedText, slots: Map<number, Slot>, cut: (slot: Slot) => boolean): Set<string> {
   const words = new Set<string>();
   const add = (from: number, to: number): void => {
-    if (to > from) for (const m of text.slice(from, to).matchAll(WORD)) words.add(m[0]);
+    if (to <= from) return;
+    const part = text.slice(from, to);
+    // Most text between classes is a line break.
+    if (WORD_START.test(part)) for (const m of part.matchAll(WORD)) words.add(m[0]);
   };
   let at = 0;
   for (const slot of slots.values()) {

@@ -38,13 +38,17 @@ export type ClassSpans = ReadonlyMap<string, readonly [number, number]>;
 /** The errors of one app's file in a resolution, by the class holding them ("" for none). */
 export type ErrorOwners = Map<TsMigrateError, string>;
 
+/** The {@link ClassSpans} of a file's last parse, made when first asked for (most analyses never ask). */
+export type SpansOf = () => ClassSpans;
+
 /** Which class of `spans` holds each error located in `file` ("" when none does). */
-export function ownersOf(errors: readonly TsMigrateError[], file: string, spans: ClassSpans): ErrorOwners {
-  const sorted = [...spans].sort((a, b) => a[1][0] - b[1][0]);
+export function ownersOf(errors: readonly TsMigrateError[], file: string, spans: SpansOf): ErrorOwners {
   const owners: ErrorOwners = new Map();
+  let sorted: [string, readonly [number, number]][] | undefined;
   for (const e of errors) {
     const loc = e.location;
     if (!loc || loc.file !== file) continue;
+    sorted ??= sortedSpans(spans());
     let owner = "";
     let lo = 0;
     let hi = sorted.length - 1;
@@ -61,6 +65,15 @@ export function ownersOf(errors: readonly TsMigrateError[], file: string, spans:
     owners.set(e, owner);
   }
   return owners;
+}
+
+const sortedCache = new WeakMap<ClassSpans, [string, readonly [number, number]][]>();
+
+/** `spans` by first line (made once per parse). */
+function sortedSpans(spans: ClassSpans): [string, readonly [number, number]][] {
+  let sorted = sortedCache.get(spans);
+  if (!sorted) sortedCache.set(spans, (sorted = [...spans].sort((a, b) => a[1][0] - b[1][0])));
+  return sorted;
 }
 
 /** Class names a relation field call names in its own app (`Category`, `"Category"`, `"app.Category"`); undefined when unreadable. */
@@ -168,7 +181,7 @@ export interface ClassLevelInput {
   /** Owners of the previous resolution's errors in this file. */
   readonly owners: ErrorOwners;
   /** Where each class of `file` is. */
-  readonly spans: ClassSpans;
+  readonly spans: SpansOf;
   /** The other apps' stubs for this one. */
   readonly others: readonly ParsedModelFile[];
   readonly config: ProjectConfig;

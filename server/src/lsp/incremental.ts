@@ -24,7 +24,7 @@ import { type LoadedModels, type ModelLocations, type ModuleReader, moduleReader
 import { ModelProgram } from "../engine/source/program";
 import { type ModelState, modelKey, ProjectState } from "../engine/state";
 import { type CallValue, isObjectValue, type Value } from "../engine/values";
-import { type ClassSpans, type ErrorOwners, ownersOf, RELATION_CALLEES, resolveClasses } from "./classLevel";
+import { type ErrorOwners, ownersOf, RELATION_CALLEES, resolveClasses, type SpansOf } from "./classLevel";
 
 /** The app label of a relation target written as `"app.Model"`, else undefined. */
 function targetApp(v: Value | undefined): string | undefined {
@@ -89,9 +89,15 @@ function stubOf(file: ParsedModelFile, app: string): ParsedModelFile {
   };
 }
 
-/** The classes' shape (names, bases, abstract flags): when it changes, other apps' resolution may change. */
-function shapeKey(file: ParsedModelFile): string {
-  return file.classes.map((c) => `${c.name}<${c.base ?? ""}${c.abstract ? "!" : ""}`).join(",");
+/** True when the classes have the same shape (names, bases, abstract flags): when it changes, other apps' resolution may change. */
+function sameShape(a: ParsedModelFile, b: ParsedModelFile): boolean {
+  if (a.classes.length !== b.classes.length) return false;
+  for (let i = 0; i < a.classes.length; i++) {
+    const x = a.classes[i]!;
+    const y = b.classes[i]!;
+    if (x !== y && (x.name !== y.name || (x.base ?? "") !== (y.base ?? "") || x.abstract !== y.abstract)) return false;
+  }
+  return true;
 }
 
 function importsModelsFile(file: ParsedModelFile, files: readonly ParsedModelFile[]): boolean {
@@ -135,7 +141,7 @@ export class IncrementalModels {
   constructor(
     private readonly config: ProjectConfig,
     private readonly modules: () => ModuleReader = () => moduleReader(new ModelProgram()),
-    private readonly spans: (file: string) => ClassSpans | undefined = () => undefined,
+    private readonly spans: (file: string) => SpansOf | undefined = () => undefined,
   ) {}
 
   /**
@@ -223,7 +229,7 @@ export class IncrementalModels {
 
   private partialSafe(file: ParsedModelFile, files: readonly ParsedModelFile[]): boolean {
     const before = this.files.get(file.app)!;
-    if (shapeKey(before) !== shapeKey(file)) return false;
+    if (!sameShape(before, file)) return false;
     if (importsModelsFile(file, files) || importsModelsFile(before, files)) return false;
     // Another models file importing from this one (abstract bases across apps).
     const stem = file.file.replace(/\.(ts|tsx|js|mjs|cjs|mts|cts)$/, "");
@@ -277,7 +283,9 @@ function targets(m: ModelState): string[] {
 
 /** Adds to `out` the keys of the models of `state` that point at one of `keys` (one pass, nothing built per model). */
 function addReferrers(state: ProjectState, keys: ReadonlySet<string>, out: Set<string>): void {
-  for (const [key, m] of state.models) for (const t of targets(m)) if (keys.has(t)) out.add(key);
+  state.models.forEach((m, key) => {
+    for (const t of targets(m)) if (keys.has(t)) out.add(key);
+  });
 }
 
 /** Options of {@link scopedDrift}. */

@@ -234,7 +234,10 @@ export class ModelSources {
     private readonly config: ProjectConfig, private readonly documents: DocumentStore, private readonly log: (m: string) => void,
     private readonly isProjectFile: (file: string) => boolean = () => false,
   ) {
-    this.incremental = new IncrementalModels(config, () => moduleReader(this.program, this.overrides), (f) => this.classes.get(f)?.spans);
+    this.incremental = new IncrementalModels(config, () => moduleReader(this.program, this.overrides), (f) => {
+      const cache = this.classes.get(f);
+      return cache && (() => cache.spans);
+    });
   }
 
   /** Makes the next refresh resolve every models file (after a save or a disk change: cross-app checks exact again). */
