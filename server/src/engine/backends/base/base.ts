@@ -26,6 +26,14 @@ export interface Connection {
   schemaEditor(emit: Emit): SchemaEditor;
   /** True when DDL runs inside transactions (both SQLite and PostgreSQL). */
   readonly transactionalDdl: boolean;
+  /**
+   * What this backend's schema editor output depends on besides the
+   * operations and the state (vendor, version, editor options), for the
+   * persistent statement cache (engine/statement-cache.ts). Given only by a
+   * backend whose editor is a pure function of those (never reads the
+   * database while generating SQL): SQLite. Absent, statements are never cached.
+   */
+  statementCacheSeed?(): string;
   /** Table names in the database (for `--fake-initial`). */
   tableNames(): Promise<string[]>;
   /** Column names of a table (for `--fake-initial`). */

@@ -356,6 +356,17 @@ export class SqliteConnection implements Connection {
     return new SqliteSchemaEditor(emit, this.options);
   }
 
+  /**
+   * SQLite's editor is pure (statements go to a callback; it holds no
+   * connection): its output depends on its options only (all of them are
+   * in the seed). SQLite's version is in it as well, so that an upgraded
+   * library never meets statements generated for another.
+   */
+  statementCacheSeed(): string {
+    const version = this.db.prepare("SELECT sqlite_version()").pluck().get() as string;
+    return `sqlite ${version} ${JSON.stringify(this.options)}`;
+  }
+
   async tableNames(): Promise<string[]> {
     return this.querySync<{ name: string }>(
       "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name",
