@@ -310,15 +310,22 @@ export class MigrationExecutor {
 
   /** Executes collected statements then `record`, in one transaction when the migration is atomic. */
   private async run(migration: Migration, statements: Statement[], backwards: boolean, record: () => Promise<void>, signal?: AbortSignal) {
+    const c = this.connection;
     const body = async () => {
-      for (const st of statements) {
-        checkAborted(signal, migration);
-        try {
-          if (st.code !== undefined) await runCode(st.code, this.connection);
-          else await this.connection.execute(st.sql);
-        } catch (err) {
-          throw executionError(migration, st, backwards, err);
+      const stop = abortFlag(signal);
+      try {
+        for (const st of statements) {
+          if (stop.aborted) checkAborted(signal, migration);
+          try {
+            if (st.code !== undefined) await runCode(st.code, c);
+            else if (c.executeSync) c.executeSync(st.sql);
+            else await c.execute(st.sql);
+          } catch (err) {
+            throw executionError(migration, st, backwards, err);
+          }
         }
+      } finally {
+        stop.dispose();
       }
       await record();
     };
@@ -394,6 +401,18 @@ function checkAborted(signal?: AbortSignal, migration?: Migration): void {
   throw new TsMigrateError(migration
     ? `Migration run cancelled in ${keyString(migration.key)}; ${migration.atomic ? "it was rolled back" : "it is not atomic: statements before this point stay applied"}`
     : "Migration run cancelled before the next migration", { code: "aborted" });
+}
+
+/**
+ * `aborted` turns true once `signal` aborts: read per statement, where the
+ * `AbortSignal.aborted` getter cost more than a field. `dispose` removes the
+ * listener (a long run must not pile one up per migration on the signal).
+ */
+function abortFlag(signal: AbortSignal | undefined): { aborted: boolean; dispose: () => void } {
+  const flag = { aborted: signal?.aborted ?? false, dispose: () => signal?.removeEventListener("abort", onAbort) };
+  const onAbort = () => (flag.aborted = true);
+  signal?.addEventListener("abort", onAbort, { once: true });
+  return flag;
 }
 
 /** The Django-wording failure of one statement: migration, operation, SQL, database message. */

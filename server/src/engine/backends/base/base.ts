@@ -13,6 +13,12 @@ export interface Connection {
   readonly alias: string;
   /** Executes statements that return no rows. `params` are positional (`?` on SQLite, `$1` on PostgreSQL). */
   execute(sql: string, params?: readonly unknown[]): Promise<void>;
+  /**
+   * {@link execute} done at once, on a backend whose driver runs statements
+   * synchronously (SQLite): the executor's loop over a migration's
+   * statements then makes no promise per statement. Absent on PostgreSQL.
+   */
+  executeSync?(sql: string, params?: readonly unknown[]): void;
   /** Runs a query and returns its rows as objects keyed by column name. */
   query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
   /**
