@@ -19,7 +19,7 @@ import { planLosses } from "../server/src/engine/data-loss";
 import { MigrationExecutor, type MigrateTarget } from "../server/src/engine/executor";
 import { MigrationLoader } from "../server/src/engine/loader";
 import { CACHE_DIR } from "../server/src/engine/loader-cache";
-import { DERIVED_CACHE_KINDS } from "../server/src/engine/statement-cache";
+import { DERIVED_CACHE_KINDS, DerivedCache } from "../server/src/engine/statement-cache";
 import { tempProject } from "./temp-project";
 
 const roots: string[] = [];
@@ -208,7 +208,9 @@ test("a statements entry whose digest matches but whose payload is not a list of
   const root = project();
   const cold = await coldRun(root);
   const { createHash } = await import("node:crypto");
-  for (const payload of ['{"sql":"DROP TABLE x"}', '[["CREATE TABLE x (a)", "0"]]', '[["CREATE TABLE x (a)", -2]]', '[["DROP TABLE x"]]']) {
+  const forged = ['{"sql":"DROP TABLE x"}', '[0, 5]\nDROP TABLE x', '[-2, 12]\nDROP TABLE x', '[0, 12, 1]\nDROP TABLE x',
+    '[0, 0]\n', '["0", 12]\nDROP TABLE x', '[0, 1.5]\nDROP TABLE x', '[[0, 12]]\nDROP TABLE x'];
+  for (const payload of forged) {
     for (const f of entries(root)) {
       const text = fs.readFileSync(f, "utf8");
       const header = JSON.parse(text.slice(0, text.indexOf("\n"))) as Record<string, unknown>;
@@ -259,4 +261,18 @@ test("the seed names SQLite's version and the editor's options: another default 
     await conn.close();
     await other.close();
   }
+});
+
+test("statements are stored as they were: several lines, quotes, non-ASCII text, deferred ones (op -1)", () => {
+  const root = project();
+  const cache = new DerivedCache(path.join(root, CACHE_DIR), "");
+  const statements = [
+    { sql: 'CREATE TABLE "a" (\n  "x" text DEFAULT \'é ✓ 𝄞\'\n)', op: 0 },
+    { sql: "INSERT INTO a VALUES ('[1, 2]\n')", op: 3 },
+    { sql: 'CREATE INDEX "i" ON "a" ("x")', op: -1 },
+  ];
+  cache.putStatements("k", statements);
+  assert.deepEqual(new DerivedCache(path.join(root, CACHE_DIR), "").statements("k"), statements);
+  cache.putStatements("code", [...statements, { sql: "-- RunCode", op: 4, code: "async () => {}" }]);
+  assert.equal(new DerivedCache(path.join(root, CACHE_DIR), "").statements("code"), undefined, "RunCode's never stored");
 });

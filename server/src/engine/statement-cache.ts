@@ -100,13 +100,19 @@ export class DerivedCache {
 
   /** The statements stored under `key`, when the entry is there and can be trusted. */
   statements(key: string): Statement[] | undefined {
-    return this.readList(this.statementFolder, key, toStatement);
+    const folder = this.statementFolder;
+    const payload = this.payload(folder, key);
+    if (payload === undefined) return undefined;
+    const statements = decodeStatements(payload);
+    if (statements) folder.stats.hits++;
+    else folder.stats.rejected++;
+    return statements;
   }
 
   /** Stores `statements` under `key`, unless one of them is RunCode's (never stored). */
   putStatements(key: string, statements: readonly Statement[]): void {
     if (statements.some((s) => s.code !== undefined)) return;
-    this.statementFolder.write(key, JSON.stringify(statements.map((s) => [s.sql, s.op])));
+    this.statementFolder.write(key, encodeStatements(statements));
   }
 
   /** The losses stored under `key`, when the entry is there and can be trusted. */
@@ -119,12 +125,15 @@ export class DerivedCache {
     this.lossFolder.write(key, JSON.stringify(losses));
   }
 
+  /** The trusted payload of `key` in `folder` (a missing entry counted as a miss, an untrusted one as rejected). */
+  private payload(folder: CacheFolder, key: string): string | undefined {
+    if (folder.has(key)) return folder.read(key);
+    folder.stats.misses++;
+    return undefined;
+  }
+
   private readList<T>(folder: CacheFolder, key: string, item: (x: unknown) => T | undefined): T[] | undefined {
-    if (!folder.has(key)) {
-      folder.stats.misses++;
-      return undefined;
-    }
-    const payload = folder.read(key);
+    const payload = this.payload(folder, key);
     if (payload === undefined) return undefined;
     let list: unknown;
     try {
@@ -142,10 +151,36 @@ export class DerivedCache {
   }
 }
 
-/** `[sql, op]` as a statement, else undefined. */
-function toStatement(x: unknown): Statement | undefined {
-  if (!Array.isArray(x) || x.length !== 2 || typeof x[0] !== "string" || !Number.isInteger(x[1]) || (x[1] as number) < -1) return undefined;
-  return { sql: x[0], op: x[1] as number };
+/**
+ * Statements as stored: a first line, the JSON array of each statement's
+ * operation index and length (`[op, length, op, length, ...]`), then their
+ * SQL one after the other. Reading it takes slices of one string (no JSON
+ * string per statement to parse, no object per statement for the
+ * collector to copy): at 4,000 statements, a few ms less than a JSON list.
+ */
+function encodeStatements(statements: readonly Statement[]): string {
+  return `${JSON.stringify(statements.flatMap((s) => [s.op, s.sql.length]))}\n${statements.map((s) => s.sql).join("")}`;
+}
+
+/** The statements {@link encodeStatements} encoded, or undefined when `payload` is not such an encoding. */
+function decodeStatements(payload: string): Statement[] | undefined {
+  const nl = payload.indexOf("\n");
+  let lengths: unknown;
+  try {
+    lengths = nl < 0 ? undefined : JSON.parse(payload.slice(0, nl));
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(lengths) || lengths.length % 2 !== 0) return undefined;
+  const out: Statement[] = [];
+  let at = nl + 1;
+  for (let i = 0; i < lengths.length; i += 2) {
+    const op: unknown = lengths[i];
+    const length: unknown = lengths[i + 1];
+    if (!Number.isInteger(op) || (op as number) < -1 || !Number.isInteger(length) || (length as number) < 1) return undefined;
+    out.push({ sql: payload.slice(at, (at += length as number)), op: op as number });
+  }
+  return at === payload.length ? out : undefined;
 }
 
 const isString = (v: unknown): v is string => typeof v === "string";
