@@ -115,12 +115,14 @@ export class CacheFolder {
   /** Stores `payload` under `key`. Failures to write are ignored (the cache is then not kept this run). */
   write(key: string, payload: string): void {
     if (this.unwritable) return;
-    const header: Header = { tsmigrate: this.version, format: FORMAT, source: key, payload: sha256(payload) };
+    // Encoded once, hashed and written as bytes (node:crypto would encode the string again to hash it).
+    const bytes = Buffer.from(payload, "utf8");
+    const header: Header = { tsmigrate: this.version, format: FORMAT, source: key, payload: sha256(bytes) };
     const file = this.file(key);
     const tmp = `${file}.${process.pid}.tmp`;
     try {
       this.prepare();
-      fs.writeFileSync(tmp, `${JSON.stringify(header)}\n${payload}`);
+      fs.writeFileSync(tmp, Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`, "utf8"), bytes]));
       fs.renameSync(tmp, file);
       this.stats.writes++;
     } catch {
