@@ -30,9 +30,14 @@ export type Enc =
 /** Thrown by {@link decode} for a payload of the wrong shape (a corrupt entry). */
 export class CorruptEntry extends Error {}
 
-/** The SHA-256 (hex) of `text`. */
-export function sha256(text: string): string {
-  return createHash("sha256").update(text).digest("hex");
+/**
+ * The SHA-256 (hex) of `data`: of a string's UTF-8 bytes, so a file's text
+ * and the bytes read from it (valid UTF-8) give the same digest. Hashing the
+ * bytes costs about a third of hashing the decoded string (node:crypto
+ * encodes a string again first), so large files are hashed as read.
+ */
+export function sha256(data: string | Uint8Array): string {
+  return createHash("sha256").update(data).digest("hex");
 }
 
 /** `loc` without its file, as stored. */

@@ -48,12 +48,26 @@ export function lossesByOperation(migration: Migration, state: ProjectState, bac
 
 /**
  * What a plan (steps as `migrate` runs them) destroys, each step analysed
- * from the loader's state before its migration.
+ * from the loader's state before its migration. Each step's losses come
+ * from the loader's derived cache when it holds them (statement-cache.ts:
+ * keyed by the migration, the direction and the migrations that make the
+ * state before it), else are computed and stored.
  */
 export function planLosses(loader: MigrationLoader, steps: readonly { migration: Migration; backwards: boolean }[]): PlannedLoss[] {
   return steps.flatMap(({ migration, backwards }) =>
-    migrationLosses(migration, loader.projectState(migration.key, false), backwards)
-      .map((loss) => ({ migration: keyString(migration.key), backwards, loss })));
+    stepLosses(loader, migration, backwards).map((loss) => ({ migration: keyString(migration.key), backwards, loss })));
+}
+
+/** {@link migrationLosses} from the loader's state before `migration`, through the derived cache. */
+function stepLosses(loader: MigrationLoader, migration: Migration, backwards: boolean): DataLoss[] {
+  const cache = loader.derivedCache;
+  const before = loader.migrationsTo(migration.key, false);
+  const key = cache?.sequence(before).keyOf(migration, backwards, "losses");
+  const stored = key === undefined ? undefined : cache!.losses(key);
+  if (stored) return stored;
+  const losses = migrationLosses(migration, loader.stateAfter(before), backwards);
+  if (key !== undefined) cache!.putLosses(key, losses);
+  return losses;
 }
 
 /**

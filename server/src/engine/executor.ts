@@ -23,6 +23,7 @@ import { keyString, type Migration, type MigrationKey } from "./migration";
 import { type AppliedRecord, MigrationRecorder } from "./recorder";
 import { runCode } from "./run-code";
 import type { ProjectState } from "./state";
+import type { DerivedCache } from "./statement-cache";
 
 /** A migrate target: `[app, name]`, or `[app, null]` for "zero" (unapply the whole app). */
 export type MigrateTarget = readonly [app: string, name: string | null];
@@ -157,11 +158,13 @@ export class MigrationExecutor {
   /**
    * Django's `migrate`: takes the lock, re-reads what is applied, plans,
    * and runs the plan (all forwards or all backwards; a mixed plan is code
-   * `invalid-plan`). Returns the state after the run.
+   * `invalid-plan`). Unlike Django's, returns nothing: building the state
+   * after the run would cost a repeated `migrate` from empty the operations
+   * the statement cache spares it, and no caller used it.
    * @throws TsMigrateError naming the migration, operation and SQL that failed (code `database`),
    *   `locked`, `irreversible`, `modified-migration`, `unsupported` (RunCode), `aborted`.
    */
-  async migrate(targets: readonly MigrateTarget[], options: MigrateOptions = {}): Promise<ProjectState> {
+  async migrate(targets: readonly MigrateTarget[], options: MigrateOptions = {}): Promise<void> {
     await this.recorder.ensureSchema();
     const release = options.noLock ? undefined : await this.recorder.acquireLock(options.lock);
     try {
@@ -169,38 +172,62 @@ export class MigrationExecutor {
       const plan = this.migrationPlan(targets);
       const forwards = plan.every((s) => !s.backwards);
       const backwards = plan.every((s) => s.backwards);
-      let state: ProjectState;
-      if (!plan.length) {
-        state = this.appliedState();
-      } else if (forwards === backwards) {
+      if (forwards === backwards && plan.length) {
         throw new TsMigrateError(
           "Migration plans with both forwards and backwards migrations are not supported. Please split your " +
           "migration process into separate plans of only forwards OR backwards migrations.", { code: "invalid-plan" });
-      } else {
+      }
+      if (plan.length) {
         await options.beforeRun?.(plan);
-        state = forwards ? await this.migrateAllForwards(plan, options) : await this.migrateAllBackwards(plan, options);
+        if (forwards) await this.migrateAllForwards(plan, options);
+        else await this.migrateAllBackwards(plan, options);
       }
       await this.checkReplacements();
-      return state;
     } finally {
       await release?.();
     }
   }
 
-  private async migrateAllForwards(plan: PlanStep[], options: MigrateOptions): Promise<ProjectState> {
-    let state = this.appliedState();
+  /**
+   * Applies the plan's migrations in the full plan's order. The state each
+   * one runs on is the state after the applied migrations and those run
+   * before it; it is built only for a migration whose statements the
+   * derived cache (statement-cache.ts) does not hold for that exact
+   * sequence, so a repeated `migrate` from empty builds no operation.
+   */
+  private async migrateAllForwards(plan: PlanStep[], options: MigrateOptions): Promise<void> {
+    const applied = this.fullPlan().filter((m) => this.loader.appliedMigrations.has(keyString(m.key)));
+    const done = [...applied];
+    const cache = options.fake || options.fakeInitial ? undefined : this.statementCache();
+    const sequence = cache?.cache.sequence(applied);
+    let state: ProjectState | undefined;
     const toRun = new Set(plan.map((s) => s.migration));
     for (const migration of this.fullPlan()) {
       if (!toRun.size) break;
       if (!toRun.has(migration)) continue;
       checkAborted(options.signal);
-      state = await this.applyMigration(state, migration, options);
+      const key = cache && sequence!.keyOf(migration, false, cache.seed);
+      const statements = key === undefined ? undefined : cache!.cache.statements(key);
+      if (statements) {
+        await this.runForwards(migration, statements, options);
+        state = undefined;
+      } else {
+        state = await this.applyMigration(state ?? this.loader.stateAfter(done), migration, options, key);
+      }
+      done.push(migration);
+      sequence?.push(migration);
       toRun.delete(migration);
     }
-    return state;
   }
 
-  private async migrateAllBackwards(plan: PlanStep[], options: MigrateOptions): Promise<ProjectState> {
+  /** The derived cache and this connection's seed, when both are there (statements cached). */
+  private statementCache(): { cache: DerivedCache; seed: string } | undefined {
+    const seed = this.connection.statementCacheSeed?.();
+    const cache = this.loader.derivedCache;
+    return seed === undefined || cache === undefined ? undefined : { cache, seed: `statements ${seed}` };
+  }
+
+  private async migrateAllBackwards(plan: PlanStep[], options: MigrateOptions): Promise<void> {
     const toRun = new Set(plan.map((s) => s.migration));
     if (!options.fake) {
       const modified = this.modifiedMigrations().filter((m) => toRun.has(m.migration));
@@ -229,20 +256,15 @@ export class MigrationExecutor {
       checkAborted(options.signal);
       await this.unapplyMigration(states.get(migration)!, migration, options);
     }
-    // The state after: before the last unapplied one, plus what remains applied after it.
-    const last = plan[plan.length - 1]!.migration;
-    const after = states.get(last)!.clone();
-    const applied = await this.recorder.appliedMigrations();
-    let seen = false;
-    for (const m of fullPlan) {
-      if (m === last) seen = true;
-      if (seen && applied.has(keyString(m.key))) m.mutateState(after);
-    }
-    return after;
   }
 
-  /** Runs one migration forwards (Django's `apply_migration`); returns the state after it. */
-  async applyMigration(state: ProjectState, migration: Migration, options: MigrateOptions = {}): Promise<ProjectState> {
+  /**
+   * Runs one migration forwards (Django's `apply_migration`) from `state`,
+   * advanced in place to the state after it, and returned. `cacheKey`: the
+   * derived cache's key of its statements on `state` (statement-cache.ts),
+   * under which the statements are stored once they ran.
+   */
+  async applyMigration(state: ProjectState, migration: Migration, options: MigrateOptions = {}, cacheKey?: string): Promise<ProjectState> {
     let fake = options.fake ?? false;
     options.onProgress?.({ action: "apply_start", migration, fake });
     let advanced = false;
@@ -260,9 +282,17 @@ export class MigrationExecutor {
     } else {
       const statements = collectStatements(migration, state, (emit) => this.connection.schemaEditor(emit));
       await this.run(migration, statements, false, () => this.recordMigration(migration), options.signal);
+      if (cacheKey !== undefined) this.loader.derivedCache?.putStatements(cacheKey, statements);
     }
     options.onProgress?.({ action: "apply_success", migration, fake });
     return state;
+  }
+
+  /** Runs one migration forwards from statements already collected (the derived cache's), as {@link applyMigration} does. */
+  private async runForwards(migration: Migration, statements: Statement[], options: MigrateOptions): Promise<void> {
+    options.onProgress?.({ action: "apply_start", migration, fake: false });
+    await this.run(migration, statements, false, () => this.recordMigration(migration), options.signal);
+    options.onProgress?.({ action: "apply_success", migration, fake: false });
   }
 
   /** Runs one migration backwards from `state` (the state before it); Django's `unapply_migration`. */
@@ -280,15 +310,22 @@ export class MigrationExecutor {
 
   /** Executes collected statements then `record`, in one transaction when the migration is atomic. */
   private async run(migration: Migration, statements: Statement[], backwards: boolean, record: () => Promise<void>, signal?: AbortSignal) {
+    const c = this.connection;
     const body = async () => {
-      for (const st of statements) {
-        checkAborted(signal, migration);
-        try {
-          if (st.code !== undefined) await runCode(st.code, this.connection);
-          else await this.connection.execute(st.sql);
-        } catch (err) {
-          throw executionError(migration, st, backwards, err);
+      const stop = abortFlag(signal);
+      try {
+        for (const st of statements) {
+          if (stop.aborted) checkAborted(signal, migration);
+          try {
+            if (st.code !== undefined) await runCode(st.code, c);
+            else if (c.executeSync) c.executeSync(st.sql);
+            else await c.execute(st.sql);
+          } catch (err) {
+            throw executionError(migration, st, backwards, err);
+          }
         }
+      } finally {
+        stop.dispose();
       }
       await record();
     };
@@ -364,6 +401,18 @@ function checkAborted(signal?: AbortSignal, migration?: Migration): void {
   throw new TsMigrateError(migration
     ? `Migration run cancelled in ${keyString(migration.key)}; ${migration.atomic ? "it was rolled back" : "it is not atomic: statements before this point stay applied"}`
     : "Migration run cancelled before the next migration", { code: "aborted" });
+}
+
+/**
+ * `aborted` turns true once `signal` aborts: read per statement, where the
+ * `AbortSignal.aborted` getter cost more than a field. `dispose` removes the
+ * listener (a long run must not pile one up per migration on the signal).
+ */
+function abortFlag(signal: AbortSignal | undefined): { aborted: boolean; dispose: () => void } {
+  const flag = { aborted: signal?.aborted ?? false, dispose: () => signal?.removeEventListener("abort", onAbort) };
+  const onAbort = () => (flag.aborted = true);
+  signal?.addEventListener("abort", onAbort, { once: true });
+  return flag;
 }
 
 /** The Django-wording failure of one statement: migration, operation, SQL, database message. */

@@ -84,39 +84,45 @@ export class CacheFolder {
     return fs.existsSync(this.file(key));
   }
 
-  /** The trusted payload of `key`, else undefined (counted as a miss or a rejection). */
+  /**
+   * The trusted payload of `key`, else undefined (counted as a miss or a
+   * rejection). The payload's digest is taken of the bytes read, before
+   * they are decoded (the digest of the same text: see {@link sha256}).
+   */
   read(key: string): string | undefined {
-    let raw: string;
+    let raw: Buffer;
     try {
-      raw = fs.readFileSync(this.file(key), "utf8");
+      raw = fs.readFileSync(this.file(key));
     } catch {
       this.stats.misses++;
       return undefined;
     }
-    const nl = raw.indexOf("\n");
+    const nl = raw.indexOf(0x0a);
     let header: Header | undefined;
     try {
-      header = nl < 0 ? undefined : JSON.parse(raw.slice(0, nl)) as Header;
+      header = nl < 0 ? undefined : JSON.parse(raw.toString("utf8", 0, nl)) as Header;
     } catch {
       header = undefined;
     }
-    const payload = raw.slice(nl + 1);
+    const payload = raw.subarray(nl + 1);
     if (header?.tsmigrate !== this.version || header.format !== FORMAT || header.source !== key || header.payload !== sha256(payload)) {
       this.stats.rejected++;
       return undefined;
     }
-    return payload;
+    return payload.toString("utf8");
   }
 
   /** Stores `payload` under `key`. Failures to write are ignored (the cache is then not kept this run). */
   write(key: string, payload: string): void {
     if (this.unwritable) return;
-    const header: Header = { tsmigrate: this.version, format: FORMAT, source: key, payload: sha256(payload) };
+    // Encoded once, hashed and written as bytes (node:crypto would encode the string again to hash it).
+    const bytes = Buffer.from(payload, "utf8");
+    const header: Header = { tsmigrate: this.version, format: FORMAT, source: key, payload: sha256(bytes) };
     const file = this.file(key);
     const tmp = `${file}.${process.pid}.tmp`;
     try {
       this.prepare();
-      fs.writeFileSync(tmp, `${JSON.stringify(header)}\n${payload}`);
+      fs.writeFileSync(tmp, Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`, "utf8"), bytes]));
       fs.renameSync(tmp, file);
       this.stats.writes++;
     } catch {

@@ -55,13 +55,16 @@ export class MigrationFileReader {
       }
     }
     if (cached && cached.stamp === stamp) return cached;
-    let source = text;
+    let bytes: Buffer | undefined;
     try {
-      source ??= fs.readFileSync(file, "utf8");
+      if (text === undefined) bytes = fs.readFileSync(file);
     } catch (err) {
       return { stamp: "missing", errors: [cannotRead(file, err)] };
     }
-    hash ??= sha256(source);
+    // A file's bytes are hashed as read and decoded only when parsed (a cache hit never needs its text).
+    let decoded = text;
+    const source = () => (decoded ??= bytes!.toString("utf8"));
+    hash ??= sha256(bytes!);
     stamp ??= `hash:${hash}`;
     let entry: CacheEntry;
     if (cached && cached.hash === hash) {
@@ -80,13 +83,13 @@ export class MigrationFileReader {
   }
 
   /**
-   * The migration in `file` of text `source` (SHA-256 `hash`): from the
+   * The migration in `file` of text `source()` (SHA-256 `hash`): from the
    * persistent parse cache when it holds a trusted line for this text (its
    * checksum pinned as stored, its operations read on first use), else
    * parsed (and, for a file read from disk, stored there once it reads
    * without error).
    */
-  private parse(app: AppConfig, file: string, source: string, hash: string, fromDisk: boolean): Migration {
+  private parse(app: AppConfig, file: string, source: () => string, hash: string, fromDisk: boolean): Migration {
     const cache = this.parsedCache;
     const hit = cache?.get(file, hash);
     if (hit) {
@@ -97,8 +100,8 @@ export class MigrationFileReader {
       migration.pinChecksum(hit.checksum);
       return migration;
     }
-    if (!cache || !fromDisk) return readMigrationFile(app.label, file, source);
-    return this.parseAndStore(cache, app, file, source, hash);
+    if (!cache || !fromDisk) return readMigrationFile(app.label, file, source());
+    return this.parseAndStore(cache, app, file, source(), hash);
   }
 
   /** Parses `source` and stores the migration in the parse cache under `hash`. */
@@ -116,7 +119,7 @@ export class MigrationFileReader {
    * body. A body that does not decode or read is not trusted: the file's
    * text read with it (`source`) decides, and the pack line is replaced.
    */
-  private cachedOperations(app: AppConfig, file: string, source: string, hash: string, body: () => ObjectValue): Operation[] {
+  private cachedOperations(app: AppConfig, file: string, source: () => string, hash: string, body: () => ObjectValue): Operation[] {
     try {
       return migrationFromBody(app.label, file, body()).operations;
     } catch (err) {
@@ -124,7 +127,7 @@ export class MigrationFileReader {
     }
     const cache = this.parsedCache!;
     cache.rejectHit();
-    const migration = this.parseAndStore(cache, app, file, source, hash);
+    const migration = this.parseAndStore(cache, app, file, source(), hash);
     cache.flush();
     return migration.operations;
   }

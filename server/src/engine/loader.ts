@@ -21,6 +21,7 @@ import { keyString, type Migration, type MigrationKey } from "./migration";
 import type { AppliedRecord } from "./recorder";
 import { locationOf } from "./source/read";
 import { StateCache } from "./state-cache";
+import { DerivedCache } from "./statement-cache";
 import { ProjectState } from "./state";
 
 export { readMigrationFile } from "./loader-file";
@@ -82,6 +83,8 @@ export class MigrationLoader {
   readonly parsedCache: ParsedMigrationCache | undefined;
   /** The persistent cache of states (`<root>/.tsmigrate-cache/states`), kept with the parse cache. */
   readonly stateCache: StateCache | undefined;
+  /** The persistent cache of migrations' statements and losses (statement-cache.ts), kept with the parse cache. */
+  readonly derivedCache: DerivedCache | undefined;
 
   /**
    * `options.parsedCache`: false turns the persistent parse cache off
@@ -94,6 +97,7 @@ export class MigrationLoader {
       ? undefined
       : options.parsedCache ?? new ParsedMigrationCache(path.join(config.root, CACHE_DIR));
     this.stateCache = this.parsedCache && new StateCache(this.parsedCache.dir, config.defaultAutoField ?? "");
+    this.derivedCache = this.parsedCache && new DerivedCache(this.parsedCache.dir, config.defaultAutoField ?? "");
     this.reader = new MigrationFileReader(this.parsedCache);
   }
 
@@ -369,13 +373,21 @@ export class MigrationLoader {
    * once per set of migration files read: see {@link stateAfter}.
    */
   projectState(nodes?: MigrationKey | readonly MigrationKey[], atEnd = true): ProjectState {
+    return this.stateAfter(this.migrationsTo(nodes, atEnd));
+  }
+
+  /**
+   * The migrations {@link projectState} replays for `nodes` and `atEnd`, in
+   * order: every migration `nodes` depend on (and `nodes` themselves unless
+   * `atEnd` is false), in the graph's forwards plan.
+   */
+  migrationsTo(nodes?: MigrationKey | readonly MigrationKey[], atEnd = true): Migration[] {
     const list: readonly MigrationKey[] = nodes === undefined
       ? this.graph.leafNodes()
       : typeof nodes[0] === "string" ? [nodes as MigrationKey] : nodes as readonly MigrationKey[];
-    if (!list.length) return new ProjectState();
+    if (!list.length) return [];
     const exclude = atEnd ? undefined : new Set(list.map(keyString));
-    const plan = this.graph.forwardsPlanMany(list).filter((k) => !exclude?.has(keyString(k)));
-    return this.stateAfter(plan.map((k) => this.graph.migration(k)));
+    return this.graph.forwardsPlanMany(list).filter((k) => !exclude?.has(keyString(k))).map((k) => this.graph.migration(k));
   }
 
   /**

@@ -13,6 +13,12 @@ export interface Connection {
   readonly alias: string;
   /** Executes statements that return no rows. `params` are positional (`?` on SQLite, `$1` on PostgreSQL). */
   execute(sql: string, params?: readonly unknown[]): Promise<void>;
+  /**
+   * {@link execute} done at once, on a backend whose driver runs statements
+   * synchronously (SQLite): the executor's loop over a migration's
+   * statements then makes no promise per statement. Absent on PostgreSQL.
+   */
+  executeSync?(sql: string, params?: readonly unknown[]): void;
   /** Runs a query and returns its rows as objects keyed by column name. */
   query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
   /**
@@ -26,6 +32,14 @@ export interface Connection {
   schemaEditor(emit: Emit): SchemaEditor;
   /** True when DDL runs inside transactions (both SQLite and PostgreSQL). */
   readonly transactionalDdl: boolean;
+  /**
+   * What this backend's schema editor output depends on besides the
+   * operations and the state (vendor, version, editor options), for the
+   * persistent statement cache (engine/statement-cache.ts). Given only by a
+   * backend whose editor is a pure function of those (never reads the
+   * database while generating SQL): SQLite. Absent, statements are never cached.
+   */
+  statementCacheSeed?(): string;
   /** Table names in the database (for `--fake-initial`). */
   tableNames(): Promise<string[]>;
   /** Column names of a table (for `--fake-initial`). */
