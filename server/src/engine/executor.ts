@@ -17,6 +17,7 @@
  */
 import type { Connection, MigrateLockOptions } from "./backends/base/base";
 import { TsMigrateError } from "./errors";
+import { abortFlag, checkAborted, executionError } from "./execution-errors";
 import { collectSql, collectStatements, type Statement } from "./executor-sql";
 import type { MigrationLoader } from "./loader";
 import { keyString, type Migration, type MigrationKey } from "./migration";
@@ -393,42 +394,6 @@ export class MigrationExecutor {
 
 function compare(a: MigrationKey, b: MigrationKey): number {
   return a[0] === b[0] ? (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0) : a[0] < b[0] ? -1 : 1;
-}
-
-/** Stops a run when `signal` is aborted: before the next migration, or inside `migration` (its transaction rolls back). */
-function checkAborted(signal?: AbortSignal, migration?: Migration): void {
-  if (!signal?.aborted) return;
-  throw new TsMigrateError(migration
-    ? `Migration run cancelled in ${keyString(migration.key)}; ${migration.atomic ? "it was rolled back" : "it is not atomic: statements before this point stay applied"}`
-    : "Migration run cancelled before the next migration", { code: "aborted" });
-}
-
-/**
- * `aborted` turns true once `signal` aborts: read per statement, where the
- * `AbortSignal.aborted` getter cost more than a field. `dispose` removes the
- * listener (a long run must not pile one up per migration on the signal).
- */
-function abortFlag(signal: AbortSignal | undefined): { aborted: boolean; dispose: () => void } {
-  const flag = { aborted: signal?.aborted ?? false, dispose: () => signal?.removeEventListener("abort", onAbort) };
-  const onAbort = () => (flag.aborted = true);
-  signal?.addEventListener("abort", onAbort, { once: true });
-  return flag;
-}
-
-/** The Django-wording failure of one statement: migration, operation, SQL, database message. */
-function executionError(migration: Migration, st: Statement, backwards: boolean, err: unknown): TsMigrateError {
-  const ops = migration.operations;
-  const op = st.op >= 0 ? ops[st.op] : undefined;
-  const what = op ? `operation "${op.describe()}"` : "SQL deferred to the end of the migration";
-  const failed = st.code !== undefined ? `\n  Code: ${st.code.split("\n")[0]}...` : `\n  SQL: ${st.sql}`;
-  const verb = backwards ? "Unapplying" : "Applying";
-  // The driver's message may repeat the statement; it is shown once below.
-  const reason = (err instanceof Error ? err.message : String(err)).replace(/\n\s*while executing: [\s\S]*$/, "");
-  return new TsMigrateError(
-    `${verb} ${keyString(migration.key)} failed in ${what}: ${reason}${failed}` +
-    (migration.atomic ? "\n  The migration was rolled back; nothing was changed." : "\n  The migration is not atomic: statements before this one stay applied."),
-    { code: "database", location: op?.location ?? migration.location, cause: err },
-  );
 }
 
 export { collectSql, collectStatements, type Statement } from "./executor-sql";
