@@ -157,17 +157,25 @@ function partClasses(file: ParsedModelFile, names: ReadonlySet<string>): ParsedC
   const targets = targetsOf(file, names);
   const named = new Set([...names, ...targets]);
   const stubs = new Map<string, ParsedClass>();
+  /** The class each stub was made from (the last of a name declared twice, as a map of the classes by name holds). */
+  const sources = new Map<string, ParsedClass>();
   for (const c of file.classes) {
     if (names.has(c.name)) continue;
     // A class with no relation field is a stub only as a target (no allocation for the thousands that are neither).
     const target = targets.has(c.name);
     if (!target && !hasRelation(c)) continue;
     const fields = stubFields(c, file.app, named, target);
-    if (fields.length || target) stubs.set(c.name, stubClass(c, file.app, named, target, fields));
+    if (fields.length || target) {
+      stubs.set(c.name, stubClass(c, file.app, named, target, fields));
+      sources.set(c.name, c);
+    }
   }
   const wanted = new Set([...names, ...stubs.keys()]);
-  const byName = new Map(file.classes.map((c) => [c.name, c]));
+  // The ancestors of the stubs (most extend models.Model: the classes by name are made only for the others).
+  let byName: Map<string, ParsedClass> | undefined;
   for (const name of [...stubs.keys()]) {
+    if (sources.get(name)!.base === MODEL_BASE) continue;
+    byName ??= new Map(file.classes.map((c) => [c.name, c]));
     for (let base = byName.get(name)?.base; base && byName.has(base) && !wanted.has(base); base = byName.get(base)?.base) wanted.add(base);
   }
   return file.classes.filter((c) => wanted.has(c.name)).map((c) => (names.has(c.name) ? c : stubs.get(c.name) ?? stubClass(c, file.app, named)));
@@ -266,15 +274,16 @@ function clash(part: LoadedModels, prev: LoadedModels, keys: ReadonlySet<string>
 /** The previous resolution with the models `keys` (and their locations) taken from `part`, in the same order. */
 function merged(prev: LoadedModels, part: LoadedModels, keys: ReadonlySet<string>, errors: TsMigrateError[]): LoadedModels {
   // Native copies, then the few keys replaced in place (a Map keeps a replaced key's position; a new key goes last).
-  const models = new Map(prev.state.models);
+  const state = prev.state.clone();
   const locations = new Map(prev.locations);
   for (const k of keys) {
     const m = part.state.models.get(k);
-    if (m) models.set(k, m);
-    else models.delete(k);
+    const old = prev.state.models.get(k);
+    if (m) state.put(m);
+    else if (old) state.remove(old.app, old.name);
     const loc = part.locations.get(k);
     if (loc && prev.locations.has(k)) locations.set(k, loc);
     else locations.delete(k);
   }
-  return { state: new ProjectState(models.values()), locations, errors };
+  return { state, locations, errors };
 }
