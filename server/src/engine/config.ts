@@ -10,7 +10,7 @@ import { ts } from "ts-morph";
 import { appFolderProblem, checkConfigSize } from "./config-limits";
 import { ErrorCollector, type SourceLocation, TsMigrateError } from "./errors";
 import { type Value, isObjectValue } from "./values";
-import { locationOf, memberLocation, positionLocation, readValue, valueLocation } from "./source/read";
+import { locationOf, memberLocation, parseDiagnostics, positionLocation, readValue, valueLocation } from "./source/read";
 
 /** The config file's name. */
 export const CONFIG_FILE = "tsmigrate.config.json";
@@ -245,7 +245,7 @@ export function parseConfig(file: string, text: string, root: string, env: NodeJ
 /** The config file's text as a Value (JSON with comments). @throws TsMigrateError `config` at the first syntax error. */
 function readJson(file: string, text: string, fileLoc: SourceLocation): Value {
   const sf = ts.parseJsonText(file, text);
-  const diags = (sf as unknown as { parseDiagnostics?: readonly ts.Diagnostic[] }).parseDiagnostics ?? [];
+  const diags = parseDiagnostics(sf);
   if (diags.length > 0) {
     const d = diags[0]!;
     throw new TsMigrateError(`${CONFIG_FILE} is not valid JSON: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`, {

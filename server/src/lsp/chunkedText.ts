@@ -109,6 +109,14 @@ export class ChunkedText {
     return new ChunkedText(chunks.length ? chunks : [""]);
   }
 
+  /** True when `a` and `b` hold the same characters (the same object at once; a file read again from disk by comparing). */
+  static equal(a: ChunkedText, b: ChunkedText): boolean {
+    if (a === b) return true;
+    if (a.length !== b.length) return false;
+    const change = ChunkedText.changeBetween(a, b);
+    return change.oldLength === 0 && change.newLength === 0;
+  }
+
   /**
    * The span of `before` that differs from `after` (their common prefix and
    * suffix left out), as a comparison of the whole strings gives it; chunks

@@ -26,10 +26,10 @@ import { ts } from "ts-morph";
 import type { TsMigrateError } from "../engine/errors";
 import { type ClassReading, classReaderOf, type ParsedClass, type ParsedModelFile, type ReadClass } from "../engine/source/model-file";
 import { ModelProgram } from "../engine/source/program";
-import { syntaxErrors } from "../engine/source/read";
+import { parseDiagnostics, syntaxErrors } from "../engine/source/read";
 import { ChunkedText } from "./chunkedText";
 import {
-  contextKey, countLines, dropStaleDependents, lineBreaks, MEMBER_OF, moveTo, parseAlone, parseDiagnostics, readEntry, type Slot, stubText,
+  contextKey, countLines, dropStaleDependents, lineBreaks, MEMBER_OF, moveTo, parseAlone, readEntry, type Slot, stubText,
   wordsOutside,
 } from "./classSlots";
 

@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { ts } from "ts-morph";
 import type { SourceLocation } from "../engine/errors";
 import type { ReadClass } from "../engine/source/model-file";
-import { collectLocations } from "../engine/source/read";
+import { collectLocations, parseDiagnostics } from "../engine/source/read";
 import type { ChunkedText } from "./chunkedText";
 
 export interface Entry {
@@ -67,11 +67,6 @@ export function countLines(text: string): number {
   let n = 0;
   for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) n++;
   return n;
-}
-
-/** The syntax errors of a parse. */
-export function parseDiagnostics(sf: ts.SourceFile): readonly ts.Diagnostic[] {
-  return (sf as unknown as { parseDiagnostics?: readonly ts.Diagnostic[] }).parseDiagnostics ?? [];
 }
 
 /**

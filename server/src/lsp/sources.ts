@@ -184,14 +184,6 @@ interface ModelParse {
   readonly used: ParsedModelFile;
 }
 
-/** True when two texts are the same (the same object, or the same characters: a file read again from disk). */
-function sameText(a: ChunkedText, b: ChunkedText): boolean {
-  if (a === b) return true;
-  if (a.length !== b.length) return false;
-  const change = ChunkedText.changeBetween(a, b);
-  return change.oldLength === 0 && change.newLength === 0;
-}
-
 /** What a models file's parse says, locations included (VERIFY's comparison of a quick read with a whole parse). */
 function parseSummary(parsed: ParsedModelFile): string {
   const at = (l: SourceLocation | undefined): string => (l ? `${l.line}:${l.column}-${l.endLine}:${l.endColumn}` : "-");
@@ -297,7 +289,7 @@ export class ModelSources {
         continue;
       }
       let entry = this.parses.get(file);
-      if (!entry || !sameText(entry.text, text) || entry.generation !== this.generation) {
+      if (!entry || !ChunkedText.equal(entry.text, text) || entry.generation !== this.generation) {
         entry = this.parse(app.label, file, text);
         changed = true;
       }
@@ -337,9 +329,7 @@ export class ModelSources {
     // An edit inside one class's body: that class is read without parsing the whole file (which is parsed
     // when something needs it).
     const good = this.lastGood.get(file);
-    const quick = good?.generation === this.generation
-      ? cache.quick(good.parsed, good.text, text, this.program, this.generation, this.overrides)
-      : undefined;
+    const quick = good && cache.quick(good.parsed, good.text, text, this.program, this.generation, this.overrides);
     if (quick) this.program.defer(file, () => text.toString());
     if (quick && VERIFY) {
       const mine = parseSummary(quick);

@@ -60,14 +60,18 @@ export function nodeLocation(node: ts.Node, sf: ts.SourceFile): SourceLocation {
  * TsMigrateErrors with code `"syntax"` at their position.
  */
 export function syntaxErrors(sf: ts.SourceFile): TsMigrateError[] {
-  const diags = (sf as unknown as { parseDiagnostics?: readonly ts.Diagnostic[] }).parseDiagnostics ?? [];
-  return diags.map((d) => {
+  return parseDiagnostics(sf).map((d) => {
     const start = d.start ?? 0;
     return new TsMigrateError(`syntax error: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`, {
       code: "syntax",
       location: positionLocation(sf, start, start + (d.length ?? 0)),
     });
   });
+}
+
+/** The syntax errors TypeScript's parser found in `sf` (kept on the source file, not in its public API). */
+export function parseDiagnostics(sf: ts.SourceFile): readonly ts.Diagnostic[] {
+  return (sf as unknown as { parseDiagnostics?: readonly ts.Diagnostic[] }).parseDiagnostics ?? [];
 }
 
 const locations = new WeakMap<object, SourceLocation>();
