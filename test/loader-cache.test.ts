@@ -1,5 +1,6 @@
-// The persistent cache of parsed migration files (.tsmigrate-cache/, one
-// pack of entries keyed by each file's text SHA-256): a migration read from
+// The persistent cache of parsed migration files (.tsmigrate-cache/, a
+// pack of metas and a file of bodies, keyed by each file's text SHA-256;
+// the bodies read only when operations are): a migration read from
 // the cache is the migration read from its file (same checksum as pinned by
 // checksum-golden.test.ts, same operations, same operation locations); the
 // folder ignores itself in git; a pack or entry of another version, of
@@ -53,21 +54,24 @@ function fingerprint(l: MigrationLoader): unknown[] {
   }));
 }
 
-/** The pack's file (the only file of the cache's `migrations` folder). */
-function packOf(root: string): string {
+/** The two files of the cache's `migrations` folder (and nothing else there). */
+type PackFile = "pack" | "bodies";
+
+/** The pack's file (metas) or the bodies' file. */
+function packOf(root: string, which: PackFile = "pack"): string {
   const files = fs.readdirSync(path.join(root, CACHE_DIR, "migrations"));
-  assert.deepEqual(files, ["pack-3.json"]);
-  return path.join(root, CACHE_DIR, "migrations", files[0]!);
+  assert.deepEqual(files.sort(), ["bodies-4.json", "pack-4.json"]);
+  return path.join(root, CACHE_DIR, "migrations", `${which}-4.json`);
 }
 
-/** The pack's entry lines (`<text SHA-256> <entry>`), its header aside. */
-function entries(root: string): string[] {
-  return fs.readFileSync(packOf(root), "utf8").split("\n").slice(1).filter((l) => l !== "");
+/** The pack's (or the bodies') entry lines (`<text SHA-256> <meta or body>`), its header aside. */
+function entries(root: string, which: PackFile = "pack"): string[] {
+  return fs.readFileSync(packOf(root, which), "utf8").split("\n").slice(1).filter((l) => l !== "");
 }
 
-/** Writes the pack with `lines` as its entries and a header whose digest matches them (a forgery the digest cannot catch). */
-function forgePack(root: string, lines: readonly string[]): void {
-  const file = packOf(root);
+/** Writes the pack (or the bodies) with `lines` as its entries and a header whose digest matches them (a forgery the digest cannot catch). */
+function forgePack(root: string, lines: readonly string[], which: PackFile = "pack"): void {
+  const file = packOf(root, which);
   const [head] = fs.readFileSync(file, "utf8").split("\n");
   const payload = lines.map((l) => `${l}\n`).join("");
   const header = { ...JSON.parse(head!), payload: createHash("sha256").update(payload).digest("hex") };
@@ -83,6 +87,7 @@ test("a migration read from the cache equals the migration parsed from its file 
   assert.deepEqual(fingerprint(load(root, first)), parsed);
   assert.deepEqual(first.stats, { hits: 0, misses: 3, rejected: 0, writes: 3 });
   assert.equal(entries(root).length, 3);
+  assert.equal(entries(root, "bodies").length, 3);
   assert.equal(fs.readFileSync(path.join(root, CACHE_DIR, ".gitignore"), "utf8").split("\n").includes("*"), true);
 
   const second = new ParsedMigrationCache(path.join(root, CACHE_DIR));
@@ -96,6 +101,15 @@ test("a migration read from the cache equals the migration parsed from its file 
   assert.equal(sums["0003_not_atomic"], "4537310b11668d3d5a6fad643c6a7f6f8936c2d50de035012100d78994d19f12");
 });
 
+test("the pack of an older format is deleted when the new one is written", () => {
+  const root = goldenProject();
+  const folder = path.join(root, CACHE_DIR, "migrations");
+  fs.mkdirSync(folder, { recursive: true });
+  fs.writeFileSync(path.join(folder, "pack-3.json"), "an older tsmigrate's pack\n");
+  load(root, new ParsedMigrationCache(path.join(root, CACHE_DIR)));
+  assert.equal(entries(root).length, 3); // (packOf: the folder holds the two files of this format only)
+});
+
 test("the loader uses <root>/.tsmigrate-cache by default", () => {
   const root = goldenProject();
   const l = new MigrationLoader(loadConfig({ project: root })).load();
@@ -103,79 +117,109 @@ test("the loader uses <root>/.tsmigrate-cache by default", () => {
   assert.equal(entries(root).length, 3);
 });
 
-/** Ways the pack goes bad: each must be rejected, every file parsed again and the pack rewritten. */
+/** Ways the pack or the bodies go bad: each must be rejected, every file parsed again and both rewritten. */
 const SPOILERS: Record<string, (text: string) => string> = {
   "truncated": (t) => t.slice(0, Math.floor(t.length / 2)),
   "empty": () => "",
-  "a payload byte changed": (t) => t.replace('"migrations.', '"migrationz.'),
+  "a payload byte changed": (t) => t.replace(/"(migrations\.|c":")/, '"x$1'),
   "a text digest changed": (t) => t.replace(/\n[0-9a-f]/, (m) => `\n${m[1] === "0" ? "1" : "0"}`),
   "a line dropped": (t) => t.replace(/\n[^\n]*/, ""),
   "another tsmigrate version": (t) => t.replace(/"tsmigrate":"[^"]*"/, '"tsmigrate":"0.0.0-other"'),
   "another cache format": (t) => t.replace(/"format":\d+/, '"format":999'),
-  "the header of another entry": (t) => t.replace(/"source":"pack-3"/, '"source":"pack-1"'),
+  "the header of another entry": (t) => t.replace(/"source":"(pack|bodies)-4"/, '"source":"$1-1"'),
   "not JSON": () => "\u0000\u0001garbage\n{",
 };
 
-for (const [how, spoil] of Object.entries(SPOILERS)) {
-  test(`a pack ${how} is detected, ignored and rewritten`, () => {
-    const root = goldenProject();
-    const parsed = fingerprint(load(root, false));
-    load(root, new ParsedMigrationCache(path.join(root, CACHE_DIR)));
-    const good = fs.readFileSync(packOf(root), "utf8");
-    const bad = spoil(good);
-    assert.notEqual(bad, good, "the spoiler changed something");
-    fs.writeFileSync(packOf(root), bad);
-    const cache = new ParsedMigrationCache(path.join(root, CACHE_DIR));
-    assert.deepEqual(fingerprint(load(root, cache)), parsed);
-    assert.deepEqual(cache.stats, { hits: 0, misses: 0, rejected: 3, writes: 3 });
-    assert.equal(fs.readFileSync(packOf(root), "utf8"), good, "rewritten");
-  });
+for (const which of ["pack", "bodies"] as const) {
+  for (const [how, spoil] of Object.entries(SPOILERS)) {
+    test(`${which === "pack" ? "a pack" : "the bodies"} ${how}: detected, ignored and rewritten`, () => {
+      const root = goldenProject();
+      const parsed = fingerprint(load(root, false));
+      load(root, new ParsedMigrationCache(path.join(root, CACHE_DIR)));
+      const good = { pack: fs.readFileSync(packOf(root), "utf8"), bodies: fs.readFileSync(packOf(root, "bodies"), "utf8") };
+      const bad = spoil(good[which]);
+      assert.notEqual(bad, good[which], "the spoiler changed something");
+      fs.writeFileSync(packOf(root, which), bad);
+      const cache = new ParsedMigrationCache(path.join(root, CACHE_DIR));
+      // (The bodies are read, found bad and each file parsed again when the fingerprint reads the operations.)
+      assert.deepEqual(fingerprint(load(root, cache)), parsed);
+      assert.deepEqual(cache.stats, { hits: 0, misses: 0, rejected: 3, writes: 3 });
+      assert.equal(fs.readFileSync(packOf(root), "utf8"), good.pack, "the pack rewritten");
+      assert.equal(fs.readFileSync(packOf(root, "bodies"), "utf8"), good.bodies, "the bodies rewritten");
+    });
+  }
 }
 
-/** A pack line's parts: the text's SHA-256, the meta (checksum, dependencies, flags), the body. */
-function parts(line: string): { hash: string; meta: string; body: string } {
-  const tab = line.indexOf("\t");
-  return { hash: line.slice(0, 64), meta: line.slice(65, tab), body: line.slice(tab + 1) };
+test("a command that needs no operation never reads the bodies", () => {
+  const root = goldenProject();
+  load(root, new ParsedMigrationCache(path.join(root, CACHE_DIR)));
+  fs.writeFileSync(packOf(root, "bodies"), "not read");
+  const cache = new ParsedMigrationCache(path.join(root, CACHE_DIR));
+  const l = load(root, cache);
+  assert.equal(l.diskMigrations.get("shop.0001_initial")!.checksum(), "d114eaab9b3c943e7fe15b82920215c31b4b5e1727b17877deb6baa6d3466e18");
+  assert.deepEqual(cache.stats, { hits: 3, misses: 0, rejected: 0, writes: 0 });
+  assert.equal(fs.readFileSync(packOf(root, "bodies"), "utf8"), "not read", "not rewritten either");
+});
+
+/** A text's lines: its SHA-256, the meta (checksum, dependencies, flags), the body. */
+interface Parts {
+  readonly hash: string;
+  readonly meta: string;
+  readonly body: string;
+}
+
+/** Each text's {@link Parts}, from the pack and the bodies. */
+function partsOf(root: string): Parts[] {
+  const bodies = new Map(entries(root, "bodies").map((l) => [l.slice(0, 64), l.slice(65)]));
+  return entries(root).map((l) => ({ hash: l.slice(0, 64), meta: l.slice(65), body: bodies.get(l.slice(0, 64))! }));
+}
+
+/** Writes forged metas and bodies (see {@link forgePack}). */
+function forgeBoth(root: string, forged: readonly Parts[]): void {
+  forgePack(root, forged.map((p) => `${p.hash} ${p.meta}`));
+  forgePack(root, forged.map((p) => `${p.hash} ${p.body}`), "bodies");
 }
 
 test("a line whose pack digest matches but whose meta or body has the wrong shape is not trusted", () => {
   const root = goldenProject();
   const parsed = fingerprint(load(root, false));
   load(root, new ParsedMigrationCache(path.join(root, CACHE_DIR)));
-  const good = fs.readFileSync(packOf(root), "utf8");
+  const good = { pack: fs.readFileSync(packOf(root), "utf8"), bodies: fs.readFileSync(packOf(root, "bodies"), "utf8") };
   const sum = "0".repeat(64);
-  const forgeries: Record<string, (p: ReturnType<typeof parts>) => string> = {
-    "a body of the wrong shape": (p) => `${p.meta}\t{"o":[["dependencies",{"x":1},null]]}`,
-    "a body that is no object": (p) => `${p.meta}\t[1,2]`,
-    "a body with an unknown operation": (p) => `${p.meta}\t{"o":[["operations",{"a":[{"c":"migrations.Nope","x":{"a":[]}}]},null]]}`,
-    "a body that is not JSON": (p) => `${p.meta}\t{not JSON`,
-    "a meta without checksum": (p) => `{"d":[],"r":[],"p":[],"i":false,"a":true}\t${p.body}`,
-    "a meta whose checksum is no digest": (p) => `${p.meta.replace(/"c":"[0-9a-f]+"/, '"c":"nope"')}\t${p.body}`,
-    "a meta whose dependencies are not pairs": (p) => `${p.meta.replace(/"d":\[.*?\],"r"/, '"d":[1],"r"')}\t${p.body}`,
-    "a meta that is not JSON": (p) => `{"c":"${sum}"\t${p.body}`,
+  const forgeries: Record<string, (p: Parts) => Parts> = {
+    "a body of the wrong shape": (p) => ({ ...p, body: '{"o":[["dependencies",{"x":1},null]]}' }),
+    "a body that is no object": (p) => ({ ...p, body: "[1,2]" }),
+    "a body with an unknown operation": (p) => ({ ...p, body: '{"o":[["operations",{"a":[{"c":"migrations.Nope","x":{"a":[]}}]},null]]}' }),
+    "a body that is not JSON": (p) => ({ ...p, body: "{not JSON" }),
+    "a meta without checksum": (p) => ({ ...p, meta: '{"d":[],"r":[],"p":[],"i":false,"a":true}' }),
+    "a meta whose checksum is no digest": (p) => ({ ...p, meta: p.meta.replace(/"c":"[0-9a-f]+"/, '"c":"nope"') }),
+    "a meta whose dependencies are not pairs": (p) => ({ ...p, meta: p.meta.replace(/"d":\[.*?\],"r"/, '"d":[1],"r"') }),
+    "a meta that is not JSON": (p) => ({ ...p, meta: `{"c":"${sum}"` }),
   };
   for (const [how, forge] of Object.entries(forgeries)) {
-    const lines = entries(root).map((line) => `${parts(line).hash} ${forge(parts(line))}`);
-    assert.notDeepEqual(lines, entries(root), how);
-    forgePack(root, lines);
+    const original = partsOf(root);
+    const forged = original.map(forge);
+    assert.notDeepEqual(forged, original, how);
+    forgeBoth(root, forged);
     const again = new ParsedMigrationCache(path.join(root, CACHE_DIR));
     assert.deepEqual(fingerprint(load(root, again)), parsed, how);
     assert.deepEqual(again.stats, { hits: 0, misses: 0, rejected: 3, writes: 3 }, `${how}: every line rejected and rewritten`);
-    assert.equal(fs.readFileSync(packOf(root), "utf8"), good, `${how}: the pack rewritten`);
+    assert.equal(fs.readFileSync(packOf(root), "utf8"), good.pack, `${how}: the pack rewritten`);
+    assert.equal(fs.readFileSync(packOf(root, "bodies"), "utf8"), good.bodies, `${how}: the bodies rewritten`);
   }
 });
 
 test("operations of a migration from the cache are read on first use", () => {
   const root = goldenProject();
   load(root, new ParsedMigrationCache(path.join(root, CACHE_DIR)));
-  const forged = entries(root).map((line) => `${parts(line).hash} ${parts(line).meta}\t{not JSON`);
-  forgePack(root, forged);
+  const forged = partsOf(root).map((p) => ({ ...p, body: "{not JSON" }));
+  forgeBoth(root, forged);
   const cache = new ParsedMigrationCache(path.join(root, CACHE_DIR));
   const l = new MigrationLoader(loadConfig({ project: root }), { parsedCache: cache }).load();
   assert.equal(l.graph.leafNodes().length, 1);
   assert.equal(l.diskMigrations.get("shop.0001_initial")!.checksum(), "d114eaab9b3c943e7fe15b82920215c31b4b5e1727b17877deb6baa6d3466e18");
   assert.deepEqual(cache.stats, { hits: 3, misses: 0, rejected: 0, writes: 0 }, "no body read yet");
-  assert.deepEqual(entries(root), forged);
+  assert.deepEqual(partsOf(root), forged);
   assert.ok(l.diskMigrations.get("shop.0001_initial")!.operations.length > 0);
   assert.deepEqual(cache.stats, { hits: 2, misses: 0, rejected: 1, writes: 1 }, "one body read, found bad, its line rewritten");
 });
@@ -183,16 +227,18 @@ test("operations of a migration from the cache are read on first use", () => {
 test("a pack line of a text no file has any more is dropped; a pack unchanged is not written", () => {
   const root = goldenProject();
   load(root, new ParsedMigrationCache(path.join(root, CACHE_DIR)));
-  const stale = `${"f".repeat(64)} {"c":"${"0".repeat(64)}","d":[],"r":[],"p":[],"i":false,"a":true}\t{"o":[]}`;
-  forgePack(root, [...entries(root), stale]);
+  const stale: Parts = { hash: "f".repeat(64), meta: `{"c":"${"0".repeat(64)}","d":[],"r":[],"p":[],"i":false,"a":true}`, body: '{"o":[]}' };
+  forgeBoth(root, [...partsOf(root), stale]);
   const cache = new ParsedMigrationCache(path.join(root, CACHE_DIR));
   load(root, cache);
   assert.deepEqual(cache.stats, { hits: 3, misses: 0, rejected: 0, writes: 0 });
   assert.equal(entries(root).length, 3);
-  assert.equal(entries(root).includes(stale), false);
+  assert.equal(entries(root, "bodies").length, 3, "its body dropped too");
+  assert.equal(partsOf(root).some((p) => p.hash === stale.hash), false);
   fs.rmSync(path.join(root, "shop", "migrations", "0003_not_atomic.ts"));
   load(root, new ParsedMigrationCache(path.join(root, CACHE_DIR)));
   assert.equal(entries(root).length, 2);
+  assert.equal(entries(root, "bodies").length, 2);
   const old = new Date("2020-01-01T00:00:00Z");
   fs.utimesSync(packOf(root), old, old);
   load(root, new ParsedMigrationCache(path.join(root, CACHE_DIR)));
@@ -232,4 +278,18 @@ test("a cache folder that cannot be written is no error", () => {
   const l = load(root, cache);
   assert.equal(l.diskMigrations.size, 3);
   assert.equal(cache.stats.writes, 0);
+});
+
+test("a file saved again after it was hashed is not parsed under its old text's digest", () => {
+  const root = goldenProject();
+  load(root, new ParsedMigrationCache(path.join(root, CACHE_DIR)));
+  // The operations must come from the file: its body in the cache is bad.
+  forgeBoth(root, partsOf(root).map((p) => ({ ...p, body: "{not JSON" })));
+  const cache = new ParsedMigrationCache(path.join(root, CACHE_DIR));
+  const l = load(root, cache); // every file hashed (cache hits, no body read yet)
+  const file = path.join(root, "shop", "migrations", "0003_not_atomic.ts");
+  fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace("atomic: false", "atomic: true"));
+  const m = l.diskMigrations.get("shop.0003_not_atomic")!;
+  assert.throws(() => m.operations, /0003_not_atomic\.ts changed while tsmigrate was reading it: run the command again/);
+  assert.equal(partsOf(root).find((p) => p.body !== "{not JSON" && p.meta.includes('"a":true')), undefined, "nothing stored for the new text under the old digest");
 });

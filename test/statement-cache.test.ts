@@ -272,7 +272,47 @@ test("statements are stored as they were: several lines, quotes, non-ASCII text,
     { sql: 'CREATE INDEX "i" ON "a" ("x")', op: -1 },
   ];
   cache.putStatements("k", statements);
-  assert.deepEqual(new DerivedCache(path.join(root, CACHE_DIR), "").statements("k"), statements);
+  const stored = new DerivedCache(path.join(root, CACHE_DIR), "").statements("k")!;
+  assert.deepEqual(stored.statements(), statements);
+  assert.equal(stored.joinable, true);
+  cache.putStatements("open", [...statements, { sql: "UPDATE a SET x = 1 /* left open", op: 4 }]);
+  assert.equal(new DerivedCache(path.join(root, CACHE_DIR), "").statements("open")!.joinable, false, "a block comment: run one by one");
   cache.putStatements("code", [...statements, { sql: "-- RunCode", op: 4, code: "async () => {}" }]);
   assert.equal(new DerivedCache(path.join(root, CACHE_DIR), "").statements("code"), undefined, "RunCode's never stored");
+});
+
+test("a statement of a stored script that fails is named, and the migration is rolled back", async () => {
+  const root = project();
+  await coldRun(root);
+  const file = path.join(root, "clash.sqlite3");
+  const sqlite = openSqlite("default", file);
+  try {
+    sqlite.db.exec('CREATE TABLE "shop_book" ("id" integer)'); // 0001's second table: its CREATE TABLE fails
+    const loader = new MigrationLoader(loadConfig({ project: root })).load();
+    const ex = await MigrationExecutor.open(sqlite, loader);
+    await assert.rejects(ex.migrate([["shop", "0002_book"]]),
+      /^TsMigrateError: Applying shop\.0001_initial failed in operation "Create model Book": SQLite error: table "shop_book" already exists\n {2}SQL: CREATE TABLE "shop_book" \(/);
+    assert.equal(loader.derivedCache!.statementStats.hits, 1, "the stored script ran");
+    assert.deepEqual(await sqlite.tableNames(), ["shop_book", "tsmigrate_lock", "tsmigrate_migrations"], "rolled back: shop_author is not there");
+    assert.deepEqual(sqlite.db.prepare("SELECT * FROM tsmigrate_migrations").all(), []);
+  } finally {
+    await sqlite.close();
+  }
+});
+
+test("a stored statement that does not end where its text ends (an open block comment) does not swallow the next ones", async () => {
+  const root = project({
+    "shop/migrations/0003_note.ts": `${HEAD}  dependencies: [["shop", "0002_book"]],
+  operations: [
+    migrations.RunSQL({ sql: "CREATE TABLE shop_note (x) /* a comment left open", reverseSql: "" }),
+    migrations.CreateModel({ name: "Tag", fields: [${ID}] }),
+  ],
+});
+`,
+  });
+  const cold = await coldRun(root);
+  assert.ok(cold.schema.some((sql) => sql.startsWith('CREATE TABLE "shop_tag"')));
+  const warm = await migrateFresh(root);
+  assert.deepEqual(stats(warm), [3, 0]);
+  assert.deepEqual(warm.schema, cold.schema);
 });

@@ -5,7 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { openSqlite, touchedTables } from "../../server/src/engine/backends/sqlite/base";
+import { openSqlite } from "../../server/src/engine/backends/sqlite/base";
+import { touchedTables } from "../../server/src/engine/backends/sqlite/foreign-keys";
 import { TsMigrateError } from "../../server/src/engine/errors";
 
 test("touchedTables classifies statements", () => {

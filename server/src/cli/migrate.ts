@@ -115,7 +115,8 @@ export async function migrateCommand(
     const release = plan.length ? await lockFor(executor, lock) : undefined;
     try {
       if (release) plan = executor.migrationPlan(targets);
-      if (plan.length && !opts.fakeInitial && !opts.fake) await warnSchemaDrift(project, alias, output);
+      // (Nothing applied yet: nothing to compare, and a migrate from empty opens no second connection.)
+      if (plan.length && !opts.fakeInitial && !opts.fake && loader.appliedMigrations.size) await warnSchemaDrift(project, alias, output);
       if (plan.length && !opts.fake && !(await confirmLosses(executor, plan, opts, output))) {
         output.out("Migrate cancelled: nothing was changed.\n");
         return ExitCode.DRIFT;

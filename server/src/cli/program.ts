@@ -165,17 +165,23 @@ function addLsp(program: Command, output: Output, run: Run): void {
     .action(() => run(startLanguageServer()));
 }
 
-/** Every command, in the order `--help` lists them. */
-const COMMANDS: readonly ((program: Command, output: Output, run: Run) => void)[] = [
-  addStartapp, addMakemigrations, addMigrate, addShowmigrations, addSqlmigrate, addSquashmigrations, addInspectdb, addDiffschema,
-  addLsp,
-];
+/** Every command by name, in the order `--help` lists them. */
+const COMMANDS: Readonly<Record<string, (program: Command, output: Output, run: Run) => void>> = {
+  startapp: addStartapp, makemigrations: addMakemigrations, migrate: addMigrate, showmigrations: addShowmigrations,
+  sqlmigrate: addSqlmigrate, squashmigrations: addSquashmigrations, inspectdb: addInspectdb, diffschema: addDiffschema,
+  lsp: addLsp,
+};
 
 /**
  * Builds the program. `run` receives each command's promise of an exit
- * code; `output` is where commands write.
+ * code; `output` is where commands write. When `command` (the first
+ * argument) names a command, only that command is registered: what runs
+ * and what it prints (its help, its errors) are the same, and the others'
+ * options are not built at every start-up (~3 ms). Otherwise (`--help`,
+ * `help`, a misspelt command) every command is, so that commander can list
+ * them and suggest one.
  */
-export function buildProgram(output: Output, run: Run): Command {
+export function buildProgram(output: Output, run: Run, command?: string): Command {
   const program = new Command("tsmigrate")
     .description("Django's migration system for models written in TypeScript.")
     .version(packageVersion(), "-V, --version", "print the version of tsmigrate")
@@ -183,7 +189,8 @@ export function buildProgram(output: Output, run: Run): Command {
     .exitOverride()
     .configureOutput({ writeOut: (s) => output.out(s), writeErr: (s) => output.err(s) });
 
-  for (const add of COMMANDS) add(program, output, run);
+  const only = command !== undefined && Object.prototype.hasOwnProperty.call(COMMANDS, command) ? COMMANDS[command] : undefined;
+  for (const add of only ? [only] : Object.values(COMMANDS)) add(program, output, run);
   return program;
 }
 
@@ -204,7 +211,7 @@ async function startLanguageServer(): Promise<number> {
  */
 export async function main(argv: string[] = process.argv, output: Output = processOutput()): Promise<number> {
   let pending: Promise<number> | undefined;
-  const program = buildProgram(output, (p) => { pending = p; });
+  const program = buildProgram(output, (p) => { pending = p; }, argv[2]);
   try {
     await program.parseAsync(argv);
     if (!pending) return 0;

@@ -17,13 +17,14 @@
  */
 import type { Connection, MigrateLockOptions } from "./backends/base/base";
 import { TsMigrateError } from "./errors";
-import { abortFlag, checkAborted, executionError } from "./execution-errors";
+import { checkAborted } from "./execution-errors";
+import { runStatements } from "./executor-steps";
 import { collectSql, collectStatements, type Statement } from "./executor-sql";
 import type { MigrationLoader } from "./loader";
 import { keyString, type Migration, type MigrationKey } from "./migration";
 import { type AppliedRecord, MigrationRecorder } from "./recorder";
-import { runCode } from "./run-code";
 import type { ProjectState } from "./state";
+import type { SqlScript } from "./sql-script";
 import type { DerivedCache } from "./statement-cache";
 
 /** A migrate target: `[app, name]`, or `[app, null]` for "zero" (unapply the whole app). */
@@ -289,8 +290,8 @@ export class MigrationExecutor {
     return state;
   }
 
-  /** Runs one migration forwards from statements already collected (the derived cache's), as {@link applyMigration} does. */
-  private async runForwards(migration: Migration, statements: Statement[], options: MigrateOptions): Promise<void> {
+  /** Runs one migration forwards from its statements as the derived cache stored them (one script), as {@link applyMigration} does. */
+  private async runForwards(migration: Migration, statements: SqlScript, options: MigrateOptions): Promise<void> {
     options.onProgress?.({ action: "apply_start", migration, fake: false });
     await this.run(migration, statements, false, () => this.recordMigration(migration), options.signal);
     options.onProgress?.({ action: "apply_success", migration, fake: false });
@@ -309,25 +310,12 @@ export class MigrationExecutor {
     options.onProgress?.({ action: "unapply_success", migration, fake });
   }
 
-  /** Executes collected statements then `record`, in one transaction when the migration is atomic. */
-  private async run(migration: Migration, statements: Statement[], backwards: boolean, record: () => Promise<void>, signal?: AbortSignal) {
-    const c = this.connection;
+  /** Executes collected statements (or a cached script) then `record`, in one transaction when the migration is atomic. */
+  private async run(
+    migration: Migration, statements: readonly Statement[] | SqlScript, backwards: boolean, record: () => Promise<void>, signal?: AbortSignal,
+  ) {
     const body = async () => {
-      const stop = abortFlag(signal);
-      try {
-        for (const st of statements) {
-          if (stop.aborted) checkAborted(signal, migration);
-          try {
-            if (st.code !== undefined) await runCode(st.code, c);
-            else if (c.executeSync) c.executeSync(st.sql);
-            else await c.execute(st.sql);
-          } catch (err) {
-            throw executionError(migration, st, backwards, err);
-          }
-        }
-      } finally {
-        stop.dispose();
-      }
+      await runStatements(this.connection, migration, statements, backwards, signal);
       await record();
     };
     // Django's `atomic and connection.features.can_rollback_ddl`.
@@ -397,3 +385,4 @@ function compare(a: MigrationKey, b: MigrationKey): number {
 }
 
 export { collectSql, collectStatements, type Statement } from "./executor-sql";
+

@@ -79,6 +79,22 @@ export class CacheFolder {
     return path.join(this.folder, `${key}.json`);
   }
 
+  /**
+   * Deletes the entries whose key `stale` matches but that are not in
+   * `keep` (the files of an older format, left by an older tsmigrate).
+   * Failures are ignored, as for writes.
+   */
+  dropStale(stale: RegExp, keep: readonly string[]): void {
+    try {
+      for (const f of fs.readdirSync(this.folder)) {
+        const key = f.endsWith(".json") ? f.slice(0, -".json".length) : undefined;
+        if (key !== undefined && stale.test(key) && !keep.includes(key)) fs.rmSync(this.file(key), { force: true });
+      }
+    } catch {
+      // a folder that cannot be read or written: nothing to tidy
+    }
+  }
+
   /** True when an entry file for `key` exists (not yet checked). */
   has(key: string): boolean {
     return fs.existsSync(this.file(key));

@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { CorruptEntry } from "./cache-codec";
 import type { AppConfig } from "./config";
 import { MultipleErrors, TsMigrateError } from "./errors";
-import { sha256 } from "./loader-cache";
+import { sha256, sha256OfFile } from "./cache-codec";
 import { migrationBody, migrationFromBody, readMigrationFile } from "./loader-file";
 import type { ParsedMigrationCache } from "./loader-pack";
 import { Migration } from "./migration";
@@ -55,16 +55,15 @@ export class MigrationFileReader {
       }
     }
     if (cached && cached.stamp === stamp) return cached;
-    let bytes: Buffer | undefined;
     try {
-      if (text === undefined) bytes = fs.readFileSync(file);
+      hash ??= sha256OfFile(file);
     } catch (err) {
       return { stamp: "missing", errors: [cannotRead(file, err)] };
     }
-    // A file's bytes are hashed as read and decoded only when parsed (a cache hit never needs its text).
+    // A file is hashed as read, in chunks, and read whole only when parsed (a cache hit never needs its text).
     let decoded = text;
-    const source = () => (decoded ??= bytes!.toString("utf8"));
-    hash ??= sha256(bytes!);
+    const digest = hash;
+    const source = () => (decoded ??= textOf(file, digest));
     stamp ??= `hash:${hash}`;
     let entry: CacheEntry;
     if (cached && cached.hash === hash) {
@@ -142,6 +141,27 @@ export class MigrationFileReader {
     if (file === undefined) this.cache.clear();
     else this.cache.delete(path.resolve(file));
   }
+}
+
+/**
+ * The text of `file`, which must be the text of SHA-256 `hash` (the digest
+ * the parse cache was asked with): a file saved again in between would
+ * otherwise be parsed and stored under its old text's digest.
+ * @throws TsMigrateError code `bad-migration` when it cannot be read or changed since it was hashed
+ */
+function textOf(file: string, hash: string): string {
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch (err) {
+    throw cannotRead(file, err);
+  }
+  if (sha256(bytes) !== hash) {
+    throw new TsMigrateError(`${file} changed while tsmigrate was reading it: run the command again`, {
+      code: "bad-migration", location: { file, line: 1, column: 1 },
+    });
+  }
+  return bytes.toString("utf8");
 }
 
 /** Every error of a failed parse as code `bad-migration`, each with a location (the file's start when unknown). */

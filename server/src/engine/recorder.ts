@@ -81,7 +81,7 @@ export class MigrationRecorder {
 
   /** True when the table exists. */
   async hasTable(): Promise<boolean> {
-    return (await this.connection.tableNames()).includes(MIGRATIONS_TABLE);
+    return this.connection.hasTable(MIGRATIONS_TABLE);
   }
 
   /** Creates the table when missing (its schema never changes). Errors become TsMigrateError code `database`. */
@@ -207,7 +207,7 @@ export class MigrationRecorder {
 
   /** The current holder of the lock, or undefined when it is free. */
   async lockOwner(): Promise<LockOwner | undefined> {
-    if (!(await this.connection.tableNames()).includes(LOCK_TABLE)) return undefined;
+    if (!(await this.connection.hasTable(LOCK_TABLE))) return undefined;
     const rows = await this.connection.query<{ pid: number; host: string; acquired: unknown }>(
       `SELECT "pid", "host", "acquired" FROM "${LOCK_TABLE}" WHERE "id" = 1`,
     );

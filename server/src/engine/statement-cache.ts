@@ -33,6 +33,7 @@
  */
 import { createHash, type Hash } from "node:crypto";
 import type { Statement } from "./executor-sql";
+import { SCRIPT_SEPARATOR, SqlScript } from "./sql-script";
 import { CacheFolder } from "./loader-cache";
 import { keyString, type Migration } from "./migration";
 import type { DataLoss } from "./operations/base";
@@ -98,21 +99,21 @@ export class DerivedCache {
     return new SequenceKey(this.seed, migrations);
   }
 
-  /** The statements stored under `key`, when the entry is there and can be trusted. */
-  statements(key: string): Statement[] | undefined {
+  /** The statements stored under `key`, as one script, when the entry is there and can be trusted. */
+  statements(key: string): SqlScript | undefined {
     const folder = this.statementFolder;
     const payload = this.payload(folder, key);
     if (payload === undefined) return undefined;
-    const statements = decodeStatements(payload);
-    if (statements) folder.stats.hits++;
+    const script = decodeScript(payload);
+    if (script) folder.stats.hits++;
     else folder.stats.rejected++;
-    return statements;
+    return script;
   }
 
-  /** Stores `statements` under `key`, unless one of them is RunCode's (never stored). */
+  /** Stores `statements` under `key`, unless there are none or one of them is RunCode's (never stored). */
   putStatements(key: string, statements: readonly Statement[]): void {
-    if (statements.some((s) => s.code !== undefined)) return;
-    this.statementFolder.write(key, encodeStatements(statements));
+    if (statements.length === 0 || statements.some((s) => s.code !== undefined)) return;
+    this.statementFolder.write(key, encodeScript(SqlScript.of(statements)));
   }
 
   /** The losses stored under `key`, when the entry is there and can be trusted. */
@@ -158,29 +159,41 @@ export class DerivedCache {
  * string per statement to parse, no object per statement for the
  * collector to copy): at 4,000 statements, a few ms less than a JSON list.
  */
-function encodeStatements(statements: readonly Statement[]): string {
-  return `${JSON.stringify(statements.flatMap((s) => [s.op, s.sql.length]))}\n${statements.map((s) => s.sql).join("")}`;
+/** A script as stored: a header line `{"j": joinable, "l": [op, length, ...]}`, then the script's text. */
+function encodeScript(script: SqlScript): string {
+  return `${JSON.stringify({ j: script.joinable, l: script.layout() })}\n${script.text}`;
 }
 
-/** The statements {@link encodeStatements} encoded, or undefined when `payload` is not such an encoding. */
-function decodeStatements(payload: string): Statement[] | undefined {
+/** The script {@link encodeScript} stored, or undefined when `payload` is not one (lengths, operations or separators do not fit). */
+function decodeScript(payload: string): SqlScript | undefined {
   const nl = payload.indexOf("\n");
-  let lengths: unknown;
+  let header: { j?: unknown; l?: unknown } | undefined;
   try {
-    lengths = nl < 0 ? undefined : JSON.parse(payload.slice(0, nl));
+    header = nl < 0 ? undefined : JSON.parse(payload.slice(0, nl)) as typeof header;
   } catch {
     return undefined;
   }
-  if (!Array.isArray(lengths) || lengths.length % 2 !== 0) return undefined;
-  const out: Statement[] = [];
+  const layout = header?.l;
+  if (typeof header?.j !== "boolean" || !Array.isArray(layout) || layout.length === 0 || layout.length % 2 !== 0) return undefined;
+  const ops: number[] = [];
+  const starts: number[] = [];
   let at = nl + 1;
-  for (let i = 0; i < lengths.length; i += 2) {
-    const op: unknown = lengths[i];
-    const length: unknown = lengths[i + 1];
+  for (let i = 0; i < layout.length; i += 2) {
+    const op: unknown = layout[i];
+    const length: unknown = layout[i + 1];
     if (!Number.isInteger(op) || (op as number) < -1 || !Number.isInteger(length) || (length as number) < 1) return undefined;
-    out.push({ sql: payload.slice(at, (at += length as number)), op: op as number });
+    if (i > 0) {
+      if (!payload.startsWith(SCRIPT_SEPARATOR, at)) return undefined;
+      at += SCRIPT_SEPARATOR.length;
+    }
+    ops.push(op as number);
+    starts.push(at - nl - 1);
+    at += length as number;
   }
-  return at === payload.length ? out : undefined;
+  if (at !== payload.length) return undefined;
+  // The flag is trusted as the statements are: the entry's digest covers both, and whoever could forge one
+  // could put any SQL in the other.
+  return new SqlScript(payload.slice(nl + 1), ops, starts, header.j);
 }
 
 const isString = (v: unknown): v is string => typeof v === "string";

@@ -6,6 +6,7 @@
  */
 import type { DatabaseIntrospection } from "./introspection";
 import type { Emit, SchemaEditor } from "./schema";
+import type { SqlScript } from "../../sql-script";
 
 export interface Connection {
   readonly vendor: "sqlite" | "postgresql";
@@ -14,11 +15,16 @@ export interface Connection {
   /** Executes statements that return no rows. `params` are positional (`?` on SQLite, `$1` on PostgreSQL). */
   execute(sql: string, params?: readonly unknown[]): Promise<void>;
   /**
-   * {@link execute} done at once, on a backend whose driver runs statements
-   * synchronously (SQLite): the executor's loop over a migration's
-   * statements then makes no promise per statement. Absent on PostgreSQL.
+   * Runs a script's statements in order, at once, on a backend whose driver
+   * runs statements synchronously (SQLite): the executor's run of a
+   * migration makes no promise per statement, and (in a transaction, the
+   * script {@link SqlScript.joinable}) no JavaScript runs between two
+   * statements. Absent on PostgreSQL.
+   * @returns `ran`: how many ran; `error`: the failure of statement `ran`
+   *   (as {@link execute} would have thrown it), when one failed; what ran
+   *   before it stays run, as when run one by one.
    */
-  executeSync?(sql: string, params?: readonly unknown[]): void;
+  executeScriptSync?(script: SqlScript): { ran: number; error?: unknown };
   /** Runs a query and returns its rows as objects keyed by column name. */
   query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
   /**
@@ -42,6 +48,11 @@ export interface Connection {
   statementCacheSeed?(): string;
   /** Table names in the database (for `--fake-initial`). */
   tableNames(): Promise<string[]>;
+  /**
+   * True when the table `name` exists (exact name): the recorder's question
+   * about its own tables, answered without listing a thousand others.
+   */
+  hasTable(name: string): Promise<boolean>;
   /** Column names of a table (for `--fake-initial`). */
   columnNames(table: string): Promise<string[]>;
   /**

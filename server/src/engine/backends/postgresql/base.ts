@@ -123,6 +123,14 @@ export class PostgresConnection implements Connection {
     return rows.map((r) => r.name);
   }
 
+  async hasTable(name: string): Promise<boolean> {
+    const rows = await this.query(
+      "SELECT 1 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+      + "WHERE c.relkind IN ('r', 'p', 'v') AND n.nspname = current_schema() AND c.relname = $1", [name],
+    );
+    return rows.length > 0;
+  }
+
   async columnNames(table: string): Promise<string[]> {
     const rows = await this.query<{ name: string }>(
       "SELECT column_name AS name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position",
