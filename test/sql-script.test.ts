@@ -38,3 +38,29 @@ test("statements that do not end where their text ends are not joinable", () => 
 test("a script with RunCode in it is a bug of ours", () => {
   assert.throws(() => SqlScript.of([{ sql: "-- RunCode", op: 0, code: "async () => {}" }]), /RunCode has no place in a SQL script/);
 });
+
+test("SQLite: a script that fails is run again statement by statement, unless its failure ended the transaction", async () => {
+  const { openSqlite } = await import("../server/src/engine/backends/sqlite/base");
+  const conn = openSqlite("default", ":memory:");
+  try {
+    conn.db.exec('CREATE TABLE "b" ("x" integer)');
+    const script = SqlScript.of([{ sql: 'CREATE TABLE "a" ("x" integer)', op: 0 }, { sql: 'CREATE TABLE "b" ("x" integer)', op: 1 }]);
+    const failed = await conn.atomic(async () => conn.executeScriptSync(script));
+    assert.equal(failed.ran, 1, "the second statement is the one that failed");
+    assert.match(String((failed.error as Error).message), /table "b" already exists/);
+    // An error after which SQLite holds no transaction any more (as after SQLITE_FULL): no second run, the error as is.
+    const db = conn.db;
+    const exec = db.exec.bind(db);
+    (db as { exec: (sql: string) => unknown }).exec = (sql: string) => {
+      if (sql === script.text) {
+        exec("ROLLBACK");
+        throw Object.assign(new Error("database or disk is full"), { code: "SQLITE_FULL" });
+      }
+      return exec(sql);
+    };
+    await assert.rejects(conn.atomic(async () => conn.executeScriptSync(script)),
+      /SQLite error: database or disk is full\n {2}while executing: the 2 statements of a migration, run as one script/);
+  } finally {
+    await conn.close();
+  }
+});

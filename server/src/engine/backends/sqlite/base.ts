@@ -92,7 +92,9 @@ export class SqliteConnection implements Connection {
     this.db.exec("SAVEPOINT tsmigrate_script");
     try {
       this.db.exec(script.text);
-    } catch {
+    } catch (e) {
+      // An error that ended the transaction (a full disk, an I/O error): what ran cannot be run again to name the statement.
+      if (!this.db.inTransaction) throw databaseError(e, `the ${script.length} statements of a migration, run as one script`);
       this.db.exec("ROLLBACK TO tsmigrate_script");
       this.db.exec("RELEASE tsmigrate_script");
       return this.runEach(script);
