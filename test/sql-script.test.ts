@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import Database from "better-sqlite3";
+import { openSqlite } from "../server/src/engine/backends/sqlite/base";
 import { SqlScript, selfContained } from "../server/src/engine/sql-script";
 
 test("a script gives back each statement, its operation and its length", () => {
@@ -40,7 +41,6 @@ test("a script with RunCode in it is a bug of ours", () => {
 });
 
 test("SQLite: a script that fails is run again statement by statement, unless its failure ended the transaction", async () => {
-  const { openSqlite } = await import("../server/src/engine/backends/sqlite/base");
   const conn = openSqlite("default", ":memory:");
   try {
     conn.db.exec('CREATE TABLE "b" ("x" integer)');
