@@ -19,7 +19,7 @@ const quick = process.argv.includes("--quick") || process.env.BENCH_QUICK === "1
 /** The sections `npm run bench` runs, in order. */
 export const BENCH_SECTIONS: readonly BenchSection[] = [
   startupSection,
-  quick ? historyBench({ migrations: 100, djangoCheck: 100, djangoMigrate: 30, realistic: 60, runs: 1, drizzle: false }) : historyBench(),
+  quick ? historyBench({ migrations: 100, djangoCheck: 100, djangoMigrate: 30, realistic: 60, runs: 1, floorRuns: 1, drizzle: false }) : historyBench(),
   quick
     ? migrateBench({ sideBySide: [20, 60], aloneSizes: [200], tsRuns: () => 1, djangoRuns: () => 1 })
     : migrateBench(),
