@@ -24,7 +24,7 @@ import type { MigrationLoader } from "./loader";
 import { keyString, type Migration, type MigrationKey } from "./migration";
 import { type AppliedRecord, MigrationRecorder } from "./recorder";
 import type { ProjectState } from "./state";
-import type { SqlScript } from "./sql-script";
+import { SqlScript } from "./sql-script";
 import type { DerivedCache } from "./statement-cache";
 
 /** A migrate target: `[app, name]`, or `[app, null]` for "zero" (unapply the whole app). */
@@ -283,8 +283,11 @@ export class MigrationExecutor {
       await this.recordMigration(migration);
     } else {
       const statements = collectStatements(migration, state, (emit) => this.connection.schemaEditor(emit));
-      await this.run(migration, statements, false, () => this.recordMigration(migration), options.signal);
-      if (cacheKey !== undefined) this.loader.derivedCache?.putStatements(cacheKey, statements);
+      // Statements to store (a backend with a statement cache seed runs scripts) are made one script once, run and stored.
+      const script = cacheKey !== undefined && statements.length && statements.every((s) => s.code === undefined)
+        ? SqlScript.of(statements) : undefined;
+      await this.run(migration, script ?? statements, false, () => this.recordMigration(migration), options.signal);
+      if (cacheKey !== undefined) this.loader.derivedCache?.putStatements(cacheKey, script ?? statements);
     }
     options.onProgress?.({ action: "apply_success", migration, fake });
     return state;
@@ -385,4 +388,3 @@ function compare(a: MigrationKey, b: MigrationKey): number {
 }
 
 export { collectSql, collectStatements, type Statement } from "./executor-sql";
-

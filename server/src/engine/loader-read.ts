@@ -7,10 +7,9 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { CorruptEntry } from "./cache-codec";
+import { CorruptEntry, sha256, sha256OfFile } from "./cache-codec";
 import type { AppConfig } from "./config";
 import { MultipleErrors, TsMigrateError } from "./errors";
-import { sha256, sha256OfFile } from "./cache-codec";
 import { migrationBody, migrationFromBody, readMigrationFile } from "./loader-file";
 import type { ParsedMigrationCache } from "./loader-pack";
 import { Migration } from "./migration";

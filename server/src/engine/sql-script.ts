@@ -80,8 +80,12 @@ export class SqlScript {
 
   /** The text of statement `i`. */
   sql(i: number): string {
-    const end = i + 1 < this.starts.length ? this.starts[i + 1]! - SCRIPT_SEPARATOR.length : this.text.length;
-    return this.text.slice(this.starts[i], end);
+    return this.text.slice(this.starts[i], this.end(i));
+  }
+
+  /** Where statement `i` ends in the text. */
+  private end(i: number): number {
+    return i + 1 < this.starts.length ? this.starts[i + 1]! - SCRIPT_SEPARATOR.length : this.text.length;
   }
 
   /** Statement `i` with its operation. */
@@ -96,9 +100,6 @@ export class SqlScript {
 
   /** Each statement's operation index and length, in order (`[op, length, op, length, ...]`), as the statement cache stores them. */
   layout(): number[] {
-    return this.ops.flatMap((op, i) => {
-      const end = i + 1 < this.starts.length ? this.starts[i + 1]! - SCRIPT_SEPARATOR.length : this.text.length;
-      return [op, end - this.starts[i]!];
-    });
+    return this.ops.flatMap((op, i) => [op, this.end(i) - this.starts[i]!]);
   }
 }

@@ -1,7 +1,8 @@
 /**
  * The persistent cache of what a migration does, derived from it and the
  * state it runs on: `<root>/.tsmigrate-cache/statements/<key>.json`, the
- * statements `migrate` executes for it (collectStatements' output), and
+ * statements `migrate` executes for it (collectStatements' output, as one
+ * script: sql-script.ts), and
  * `<root>/.tsmigrate-cache/losses/<key>.json`, what it destroys (its
  * `DataLoss` list, data-loss.ts). A repeated `migrate` from empty (CI, a
  * test database set up on every run) then builds neither the operations
@@ -110,8 +111,15 @@ export class DerivedCache {
     return script;
   }
 
-  /** Stores `statements` under `key`, unless there are none or one of them is RunCode's (never stored). */
-  putStatements(key: string, statements: readonly Statement[]): void {
+  /**
+   * Stores `statements` (or the script already made of them) under `key`,
+   * unless there are none or one of them is RunCode's (never stored).
+   */
+  putStatements(key: string, statements: readonly Statement[] | SqlScript): void {
+    if (statements instanceof SqlScript) {
+      if (statements.length) this.statementFolder.write(key, encodeScript(statements));
+      return;
+    }
     if (statements.length === 0 || statements.some((s) => s.code !== undefined)) return;
     this.statementFolder.write(key, encodeScript(SqlScript.of(statements)));
   }
@@ -153,13 +161,10 @@ export class DerivedCache {
 }
 
 /**
- * Statements as stored: a first line, the JSON array of each statement's
- * operation index and length (`[op, length, op, length, ...]`), then their
- * SQL one after the other. Reading it takes slices of one string (no JSON
- * string per statement to parse, no object per statement for the
- * collector to copy): at 4,000 statements, a few ms less than a JSON list.
+ * A script as stored: a header line `{"j": joinable, "l": [op, length, ...]}`
+ * (each statement's operation index and length), then the script's text.
+ * Reading it makes no string or object per statement.
  */
-/** A script as stored: a header line `{"j": joinable, "l": [op, length, ...]}`, then the script's text. */
 function encodeScript(script: SqlScript): string {
   return `${JSON.stringify({ j: script.joinable, l: script.layout() })}\n${script.text}`;
 }
